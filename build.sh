@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One entry point for people and CI:
+#   ./build.sh run    install dependencies, build, run the proxy on the built-in config
+#   ./build.sh test   install dependencies, build, run every test
+#   ./build.sh        install dependencies and build
+set -euo pipefail
+cd "$(dirname "$0")"
+
+./scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+
+case "${1:-build}" in
+  run)
+    exec ./build/cuttle -N "${@:2}"
+    ;;
+  test)
+    # Integration tests start processes and bind loopback ports: run them one
+    # at a time; unit tests are quick either way.
+    ctest --test-dir build --output-on-failure --timeout 600 "${@:2}"
+    ;;
+  build) ;;
+  *)
+    echo "usage: $0 [build|run|test]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,132 @@
+#include "proxy/app/proxy_server.h"
+
+#include "proxy/app/default_config.h"
+#include "proxy/app/pid_file.h"
+#include "proxy/server/worker.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace cuttle {
+
+LoadedConfig load_configuration(const std::optional<std::string>& file) {
+  if (file) return load_config_file(*file);
+  return load_config_text(kDefaultConfig, "(built-in default configuration)");
+}
+
+namespace {
+
+void report_warnings(const LoadedConfig& loaded) {
+  for (const auto& w : loaded.warnings) std::cerr << w << "\n";
+  for (const auto& peer : loaded.config->cache_peers)
+    if (!peer.originserver)
+      std::cerr << peer.where << ": warning: cache_peer " << peer.name
+                << ": parent/sibling peers are not used yet (only accelerator originserver peers are)\n";
+}
+
+void prepare_directories(const Config& config) {
+  if (!config.cache_dir) return;
+  std::error_code ec;
+  std::filesystem::create_directories(config.cache_dir->path, ec);
+  if (ec) throw std::runtime_error("cannot create cache_dir " + config.cache_dir->path + ": " + ec.message());
+}
+
+std::vector<std::string> access_log_paths(const Config& config) {
+  std::vector<std::string> paths;
+  for (const auto& log : config.access_logs) paths.push_back(log.path);
+  return paths;
+}
+
+int worker_count(const Config& config) {
+  if (config.workers > 0) return config.workers;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded, const std::function<void()>& ready) {
+  report_warnings(loaded);
+  const Config& config = *loaded.config;
+  std::unique_ptr<PidFile> pid_file;
+  ProxyRuntime runtime(loaded.config);
+  std::vector<std::unique_ptr<Worker>> workers;
+  try {
+    if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
+    prepare_directories(config);
+    runtime.access_log().open(access_log_paths(config));
+    for (int i = 0, n = worker_count(config); i < n; ++i) {
+      workers.push_back(std::make_unique<Worker>(runtime, i));
+      workers.back()->listen(config.http_ports);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
+    return 1;
+  }
+  if (config.cache_dir)
+    std::cerr << "cuttle: cache_dir " << config.cache_dir->path
+              << ": the object store is not built yet; every request is forwarded (TCP_MISS)\n";
+  for (auto& w : workers) w->start();
+  for (const auto& port : config.http_ports)
+    std::cerr << "cuttle: accepting " << (port.accel ? "accelerated " : "") << "HTTP connections at "
+              << (port.address.empty() ? "*" : port.address) << ":" << port.port << " with " << workers.size()
+              << " worker(s)" << std::endl;
+  ready();
+
+  asio::io_context control;
+  asio::signal_set signals(control, SIGHUP, SIGUSR1, SIGTERM);
+  signals.add(SIGINT);
+  bool stopping = false;
+  int stop_signal = 0;
+  std::function<void()> wait_for_signal = [&] {
+    signals.async_wait([&](const error_code& ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        try {
+          auto reloaded = load_configuration(config_file);
+          report_warnings(reloaded);
+          runtime.access_log().open(access_log_paths(*reloaded.config));
+          runtime.replace_config(reloaded.config);
+          std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;
+        } catch (const std::exception& e) {
+          std::cerr << "cuttle: reconfigure failed, keeping the running configuration: " << e.what() << std::endl;
+        }
+      } else if (signal == SIGUSR1) {
+        try {
+          runtime.access_log().reopen();
+        } catch (const std::exception& e) {
+          std::cerr << "cuttle: log rotation failed: " << e.what() << std::endl;
+        }
+      } else {
+        stopping = true;
+        stop_signal = signal;
+        return;
+      }
+      wait_for_signal();
+    });
+  };
+  wait_for_signal();
+  while (!stopping) control.run_one();
+
+  // Graceful shutdown: stop accepting, let transactions in flight finish within
+  // shutdown_lifetime (SIGINT: at once, as Squid's -k interrupt).
+  std::cerr << "cuttle: shutting down" << std::endl;
+  runtime.begin_shutdown();
+  for (auto& w : workers) w->begin_shutdown();
+  auto grace = stop_signal == SIGINT ? std::chrono::milliseconds(0) : runtime.active()->config->shutdown_lifetime;
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  auto busy = [&] {
+    for (auto& w : workers)
+      if (w->live_sessions() > 0) return true;
+    return false;
+  };
+  while (busy() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (auto& w : workers) w->stop_and_join();
+  return 0;
+}
+
+}  // namespace cuttle

@@ -1,0 +1,108 @@
+// Squid ACLs: named sets of request properties, and allow/deny rule lists over them.
+// Matching is pure: it sees only the RequestFacts it is given.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace cuttle {
+
+// What an access check may look at for one request.
+struct RequestFacts {
+  boost::asio::ip::address client;
+  std::string method;     // "GET", "CONNECT", ...
+  std::string scheme;     // "http", "https", "cache_object"; empty for CONNECT
+  std::string host;       // lowercase, without brackets or port
+  uint16_t port = 0;
+  std::string path;       // origin-form path and query
+  // Destination addresses, once resolved (needed only by `dst` ACLs).
+  std::optional<std::vector<boost::asio::ip::address>> destinations;
+};
+
+// An inclusive address range; v4-mapped v6 addresses are compared as v4.
+struct IpRange {
+  boost::asio::ip::address first, last;
+  bool contains(const boost::asio::ip::address& a) const;
+};
+
+struct PortRange {
+  uint16_t first = 0, last = 0;
+};
+
+enum class AclType { Src, Dst, DstDomain, DstDomRegex, Port, Method, Proto, UrlRegex, UrlPathRegex, Manager };
+
+class Acl {
+ public:
+  Acl(std::string name, AclType type) : name_(std::move(name)), type_(type) {}
+
+  const std::string& name() const { return name_; }
+  AclType type() const { return type_; }
+
+  // Adds one value as written in squid.conf; throws std::invalid_argument with a
+  // message fit for "file:line: message" when the value is malformed.
+  void add_value(std::string_view value, bool case_insensitive = false);
+
+  bool matches(const RequestFacts& facts) const;
+  // True when matching needs RequestFacts::destinations.
+  bool needs_destinations() const { return type_ == AclType::Dst; }
+
+ private:
+  std::string name_;
+  AclType type_;
+  std::vector<IpRange> ranges_;
+  std::vector<std::string> words_;  // domains (lowercase), methods, protocols
+  std::vector<PortRange> ports_;
+  std::vector<std::regex> regexes_;
+};
+
+std::optional<AclType> acl_type_from_name(std::string_view name);
+const char* acl_type_name(AclType type);
+boost::asio::ip::address normalize_address(const boost::asio::ip::address& a);
+
+// All ACLs by name, with Squid's predefined ones (all, localhost, to_localhost,
+// manager) present from the start.
+class AclRegistry {
+ public:
+  AclRegistry();
+  // Rules point into the registry, so it moves but never copies.
+  AclRegistry(AclRegistry&&) = default;
+  AclRegistry& operator=(AclRegistry&&) = default;
+  AclRegistry(const AclRegistry&) = delete;
+  AclRegistry& operator=(const AclRegistry&) = delete;
+
+  Acl* find(std::string_view name);
+  const Acl* find(std::string_view name) const;
+  Acl& add(std::string name, AclType type);
+
+ private:
+  std::map<std::string, Acl, std::less<>> acls_;
+};
+
+struct AclReference {
+  const Acl* acl = nullptr;
+  bool negated = false;
+};
+
+// One `http_access allow|deny [!]acl ...` line: all ACLs must match (logical AND).
+struct AccessRule {
+  bool allow = false;
+  std::vector<AclReference> acls;
+  std::string where;
+};
+
+enum class AccessDecision { Allow, Deny };
+
+// Squid's rule evaluation: the first rule whose ACLs all match decides; when none
+// does, the answer is the opposite of the last rule's; with no rules at all, deny.
+AccessDecision check_access(const std::vector<AccessRule>& rules, const RequestFacts& facts);
+bool rules_need_destinations(const std::vector<AccessRule>& rules);
+
+}  // namespace cuttle

@@ -1,0 +1,95 @@
+// The parsed configuration: plain values, no behaviour. One Config is built by
+// config_parser.cc from squid.conf-syntax text and shared read-only by all workers.
+#pragma once
+
+#include "proxy/config/acl.h"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cuttle {
+
+using Milliseconds = std::chrono::milliseconds;
+
+struct HttpPortConfig {
+  std::string address;  // empty: every interface
+  uint16_t port = 0;
+  bool accel = false;        // accelerator (reverse proxy) mode: origin-form requests
+  std::string defaultsite;   // accel: host used when the request names none
+  bool vhost = false;        // accel: the Host header names the site
+  std::string where;         // "file:line", for messages
+};
+
+struct CachePeerConfig {
+  std::string host;
+  std::string type;  // parent | sibling | multicast
+  uint16_t http_port = 0;
+  uint16_t icp_port = 0;
+  std::string name;  // defaults to host
+  bool originserver = false;
+  bool no_query = false;
+  bool proxy_only = false;
+  bool is_default = false;
+  bool round_robin = false;
+  bool carp = false;
+  bool no_digest = false;
+  int weight = 1;
+  int max_conn = 0;  // 0: unlimited
+  std::optional<Milliseconds> connect_timeout;
+  std::string login;
+  bool tls = false;          // speak TLS to the peer (Squid's `tls`, old `ssl`)
+  std::string tls_cafile;    // extra trust anchors for the peer's certificate
+  std::string forceddomain;
+  std::string where;
+};
+
+struct CacheDirConfig {
+  std::string type;  // only "lmdb"
+  std::string path;
+  uint64_t max_bytes = 0;
+};
+
+enum class ForwardedFor { On, Off, Transparent, Delete, Truncate };
+
+struct AccessLogConfig {
+  std::string path;  // empty: logging off ("access_log none")
+};
+
+struct Config {
+  std::vector<HttpPortConfig> http_ports;
+  std::vector<CachePeerConfig> cache_peers;
+  AclRegistry acls;
+  std::vector<AccessRule> http_access;
+  std::optional<CacheDirConfig> cache_dir;
+
+  uint64_t cache_mem_bytes = 256ull << 20;
+  uint64_t maximum_object_size = 4ull << 20;
+  uint64_t request_header_max_size = 64ull << 10;
+  uint64_t reply_header_max_size = 64ull << 10;
+
+  std::vector<AccessLogConfig> access_logs;
+  bool strip_query_terms = true;
+  std::string pid_filename = "/run/cuttle.pid";  // empty: none
+  std::string cache_log;  // where a daemonized cuttle writes diagnostics; empty: stderr
+  std::string visible_hostname;  // empty: gethostname()
+  bool via = true;
+  ForwardedFor forwarded_for = ForwardedFor::On;
+  int workers = 0;  // 0: one per hardware core
+
+  Milliseconds connect_timeout{std::chrono::minutes(1)};
+  Milliseconds read_timeout{std::chrono::minutes(15)};
+  Milliseconds request_timeout{std::chrono::minutes(5)};
+  Milliseconds client_idle_pconn_timeout{std::chrono::minutes(2)};
+  Milliseconds server_idle_pconn_timeout{std::chrono::minutes(1)};
+  Milliseconds shutdown_lifetime{std::chrono::seconds(30)};
+
+  // TLS towards origins reached DIRECT (https:// URLs): extra CA file.
+  std::string tls_outgoing_cafile;
+};
+
+}  // namespace cuttle

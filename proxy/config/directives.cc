@@ -1,0 +1,373 @@
+#include "proxy/config/directives.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <strings.h>
+
+namespace cuttle {
+namespace {
+
+uint16_t parse_port(std::string_view text, std::string_view what) {
+  unsigned v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v > 65535)
+    throw DirectiveError(std::string(what) + " must be a port number (0-65535), got '" + std::string(text) + "'");
+  return static_cast<uint16_t>(v);
+}
+
+// "3128", "127.0.0.1:3128", "[::1]:3128"
+void parse_listen_address(std::string_view text, HttpPortConfig& port) {
+  std::string_view port_text = text;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      throw DirectiveError("http_port: bad address '" + std::string(text) + "'");
+    port.address = std::string(text.substr(1, close - 1));
+    port_text = text.substr(close + 2);
+  } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    port.address = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+  }
+  if (!port.address.empty()) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(port.address, ec);
+    if (ec) throw DirectiveError("http_port: '" + port.address + "' is not an IP address");
+  }
+  port.port = parse_port(port_text, "http_port");
+  if (port.port == 0) throw DirectiveError("http_port: port 0 is not allowed");
+}
+
+// Options Squid accepts that cuttle does not act on: a warning, not an error.
+bool known_unimplemented_option(std::string_view option, std::initializer_list<std::string_view> names) {
+  auto key = option.substr(0, option.find('='));
+  return std::find(names.begin(), names.end(), key) != names.end();
+}
+
+void http_port(DirectiveArgs& args, ParseContext& ctx) {
+  HttpPortConfig port;
+  port.where = ctx.where;
+  parse_listen_address(args.next("port").text, port);
+  bool vhost_set = false;
+  while (auto t = args.next_if_any()) {
+    const auto& o = t->text;
+    if (o == "accel") {
+      port.accel = true;
+    } else if (o.starts_with("defaultsite=")) {
+      port.defaultsite = o.substr(12);
+      if (port.defaultsite.empty()) throw DirectiveError("http_port: defaultsite= needs a host name");
+    } else if (o == "vhost") {
+      port.vhost = true;
+      vhost_set = true;
+    } else if (o == "no-vhost") {
+      port.vhost = false;
+      vhost_set = true;
+    } else if (known_unimplemented_option(o, {"intercept", "transparent", "tproxy", "ssl-bump", "name", "protocol",
+                                              "allow-direct", "act-as-origin", "ignore-cc", "connection-auth",
+                                              "require-proxy-header", "tcpkeepalive", "disable-pmtu-discovery",
+                                              "tls-cert", "tls-key", "cert", "key", "generate-host-certificates",
+                                              "dynamic_cert_mem_cache_size", "vport", "worker-queues"})) {
+      ctx.warn("http_port option '" + o + "' is not implemented by cuttle; ignored");
+    } else {
+      throw DirectiveError("http_port: unknown option '" + o + "'");
+    }
+  }
+  if (!port.accel && (!port.defaultsite.empty() || port.vhost))
+    throw DirectiveError("http_port: defaultsite= and vhost need the 'accel' mode");
+  // Squid: accel without defaultsite= implies vhost.
+  if (port.accel && !vhost_set && port.defaultsite.empty()) port.vhost = true;
+  ctx.config.http_ports.push_back(std::move(port));
+}
+
+void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
+  CachePeerConfig peer;
+  peer.where = ctx.where;
+  peer.host = args.next("host").text;
+  peer.type = args.next("type (parent, sibling or multicast)").text;
+  if (peer.type != "parent" && peer.type != "sibling" && peer.type != "multicast")
+    throw DirectiveError("cache_peer: type must be parent, sibling or multicast, got '" + peer.type + "'");
+  peer.http_port = parse_port(args.next("HTTP port").text, "cache_peer HTTP port");
+  peer.icp_port = parse_port(args.next("ICP port").text, "cache_peer ICP port");
+  while (auto t = args.next_if_any()) {
+    const auto& o = t->text;
+    auto value = [&](std::string_view key) { return o.substr(key.size()); };
+    auto positive = [&](std::string_view key, int64_t max) {
+      auto v = value(key);
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > max)
+        throw DirectiveError("cache_peer: bad value in '" + o + "'");
+      return n;
+    };
+    if (o == "originserver") peer.originserver = true;
+    else if (o == "no-query") peer.no_query = true;
+    else if (o == "proxy-only") peer.proxy_only = true;
+    else if (o == "default") peer.is_default = true;
+    else if (o == "round-robin") peer.round_robin = true;
+    else if (o == "carp") peer.carp = true;
+    else if (o == "no-digest") peer.no_digest = true;
+    else if (o == "tls" || o == "ssl") peer.tls = true;
+    else if (o.starts_with("name=")) peer.name = value("name=");
+    else if (o.starts_with("weight=")) peer.weight = static_cast<int>(positive("weight=", 1 << 20));
+    else if (o.starts_with("max-conn=")) peer.max_conn = static_cast<int>(positive("max-conn=", 1 << 20));
+    else if (o.starts_with("connect-timeout="))
+      peer.connect_timeout = std::chrono::seconds(positive("connect-timeout=", 86400));
+    else if (o.starts_with("login=")) peer.login = value("login=");
+    else if (o.starts_with("forceddomain=")) peer.forceddomain = value("forceddomain=");
+    else if (o.starts_with("tls-cafile=")) peer.tls_cafile = value("tls-cafile=");
+    else if (o.starts_with("sslcafile=")) peer.tls_cafile = value("sslcafile=");
+    else if (known_unimplemented_option(
+                 o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "carp-key", "userhash",
+                     "sourcehash", "multicast-responder", "closest-only", "no-netdb-exchange", "no-delay",
+                     "connect-fail-limit", "htcp", "monitorurl", "monitorinterval", "allow-miss", "standby",
+                     "front-end-https", "connection-auth", "no-tproxy", "auth-no-keytab", "multicast-siblings",
+                     "tls-cert", "tls-key", "tls-min-version", "tls-options", "tls-flags", "tls-domain",
+                     "tls-cipher", "tls-capath", "tls-crlfile", "tls-default-ca", "tls-no-default-ca", "sslcert",
+                     "sslkey", "sslversion", "ssloptions", "sslflags", "ssldomain", "sslcipher", "sslcapath",
+                     "sslcrlfile"}))
+      ctx.warn("cache_peer option '" + o + "' is not implemented by cuttle; ignored");
+    else throw DirectiveError("cache_peer: unknown option '" + o + "'");
+  }
+  if (peer.name.empty()) peer.name = peer.host;
+  for (const auto& other : ctx.config.cache_peers)
+    if (other.name == peer.name)
+      throw DirectiveError("cache_peer: another peer is already named '" + peer.name + "' (at " + other.where +
+                           "); give one a name= option");
+  ctx.config.cache_peers.push_back(std::move(peer));
+}
+
+// Reads ACL values; a quoted token names a file with one value per line.
+std::vector<std::string> acl_values(DirectiveArgs& args, ParseContext& ctx) {
+  std::vector<std::string> values;
+  while (auto t = args.next_if_any()) {
+    if (!t->quoted) {
+      values.push_back(t->text);
+      continue;
+    }
+    std::filesystem::path path(t->text);
+    if (path.is_relative()) path = std::filesystem::path(ctx.base_dir) / path;
+    std::ifstream in(path);
+    if (!in) throw DirectiveError("acl: cannot read value file '" + path.string() + "'");
+    std::string line;
+    while (std::getline(in, line)) {
+      auto start = line.find_first_not_of(" \t\r");
+      if (start == std::string::npos || line[start] == '#') continue;
+      auto end = line.find_last_not_of(" \t\r");
+      values.push_back(line.substr(start, end - start + 1));
+    }
+  }
+  return values;
+}
+
+void acl(DirectiveArgs& args, ParseContext& ctx) {
+  std::string name = args.next("ACL name").text;
+  std::string type_name = args.next("ACL type").text;
+  auto type = acl_type_from_name(type_name);
+  if (!type) throw DirectiveError("acl: unknown or unsupported ACL type '" + type_name + "'");
+  bool case_insensitive = false;
+  while (!args.empty() && !args.peek().quoted && args.peek().text.size() > 1 && args.peek().text[0] == '-' &&
+         std::isalpha(static_cast<unsigned char>(args.peek().text[1]))) {
+    auto flag = args.next("flag").text;
+    if (flag == "-i") case_insensitive = true;
+    else if (flag == "-n" || flag == "+i") case_insensitive = false;
+    else throw DirectiveError("acl: unknown flag '" + flag + "'");
+  }
+  auto values = acl_values(args, ctx);
+  if (values.empty()) throw DirectiveError("acl " + name + ": no values given");
+
+  Acl* existing = ctx.config.acls.find(name);
+  if (existing && existing->type() != *type)
+    throw DirectiveError("acl " + name + ": already defined with type '" + acl_type_name(existing->type()) + "'");
+  Acl& target = existing ? *existing : ctx.config.acls.add(name, *type);
+  for (const auto& v : values) {
+    try {
+      target.add_value(v, case_insensitive);
+    } catch (const std::invalid_argument& e) {
+      throw DirectiveError("acl " + name + ": " + e.what());
+    }
+  }
+}
+
+void http_access(DirectiveArgs& args, ParseContext& ctx) {
+  AccessRule rule;
+  rule.where = ctx.where;
+  auto action = args.next("allow|deny").text;
+  if (action == "allow") rule.allow = true;
+  else if (action == "deny") rule.allow = false;
+  else throw DirectiveError("http_access: expected 'allow' or 'deny', got '" + action + "'");
+  while (auto t = args.next_if_any()) {
+    std::string_view name = t->text;
+    AclReference ref;
+    if (name.starts_with('!')) {
+      ref.negated = true;
+      name.remove_prefix(1);
+    }
+    ref.acl = ctx.config.acls.find(name);
+    if (!ref.acl) throw DirectiveError("http_access: no ACL named '" + std::string(name) + "'");
+    rule.acls.push_back(ref);
+  }
+  ctx.config.http_access.push_back(std::move(rule));
+}
+
+void cache_dir(DirectiveArgs& args, ParseContext& ctx) {
+  auto type = args.next("store type").text;
+  if (type != "lmdb")
+    throw DirectiveError("cache_dir: store type '" + type + "' is not supported; cuttle uses 'cache_dir lmdb PATH MBYTES'");
+  if (ctx.config.cache_dir) throw DirectiveError("cache_dir: only one cache_dir is supported");
+  CacheDirConfig dir;
+  dir.type = type;
+  dir.path = args.next("path").text;
+  auto mbytes = args.read_integer("size in MB", 1, int64_t(1) << 30);
+  dir.max_bytes = static_cast<uint64_t>(mbytes) << 20;
+  while (auto t = args.next_if_any()) ctx.warn("cache_dir option '" + t->text + "' is not used by the lmdb store; ignored");
+  ctx.config.cache_dir = std::move(dir);
+}
+
+void access_log(DirectiveArgs& args, ParseContext& ctx) {
+  auto target = args.next("log file").text;
+  if (target == "none") {
+    ctx.config.access_logs.clear();
+    while (args.next_if_any()) {}  // "access_log none acl" — rules are not supported, treat as off
+    return;
+  }
+  for (std::string_view module : {"stdio:", "daemon:"})
+    if (target.starts_with(module)) target = target.substr(module.size());
+  if (target.find(':') != std::string::npos && target.front() != '/')
+    throw DirectiveError("access_log: only stdio:/daemon: files are supported, got '" + target + "'");
+  if (auto format = args.next_if_any()) {
+    auto f = format->text;
+    if (f.starts_with("logformat=")) f = f.substr(10);
+    if (f != "squid") throw DirectiveError("access_log: only the 'squid' native format is supported, got '" + f + "'");
+  }
+  if (!args.empty()) ctx.warn("access_log ACLs are not implemented; every transaction is logged");
+  ctx.config.access_logs.push_back({target});
+}
+
+template <Milliseconds Config::*Field>
+void duration(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.*Field = args.read_duration("seconds");
+  args.expect_end();
+}
+
+template <uint64_t Config::*Field>
+void size(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.*Field = args.read_bytes("KB");
+  args.expect_end();
+}
+
+template <bool Config::*Field>
+void on_off(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.*Field = args.read_on_off();
+  args.expect_end();
+}
+
+template <std::string Config::*Field>
+void word(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.*Field = args.next("value").text;
+  args.expect_end();
+}
+
+void cache_mem(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.cache_mem_bytes = args.read_bytes("MB");
+  args.expect_end();
+}
+
+void maximum_object_size(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.maximum_object_size = args.read_bytes("KB");
+  args.expect_end();
+}
+
+void forwarded_for(DirectiveArgs& args, ParseContext& ctx) {
+  auto v = args.next("on|off|transparent|delete|truncate").text;
+  static const std::pair<std::string_view, ForwardedFor> modes[] = {{"on", ForwardedFor::On},
+                                                                     {"off", ForwardedFor::Off},
+                                                                     {"transparent", ForwardedFor::Transparent},
+                                                                     {"delete", ForwardedFor::Delete},
+                                                                     {"truncate", ForwardedFor::Truncate}};
+  for (auto& [n, m] : modes)
+    if (v == n) {
+      ctx.config.forwarded_for = m;
+      args.expect_end();
+      return;
+    }
+  throw DirectiveError("forwarded_for: expected on, off, transparent, delete or truncate, got '" + v + "'");
+}
+
+void workers(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.workers = static_cast<int>(args.read_integer("worker count", 1, 128));
+  args.expect_end();
+}
+
+void tls_outgoing_options(DirectiveArgs& args, ParseContext& ctx) {
+  while (auto t = args.next_if_any()) {
+    if (t->text.starts_with("cafile=")) ctx.config.tls_outgoing_cafile = t->text.substr(7);
+    else ctx.warn("tls_outgoing_options option '" + t->text + "' is not implemented by cuttle; ignored");
+  }
+}
+
+void pid_filename(DirectiveArgs& args, ParseContext& ctx) {
+  auto v = args.next("path").text;
+  ctx.config.pid_filename = v == "none" ? "" : v;
+  args.expect_end();
+}
+
+struct DirectiveEntry {
+  std::string_view name;
+  DirectiveHandler handler;
+};
+
+constexpr DirectiveEntry kDirectives[] = {
+    {"http_port", http_port},
+    {"cache_peer", cache_peer},
+    {"acl", acl},
+    {"http_access", http_access},
+    {"cache_dir", cache_dir},
+    {"cache_mem", cache_mem},
+    {"maximum_object_size", maximum_object_size},
+    {"request_header_max_size", size<&Config::request_header_max_size>},
+    {"reply_header_max_size", size<&Config::reply_header_max_size>},
+    {"access_log", access_log},
+    {"strip_query_terms", on_off<&Config::strip_query_terms>},
+    {"pid_filename", pid_filename},
+    {"cache_log", word<&Config::cache_log>},
+    {"visible_hostname", word<&Config::visible_hostname>},
+    {"via", on_off<&Config::via>},
+    {"forwarded_for", forwarded_for},
+    {"workers", workers},
+    {"connect_timeout", duration<&Config::connect_timeout>},
+    {"read_timeout", duration<&Config::read_timeout>},
+    {"request_timeout", duration<&Config::request_timeout>},
+    {"client_idle_pconn_timeout", duration<&Config::client_idle_pconn_timeout>},
+    {"server_idle_pconn_timeout", duration<&Config::server_idle_pconn_timeout>},
+    {"shutdown_lifetime", duration<&Config::shutdown_lifetime>},
+    {"tls_outgoing_options", tls_outgoing_options},
+};
+
+constexpr std::string_view kSquidDirectives[] = {
+#include "proxy/config/squid_directive_names.inc"
+};
+
+}  // namespace
+
+DirectiveHandler find_directive(std::string_view name) {
+  for (const auto& d : kDirectives)
+    if (d.name == name) return d.handler;
+  return nullptr;
+}
+
+bool is_squid_directive(std::string_view name) {
+  return std::find(std::begin(kSquidDirectives), std::end(kSquidDirectives), name) != std::end(kSquidDirectives);
+}
+
+void validate_config(const Config& config) {
+  if (config.http_ports.empty()) throw DirectiveError("no http_port configured: cuttle would not listen anywhere");
+  for (const auto& port : config.http_ports)
+    for (const auto& other : config.http_ports)
+      if (&port != &other && port.port == other.port && port.address == other.address)
+        throw DirectiveError("http_port " + std::to_string(port.port) + " is configured twice (" + port.where +
+                             " and " + other.where + ")");
+}
+
+}  // namespace cuttle

@@ -1,0 +1,115 @@
+#include "proxy/http/error_page.h"
+
+#include "proxy/http/header_rules.h"
+#include "proxy/http/http_date.h"
+
+#include <chrono>
+
+namespace cuttle {
+namespace {
+
+struct ErrorText {
+  ErrorKind kind;
+  http::status status;
+  std::string_view code;
+  std::string_view title;
+  std::string_view explanation;
+};
+
+constexpr ErrorText kErrors[] = {
+    {ErrorKind::InvalidRequest, http::status::bad_request, "ERR_INVALID_REQ", "Invalid Request",
+     "Some aspect of the HTTP request is invalid: the request line, a header, or the message framing."},
+    {ErrorKind::InvalidUrl, http::status::bad_request, "ERR_INVALID_URL", "Invalid URL",
+     "Some aspect of the requested URL is incorrect: a missing or malformed host name, or an illegal port."},
+    {ErrorKind::AccessDenied, http::status::forbidden, "ERR_ACCESS_DENIED", "Access Denied.",
+     "Access control configuration prevents your request from being allowed at this time."},
+    {ErrorKind::HeadersTooLarge, http::status::request_header_fields_too_large, "ERR_TOO_BIG",
+     "Request Header Fields Too Large",
+     "The request headers are larger than this cache accepts (request_header_max_size)."},
+    {ErrorKind::UnsupportedRequest, http::status::not_implemented, "ERR_UNSUP_REQ",
+     "Unsupported Request Method and Protocol", "This cache does not support the request's protocol or coding."},
+    {ErrorKind::DnsFailure, http::status::bad_gateway, "ERR_DNS_FAIL", "Unable to determine IP address from host name",
+     "The DNS server returned no address for this host name."},
+    {ErrorKind::ConnectFailed, http::status::bad_gateway, "ERR_CONNECT_FAIL", "Connection to the server failed",
+     "The remote host or network may be down. Please try the request again."},
+    {ErrorKind::TlsFailed, http::status::bad_gateway, "ERR_SECURE_CONNECT_FAIL",
+     "Failed to establish a secure connection to the server",
+     "The server's certificate could not be verified, or the TLS handshake failed."},
+    {ErrorKind::InvalidResponse, http::status::bad_gateway, "ERR_INVALID_RESP", "Invalid Response",
+     "The HTTP response message received from the server could not be understood or was otherwise malformed."},
+    {ErrorKind::ReadError, http::status::bad_gateway, "ERR_READ_ERROR", "Read Error",
+     "The server closed the connection or failed before sending a complete response."},
+    {ErrorKind::ShuttingDown, http::status::service_unavailable, "ERR_SHUTTING_DOWN", "Shutting Down",
+     "This cache is in the process of shutting down and can not service your request at this time."},
+    {ErrorKind::ConnectTimeout, http::status::gateway_timeout, "ERR_CONNECT_FAIL", "Connection to the server timed out",
+     "The server did not accept the connection within connect_timeout."},
+    {ErrorKind::ReadTimeout, http::status::gateway_timeout, "ERR_READ_TIMEOUT", "Read Timeout",
+     "The server did not answer within read_timeout. The network or server may be down or congested."},
+};
+
+const ErrorText& text_for(ErrorKind kind) {
+  for (const auto& e : kErrors)
+    if (e.kind == kind) return e;
+  return kErrors[0];
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+http::status error_status(ErrorKind kind) { return text_for(kind).status; }
+std::string_view error_code_name(ErrorKind kind) { return text_for(kind).code; }
+
+http::response<http::string_body> make_error_response(ErrorKind kind, const ErrorContext& c) {
+  const auto& e = text_for(kind);
+  auto now = http_date(std::chrono::system_clock::now());
+  std::string url = html_escape(c.url);
+  std::string body;
+  body.reserve(2048);
+  body += "<!DOCTYPE html>\n<html><head>\n<meta type=\"copyright\" content=\"cuttle\">\n"
+          "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\n"
+          "<title>ERROR: The requested URL could not be retrieved</title>\n"
+          "<style>body{font-family:sans-serif;margin:2em}#error p{margin-left:1em}#footer{font-size:80%;color:#666}</style>\n"
+          "</head><body id=\"";
+  body += e.code;
+  body += "\">\n<div id=\"titles\"><h1>ERROR</h1>\n<h2>The requested URL could not be retrieved</h2></div>\n<hr>\n"
+          "<div id=\"content\">\n<p>The following error was encountered while trying to retrieve the URL: <a href=\"";
+  body += url + "\">" + url + "</a></p>\n<blockquote id=\"error\">\n<p><b>";
+  body += html_escape(e.title);
+  body += "</b></p>\n</blockquote>\n<p>";
+  body += html_escape(e.explanation);
+  body += "</p>\n";
+  if (!c.detail.empty()) body += "<p id=\"sysmsg\">The system returned: <i>" + html_escape(c.detail) + "</i></p>\n";
+  body += "<p>Your cache administrator is <a href=\"mailto:webmaster\">webmaster</a>.</p>\n<br>\n</div>\n<hr>\n"
+          "<div id=\"footer\">\n<p>Generated " +
+          now + " by " + html_escape(c.hostname) + " (" + std::string(kProductToken) + ")</p>\n</div>\n</body></html>\n";
+
+  http::response<http::string_body> res{e.status, 11};
+  res.set(http::field::server, kProductToken);
+  res.set("Mime-Version", "1.0");
+  res.set(http::field::date, now);
+  res.set(http::field::content_type, "text/html;charset=utf-8");
+  res.set("X-Squid-Error", std::string(e.code) + " 0");
+  res.set(http::field::vary, "Accept-Language");
+  res.set(http::field::content_language, "en");
+  res.set("X-Cache", "MISS from " + c.hostname);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace cuttle

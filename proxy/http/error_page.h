@@ -1,0 +1,44 @@
+// Squid-style error responses: an HTML page naming the ERR_* code, the URL and the
+// cause, plus the X-Squid-Error header that Squid's tooling and admins look for.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace cuttle {
+
+namespace http = boost::beast::http;
+
+enum class ErrorKind {
+  InvalidRequest,     // 400 ERR_INVALID_REQ: malformed request line or headers
+  InvalidUrl,         // 400 ERR_INVALID_URL
+  AccessDenied,       // 403 ERR_ACCESS_DENIED
+  HeadersTooLarge,    // 431 ERR_TOO_BIG
+  UnsupportedRequest, // 501 ERR_UNSUP_REQ
+  DnsFailure,         // 502 ERR_DNS_FAIL
+  ConnectFailed,      // 502 ERR_CONNECT_FAIL
+  TlsFailed,          // 502 ERR_SECURE_CONNECT_FAIL
+  InvalidResponse,    // 502 ERR_INVALID_RESP
+  ReadError,          // 502 ERR_READ_ERROR
+  ShuttingDown,       // 503 ERR_SHUTTING_DOWN
+  ConnectTimeout,     // 504 ERR_CONNECT_FAIL
+  ReadTimeout,        // 504 ERR_READ_TIMEOUT
+};
+
+struct ErrorContext {
+  std::string url;        // what the client asked for (may be empty)
+  std::string client_ip;
+  std::string hostname;   // visible_hostname
+  std::string detail;     // the system's words for the cause (e.g. "Connection refused")
+};
+
+http::status error_status(ErrorKind kind);
+std::string_view error_code_name(ErrorKind kind);  // "ERR_ACCESS_DENIED"
+
+// A complete response, Content-Length set; the caller decides keep-alive.
+http::response<http::string_body> make_error_response(ErrorKind kind, const ErrorContext& context);
+
+}  // namespace cuttle

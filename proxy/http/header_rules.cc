@@ -1,0 +1,92 @@
+#include "proxy/http/header_rules.h"
+
+#include <boost/beast/http/rfc7230.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace cuttle {
+namespace {
+
+constexpr std::string_view kXForwardedFor = "X-Forwarded-For";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+void remove_hop_by_hop(http::fields& fields) {
+  std::vector<std::string> named;
+  for (auto it = fields.find(http::field::connection); it != fields.end() && it->name() == http::field::connection; ++it)
+    for (auto token : http::token_list(it->value())) named.emplace_back(token);
+  for (const auto& name : named)
+    if (!iequals(name, "close") && !iequals(name, "keep-alive")) fields.erase(name);
+  for (auto f : {http::field::connection, http::field::keep_alive, http::field::proxy_connection, http::field::te,
+                 http::field::trailer, http::field::transfer_encoding, http::field::upgrade})
+    fields.erase(f);
+}
+
+void append_via(http::fields& fields, unsigned version, std::string_view hostname) {
+  std::string entry = version == 10 ? "1.0 " : "1.1 ";
+  entry.append(hostname).append(" (").append(kProductToken).append(")");
+  auto existing = fields[http::field::via];
+  if (existing.empty()) {
+    fields.set(http::field::via, entry);
+  } else {
+    std::string joined(existing);
+    joined.append(", ").append(entry);
+    fields.set(http::field::via, joined);
+  }
+}
+
+void apply_forwarded_for(http::fields& fields, ForwardedFor mode, std::string_view client_ip) {
+  auto append = [&](std::string_view value) {
+    auto existing = fields[kXForwardedFor];
+    std::string joined = existing.empty() ? std::string(value) : std::string(existing) + ", " + std::string(value);
+    fields.set(kXForwardedFor, joined);
+  };
+  switch (mode) {
+    case ForwardedFor::On: append(client_ip); break;
+    case ForwardedFor::Off: append("unknown"); break;
+    case ForwardedFor::Transparent: break;
+    case ForwardedFor::Delete: fields.erase(kXForwardedFor); break;
+    case ForwardedFor::Truncate: fields.set(kXForwardedFor, client_ip); break;
+  }
+}
+
+std::optional<FramingProblem> request_framing_problem(const http::fields& fields) {
+  bool has_te = fields.count(http::field::transfer_encoding) > 0;
+  auto cl_count = fields.count(http::field::content_length);
+  if (has_te && cl_count > 0) return FramingProblem{"both Transfer-Encoding and Content-Length", 400};
+  if (cl_count > 0) {
+    std::string_view first;
+    for (auto it = fields.find(http::field::content_length); it != fields.end() && it->name() == http::field::content_length;
+         ++it) {
+      // A list value ("5, 5") or differing repeats are refused: one length only.
+      auto v = trim(it->value());
+      if (v.empty() || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }))
+        return FramingProblem{"invalid Content-Length", 400};
+      if (first.empty()) first = v;
+      else if (v != first) return FramingProblem{"conflicting Content-Length values", 400};
+    }
+  }
+  if (has_te) {
+    std::vector<std::string_view> codings;
+    for (auto it = fields.find(http::field::transfer_encoding);
+         it != fields.end() && it->name() == http::field::transfer_encoding; ++it)
+      for (auto c : http::token_list(it->value())) codings.push_back(c);
+    // Only "chunked", exactly once and last, is a framing a proxy can relay safely.
+    if (codings.size() != 1 || !iequals(codings.front(), "chunked")) return FramingProblem{"unsupported Transfer-Encoding", 501};
+  }
+  return std::nullopt;
+}
+
+}  // namespace cuttle

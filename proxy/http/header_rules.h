@@ -1,0 +1,40 @@
+// What a proxy does to headers on the way through (RFC 9110 §7.6): drop the
+// hop-by-hop ones, add Via, maintain X-Forwarded-For, and refuse framing that could
+// smuggle a second request past us.
+#pragma once
+
+#include "proxy/config/config.h"
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cuttle {
+
+namespace http = boost::beast::http;
+
+inline constexpr std::string_view kProductToken = "cuttle/" CUTTLE_VERSION_STRING;
+
+// Removes Connection, the fields it names, and the fixed hop-by-hop set.
+void remove_hop_by_hop(http::fields& fields);
+
+// Appends "1.1 hostname (cuttle/x.y)" to Via; `version` is the received message's.
+void append_via(http::fields& fields, unsigned version, std::string_view hostname);
+
+// Applies `forwarded_for` for a request received from `client_ip`.
+void apply_forwarded_for(http::fields& fields, ForwardedFor mode, std::string_view client_ip);
+
+struct FramingProblem {
+  const char* what;
+  unsigned status;  // 400, or 501 for a transfer coding we do not implement
+};
+
+// Why a request's framing is refused, or nothing when it is acceptable: both
+// Transfer-Encoding and Content-Length, differing Content-Length values, or a
+// transfer coding other than a lone "chunked".
+std::optional<FramingProblem> request_framing_problem(const http::fields& fields);
+
+}  // namespace cuttle

@@ -1,0 +1,122 @@
+#include "proxy/http/request_target.h"
+
+#include "proxy/config/config.h"
+
+#include <boost/url/authority_view.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace cuttle {
+namespace urls = boost::urls;
+
+namespace {
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+bool valid_host(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  return std::all_of(host.begin(), host.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == ':';
+  });
+}
+
+// Host and port of an authority; the port falls back to `fallback_port`.
+bool take_authority(const urls::authority_view& a, uint16_t fallback_port, RequestTarget& out) {
+  if (a.host_type() == urls::host_type::none || a.host_type() == urls::host_type::ipvfuture) return false;
+  // host_address(): the name, or the IP literal without brackets.
+  out.host = lowercase(a.host_address());
+  if (!valid_host(out.host)) return false;
+  if (a.has_port()) {
+    auto p = a.port();
+    unsigned v = 0;
+    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+    if (p.empty() || ec != std::errc() || end != p.data() + p.size() || v == 0 || v > 65535) return false;
+    out.port = static_cast<uint16_t>(v);
+  } else {
+    out.port = fallback_port;
+  }
+  return out.port != 0;
+}
+
+std::string origin_form(const urls::url_view& u) {
+  std::string path = u.encoded_path().empty() ? "/" : std::string(u.encoded_path());
+  if (u.has_query()) path += "?" + std::string(u.encoded_query());
+  return path;
+}
+
+}  // namespace
+
+uint16_t default_port(std::string_view scheme) {
+  if (scheme == "http") return 80;
+  if (scheme == "https") return 443;
+  return 0;
+}
+
+bool RequestTarget::is_ip_literal() const {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+std::string RequestTarget::authority() const {
+  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (is_connect() || port != default_port(scheme)) out += ":" + std::to_string(port);
+  return out;
+}
+
+std::string RequestTarget::url() const {
+  if (is_connect()) return authority();
+  return scheme + "://" + authority() + path;
+}
+
+TargetResult parse_absolute_target(std::string_view target) {
+  TargetResult result;
+  auto parsed = urls::parse_absolute_uri(target);
+  if (!parsed || !parsed->has_authority()) return result;
+  RequestTarget t;
+  t.scheme = lowercase(parsed->scheme());
+  uint16_t port = default_port(t.scheme);
+  if (port == 0) {
+    result.problem = TargetProblem::UnsupportedScheme;
+    return result;
+  }
+  if (!take_authority(parsed->authority(), port, t)) return result;
+  t.path = origin_form(*parsed);
+  result.target = std::move(t);
+  return result;
+}
+
+TargetResult parse_connect_target(std::string_view target) {
+  TargetResult result;
+  auto parsed = urls::parse_authority(target);
+  if (!parsed || !parsed->has_port() || parsed->has_userinfo()) return result;
+  RequestTarget t;
+  if (!take_authority(*parsed, 0, t)) return result;
+  result.target = std::move(t);
+  return result;
+}
+
+TargetResult parse_accel_target(std::string_view target, std::string_view host_header, const HttpPortConfig& port) {
+  if (!target.starts_with('/')) return parse_absolute_target(target);
+  TargetResult result;
+  auto parsed = urls::parse_origin_form(target);
+  if (!parsed) return result;
+  std::string_view site = port.vhost && !host_header.empty() ? host_header : std::string_view(port.defaultsite);
+  if (site.empty()) return result;
+  auto authority = urls::parse_authority(site);
+  if (!authority || authority->has_userinfo()) return result;
+  RequestTarget t;
+  t.scheme = "http";
+  if (!take_authority(*authority, 80, t)) return result;
+  t.path = origin_form(*parsed);
+  result.target = std::move(t);
+  return result;
+}
+
+}  // namespace cuttle

@@ -1,0 +1,192 @@
+#include "proxy/server/client_session.h"
+
+#include "proxy/http/error_page.h"
+#include "proxy/http/header_rules.h"
+#include "proxy/http/request_target.h"
+#include "proxy/server/forwarder.h"
+#include "proxy/server/tunnel.h"
+
+namespace cuttle {
+
+// Everything access.log needs about the request being handled.
+struct ClientSession::Transaction {
+  std::shared_ptr<const ActiveConfig> active;
+  std::chrono::steady_clock::time_point start;
+  AccessLogEntry entry;
+};
+
+ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
+    : stream_(std::move(socket)), port_(port), services_(services) {
+  error_code ec;
+  auto remote = stream_.socket().remote_endpoint(ec);
+  client_address_ = normalize_address(remote.address());
+  client_ip_ = client_address_.to_string();
+  stream_.socket().set_option(tcp::no_delay(true), ec);
+}
+
+void ClientSession::close_if_idle() {
+  if (!idle_) return;
+  error_code ec;
+  stream_.socket().close(ec);
+}
+
+awaitable<void> ClientSession::run() {
+  services_.on_start(this);
+  bool first = true;
+  for (;;) {
+    Transaction tx;
+    tx.active = services_.runtime.active();
+    const Config& config = *tx.active->config;
+    http::request_parser<http::empty_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(config.request_header_max_size, UINT32_MAX)));
+    parser.body_limit(boost::none);
+    // The first request gets request_timeout; a kept-alive connection waiting for
+    // its next request gets client_idle_pconn_timeout.
+    stream_.expires_after(first ? config.request_timeout : config.client_idle_pconn_timeout);
+    idle_ = buffer_.size() == 0;
+    if (idle_ && services_.runtime.shutting_down()) break;
+    auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, use_nothrow);
+    idle_ = false;
+    tx.start = std::chrono::steady_clock::now();
+    tx.entry.client_ip = client_ip_;
+    if (ec) {
+      if (!parser.got_some() && buffer_.size() == 0) break;  // closed or idle timeout: nothing to answer
+      if (ec == http::error::header_limit) {
+        tx.entry.url = "error:request-too-large";
+        co_await reply_error(ErrorKind::HeadersTooLarge, tx, false);
+      } else if (ec != beast::error::timeout && ec != http::error::end_of_stream &&
+                 ec.category() == http::make_error_code(http::error::bad_method).category()) {
+        tx.entry.url = "error:invalid-request";
+        co_await reply_error(ErrorKind::InvalidRequest, tx, false, ec.message());
+      }
+      break;  // timeouts and resets mid-header: just close
+    }
+    first = false;
+    bool keep_going = co_await handle(parser, tx);
+    if (!keep_going) break;
+  }
+  error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.socket().close(ignored);
+  services_.on_finish(this);
+}
+
+awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail) {
+  ErrorContext context{tx.entry.url, client_ip_, tx.active->hostname, std::move(detail)};
+  auto response = make_error_response(kind, context);
+  keep_alive = keep_alive && !services_.runtime.shutting_down();
+  response.keep_alive(keep_alive);
+  if (tx.active->config->via) append_via(response, 11, tx.active->hostname);
+  stream_.expires_after(tx.active->config->read_timeout);
+  auto [ec, n] = co_await http::async_write(stream_, response, use_nothrow);
+  tx.entry.status = response.result_int();
+  tx.entry.reply_bytes = n;
+  tx.entry.content_type = "text/html";
+  if (tx.entry.result_code == "NONE" && kind == ErrorKind::AccessDenied) tx.entry.result_code = "TCP_DENIED";
+  log(tx);
+  co_return keep_alive && !ec;
+}
+
+void ClientSession::log(Transaction& tx) {
+  tx.entry.end_time = std::chrono::system_clock::now();
+  tx.entry.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
+  if (tx.active->config->strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
+  services_.runtime.access_log().write(tx.entry);
+}
+
+awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& parser, Transaction& tx) {
+  const ActiveConfig& active = *tx.active;
+  const Config& config = *active.config;
+  auto& req = parser.get();
+  tx.entry.method = std::string(req.method_string());
+  tx.entry.url = std::string(req.target());
+  const bool is_connect = req.method() == http::verb::connect;
+  const bool has_body = parser.chunked() || parser.content_length().value_or(0) > 0;
+
+  if (auto problem = request_framing_problem(req)) {
+    co_return co_await reply_error(problem->status == 501 ? ErrorKind::UnsupportedRequest : ErrorKind::InvalidRequest,
+                                   tx, false, problem->what);
+  }
+
+  TargetResult parsed;
+  if (is_connect) parsed = parse_connect_target(req.target());
+  else if (port_.accel) parsed = parse_accel_target(req.target(), req[http::field::host], port_);
+  else parsed = parse_absolute_target(req.target());
+  if (!parsed.target) {
+    auto kind = parsed.problem == TargetProblem::UnsupportedScheme ? ErrorKind::UnsupportedRequest : ErrorKind::InvalidUrl;
+    co_return co_await reply_error(kind, tx, !has_body);
+  }
+  const RequestTarget& target = *parsed.target;
+  tx.entry.url = target.url();
+
+  RequestFacts facts;
+  facts.client = client_address_;
+  facts.method = tx.entry.method;
+  facts.scheme = target.scheme;
+  facts.host = target.host;
+  facts.port = target.port;
+  facts.path = target.path;
+  if (rules_need_destinations(config.http_access) && !target.is_ip_literal()) {
+    tcp::resolver resolver(co_await asio::this_coro::executor);
+    auto [ec, results] = co_await resolver.async_resolve(target.host, std::to_string(target.port), use_nothrow);
+    facts.destinations.emplace();
+    if (!ec)
+      for (const auto& r : results) facts.destinations->push_back(normalize_address(r.endpoint().address()));
+  }
+  if (check_access(config.http_access, facts) == AccessDecision::Deny) {
+    tx.entry.result_code = "TCP_DENIED";
+    co_return co_await reply_error(ErrorKind::AccessDenied, tx, !has_body);
+  }
+
+  ClientSide client{stream_, buffer_, client_ip_};
+  if (is_connect) {
+    UpstreamSpec spec{target.host, target.port, false, {}};
+    auto outcome = co_await run_tunnel(client, spec, config, services_.runtime.tls());
+    if (outcome.error) {
+      tx.entry.result_code = "TCP_TUNNEL";
+      co_return co_await reply_error(*outcome.error, tx, false, outcome.error_detail);
+    }
+    tx.entry.result_code = "TCP_TUNNEL";
+    tx.entry.status = 200;
+    tx.entry.reply_bytes = outcome.bytes_to_client;
+    tx.entry.hierarchy = "HIER_DIRECT";
+    tx.entry.peer = outcome.server_address;
+    log(tx);
+    co_return false;
+  }
+
+  ForwardPlan plan;
+  if (port_.accel && active.origin_server) {
+    const auto& peer = *active.origin_server;
+    plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile};
+    plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
+    plan.hierarchy = "FIRST_UP_PARENT";
+  } else {
+    plan.upstream = UpstreamSpec{target.host, target.port, target.scheme == "https", config.tls_outgoing_cafile};
+    plan.host_header = target.authority();
+    plan.hierarchy = "HIER_DIRECT";
+  }
+  plan.request_target = target.path;
+
+  auto outcome = co_await forward_request(client, parser, plan, active, services_.pool, services_.runtime.tls(),
+                                          services_.runtime.shutting_down());
+  tx.entry.result_code = "TCP_MISS";
+  if (outcome.error) {
+    if (!outcome.server_address.empty()) {
+      tx.entry.hierarchy = plan.hierarchy;
+      tx.entry.peer = outcome.server_address;
+    }
+    co_return co_await reply_error(*outcome.error, tx, outcome.client_reusable, outcome.error_detail);
+  }
+  tx.entry.status = outcome.status;
+  tx.entry.reply_bytes = outcome.reply_bytes;
+  tx.entry.hierarchy = plan.hierarchy;
+  tx.entry.peer = outcome.server_address;
+  if (!outcome.content_type.empty()) tx.entry.content_type = outcome.content_type;
+  if (outcome.aborted) tx.entry.result_suffix = "_ABORTED";
+  log(tx);
+  co_return outcome.client_reusable && !outcome.aborted;
+}
+
+}  // namespace cuttle

@@ -1,0 +1,242 @@
+#include "proxy/server/forwarder.h"
+
+#include "proxy/http/header_rules.h"
+
+#include <array>
+
+namespace cuttle {
+namespace {
+
+constexpr size_t kRelayBufferSize = 64 * 1024;
+using RelayBuffer = std::array<char, kRelayBufferSize>;
+
+enum class SendStatus { Sent, UpstreamFailed, ClientFailed };
+
+// Streams the request (header, then body as it arrives from the client) upstream.
+template <class Upstream>
+awaitable<SendStatus> send_request(Upstream& upstream, ClientSide& client,
+                                   http::request_parser<http::buffer_body>& parser,
+                                   http::request_serializer<http::buffer_body>& serializer, RelayBuffer& buf,
+                                   const Config& config) {
+  auto& req = parser.get();
+  auto& upstream_tcp = beast::get_lowest_layer(upstream);
+  do {
+    if (!parser.is_done()) {
+      req.body().data = buf.data();
+      req.body().size = buf.size();
+      client.stream.expires_after(config.read_timeout);
+      auto [ec, n] = co_await http::async_read_some(client.stream, client.buffer, parser, use_nothrow);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return SendStatus::ClientFailed;
+      req.body().size = buf.size() - req.body().size;
+      req.body().data = buf.data();
+      req.body().more = !parser.is_done();
+    } else {
+      req.body().data = nullptr;
+      req.body().size = 0;
+      req.body().more = false;
+    }
+    upstream_tcp.expires_after(config.read_timeout);
+    auto [ec, n] = co_await http::async_write(upstream, serializer, use_nothrow);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return SendStatus::UpstreamFailed;
+  } while (!parser.is_done() || !serializer.is_done());
+  co_return SendStatus::Sent;
+}
+
+struct HeaderRead {
+  error_code ec;
+  bool got_bytes = false;  // whether the upstream said anything before failing
+};
+
+// Reads the final response header, skipping interim 1xx responses.
+template <class Upstream>
+awaitable<HeaderRead> read_response_header(Upstream& upstream, UpstreamConnection& conn,
+                                           std::optional<http::response_parser<http::buffer_body>>& parser,
+                                           bool is_head, const Config& config) {
+  HeaderRead result;
+  for (;;) {
+    parser.emplace();
+    parser->header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(config.reply_header_max_size, UINT32_MAX)));
+    parser->body_limit(boost::none);
+    if (is_head) parser->skip(true);
+    beast::get_lowest_layer(upstream).expires_after(config.read_timeout);
+    auto before = conn.buffer.size();
+    auto [ec, n] = co_await http::async_read_header(upstream, conn.buffer, *parser, use_nothrow);
+    result.got_bytes = result.got_bytes || n > 0 || conn.buffer.size() > before || parser->got_some();
+    if (ec) {
+      result.ec = ec;
+      co_return result;
+    }
+    auto status = parser->get().result_int();
+    if (status / 100 != 1 || status == 101) co_return result;
+  }
+}
+
+ErrorKind classify_response_error(const error_code& ec) {
+  if (ec == beast::error::timeout) return ErrorKind::ReadTimeout;
+  if (ec.category() == http::make_error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
+      ec != http::error::partial_message)
+    return ErrorKind::InvalidResponse;
+  return ErrorKind::ReadError;
+}
+
+template <class Upstream>
+awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, ClientSide& client,
+                               http::response_parser<http::buffer_body>& parser, bool is_head, bool client_keep_alive,
+                               const ActiveConfig& active, unsigned client_version, UpstreamPool& pool,
+                               std::unique_ptr<UpstreamConnection>& owned, RelayBuffer& buf, ForwardOutcome& out) {
+  const Config& config = *active.config;
+  auto& res = parser.get();
+  out.status = res.result_int();
+  // As Squid: the media type only, cut at the first ';' or blank, so the
+  // access.log line keeps its space-separated fields.
+  auto content_type = res[http::field::content_type];
+  out.content_type = std::string(content_type.substr(0, content_type.find_first_of("; \t")));
+  bool upstream_reusable = res.keep_alive() && !parser.need_eof();
+  const bool has_body = !is_head && !parser.is_done();
+
+  remove_hop_by_hop(res);
+  if (config.via) append_via(res, res.version(), active.hostname);
+  res.set("X-Cache", "MISS from " + active.hostname);
+  res.version(11);
+  if (has_body && !parser.content_length()) {
+    // Unknown length: re-chunk for HTTP/1.1 clients; HTTP/1.0 ones read until close.
+    if (client_version >= 11) res.chunked(true);
+    else client_keep_alive = false;
+  }
+  res.keep_alive(client_keep_alive);
+
+  http::response_serializer<http::buffer_body> serializer{res};
+  client.stream.expires_after(config.read_timeout);
+  auto [hec, header_bytes] = co_await http::async_write_header(client.stream, serializer, use_nothrow);
+  out.reply_bytes += header_bytes;
+  if (hec) {
+    out.aborted = true;
+    co_return;
+  }
+
+  if (has_body) {
+    auto& upstream_tcp = beast::get_lowest_layer(upstream);
+    do {
+      if (!parser.is_done()) {
+        res.body().data = buf.data();
+        res.body().size = buf.size();
+        upstream_tcp.expires_after(config.read_timeout);
+        auto [ec, n] = co_await http::async_read_some(upstream, conn.buffer, parser, use_nothrow);
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) {
+          // The origin failed mid-body: the client must see a truncated reply, so
+          // its connection is closed without completing the framing.
+          out.aborted = true;
+          co_return;
+        }
+        res.body().size = buf.size() - res.body().size;
+        res.body().data = buf.data();
+        res.body().more = !parser.is_done();
+      } else {
+        res.body().data = nullptr;
+        res.body().size = 0;
+        res.body().more = false;
+      }
+      client.stream.expires_after(config.read_timeout);
+      auto [ec, n] = co_await http::async_write(client.stream, serializer, use_nothrow);
+      out.reply_bytes += n;
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) {
+        out.aborted = true;
+        co_return;
+      }
+    } while (!parser.is_done() || !serializer.is_done());
+  }
+
+  out.client_reusable = client_keep_alive;
+  if (upstream_reusable && parser.is_done()) pool.give_back(std::move(owned));
+}
+
+}  // namespace
+
+awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_parser<http::empty_body>& header_parser,
+                                          const ForwardPlan& plan, const ActiveConfig& active, UpstreamPool& pool,
+                                          TlsContexts& tls, bool shutting_down) {
+  const Config& config = *active.config;
+  ForwardOutcome out;
+  auto& received = header_parser.get();
+  const unsigned client_version = received.version();
+  const bool client_keep_alive = received.keep_alive() && !shutting_down;
+  const bool is_head = received.method() == http::verb::head;
+  const bool has_body = header_parser.chunked() || header_parser.content_length().value_or(0) > 0;
+  const bool expects_continue = has_body && beast::iequals(received[http::field::expect], "100-continue");
+
+  http::request_parser<http::buffer_body> parser{std::move(header_parser)};
+  auto& req = parser.get();
+  remove_hop_by_hop(req);
+  req.erase(http::field::expect);
+  req.target(plan.request_target);
+  req.set(http::field::host, plan.host_header);
+  if (config.via) append_via(req, client_version, active.hostname);
+  apply_forwarded_for(req, config.forwarded_for, client.ip);
+  if (parser.chunked()) req.chunked(true);
+  req.version(11);
+  req.keep_alive(true);
+
+  auto buf = std::make_unique<RelayBuffer>();
+  // A pooled connection may have been closed by the server just now; a request
+  // without a body is safely replayed once on a fresh connection.
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<UpstreamConnection> conn = attempt == 0 ? pool.take(plan.upstream.key()) : nullptr;
+    if (!conn) {
+      auto connected = co_await connect_upstream(plan.upstream, config.connect_timeout, tls);
+      if (connected.error) {
+        out.error = connected.error;
+        out.error_detail = connected.detail;
+        out.client_reusable = client_keep_alive && !has_body;
+        co_return out;
+      }
+      conn = std::move(connected.connection);
+    }
+    out.server_address = conn->address;
+    if (expects_continue && attempt == 0) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      auto [ec, n] = co_await asio::async_write(client.stream, asio::buffer(kContinue), use_nothrow);
+      if (ec) {
+        out.aborted = true;
+        co_return out;
+      }
+    }
+
+    bool retryable = conn->reused && !has_body;
+    http::request_serializer<http::buffer_body> serializer{req};
+    auto sent = co_await std::visit(
+        [&](auto& s) { return send_request(s, client, parser, serializer, *buf, config); }, conn->stream);
+    if (sent == SendStatus::ClientFailed) {
+      out.aborted = true;
+      co_return out;
+    }
+    std::optional<http::response_parser<http::buffer_body>> response;
+    HeaderRead header{};
+    if (sent == SendStatus::Sent) {
+      header = co_await std::visit(
+          [&](auto& s) { return read_response_header(s, *conn, response, is_head, config); }, conn->stream);
+    } else {
+      header.ec = asio::error::connection_reset;
+    }
+    if (header.ec) {
+      if (retryable && !header.got_bytes && header.ec != beast::error::timeout) continue;
+      out.error = classify_response_error(header.ec);
+      out.error_detail = header.ec.message();
+      out.client_reusable = client_keep_alive && parser.is_done();
+      co_return out;
+    }
+    co_await std::visit(
+        [&](auto& s) {
+          return relay_response(s, *conn, client, *response, is_head, client_keep_alive, active, client_version, pool,
+                                conn, *buf, out);
+        },
+        conn->stream);
+    if (!parser.is_done()) out.client_reusable = false;
+    co_return out;
+  }
+}
+
+}  // namespace cuttle

@@ -1,0 +1,46 @@
+// One request forwarded to the next hop and its response relayed back, bodies
+// streamed in both directions through a fixed buffer (a 1 GiB download never sits
+// in memory), upstream connections taken from and returned to the worker's pool.
+#pragma once
+
+#include "proxy/http/error_page.h"
+#include "proxy/server/asio_types.h"
+#include "proxy/server/runtime.h"
+#include "proxy/server/upstream.h"
+
+#include <optional>
+#include <string>
+
+namespace cuttle {
+
+struct ClientSide {
+  TcpStream& stream;
+  beast::flat_buffer& buffer;
+  std::string ip;
+};
+
+struct ForwardPlan {
+  UpstreamSpec upstream;
+  std::string request_target;  // request line target sent upstream
+  std::string host_header;     // Host sent upstream
+  std::string hierarchy;       // HIER_DIRECT, FIRST_UP_PARENT, ...
+};
+
+struct ForwardOutcome {
+  // Set when nothing was sent to the client: the caller answers with an error page.
+  std::optional<ErrorKind> error;
+  std::string error_detail;
+
+  unsigned status = 0;
+  uint64_t reply_bytes = 0;
+  std::string content_type;
+  std::string server_address;  // for access.log's hierarchy field
+  bool aborted = false;        // the reply was cut short (either side failed)
+  bool client_reusable = false;  // the client connection may carry another request
+};
+
+awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_parser<http::empty_body>& header_parser,
+                                          const ForwardPlan& plan, const ActiveConfig& active, UpstreamPool& pool,
+                                          TlsContexts& tls, bool shutting_down);
+
+}  // namespace cuttle

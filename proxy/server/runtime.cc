@@ -1,0 +1,23 @@
+#include "proxy/server/runtime.h"
+
+#include <unistd.h>
+
+namespace cuttle {
+
+std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config) {
+  auto active = std::make_shared<ActiveConfig>();
+  active->hostname = config->visible_hostname;
+  if (active->hostname.empty()) {
+    char name[256] = {};
+    active->hostname = gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "localhost";
+  }
+  for (const auto& peer : config->cache_peers)
+    if (peer.originserver) {
+      active->origin_server = &peer;
+      break;
+    }
+  active->config = std::move(config);
+  return active;
+}
+
+}  // namespace cuttle

@@ -1,0 +1,45 @@
+// State shared by every worker: the configuration in force (swapped whole on
+// reconfigure), the access log, TLS contexts and the shutdown flag.
+#pragma once
+
+#include "proxy/config/config.h"
+#include "proxy/log/access_log.h"
+#include "proxy/server/tls_contexts.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace cuttle {
+
+// A configuration plus the values derived from it once, not per request.
+struct ActiveConfig {
+  std::shared_ptr<const Config> config;
+  std::string hostname;                          // visible_hostname, else the host's name
+  const CachePeerConfig* origin_server = nullptr;  // first `originserver` peer (accelerator)
+};
+
+std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config);
+
+class ProxyRuntime {
+ public:
+  explicit ProxyRuntime(std::shared_ptr<const Config> config) : active_(make_active_config(std::move(config))) {}
+
+  std::shared_ptr<const ActiveConfig> active() const { return active_.load(std::memory_order_acquire); }
+  void replace_config(std::shared_ptr<const Config> config) {
+    active_.store(make_active_config(std::move(config)), std::memory_order_release);
+  }
+
+  AccessLog& access_log() { return access_log_; }
+  TlsContexts& tls() { return tls_; }
+  bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+  void begin_shutdown() { shutting_down_.store(true); }
+
+ private:
+  std::atomic<std::shared_ptr<const ActiveConfig>> active_;
+  AccessLog access_log_;
+  TlsContexts tls_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace cuttle

@@ -1,0 +1,68 @@
+#include "proxy/server/tunnel.h"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+namespace cuttle {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+
+// Copies until `from` reaches EOF (then half-closes `to`) or anything fails (then
+// closes both, which ends the opposite direction too).
+awaitable<void> pump(TcpStream& from, TcpStream& to, std::chrono::milliseconds idle_timeout, uint64_t& counter) {
+  std::array<char, 32 * 1024> buf;
+  for (;;) {
+    from.expires_after(idle_timeout);
+    auto [rec, n] = co_await from.async_read_some(asio::buffer(buf), use_nothrow);
+    if (n > 0) {
+      to.expires_after(idle_timeout);
+      auto [wec, written] = co_await asio::async_write(to, asio::buffer(buf.data(), n), use_nothrow);
+      counter += written;
+      if (wec) break;
+    }
+    if (rec == asio::error::eof) {
+      error_code ignored;
+      to.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
+    if (rec) break;
+  }
+  error_code ignored;
+  from.socket().close(ignored);
+  to.socket().close(ignored);
+}
+
+}  // namespace
+
+awaitable<TunnelOutcome> run_tunnel(ClientSide& client, const UpstreamSpec& target, const Config& config,
+                                    TlsContexts& tls) {
+  TunnelOutcome out;
+  auto connected = co_await connect_upstream(target, config.connect_timeout, tls);
+  if (connected.error) {
+    out.error = connected.error;
+    out.error_detail = connected.detail;
+    co_return out;
+  }
+  auto& server = std::get<TcpStream>(connected.connection->stream);
+  out.server_address = connected.connection->address;
+
+  static constexpr std::string_view kEstablished = "HTTP/1.1 200 Connection established\r\n\r\n";
+  client.stream.expires_after(config.read_timeout);
+  auto [ec, n] = co_await asio::async_write(client.stream, asio::buffer(kEstablished), use_nothrow);
+  out.bytes_to_client += n;
+  if (ec) co_return out;
+
+  // Bytes the client sent right behind the CONNECT header (e.g. a TLS ClientHello).
+  uint64_t to_server = 0;
+  if (client.buffer.size() > 0) {
+    auto [wec, written] = co_await asio::async_write(server, client.buffer.data(), use_nothrow);
+    client.buffer.consume(client.buffer.size());
+    to_server += written;
+    if (wec) co_return out;
+  }
+  co_await (pump(client.stream, server, config.read_timeout, to_server) &&
+            pump(server, client.stream, config.read_timeout, out.bytes_to_client));
+  co_return out;
+}
+
+}  // namespace cuttle

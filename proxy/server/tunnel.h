@@ -1,0 +1,19 @@
+// CONNECT: open a TCP connection to host:port and shovel bytes both ways until
+// either side is done (Squid's TCP_TUNNEL).
+#pragma once
+
+#include "proxy/server/forwarder.h"
+
+namespace cuttle {
+
+struct TunnelOutcome {
+  std::optional<ErrorKind> error;  // set when the connection could not be opened
+  std::string error_detail;
+  std::string server_address;
+  uint64_t bytes_to_client = 0;  // including the "200 Connection established" line
+};
+
+awaitable<TunnelOutcome> run_tunnel(ClientSide& client, const UpstreamSpec& target, const Config& config,
+                                    TlsContexts& tls);
+
+}  // namespace cuttle

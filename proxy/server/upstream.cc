@@ -1,0 +1,143 @@
+#include "proxy/server/upstream.h"
+
+#include <boost/asio/ssl/host_name_verification.hpp>
+
+#include <sys/socket.h>
+
+namespace cuttle {
+
+std::string UpstreamSpec::key() const {
+  return (tls ? "tls://" : "tcp://") + host + ":" + std::to_string(port) + (tls_cafile.empty() ? "" : "|" + tls_cafile);
+}
+
+TcpStream& UpstreamConnection::tcp() {
+  return std::visit([](auto& s) -> TcpStream& { return beast::get_lowest_layer(s); }, stream);
+}
+
+namespace {
+
+// An idle connection the server has closed (or sent stray bytes on) is unusable.
+bool still_idle_and_open(TcpStream& tcp) {
+  auto& socket = tcp.socket();
+  if (!socket.is_open()) return false;
+  char byte;
+  ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return false;                                      // orderly close
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;      // nothing pending: good
+  return false;                                                   // unexpected bytes
+}
+
+ErrorKind classify_connect_error(const error_code& ec) {
+  if (ec == beast::error::timeout || ec == asio::error::timed_out) return ErrorKind::ConnectTimeout;
+  return ErrorKind::ConnectFailed;
+}
+
+}  // namespace
+
+awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, std::chrono::milliseconds timeout,
+                                           TlsContexts& tls) {
+  ConnectOutcome out;
+  auto executor = co_await asio::this_coro::executor;
+
+  std::vector<tcp::endpoint> endpoints;
+  error_code ec;
+  auto literal = asio::ip::make_address(spec.host, ec);
+  const bool is_literal = !ec;
+  if (is_literal) {
+    endpoints.emplace_back(literal, spec.port);
+  } else {
+    tcp::resolver resolver(executor);
+    auto [rec, results] = co_await resolver.async_resolve(spec.host, std::to_string(spec.port), use_nothrow);
+    if (rec || results.empty()) {
+      out.error = ErrorKind::DnsFailure;
+      out.detail = rec ? rec.message() : "no addresses";
+      co_return out;
+    }
+    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  }
+
+  TcpStream tcp_stream(executor);
+  tcp_stream.expires_after(timeout);
+  auto [cec, endpoint] = co_await tcp_stream.async_connect(endpoints, use_nothrow);
+  if (cec) {
+    out.error = classify_connect_error(cec);
+    out.detail = cec.message();
+    co_return out;
+  }
+  tcp_stream.socket().set_option(tcp::no_delay(true), ec);
+  std::string address = endpoint.address().to_string();
+
+  if (!spec.tls) {
+    out.connection = std::make_unique<UpstreamConnection>(std::move(tcp_stream));
+  } else {
+    std::shared_ptr<asio::ssl::context> ctx;
+    try {
+      ctx = tls.client_context(spec.tls_cafile);
+    } catch (const std::exception& e) {
+      out.error = ErrorKind::TlsFailed;
+      out.detail = e.what();
+      co_return out;
+    }
+    TlsStream tls_stream(std::move(tcp_stream), *ctx);
+    // SNI and certificate name checks need a host name, not an address.
+    if (!is_literal && !SSL_set_tlsext_host_name(tls_stream.native_handle(), spec.host.c_str())) {
+      out.error = ErrorKind::TlsFailed;
+      out.detail = "cannot set SNI host name";
+      co_return out;
+    }
+    tls_stream.set_verify_callback(asio::ssl::host_name_verification(spec.host));
+    beast::get_lowest_layer(tls_stream).expires_after(timeout);
+    auto [hec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_nothrow);
+    if (hec) {
+      out.error = hec == beast::error::timeout ? ErrorKind::ConnectTimeout : ErrorKind::TlsFailed;
+      out.detail = hec.message();
+      co_return out;
+    }
+    out.connection = std::make_unique<UpstreamConnection>(std::move(tls_stream));
+  }
+  out.connection->key = spec.key();
+  out.connection->address = std::move(address);
+  co_return out;
+}
+
+std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
+  auto it = idle_.find(key);
+  if (it == idle_.end()) return nullptr;
+  auto& list = it->second;
+  while (!list.empty()) {
+    auto connection = std::move(list.back());
+    list.pop_back();
+    --total_;
+    if (still_idle_and_open(connection->tcp())) {
+      connection->reused = true;
+      return connection;
+    }
+  }
+  return nullptr;
+}
+
+void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
+  if (total_ >= limit_ || connection->buffer.size() != 0) return;  // dropped: closes
+  connection->idle_since = std::chrono::steady_clock::now();
+  connection->tcp().expires_never();
+  idle_[connection->key].push_back(std::move(connection));
+  ++total_;
+}
+
+void UpstreamPool::sweep(std::chrono::steady_clock::duration idle_timeout) {
+  auto cutoff = std::chrono::steady_clock::now() - idle_timeout;
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    auto& list = it->second;
+    auto old_size = list.size();
+    std::erase_if(list, [&](const auto& c) { return c->idle_since < cutoff; });
+    total_ -= old_size - list.size();
+    it = list.empty() ? idle_.erase(it) : std::next(it);
+  }
+}
+
+void UpstreamPool::clear() {
+  idle_.clear();
+  total_ = 0;
+}
+
+}  // namespace cuttle

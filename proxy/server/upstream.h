@@ -1,0 +1,72 @@
+// Connections to the next hop (an origin server or a peer): opening them with
+// deadlines and TLS verification, and a per-worker pool of idle keep-alive ones.
+#pragma once
+
+#include "proxy/http/error_page.h"
+#include "proxy/server/asio_types.h"
+#include "proxy/server/tls_contexts.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace cuttle {
+
+// Where to connect and how.
+struct UpstreamSpec {
+  std::string host;  // name or IP literal
+  uint16_t port = 0;
+  bool tls = false;
+  std::string tls_cafile;  // extra trust anchors, may be empty
+  // Pool key: connections are only reused for the same spec.
+  std::string key() const;
+};
+
+class UpstreamConnection {
+ public:
+  explicit UpstreamConnection(TcpStream tcp) : stream(std::move(tcp)) {}
+  UpstreamConnection(TlsStream tls) : stream(std::move(tls)) {}
+
+  std::variant<TcpStream, TlsStream> stream;
+  beast::flat_buffer buffer;  // bytes read from the upstream but not yet parsed
+  std::string key;
+  std::string address;        // the server's IP, for access.log
+  bool reused = false;
+  std::chrono::steady_clock::time_point idle_since;
+
+  TcpStream& tcp();
+};
+
+struct ConnectOutcome {
+  std::unique_ptr<UpstreamConnection> connection;
+  std::optional<ErrorKind> error;
+  std::string detail;  // the system's words, for the error page
+};
+
+awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, std::chrono::milliseconds timeout,
+                                           TlsContexts& tls);
+
+// Idle keep-alive connections of one worker (single-threaded: no locking).
+class UpstreamPool {
+ public:
+  explicit UpstreamPool(size_t limit = 256) : limit_(limit) {}
+
+  // A live idle connection for `key`, most recently used first, or nullptr.
+  std::unique_ptr<UpstreamConnection> take(const std::string& key);
+  void give_back(std::unique_ptr<UpstreamConnection> connection);
+  // Closes connections idle for longer than `idle_timeout`.
+  void sweep(std::chrono::steady_clock::duration idle_timeout);
+  void clear();
+  size_t size() const { return total_; }
+
+ private:
+  size_t limit_;
+  size_t total_ = 0;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+};
+
+}  // namespace cuttle

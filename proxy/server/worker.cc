@@ -1,0 +1,120 @@
+#include "proxy/server/worker.h"
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <iostream>
+
+namespace cuttle {
+namespace {
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+tcp::endpoint endpoint_for(const HttpPortConfig& port) {
+  if (port.address.empty()) return {asio::ip::address_v6::any(), port.port};
+  return {asio::ip::make_address(port.address), port.port};
+}
+
+std::unique_ptr<tcp::acceptor> open_acceptor(asio::io_context& ioc, tcp::endpoint endpoint) {
+  auto acceptor = std::make_unique<tcp::acceptor>(ioc);
+  error_code ec;
+  acceptor->open(endpoint.protocol(), ec);
+  if (ec && endpoint.address().is_v6() && endpoint.address().is_unspecified()) {
+    // No IPv6 on this host: "every interface" means every IPv4 interface.
+    endpoint = tcp::endpoint(asio::ip::address_v4::any(), endpoint.port());
+    ec.clear();
+    acceptor->open(endpoint.protocol(), ec);
+  }
+  if (!ec && endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false), ec);
+  if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor->set_option(reuse_port(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::system_error(ec);
+  return acceptor;
+}
+
+}  // namespace
+
+Worker::Worker(ProxyRuntime& runtime, int index)
+    : runtime_(runtime),
+      index_(index),
+      services_{runtime, pool_, [this](ClientSession* s) { sessions_.insert(s); },
+                [this](ClientSession* s) { sessions_.erase(s); }} {}
+
+Worker::~Worker() { stop_and_join(); }
+
+void Worker::listen(const std::vector<HttpPortConfig>& ports) {
+  ports_ = ports;  // sessions keep references to these: never resized after this
+  for (const auto& port : ports_) {
+    try {
+      acceptors_.push_back(open_acceptor(ioc_, endpoint_for(port)));
+    } catch (const std::system_error& e) {
+      throw std::runtime_error(port.where + ": cannot listen on http_port " +
+                               (port.address.empty() ? "" : port.address + ":") + std::to_string(port.port) + ": " +
+                               e.code().message());
+    }
+  }
+}
+
+void Worker::start() {
+  for (size_t i = 0; i < acceptors_.size(); ++i)
+    asio::co_spawn(ioc_, accept_loop(*acceptors_[i], ports_[i]), asio::detached);
+  asio::co_spawn(ioc_, housekeeping_loop(), asio::detached);
+  thread_ = std::thread([this] { ioc_.run(); });
+}
+
+awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor, const HttpPortConfig& port) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors or similar: back off instead of spinning.
+      std::cerr << "cuttle: worker " << index_ << ": accept failed: " << ec.message() << std::endl;
+      asio::steady_timer pause(ioc_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    ++live_sessions_;
+    auto session = std::make_shared<ClientSession>(std::move(socket), port, services_);
+    asio::co_spawn(ioc_, [session]() -> awaitable<void> { co_await session->run(); },
+                   [this](std::exception_ptr e) {
+                     --live_sessions_;
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         std::cerr << "cuttle: session failed: " << ex.what() << std::endl;
+                       }
+                     }
+                   });
+  }
+}
+
+awaitable<void> Worker::housekeeping_loop() {
+  asio::steady_timer timer(ioc_);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await timer.async_wait(use_nothrow);
+    if (ec) co_return;
+    pool_.sweep(runtime_.active()->config->server_idle_pconn_timeout);
+  }
+}
+
+void Worker::begin_shutdown() {
+  asio::post(ioc_, [this] {
+    for (auto& acceptor : acceptors_) {
+      error_code ec;
+      acceptor->close(ec);
+    }
+    for (auto* session : sessions_) session->close_if_idle();
+    pool_.clear();
+  });
+}
+
+void Worker::stop_and_join() {
+  ioc_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace cuttle

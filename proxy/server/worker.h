@@ -1,0 +1,46 @@
+// One worker: a thread with its own io_context, its own SO_REUSEPORT listener on
+// every http_port (the kernel spreads connections across workers), its own
+// upstream connection pool. Workers share only the ProxyRuntime.
+#pragma once
+
+#include "proxy/server/client_session.h"
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace cuttle {
+
+class Worker {
+ public:
+  Worker(ProxyRuntime& runtime, int index);
+  ~Worker();
+
+  // Binds every port; throws std::runtime_error naming the port that failed.
+  void listen(const std::vector<HttpPortConfig>& ports);
+  void start();
+  // Stops accepting and closes idle client connections; busy ones finish their
+  // current transaction and close.
+  void begin_shutdown();
+  size_t live_sessions() const { return live_sessions_.load(); }
+  void stop_and_join();
+
+ private:
+  awaitable<void> accept_loop(tcp::acceptor& acceptor, const HttpPortConfig& port);
+  awaitable<void> housekeeping_loop();
+
+  ProxyRuntime& runtime_;
+  int index_;
+  asio::io_context ioc_{1};
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
+  std::vector<HttpPortConfig> ports_;
+  UpstreamPool pool_;
+  std::unordered_set<ClientSession*> sessions_;
+  std::atomic<size_t> live_sessions_{0};
+  WorkerServices services_;
+  std::thread thread_;
+};
+
+}  // namespace cuttle

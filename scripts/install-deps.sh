@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package cuttle needs to build, test and benchmark.
+# Idempotent: packages already present are skipped, so re-running costs seconds.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libboost1.81-dev libboost-url1.81-dev
+  libssl-dev openssl liblmdb-dev prometheus-cpp-dev libgtest-dev
+  squid squidclient curl ca-certificates
+)
+# Benchmarks also want load generators and a reference web server.
+if [[ "${CUTTLE_BENCH:-0}" == 1 ]]; then
+  packages+=(wrk nginx util-linux)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Debian squid package starts a system-wide squid on :3128; cuttle's default
+# port is the same and tests start their own squids, so keep the system one off.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet squid 2>/dev/null; then
+  systemctl stop squid || true
+fi
+if pgrep -x squid >/dev/null 2>&1 && [[ -f /run/squid.pid ]]; then
+  kill "$(cat /run/squid.pid)" 2>/dev/null || true
+fi
+exit 0
