@@ -107,6 +107,46 @@ bool domain_matches(std::string_view pattern, std::string_view host) {
   return host == pattern;
 }
 
+// Squid matches url_regex and urlpath_regex against the %-decoded text (its
+// rfc1738_unescape), so "/a%2Eexe" cannot slip past a "\.exe$" rule.
+std::string percent_decode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 1 < s.size() && s[i + 1] == '%') {
+      out += '%';
+      ++i;
+      continue;
+    }
+    int hi = s[i] == '%' && i + 2 < s.size() ? hex(s[i + 1]) : -1;
+    int lo = hi >= 0 ? hex(s[i + 2]) : -1;
+    if (lo >= 0 && (hi | lo) != 0) {  // like Squid, %00 stays as written
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The URL as Squid shows it to url_regex: default port left out, IPv6 in
+// brackets, and plain "host:port" for CONNECT.
+std::string acl_url(const RequestFacts& f) {
+  std::string host = f.host.find(':') != std::string::npos ? "[" + f.host + "]" : f.host;
+  if (f.method == "CONNECT") return host + ":" + std::to_string(f.port);
+  std::string scheme = lowercase(f.scheme);
+  uint16_t default_port = scheme == "http" ? 80 : scheme == "https" ? 443 : 0;
+  std::string url = scheme + "://" + host;
+  if (f.port != default_port) url += ":" + std::to_string(f.port);
+  return url + f.path;
+}
+
 bool any_in(const std::vector<IpRange>& ranges, const ip::address& a) {
   return std::any_of(ranges.begin(), ranges.end(), [&](const IpRange& r) { return r.contains(a); });
 }
@@ -213,12 +253,13 @@ bool Acl::matches(const RequestFacts& f) const {
       return std::find(words_.begin(), words_.end(), proto) != words_.end();
     }
     case AclType::UrlRegex: {
-      std::string url = f.method == "CONNECT" ? f.host + ":" + std::to_string(f.port)
-                                              : f.scheme + "://" + f.host + ":" + std::to_string(f.port) + f.path;
+      std::string url = percent_decode(acl_url(f));
       return std::any_of(regexes_.begin(), regexes_.end(), [&](const std::regex& r) { return std::regex_search(url, r); });
     }
-    case AclType::UrlPathRegex:
-      return std::any_of(regexes_.begin(), regexes_.end(), [&](const std::regex& r) { return std::regex_search(f.path, r); });
+    case AclType::UrlPathRegex: {
+      std::string path = percent_decode(f.path);
+      return std::any_of(regexes_.begin(), regexes_.end(), [&](const std::regex& r) { return std::regex_search(path, r); });
+    }
     case AclType::Manager:
       return f.scheme == "cache_object" || f.path.starts_with("/squid-internal-mgr/");
   }

@@ -4,6 +4,8 @@
 
 #include <glob.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -57,6 +59,9 @@ class Parser {
     while (std::getline(in, raw)) {
       ++line_number;
       if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+      // As in Squid, a comment line is dropped whole, even inside a continuation:
+      // a trailing backslash on it must not swallow the next directive.
+      if (auto first = raw.find_first_not_of(" \t"); first != std::string::npos && raw[first] == '#') continue;
       if (line.empty()) first_line = line_number;
       // A trailing backslash joins the next line (squid.conf continuation).
       if (!raw.empty() && raw.back() == '\\') {
@@ -87,6 +92,7 @@ class Parser {
     auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') return;
     auto tokens = tokenize(line, where);
+    if (tokens.empty()) return;  // only other whitespace (\f, \v)
     std::string name = tokens.front().text;
     tokens.erase(tokens.begin());
 

@@ -96,9 +96,11 @@ bool DirectiveArgs::read_on_off() {
 uint64_t DirectiveArgs::read_bytes(std::string_view default_unit) {
   auto token = next("size").text;
   auto [number, unit] = split_number(token);
-  if (unit.empty() && !empty() && is_byte_unit(peek().text)) return parse_bytes(number, next("unit").text);
-  if (unit.empty()) unit = default_unit;
+  // Name the whole token: "abc" would otherwise be reported as ''.
+  if (number.empty()) throw DirectiveError(directive_ + ": expected a number, got '" + token + "'");
   try {
+    if (unit.empty() && !empty() && is_byte_unit(peek().text)) return parse_bytes(number, next("unit").text);
+    if (unit.empty()) unit = default_unit;
     return parse_bytes(number, unit);
   } catch (const DirectiveError& e) {
     throw DirectiveError(directive_ + ": " + e.what());
@@ -108,6 +110,7 @@ uint64_t DirectiveArgs::read_bytes(std::string_view default_unit) {
 std::chrono::milliseconds DirectiveArgs::read_duration(std::string_view default_unit) {
   auto token = next("time").text;
   auto [number, unit] = split_number(token);
+  if (number.empty()) throw DirectiveError(directive_ + ": expected a number, got '" + token + "'");
   try {
     if (unit.empty() && !empty() && is_time_unit(peek().text)) return parse_duration(number, next("unit").text);
     if (unit.empty()) unit = default_unit;

@@ -76,8 +76,9 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
   }
   if (!port.accel && (!port.defaultsite.empty() || port.vhost))
     throw DirectiveError("http_port: defaultsite= and vhost need the 'accel' mode");
-  // Squid: accel without defaultsite= implies vhost.
-  if (port.accel && !vhost_set && port.defaultsite.empty()) port.vhost = true;
+  // Squid: accel turns vhost on, with or without defaultsite= (which then only
+  // names the site for requests without Host); only no-vhost turns it off.
+  if (port.accel && !vhost_set) port.vhost = true;
   ctx.config.http_ports.push_back(std::move(port));
 }
 
@@ -208,6 +209,8 @@ void http_access(DirectiveArgs& args, ParseContext& ctx) {
     if (!ref.acl) throw DirectiveError("http_access: no ACL named '" + std::string(name) + "'");
     rule.acls.push_back(ref);
   }
+  // Squid skips such a line; read as "match everything" it would open the proxy.
+  if (rule.acls.empty()) throw DirectiveError("http_access: missing ACL name (use 'all' to match every request)");
   ctx.config.http_access.push_back(std::move(rule));
 }
 

@@ -21,6 +21,32 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Every line of a list-valued field joined with ", " (RFC 9110 §5.3): reading
+// only the first and then set() would drop the others.
+std::string joined_values(const http::fields& fields, std::string_view name) {
+  std::string out;
+  for (auto [it, end] = fields.equal_range(name); it != end; ++it) {
+    if (it->value().empty()) continue;
+    if (!out.empty()) out += ", ";
+    out.append(it->value());
+  }
+  return out;
+}
+
+void append_to_list(http::fields& fields, std::string_view name, std::string_view value) {
+  std::string joined = joined_values(fields, name);
+  if (!joined.empty()) joined += ", ";
+  joined.append(value);
+  fields.set(name, joined);
+}
+
+// Connection may not strip what the relay itself depends on: without its
+// Content-Length a forwarded body would reach the next hop unframed (smuggling).
+bool kept_despite_connection(std::string_view name) {
+  return iequals(name, "close") || iequals(name, "keep-alive") || iequals(name, "Content-Length") ||
+         iequals(name, "Host");
+}
+
 }  // namespace
 
 void remove_hop_by_hop(http::fields& fields) {
@@ -28,7 +54,7 @@ void remove_hop_by_hop(http::fields& fields) {
   for (auto it = fields.find(http::field::connection); it != fields.end() && it->name() == http::field::connection; ++it)
     for (auto token : http::token_list(it->value())) named.emplace_back(token);
   for (const auto& name : named)
-    if (!iequals(name, "close") && !iequals(name, "keep-alive")) fields.erase(name);
+    if (!kept_despite_connection(name)) fields.erase(name);
   for (auto f : {http::field::connection, http::field::keep_alive, http::field::proxy_connection, http::field::te,
                  http::field::trailer, http::field::transfer_encoding, http::field::upgrade})
     fields.erase(f);
@@ -37,25 +63,13 @@ void remove_hop_by_hop(http::fields& fields) {
 void append_via(http::fields& fields, unsigned version, std::string_view hostname) {
   std::string entry = version == 10 ? "1.0 " : "1.1 ";
   entry.append(hostname).append(" (").append(kProductToken).append(")");
-  auto existing = fields[http::field::via];
-  if (existing.empty()) {
-    fields.set(http::field::via, entry);
-  } else {
-    std::string joined(existing);
-    joined.append(", ").append(entry);
-    fields.set(http::field::via, joined);
-  }
+  append_to_list(fields, "Via", entry);
 }
 
 void apply_forwarded_for(http::fields& fields, ForwardedFor mode, std::string_view client_ip) {
-  auto append = [&](std::string_view value) {
-    auto existing = fields[kXForwardedFor];
-    std::string joined = existing.empty() ? std::string(value) : std::string(existing) + ", " + std::string(value);
-    fields.set(kXForwardedFor, joined);
-  };
   switch (mode) {
-    case ForwardedFor::On: append(client_ip); break;
-    case ForwardedFor::Off: append("unknown"); break;
+    case ForwardedFor::On: append_to_list(fields, kXForwardedFor, client_ip); break;
+    case ForwardedFor::Off: append_to_list(fields, kXForwardedFor, "unknown"); break;
     case ForwardedFor::Transparent: break;
     case ForwardedFor::Delete: fields.erase(kXForwardedFor); break;
     case ForwardedFor::Truncate: fields.set(kXForwardedFor, client_ip); break;

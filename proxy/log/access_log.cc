@@ -10,6 +10,12 @@
 #include <stdexcept>
 
 namespace cuttle {
+namespace {
+
+// An empty field would shift every later column for log parsers; Squid writes "-".
+std::string_view or_dash(const std::string& field) { return field.empty() ? std::string_view("-") : field; }
+
+}  // namespace
 
 std::string format_squid_native(const AccessLogEntry& e) {
   using namespace std::chrono;
@@ -22,7 +28,7 @@ std::string format_squid_native(const AccessLogEntry& e) {
   std::string line;
   line.reserve(160 + e.url.size());
   line += head;
-  line += e.client_ip;
+  line += or_dash(e.client_ip);
   line += ' ';
   line += e.result_code;
   line += e.result_suffix;
@@ -31,18 +37,18 @@ std::string format_squid_native(const AccessLogEntry& e) {
   line += ' ';
   line += std::to_string(e.reply_bytes);
   line += ' ';
-  line += e.method;
+  line += or_dash(e.method);
   line += ' ';
-  line += e.url;
+  line += or_dash(e.url);
   line += ' ';
-  line += e.user;
+  line += or_dash(e.user);
   line += ' ';
   if (e.ping_timed_out) line += "TIMEOUT_";
   line += e.hierarchy;
   line += '/';
-  line += e.peer;
+  line += or_dash(e.peer);
   line += ' ';
-  line += e.content_type.empty() ? "-" : e.content_type;
+  line += or_dash(e.content_type);
   return line;
 }
 

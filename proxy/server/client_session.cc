@@ -64,6 +64,7 @@ awaitable<void> ClientSession::run() {
     first = false;
     bool keep_going = co_await handle(parser, tx);
     if (!keep_going) break;
+    buffer_.shrink_to_fit();  // an idle connection keeps only what it has received
   }
   error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -161,7 +162,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     const auto& peer = *active.origin_server;
     plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile};
     plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
-    plan.hierarchy = "FIRST_UP_PARENT";
+    plan.hierarchy = "FIRSTUP_PARENT";
   } else {
     plan.upstream = UpstreamSpec{target.host, target.port, target.scheme == "https", config.tls_outgoing_cafile};
     plan.host_header = target.authority();

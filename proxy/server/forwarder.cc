@@ -20,6 +20,9 @@ awaitable<SendStatus> send_request(Upstream& upstream, ClientSide& client,
                                    const Config& config) {
   auto& req = parser.get();
   auto& upstream_tcp = beast::get_lowest_layer(upstream);
+  // Beast reads no more than the buffer's spare capacity (at least 512 bytes):
+  // give it room for a relay-sized read while a body streams.
+  if (!parser.is_done()) client.buffer.reserve(kRelayBufferSize);
   do {
     if (!parser.is_done()) {
       req.body().data = buf.data();
@@ -29,7 +32,9 @@ awaitable<SendStatus> send_request(Upstream& upstream, ClientSide& client,
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return SendStatus::ClientFailed;
       req.body().size = buf.size() - req.body().size;
-      req.body().data = buf.data();
+      // A zero-length piece must not reach the serializer: in chunked framing it
+      // would be written as the last-chunk and end the body early.
+      req.body().data = req.body().size ? buf.data() : nullptr;
       req.body().more = !parser.is_done();
     } else {
       req.body().data = nullptr;
@@ -118,6 +123,7 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
 
   if (has_body) {
     auto& upstream_tcp = beast::get_lowest_layer(upstream);
+    conn.buffer.reserve(kRelayBufferSize);  // see send_request
     do {
       if (!parser.is_done()) {
         res.body().data = buf.data();
@@ -132,7 +138,7 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
           co_return;
         }
         res.body().size = buf.size() - res.body().size;
-        res.body().data = buf.data();
+        res.body().data = res.body().size ? buf.data() : nullptr;  // see send_request
         res.body().more = !parser.is_done();
       } else {
         res.body().data = nullptr;

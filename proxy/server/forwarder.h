@@ -23,7 +23,7 @@ struct ForwardPlan {
   UpstreamSpec upstream;
   std::string request_target;  // request line target sent upstream
   std::string host_header;     // Host sent upstream
-  std::string hierarchy;       // HIER_DIRECT, FIRST_UP_PARENT, ...
+  std::string hierarchy;       // HIER_DIRECT, FIRSTUP_PARENT, ...
 };
 
 struct ForwardOutcome {

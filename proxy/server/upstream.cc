@@ -118,6 +118,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
 
 void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
   if (total_ >= limit_ || connection->buffer.size() != 0) return;  // dropped: closes
+  connection->buffer.shrink_to_fit();  // idle connections keep no relay-sized buffer
   connection->idle_since = std::chrono::steady_clock::now();
   connection->tcp().expires_never();
   idle_[connection->key].push_back(std::move(connection));

@@ -1,0 +1,156 @@
+// The command line as Squid admins use it: -k parse, -k reconfigure/rotate/shutdown
+// through the pid file, -v, and the built-in default configuration.
+#include "tests/support/cuttle_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/origin_server.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+namespace cuttle::testing {
+namespace {
+
+TEST(CommandLine, ParseReportsFileAndLineOfAnUnknownDirective) {
+  TempDir dir;
+  dir.write("bad.conf", "http_port 3128\n# comment\nfrobnicate yes\n");
+  auto r = run_command({CUTTLE_BINARY, "-k", "parse", "-f", dir.file("bad.conf")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find(dir.file("bad.conf") + ":3: unknown directive 'frobnicate'"), std::string::npos) << r.output;
+}
+
+TEST(CommandLine, ParseWarnsAboutSquidDirectivesNotImplemented) {
+  TempDir dir;
+  dir.write("ok.conf", "http_port 3128\nhtcp_port 4827\n");
+  auto r = run_command({CUTTLE_BINARY, "-k", "parse", "-f", dir.file("ok.conf")});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(":2: warning: 'htcp_port'"), std::string::npos) << r.output;
+}
+
+TEST(CommandLine, ParseAcceptsTheBuiltInDefault) {
+  auto r = run_command({CUTTLE_BINARY, "-k", "parse"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "");
+}
+
+TEST(CommandLine, VersionAndHelp) {
+  auto v = run_command({CUTTLE_BINARY, "-v"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.output.find("cuttle version " CUTTLE_VERSION_STRING), std::string::npos);
+  auto h = run_command({CUTTLE_BINARY, "-h"});
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.output.find("-k parse"), std::string::npos);
+  auto bad = run_command({CUTTLE_BINARY, "-Z"});
+  EXPECT_NE(bad.exit_code, 0);
+}
+
+TEST(CommandLine, ShutdownSignalsTheRunningInstanceThroughItsPidFile) {
+  CuttleProcess cuttle;
+  auto r = cuttle.control({"-k", "check"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = cuttle.control({"-k", "shutdown"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(cuttle.stop(0, std::chrono::seconds(10)), 0);  // exited by itself, status 0
+  EXPECT_FALSE(std::filesystem::exists(cuttle.dir().file("cuttle.pid")));
+  r = cuttle.control({"-k", "check"});
+  EXPECT_NE(r.exit_code, 0);
+}
+
+TEST(CommandLine, SecondInstanceOnTheSamePidFileRefusesToStart) {
+  CuttleProcess cuttle;
+  auto r = run_command({CUTTLE_BINARY, "-N", "-f", cuttle.config_file()}, std::chrono::seconds(10));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("already running"), std::string::npos) << r.output;
+}
+
+TEST(CommandLine, ReconfigureAppliesANewPolicyAndRejectsABrokenOne) {
+  OriginServer origin;
+  CuttleProcess cuttle;
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/")).result_int(), 200);
+
+  // Deny everything from now on.
+  std::string conf = read_file(cuttle.config_file());
+  cuttle.dir().write("cuttle.conf", "http_access deny all\n" + conf);
+  ASSERT_EQ(cuttle.control({"-k", "reconfigure"}).exit_code, 0);
+  bool denied = false;
+  for (int i = 0; i < 100 && !denied; ++i) {
+    denied = proxy_get(cuttle.port(), origin.url("/")).result_int() == 403;
+    if (!denied) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(denied);
+
+  // A broken file: -k reconfigure refuses to signal and names the error...
+  cuttle.dir().write("cuttle.conf", "no_such_directive 1\n" + conf);
+  auto r = cuttle.control({"-k", "reconfigure"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("cuttle.conf:1: unknown directive 'no_such_directive'"), std::string::npos) << r.output;
+  // ...and a SIGHUP sent anyway is survived: the running policy stays.
+  ASSERT_EQ(::kill(cuttle.pid(), SIGHUP), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/")).result_int(), 403);
+  EXPECT_NE(cuttle.output().find("reconfigure failed"), std::string::npos) << cuttle.output();
+}
+
+TEST(CommandLine, RotateReopensTheAccessLog) {
+  OriginServer origin;
+  CuttleProcess cuttle;
+  proxy_get(cuttle.port(), origin.url("/before"));
+  ASSERT_EQ(cuttle.access_log_lines(1).size(), 1u);
+  std::filesystem::rename(cuttle.access_log_path(), cuttle.access_log_path() + ".0");
+  ASSERT_EQ(cuttle.control({"-k", "rotate"}).exit_code, 0);
+  bool reopened = false;
+  for (int i = 0; i < 100 && !reopened; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    reopened = std::filesystem::exists(cuttle.access_log_path());
+  }
+  ASSERT_TRUE(reopened);
+  proxy_get(cuttle.port(), origin.url("/after"));
+  auto lines = cuttle.access_log_lines(1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("/after"), std::string::npos);
+  EXPECT_NE(read_file(cuttle.access_log_path() + ".0").find("/before"), std::string::npos);
+}
+
+TEST(CommandLine, DaemonModeReturnsOnceListeningAndFailsVisiblyOnABusyPort) {
+  TempDir dir;
+  unsigned short port = free_port();
+  dir.write("d.conf", "http_port 127.0.0.1:" + std::to_string(port) + "\npid_filename " + dir.file("d.pid") +
+                          "\naccess_log none\ncache_log " + dir.file("cache.log") + "\nworkers 1\n");
+  auto r = run_command({CUTTLE_BINARY, "-f", dir.file("d.conf")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(wait_for_port(port, std::chrono::seconds(2)));
+  EXPECT_EQ(run_command({CUTTLE_BINARY, "-f", dir.file("d.conf"), "-k", "shutdown"}).exit_code, 0);
+  for (int i = 0; i < 200 && wait_for_port(port, std::chrono::milliseconds(10)); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(wait_for_port(port, std::chrono::milliseconds(50)));
+}
+
+TEST(CommandLine, BusyPortIsAFatalStartupError) {
+  OriginServer occupant;  // a plain listener without SO_REUSEPORT
+  TempDir dir;
+  dir.write("b.conf", "http_port 127.0.0.1:" + std::to_string(occupant.port()) + "\npid_filename " +
+                          dir.file("b.pid") + "\naccess_log none\n");
+  auto r = run_command({CUTTLE_BINARY, "-N", "-f", dir.file("b.conf")}, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cannot listen on http_port"), std::string::npos) << r.output;
+}
+
+TEST(CommandLine, BuiltInDefaultServesLocalhostOn3128) {
+  // The README's first command: no -f, listening on 127.0.0.1:3128, state in ./var.
+  if (wait_for_port(3128, std::chrono::milliseconds(50))) GTEST_SKIP() << "something already listens on 3128";
+  TempDir dir;
+  OriginServer origin;
+  ChildProcess cuttle({"/bin/sh", "-c", "cd " + dir.path() + " && exec " CUTTLE_BINARY " -N"}, dir.file("out"));
+  ASSERT_TRUE(wait_for_port(3128, std::chrono::seconds(10))) << cuttle.output();
+  auto res = proxy_get(3128, origin.url("/via-default"));
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(), "hello from origin");
+  EXPECT_TRUE(std::filesystem::exists(dir.file("var/cuttle.pid")));
+  EXPECT_EQ(cuttle.stop(SIGTERM), 0);
+  EXPECT_NE(read_file(dir.file("var/logs/access.log")).find("/via-default"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cuttle::testing

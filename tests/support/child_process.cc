@@ -1,0 +1,96 @@
+#include "tests/support/child_process.h"
+
+#include "tests/support/temp_dir.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <stdexcept>
+#include <thread>
+
+namespace cuttle::testing {
+
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::string output_file)
+    : output_file_(std::move(output_file)) {
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int fd = ::open(output_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+    }
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    _exit(127);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (running()) stop(SIGTERM, std::chrono::seconds(10));
+  if (running()) stop(SIGKILL, std::chrono::seconds(5));
+}
+
+bool ChildProcess::running() {
+  if (status_ != -1 || pid_ <= 0) return false;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == 0) return true;
+  status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return false;
+}
+
+int ChildProcess::wait(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return status_;
+}
+
+int ChildProcess::stop(int signal, std::chrono::milliseconds timeout) {
+  if (running()) ::kill(pid_, signal);
+  return wait(timeout);
+}
+
+std::string ChildProcess::output() const { return read_file(output_file_); }
+
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+  char pattern[] = "/tmp/cuttle-cmd-XXXXXX";
+  int fd = mkstemp(pattern);
+  if (fd >= 0) ::close(fd);
+  CommandResult result;
+  {
+    ChildProcess child(argv, pattern);
+    result.exit_code = child.wait(timeout);
+    result.output = child.output();
+  }
+  ::unlink(pattern);
+  return result;
+}
+
+bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout, const std::string& address) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
+    bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+    ::close(s);
+    if (ok) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+}  // namespace cuttle::testing

@@ -1,0 +1,59 @@
+#include "tests/support/cuttle_process.h"
+
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace cuttle::testing {
+
+CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_options)
+    : dir_("cuttle-proc"), port_(free_port()) {
+  std::ostringstream conf;
+  conf << config << "\n"
+       << "http_port 127.0.0.1:" << port_ << " " << port_options << "\n"
+       << "pid_filename " << dir_.file("cuttle.pid") << "\n"
+       << "access_log " << dir_.file("access.log") << "\n"
+       << "visible_hostname cuttle-test\n"
+       << "workers 1\n"
+       << "http_access allow localhost\n"
+       << "http_access deny all\n";
+  dir_.write("cuttle.conf", conf.str());
+  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{CUTTLE_BINARY, "-N", "-f", config_file()},
+                                            dir_.file("cuttle.out"));
+  if (!wait_for_port(port_, std::chrono::seconds(10)))
+    throw std::runtime_error("cuttle did not start listening; its output:\n" + output());
+}
+
+CuttleProcess::~CuttleProcess() = default;
+
+std::vector<std::string> CuttleProcess::access_log_lines(size_t count, std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::vector<std::string> lines;
+    std::istringstream in(read_file(access_log_path()));
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) lines.push_back(line);
+    if (lines.size() >= count || std::chrono::steady_clock::now() > deadline) return lines;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+CommandResult CuttleProcess::control(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{CUTTLE_BINARY, "-f", config_file()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
+int CuttleProcess::stop(int signal, std::chrono::milliseconds timeout) { return process_->stop(signal, timeout); }
+
+std::string CuttleProcess::access_log_line_with(const std::string& text, std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    for (const auto& line : access_log_lines(0, std::chrono::milliseconds(0)))
+      if (line.find(text) != std::string::npos) return line;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return "";
+}
+
+}  // namespace cuttle::testing

@@ -1,0 +1,47 @@
+// build/cuttle started in the foreground on a free loopback port with a config the
+// test writes, its pid file, access.log and stderr in a private directory.
+#pragma once
+
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cuttle::testing {
+
+class CuttleProcess {
+ public:
+  // `config` goes first in the file; after it come http_port, pid_filename,
+  // access_log, `workers 1` and the rules "http_access allow localhost" then
+  // "http_access deny all" (so a test's own http_access lines decide first).
+  // `port_options` is appended to the http_port line (e.g. "accel defaultsite=x").
+  explicit CuttleProcess(const std::string& config = "", const std::string& port_options = "");
+  ~CuttleProcess();
+
+  unsigned short port() const { return port_; }
+  pid_t pid() const { return process_->pid(); }
+  const TempDir& dir() const { return dir_; }
+  std::string config_file() const { return dir_.file("cuttle.conf"); }
+  std::string access_log_path() const { return dir_.file("access.log"); }
+  std::string output() const { return process_->output(); }
+
+  // Waits until the access log has at least `count` lines, then returns them all.
+  std::vector<std::string> access_log_lines(size_t count,
+                                            std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  // Waits for the first access.log line containing `text`; "" if none appears.
+  std::string access_log_line_with(const std::string& text,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  // Runs build/cuttle with `args` against this instance's config file.
+  CommandResult control(const std::vector<std::string>& args) const;
+  int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+ private:
+  TempDir dir_;
+  unsigned short port_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace cuttle::testing

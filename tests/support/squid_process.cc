@@ -1,0 +1,75 @@
+#include "tests/support/squid_process.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace cuttle::testing {
+
+namespace {
+constexpr const char* kSquid = "/usr/sbin/squid";
+
+void give_to_proxy_user(const std::string& path) {
+  if (passwd* pw = ::getpwnam("proxy")) {
+    [[maybe_unused]] int rc = ::chown(path.c_str(), pw->pw_uid, pw->pw_gid);
+  }
+}
+}  // namespace
+
+bool SquidProcess::available() { return ::access(kSquid, X_OK) == 0; }
+
+SquidProcess::SquidProcess(const std::string& config) : dir_("cuttle-squid"), port_(free_port()) {
+  give_to_proxy_user(dir_.path());
+  std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
+  std::ostringstream conf;
+  conf << config << "\n"
+       << "http_port 127.0.0.1:" << port_ << "\n"
+       << "pid_filename " << dir_.file("squid.pid") << "\n"
+       << "cache_log " << dir_.file("cache.log") << "\n"
+       << "access_log stdio:" << dir_.file("access.log") << "\n"
+       << "coredump_dir " << dir_.path() << "\n"
+       << "netdb_filename none\n"
+       << "icp_port 0\nhtcp_port 0\n"
+       << "shutdown_lifetime 1 second\n"
+       << "strip_query_terms off\n"
+       << "http_access allow localhost\n"
+       << "http_access deny all\n";
+  dir_.write("squid.conf", conf.str());
+  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{kSquid, "-N", "-f", dir_.file("squid.conf")},
+                                            dir_.file("squid.out"));
+  if (!wait_for_port(port_, std::chrono::seconds(20)))
+    throw std::runtime_error("squid did not start listening; cache.log:\n" + cache_log() + "\noutput:\n" +
+                             process_->output());
+}
+
+SquidProcess::~SquidProcess() = default;
+
+std::vector<std::string> SquidProcess::access_log_lines(size_t count, std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::vector<std::string> lines;
+    std::istringstream in(read_file(dir_.file("access.log")));
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) lines.push_back(line);
+    if (lines.size() >= count || std::chrono::steady_clock::now() > deadline) return lines;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string SquidProcess::cache_log() const { return read_file(dir_.file("cache.log")); }
+
+std::string SquidProcess::access_log_line_with(const std::string& text, std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    for (const auto& line : access_log_lines(0, std::chrono::milliseconds(0)))
+      if (line.find(text) != std::string::npos) return line;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return "";
+}
+
+}  // namespace cuttle::testing

@@ -1,0 +1,38 @@
+// A real squid (Debian's squid 5.7) for interoperability tests and benchmarks:
+// its own config, logs and pid file in a private directory owned by the `proxy`
+// user it drops to, listening on a free loopback port, run with -N.
+#pragma once
+
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cuttle::testing {
+
+class SquidProcess {
+ public:
+  // `config` comes first; the fixture adds http_port, the file locations,
+  // icp_port 0, `shutdown_lifetime 1 second` and localhost-only access rules.
+  explicit SquidProcess(const std::string& config = "");
+  ~SquidProcess();
+
+  static bool available();  // is /usr/sbin/squid installed?
+
+  unsigned short port() const { return port_; }
+  std::vector<std::string> access_log_lines(size_t count,
+                                            std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  // Waits for the first access.log line containing `text`; "" if none appears.
+  std::string access_log_line_with(const std::string& text,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  std::string cache_log() const;
+
+ private:
+  TempDir dir_;
+  unsigned short port_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace cuttle::testing

@@ -1,0 +1,29 @@
+// A fresh directory under /tmp for one test's files, removed afterwards unless
+// CUTTLE_KEEP_TEST_DIRS is set (to read logs after a failure).
+#pragma once
+
+#include <string>
+
+namespace cuttle::testing {
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "cuttle-test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  void write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+unsigned short free_port();
+
+}  // namespace cuttle::testing
