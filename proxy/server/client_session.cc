@@ -110,6 +110,13 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
                                    tx, false, problem->what);
   }
 
+  // RFC 9112 §3.2: exactly one Host in HTTP/1.1. Two Hosts are also how caches
+  // get poisoned (front and back ends picking different ones).
+  auto host_count = req.count(http::field::host);
+  if (host_count > 1 || (host_count == 0 && req.version() >= 11 && !is_connect))
+    co_return co_await reply_error(ErrorKind::InvalidRequest, tx, false,
+                                   host_count ? "more than one Host header" : "HTTP/1.1 request without Host");
+
   TargetResult parsed;
   if (is_connect) parsed = parse_connect_target(req.target());
   else if (port_.accel) parsed = parse_accel_target(req.target(), req[http::field::host], port_);
@@ -170,8 +177,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   }
   plan.request_target = target.path;
 
-  auto outcome = co_await forward_request(client, parser, plan, active, services_.pool, services_.runtime.tls(),
-                                          services_.runtime.shutting_down());
+  auto outcome = co_await forward_request(client, parser, plan, active, services_.pool, services_.runtime);
   tx.entry.result_code = "TCP_MISS";
   if (outcome.error) {
     if (!outcome.server_address.empty()) {

@@ -164,12 +164,12 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
 
 awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_parser<http::empty_body>& header_parser,
                                           const ForwardPlan& plan, const ActiveConfig& active, UpstreamPool& pool,
-                                          TlsContexts& tls, bool shutting_down) {
+                                          ProxyRuntime& runtime) {
   const Config& config = *active.config;
   ForwardOutcome out;
   auto& received = header_parser.get();
   const unsigned client_version = received.version();
-  const bool client_keep_alive = received.keep_alive() && !shutting_down;
+  const bool client_keep_alive = received.keep_alive() && !runtime.shutting_down();
   const bool is_head = received.method() == http::verb::head;
   const bool has_body = header_parser.chunked() || header_parser.content_length().value_or(0) > 0;
   const bool expects_continue = has_body && beast::iequals(received[http::field::expect], "100-continue");
@@ -178,6 +178,9 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
   auto& req = parser.get();
   remove_hop_by_hop(req);
   req.erase(http::field::expect);
+  // Credentials for a proxy are not the origin's business (Squid passes them only to
+  // peers with login=PASS, which arrives with peer selection).
+  req.erase(http::field::proxy_authorization);
   req.target(plan.request_target);
   req.set(http::field::host, plan.host_header);
   if (config.via) append_via(req, client_version, active.hostname);
@@ -192,7 +195,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<UpstreamConnection> conn = attempt == 0 ? pool.take(plan.upstream.key()) : nullptr;
     if (!conn) {
-      auto connected = co_await connect_upstream(plan.upstream, config.connect_timeout, tls);
+      auto connected = co_await connect_upstream(plan.upstream, config.connect_timeout, runtime.tls());
       if (connected.error) {
         out.error = connected.error;
         out.error_detail = connected.detail;
@@ -236,8 +239,9 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
     }
     co_await std::visit(
         [&](auto& s) {
-          return relay_response(s, *conn, client, *response, is_head, client_keep_alive, active, client_version, pool,
-                                conn, *buf, out);
+          return relay_response(s, *conn, client, *response, is_head,
+                                client_keep_alive && !runtime.shutting_down(), active, client_version, pool, conn,
+                                *buf, out);
         },
         conn->stream);
     if (!parser.is_done()) out.client_reusable = false;

@@ -39,8 +39,10 @@ struct ForwardOutcome {
   bool client_reusable = false;  // the client connection may carry another request
 };
 
+// `runtime` supplies TLS contexts and the shutdown flag, read again when the
+// reply starts so a drain that began meanwhile ends the client connection.
 awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_parser<http::empty_body>& header_parser,
                                           const ForwardPlan& plan, const ActiveConfig& active, UpstreamPool& pool,
-                                          TlsContexts& tls, bool shutting_down);
+                                          ProxyRuntime& runtime);
 
 }  // namespace cuttle

@@ -9,9 +9,12 @@
 namespace cuttle::testing {
 namespace {
 
+// Without a host, an HTTP/1.0 request (HTTP/1.1 requires Host): the site then
+// comes from defaultsite=.
 Response origin_form_get(unsigned short port, const std::string& path, const std::string& host) {
   RawConnection c(port);
-  c.send("GET " + path + " HTTP/1.1\r\n" + (host.empty() ? "" : "Host: " + host + "\r\n") + "Connection: close\r\n\r\n");
+  if (host.empty()) c.send("GET " + path + " HTTP/1.0\r\n\r\n");
+  else c.send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
   return c.read_response();
 }
 

@@ -168,3 +168,22 @@ TEST(Errors, SlowHeadersAreCutOffByRequestTimeout) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+TEST(Errors, Http11RequestNeedsExactlyOneHost) {
+  OriginServer origin;
+  CuttleProcess cuttle;
+  auto res = send_raw(cuttle.port(), "GET " + origin.url("/") + " HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(res.result_int(), 400);
+  res = send_raw(cuttle.port(), "GET " + origin.url("/") + " HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n");
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_TRUE(origin.requests().empty());
+  // HTTP/1.0 predates Host: the absolute URI is enough.
+  res = send_raw(cuttle.port(), "GET " + origin.url("/") + " HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(res.result_int(), 200);
+}
+
+}  // namespace
+}  // namespace cuttle::testing

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
+#include <thread>
 #include <regex>
 
 namespace cuttle::testing {
@@ -185,13 +187,15 @@ TEST(Forwarding, HopByHopHeadersAreRemovedAndViaAdded) {
   RawConnection c(cuttle.port());
   c.send(request_line("GET", origin.url("/hop"),
                       "Connection: keep-alive, X-Client-Hop\r\nX-Client-Hop: 1\r\nProxy-Connection: keep-alive\r\n"
-                      "TE: trailers\r\nUpgrade: websocket\r\nX-End-To-End: kept\r\nX-Forwarded-For: 10.1.1.1\r\n"));
+                      "TE: trailers\r\nUpgrade: websocket\r\nX-End-To-End: kept\r\nX-Forwarded-For: 10.1.1.1\r\n"
+                      "Proxy-Authorization: Basic Zm9vOmJhcg==\r\n"));
   auto res = c.read_response();
   auto req = origin.requests().at(0);
   EXPECT_FALSE(req.has_header("X-Client-Hop"));
   EXPECT_FALSE(req.has_header("Proxy-Connection"));
   EXPECT_FALSE(req.has_header("TE"));
   EXPECT_FALSE(req.has_header("Upgrade"));
+  EXPECT_FALSE(req.has_header("Proxy-Authorization"));
   EXPECT_EQ(req.header("X-End-To-End"), "kept");
   EXPECT_EQ(req.header("Via"), "1.1 cuttle-test (cuttle/" CUTTLE_VERSION_STRING ")");
   EXPECT_EQ(req.header("X-Forwarded-For"), "10.1.1.1, 127.0.0.1");
@@ -248,6 +252,50 @@ TEST(Forwarding, LargeDownloadStreamsWithBoundedMemory) {
     if (line.starts_with("VmHWM:")) hwm_kib = std::stoull(line.substr(6));
   EXPECT_GT(hwm_kib, 0u);
   EXPECT_LT(hwm_kib, 64u * 1024) << "peak RSS " << hwm_kib << " KiB for a " << (kSize >> 20) << " MiB download";
+}
+
+}  // namespace
+}  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+TEST(Forwarding, ExpectContinueGets100BeforeTheBodyIsSent) {
+  OriginServer origin([](const RecordedRequest& req) {
+    OriginReply r;
+    r.body = "received " + req.body;
+    return r;
+  });
+  CuttleProcess cuttle;
+  RawConnection c(cuttle.port());
+  c.send("PUT " + origin.url("/upload") + " HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  auto interim = c.read_response(/*head=*/true);
+  EXPECT_EQ(interim.result_int(), 100);
+  c.send("data");
+  auto res = c.read_response();
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(), "received data");
+  EXPECT_FALSE(origin.requests().at(0).has_header("Expect"));
+}
+
+TEST(Forwarding, ShutdownLetsTheRequestInFlightFinish) {
+  OriginServer origin([](const RecordedRequest&) {
+    OriginReply r;
+    r.body = "finished";
+    r.delay = std::chrono::milliseconds(700);
+    return r;
+  });
+  CuttleProcess cuttle;
+  RawConnection busy(cuttle.port());
+  RawConnection idle(cuttle.port());
+  busy.send(request_line("GET", origin.url("/slow")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(::kill(cuttle.pid(), SIGTERM), 0);
+  auto res = busy.read_response();
+  EXPECT_EQ(res.body(), "finished");
+  EXPECT_FALSE(res.keep_alive());     // told the client this connection ends
+  EXPECT_TRUE(idle.peer_closed());    // the idle keep-alive connection was closed
+  EXPECT_EQ(cuttle.stop(0, std::chrono::seconds(10)), 0);
 }
 
 }  // namespace

@@ -1,0 +1,209 @@
+// Squid's native access.log line and the log file writer.
+#include "proxy/log/access_log.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace cuttle {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+std::chrono::system_clock::time_point at_millis(long long ms) {
+  return std::chrono::system_clock::time_point(milliseconds(ms));
+}
+
+AccessLogEntry miss() {
+  AccessLogEntry e;
+  e.end_time = at_millis(1700000000123);
+  e.elapsed = milliseconds(12);
+  e.client_ip = "10.0.0.5";
+  e.result_code = "TCP_MISS";
+  e.status = 200;
+  e.reply_bytes = 5120;
+  e.method = "GET";
+  e.url = "http://example.com/a";
+  e.hierarchy = "HIER_DIRECT";
+  e.peer = "93.184.216.34";
+  e.content_type = "text/html";
+  return e;
+}
+
+TEST(AccessLogFormat, SquidNativeLine) {
+  EXPECT_EQ(format_squid_native(miss()),
+            "1700000000.123     12 10.0.0.5 TCP_MISS/200 5120 GET http://example.com/a - HIER_DIRECT/93.184.216.34 "
+            "text/html");
+}
+
+TEST(AccessLogFormat, MillisecondsAreThreeDigits) {
+  auto e = miss();
+  e.end_time = at_millis(1700000000007);
+  EXPECT_TRUE(format_squid_native(e).starts_with("1700000000.007 "));
+  e.end_time = at_millis(1700000000000);
+  EXPECT_TRUE(format_squid_native(e).starts_with("1700000000.000 "));
+}
+
+TEST(AccessLogFormat, ElapsedIsRightAlignedInSixColumnsAndNeverCut) {
+  auto e = miss();
+  e.elapsed = milliseconds(0);
+  EXPECT_TRUE(format_squid_native(e).starts_with("1700000000.123      0 10.0.0.5 "));
+  e.elapsed = milliseconds(123456);
+  EXPECT_TRUE(format_squid_native(e).starts_with("1700000000.123 123456 10.0.0.5 "));
+  e.elapsed = milliseconds(1234567);
+  EXPECT_TRUE(format_squid_native(e).starts_with("1700000000.123 1234567 10.0.0.5 "));
+}
+
+TEST(AccessLogFormat, TimeIsPaddedToNineColumns) {
+  auto e = miss();
+  e.end_time = at_millis(12345);
+  EXPECT_TRUE(format_squid_native(e).starts_with("       12.345     12 ")) << format_squid_native(e);
+}
+
+TEST(AccessLogFormat, StatusIsThreeDigitsEvenWithoutAReply) {
+  AccessLogEntry e;
+  e.end_time = at_millis(1700000000123);
+  e.client_ip = "10.0.0.5";
+  e.method = "GET";
+  e.url = "http://example.com/";
+  EXPECT_EQ(format_squid_native(e), "1700000000.123      0 10.0.0.5 NONE/000 0 GET http://example.com/ - HIER_NONE/- -");
+}
+
+TEST(AccessLogFormat, SuffixFollowsTheResultCode) {
+  auto e = miss();
+  e.result_suffix = "_ABORTED";
+  EXPECT_NE(format_squid_native(e).find(" TCP_MISS_ABORTED/200 "), std::string::npos);
+}
+
+TEST(AccessLogFormat, PingTimeoutPrefixesTheHierarchyCode) {
+  auto e = miss();
+  e.hierarchy = "FIRST_PARENT_MISS";
+  e.peer = "10.0.0.9";
+  e.ping_timed_out = true;
+  EXPECT_NE(format_squid_native(e).find(" - TIMEOUT_FIRST_PARENT_MISS/10.0.0.9 text/html"), std::string::npos);
+}
+
+TEST(AccessLogFormat, DeniedConnect) {
+  AccessLogEntry e;
+  e.end_time = at_millis(1700000000500);
+  e.elapsed = milliseconds(1);
+  e.client_ip = "192.0.2.7";
+  e.result_code = "TCP_DENIED";
+  e.status = 403;
+  e.reply_bytes = 3950;
+  e.method = "CONNECT";
+  e.url = "secure.example:22";
+  e.content_type = "text/html";
+  EXPECT_EQ(format_squid_native(e),
+            "1700000000.500      1 192.0.2.7 TCP_DENIED/403 3950 CONNECT secure.example:22 - HIER_NONE/- text/html");
+}
+
+TEST(AccessLogFormat, EmptyFieldsAreWrittenAsDash) {
+  // An empty field would shift every later column for log parsers.
+  auto e = miss();
+  e.user = "";
+  e.peer = "";
+  e.content_type = "";
+  e.client_ip = "";
+  EXPECT_EQ(format_squid_native(e),
+            "1700000000.123     12 - TCP_MISS/200 5120 GET http://example.com/a - HIER_DIRECT/- -");
+}
+
+TEST(AccessLogFormat, StripQueryDropsEverythingFromTheQuestionMark) {
+  EXPECT_EQ(strip_query("http://example.com/a?b=c&d"), "http://example.com/a");
+  EXPECT_EQ(strip_query("http://example.com/a"), "http://example.com/a");
+  EXPECT_EQ(strip_query("http://example.com/?"), "http://example.com/");
+  EXPECT_EQ(strip_query("secure.example:443"), "secure.example:443");
+}
+
+class TempFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() / ("cuttle-log-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  fs::path dir_;
+};
+
+TEST_F(TempFiles, WritesOneLinePerEntryCreatingDirectories) {
+  auto path = dir_ / "logs" / "access.log";
+  AccessLog log;
+  log.open({path.string()});
+  log.write(miss());
+  auto e = miss();
+  e.url = "http://example.com/b";
+  log.write(e);
+  EXPECT_EQ(read(path), format_squid_native(miss()) + "\n" + format_squid_native(e) + "\n");
+}
+
+TEST_F(TempFiles, WritesToEveryLog) {
+  auto a = dir_ / "a.log", b = dir_ / "b.log";
+  AccessLog log;
+  log.open({a.string(), b.string()});
+  log.write(miss());
+  EXPECT_EQ(read(a), format_squid_native(miss()) + "\n");
+  EXPECT_EQ(read(b), read(a));
+}
+
+TEST_F(TempFiles, AppendsToAnExistingFile) {
+  fs::create_directories(dir_);
+  auto path = dir_ / "access.log";
+  std::ofstream(path) << "old line\n";
+  AccessLog log;
+  log.open({path.string()});
+  log.write(miss());
+  EXPECT_EQ(read(path), "old line\n" + format_squid_native(miss()) + "\n");
+}
+
+TEST_F(TempFiles, ReopenStartsANewFileAfterRotation) {
+  auto path = dir_ / "access.log";
+  auto rotated = dir_ / "access.log.0";
+  AccessLog log;
+  log.open({path.string()});
+  log.write(miss());
+  fs::rename(path, rotated);
+  log.reopen();
+  auto e = miss();
+  e.url = "http://example.com/after";
+  log.write(e);
+  EXPECT_EQ(read(rotated), format_squid_native(miss()) + "\n");
+  EXPECT_EQ(read(path), format_squid_native(e) + "\n");
+}
+
+TEST_F(TempFiles, NoPathsMeansNoLogging) {
+  AccessLog log;
+  log.open({});
+  log.write(miss());  // must not crash or write anywhere
+  EXPECT_FALSE(fs::exists(dir_));
+}
+
+TEST_F(TempFiles, UnopenableFileIsAnErrorNamingIt) {
+  fs::create_directories(dir_ / "a-directory");
+  auto bad = (dir_ / "a-directory").string();
+  AccessLog log;
+  try {
+    log.open({(dir_ / "fine.log").string(), bad});
+    FAIL() << "open should have thrown";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open access_log " + bad), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace cuttle

@@ -1,0 +1,698 @@
+// squid.conf grammar and the directives cuttle implements: every error names
+// file:line, Squid directives cuttle ignores warn, everything else is an error.
+#include "proxy/app/default_config.h"
+#include "proxy/config/config_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+namespace cuttle {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+constexpr std::string_view kPort = "http_port 3128\n";
+
+LoadedConfig parse(std::string_view text) { return load_config_text(text, "test.conf"); }
+
+// The message of the ConfigError that parsing `text` throws ("" when none does).
+std::string error_of(std::string_view text, const std::string& base_dir = ".") {
+  try {
+    load_config_text(text, "test.conf", base_dir);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string file_error_of(const fs::path& path) {
+  try {
+    load_config_file(path.string());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A fresh directory under the system temp dir, removed with the test.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("cuttle-unit-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  fs::path write(const std::string& relative, std::string_view text) const {
+    auto p = path_ / relative;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+    return p;
+  }
+
+ private:
+  fs::path path_;
+};
+
+// --- the shipped configuration ------------------------------------------------
+
+TEST(ConfigParser, DefaultConfigFileParsesWithoutWarnings) {
+  auto loaded = load_config_file(std::string(CUTTLE_SOURCE_DIR) + "/etc/cuttle.conf");
+  EXPECT_TRUE(loaded.warnings.empty()) << loaded.warnings.front();
+  const Config& c = *loaded.config;
+  ASSERT_EQ(c.http_ports.size(), 1u);
+  EXPECT_EQ(c.http_ports[0].address, "127.0.0.1");
+  EXPECT_EQ(c.http_ports[0].port, 3128);
+  EXPECT_FALSE(c.http_ports[0].accel);
+  ASSERT_TRUE(c.cache_dir.has_value());
+  EXPECT_EQ(c.cache_dir->type, "lmdb");
+  EXPECT_EQ(c.cache_dir->path, "var/cache");
+  EXPECT_EQ(c.cache_dir->max_bytes, 1024ull << 20);
+  EXPECT_EQ(c.cache_mem_bytes, 256ull << 20);
+  EXPECT_EQ(c.maximum_object_size, 4ull << 20);
+  ASSERT_EQ(c.access_logs.size(), 1u);
+  EXPECT_EQ(c.access_logs[0].path, "var/logs/access.log");
+  EXPECT_EQ(c.pid_filename, "var/cuttle.pid");
+  EXPECT_EQ(c.http_access.size(), 7u);
+}
+
+TEST(ConfigParser, CompiledInDefaultConfigParsesWithoutWarnings) {
+  auto loaded = load_config_text(kDefaultConfig, "(built-in)");
+  EXPECT_TRUE(loaded.warnings.empty()) << loaded.warnings.front();
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+  EXPECT_EQ(loaded.config->http_access.size(), 7u);
+}
+
+// --- grammar -------------------------------------------------------------------
+
+TEST(ConfigParser, UnknownDirectiveIsAnErrorWithFileAndLine) {
+  EXPECT_EQ(error_of("http_port 3128\n\n# comment\nfrobnicate yes\n"), "test.conf:4: unknown directive 'frobnicate'");
+}
+
+TEST(ConfigParser, SquidDirectiveCuttleDoesNotImplementIsAWarning) {
+  auto loaded = parse("http_port 3128\nrefresh_pattern . 0 20% 4320\n");
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(loaded.warnings[0],
+            "test.conf:2: warning: 'refresh_pattern' is a Squid directive that cuttle does not implement; ignored");
+}
+
+TEST(ConfigParser, DirectiveNamesAreCaseSensitive) {
+  EXPECT_EQ(error_of("HTTP_PORT 3128\n"), "test.conf:1: unknown directive 'HTTP_PORT'");
+}
+
+TEST(ConfigParser, CommentsAndBlankLinesAreIgnored) {
+  auto loaded = parse("# leading comment\n\n   \n\t# indented comment\nhttp_port 3128\n");
+  EXPECT_TRUE(loaded.warnings.empty());
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+}
+
+TEST(ConfigParser, LineOfOtherWhitespaceIsBlank) {
+  auto loaded = parse("http_port 3128\n\f\v\n");
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+}
+
+TEST(ConfigParser, UnquotedHashTokenStartsATrailingComment) {
+  auto loaded = parse("http_port 3128 # the usual port\nacl Safe_ports port 80          #http\nvisible_hostname cache1 #name\n");
+  EXPECT_TRUE(loaded.warnings.empty());
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+  EXPECT_EQ(loaded.config->visible_hostname, "cache1");
+}
+
+TEST(ConfigParser, HashInsideATokenOrQuotesIsNotAComment) {
+  EXPECT_EQ(parse("http_port 3128\nvisible_hostname a#b\n").config->visible_hostname, "a#b");
+  EXPECT_EQ(parse("http_port 3128\nvisible_hostname \"#b\"\n").config->visible_hostname, "#b");
+}
+
+TEST(ConfigParser, QuotedTokenKeepsSpacesAndEscapes) {
+  auto loaded = parse("http_port 3128\nvisible_hostname \"a \\\"b\\\" c\"\n");
+  EXPECT_EQ(loaded.config->visible_hostname, "a \"b\" c");
+}
+
+TEST(ConfigParser, UnterminatedQuoteIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\nvisible_hostname \"oops\n"), "test.conf:2: unterminated quoted string");
+}
+
+TEST(ConfigParser, BackslashContinuesTheDirectiveOnTheNextLine) {
+  auto loaded = parse(
+      "http_port 3128\n"
+      "acl nets src 10.0.0.0/8 \\\n"
+      "    192.168.0.0/16\n"
+      "http_access allow nets\n");
+  RequestFacts facts;
+  facts.client = boost::asio::ip::make_address("192.168.4.4");
+  EXPECT_EQ(check_access(loaded.config->http_access, facts), AccessDecision::Allow);
+  facts.client = boost::asio::ip::make_address("172.16.0.1");
+  EXPECT_EQ(check_access(loaded.config->http_access, facts), AccessDecision::Deny);
+}
+
+TEST(ConfigParser, ContinuedDirectiveErrorsNameItsFirstLine) {
+  EXPECT_EQ(error_of("http_port 3128\ncache_mem \\\n  12 \\\n  lightyears\n"),
+            "test.conf:2: cache_mem: unexpected 'lightyears'");
+}
+
+TEST(ConfigParser, CrLfLineEndingsAreAccepted) {
+  auto loaded = parse("http_port 3128\r\nvisible_hostname cache1\r\n");
+  EXPECT_EQ(loaded.config->visible_hostname, "cache1");
+}
+
+TEST(ConfigParser, CommentLineEndingInBackslashDoesNotSwallowTheNextLine) {
+  auto loaded = parse("# an old setting: \\\nhttp_port 3128\n");
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+}
+
+TEST(ConfigParser, CommentLineInsideAContinuationIsSkipped) {
+  auto loaded = parse(
+      "http_port 3128\n"
+      "acl nets src 10.0.0.0/8 \\\n"
+      "# the lab network:\n"
+      "    192.168.0.0/16\n"
+      "http_access allow nets\n");
+  RequestFacts facts;
+  facts.client = boost::asio::ip::make_address("192.168.4.4");
+  EXPECT_EQ(check_access(loaded.config->http_access, facts), AccessDecision::Allow);
+}
+
+TEST(ConfigParser, LastLineWithoutNewlineIsParsed) {
+  EXPECT_EQ(parse("http_port 3128\nvisible_hostname last").config->visible_hostname, "last");
+}
+
+// --- include -----------------------------------------------------------------------
+
+TEST(ConfigParser, IncludeIsRelativeToTheIncludingFile) {
+  TempDir dir;
+  dir.write("sub/ports.conf", "http_port 3128\ninclude more/names.conf\n");
+  dir.write("sub/more/names.conf", "visible_hostname included\n");
+  auto main = dir.write("main.conf", "include sub/ports.conf\n");
+  auto loaded = load_config_file(main.string());
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+  EXPECT_EQ(loaded.config->visible_hostname, "included");
+}
+
+TEST(ConfigParser, IncludeFromTextResolvesAgainstTheBaseDirectory) {
+  TempDir dir;
+  dir.write("ports.conf", "http_port 3128\n");
+  auto loaded = load_config_text("include ports.conf\n", "text", dir.path().string());
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+}
+
+TEST(ConfigParser, IncludeGlobReadsEveryMatchInNameOrder) {
+  TempDir dir;
+  dir.write("conf.d/20-second.conf", "cache_mem 2 MB\n");
+  dir.write("conf.d/10-first.conf", "http_port 3128\ncache_mem 1 MB\n");
+  dir.write("conf.d/notes.txt", "this is not squid.conf syntax\n");
+  auto main = dir.write("main.conf", "include conf.d/*.conf\n");
+  auto loaded = load_config_file(main.string());
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+  EXPECT_EQ(loaded.config->cache_mem_bytes, 2ull << 20);  // the later file wins
+}
+
+TEST(ConfigParser, IncludeTakesSeveralPatterns) {
+  TempDir dir;
+  dir.write("a.conf", "http_port 3128\n");
+  dir.write("b.conf", "visible_hostname b\n");
+  auto loaded = load_config_text("include a.conf b.conf\n", "text", dir.path().string());
+  EXPECT_EQ(loaded.config->http_ports.size(), 1u);
+  EXPECT_EQ(loaded.config->visible_hostname, "b");
+}
+
+TEST(ConfigParser, IncludeOfMissingFileIsAnError) {
+  TempDir dir;
+  auto main = dir.write("main.conf", "http_port 3128\ninclude missing.conf\n");
+  EXPECT_EQ(file_error_of(main), main.string() + ":2: include: no file matches 'missing.conf'");
+}
+
+TEST(ConfigParser, IncludeGlobMatchingNothingIsAnError) {
+  TempDir dir;
+  auto main = dir.write("main.conf", "http_port 3128\ninclude conf.d/*.conf\n");
+  EXPECT_EQ(file_error_of(main), main.string() + ":2: include: no file matches 'conf.d/*.conf'");
+}
+
+TEST(ConfigParser, IncludeWithoutFileNameIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\ninclude\n"), "test.conf:2: include: missing file name");
+}
+
+TEST(ConfigParser, ErrorInIncludedFileNamesThatFileAndLine) {
+  TempDir dir;
+  auto inner = dir.write("inner.conf", "# one\n# two\nbogus_directive 1\n");
+  auto main = dir.write("main.conf", "http_port 3128\ninclude inner.conf\n");
+  EXPECT_EQ(file_error_of(main), inner.string() + ":3: unknown directive 'bogus_directive'");
+}
+
+TEST(ConfigParser, WarningInIncludedFileNamesThatFileAndLine) {
+  TempDir dir;
+  auto inner = dir.write("inner.conf", "\nicp_port 3130\n");
+  auto main = dir.write("main.conf", "http_port 3128\ninclude inner.conf\n");
+  auto loaded = load_config_file(main.string());
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_TRUE(loaded.warnings[0].starts_with(inner.string() + ":2: warning: 'icp_port'")) << loaded.warnings[0];
+}
+
+TEST(ConfigParser, IncludesNestSixteenLevelsDeep) {
+  TempDir dir;
+  // main.conf includes level1.conf, ..., level15.conf includes level16.conf.
+  for (int i = 1; i < 16; ++i) dir.write("level" + std::to_string(i) + ".conf", "include level" + std::to_string(i + 1) + ".conf\n");
+  dir.write("level16.conf", "http_port 3128\n");
+  auto main = dir.write("main.conf", "include level1.conf\n");
+  EXPECT_EQ(load_config_file(main.string()).config->http_ports.size(), 1u);
+}
+
+TEST(ConfigParser, IncludesNestedSeventeenLevelsDeepAreAnError) {
+  TempDir dir;
+  for (int i = 1; i < 17; ++i) dir.write("level" + std::to_string(i) + ".conf", "include level" + std::to_string(i + 1) + ".conf\n");
+  dir.write("level17.conf", "http_port 3128\n");
+  auto main = dir.write("main.conf", "include level1.conf\n");
+  EXPECT_EQ(file_error_of(main),
+            (dir.path() / "level16.conf").string() + ":1: include: nested more than 16 levels deep");
+}
+
+TEST(ConfigParser, SelfIncludeStopsAtTheDepthLimit) {
+  TempDir dir;
+  auto main = dir.write("loop.conf", "http_port 3128\ninclude loop.conf\n");
+  EXPECT_NE(file_error_of(main).find("include: nested more than 16 levels deep"), std::string::npos);
+}
+
+TEST(ConfigParser, MissingConfigurationFileIsAnError) {
+  TempDir dir;
+  auto missing = dir.path() / "nope.conf";
+  EXPECT_TRUE(file_error_of(missing).starts_with(missing.string() + ": cannot read configuration file"));
+}
+
+// --- http_port -------------------------------------------------------------------------
+
+TEST(ConfigParser, NoHttpPortIsAnError) {
+  EXPECT_EQ(error_of("cache_mem 1 MB\n"), "test.conf: no http_port configured: cuttle would not listen anywhere");
+}
+
+TEST(ConfigParser, HttpPortAddressForms) {
+  auto c = parse("http_port 3128\nhttp_port 127.0.0.1:8080\nhttp_port [::1]:8081\n").config;
+  ASSERT_EQ(c->http_ports.size(), 3u);
+  EXPECT_EQ(c->http_ports[0].address, "");
+  EXPECT_EQ(c->http_ports[0].port, 3128);
+  EXPECT_EQ(c->http_ports[1].address, "127.0.0.1");
+  EXPECT_EQ(c->http_ports[1].port, 8080);
+  EXPECT_EQ(c->http_ports[2].address, "::1");
+  EXPECT_EQ(c->http_ports[2].port, 8081);
+  EXPECT_EQ(c->http_ports[1].where, "test.conf:2");
+}
+
+TEST(ConfigParser, HttpPortRejectsBadAddresses) {
+  EXPECT_EQ(error_of("http_port 0\n"), "test.conf:1: http_port: port 0 is not allowed");
+  EXPECT_EQ(error_of("http_port 70000\n"), "test.conf:1: http_port must be a port number (0-65535), got '70000'");
+  EXPECT_EQ(error_of("http_port localhost:3128\n"), "test.conf:1: http_port: 'localhost' is not an IP address");
+  EXPECT_EQ(error_of("http_port [::1]3128\n"), "test.conf:1: http_port: bad address '[::1]3128'");
+  EXPECT_EQ(error_of("http_port\n"), "test.conf:1: http_port: missing port");
+}
+
+TEST(ConfigParser, DuplicateHttpPortIsAnErrorNamingBothLines) {
+  auto message = error_of("http_port 3128\nvisible_hostname x\nhttp_port 3128\n");
+  EXPECT_NE(message.find("http_port 3128 is configured twice"), std::string::npos) << message;
+  EXPECT_NE(message.find("test.conf:1"), std::string::npos) << message;
+  EXPECT_NE(message.find("test.conf:3"), std::string::npos) << message;
+}
+
+TEST(ConfigParser, SamePortOnDifferentAddressesIsAllowed) {
+  EXPECT_EQ(parse("http_port 127.0.0.1:3128\nhttp_port 127.0.0.2:3128\n").config->http_ports.size(), 2u);
+}
+
+TEST(ConfigParser, UnknownHttpPortOptionIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128 turbo\n"), "test.conf:1: http_port: unknown option 'turbo'");
+}
+
+TEST(ConfigParser, SquidHttpPortOptionCuttleIgnoresIsAWarning) {
+  auto loaded = parse("http_port 3128 tcpkeepalive=60,30,3\n");
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(loaded.warnings[0],
+            "test.conf:1: warning: http_port option 'tcpkeepalive=60,30,3' is not implemented by cuttle; ignored");
+}
+
+TEST(ConfigParser, AccelOnlyOptionsWithoutAccelAreAnError) {
+  const std::string expected = "test.conf:1: http_port: defaultsite= and vhost need the 'accel' mode";
+  EXPECT_EQ(error_of("http_port 3128 defaultsite=www.example.com\n"), expected);
+  EXPECT_EQ(error_of("http_port 3128 vhost\n"), expected);
+}
+
+TEST(ConfigParser, EmptyDefaultsiteIsAnError) {
+  EXPECT_EQ(error_of("http_port 80 accel defaultsite=\n"), "test.conf:1: http_port: defaultsite= needs a host name");
+}
+
+TEST(ConfigParser, AccelAloneUsesTheHostHeader) {
+  auto port = parse("http_port 80 accel\n").config->http_ports.at(0);
+  EXPECT_TRUE(port.accel);
+  EXPECT_TRUE(port.vhost);
+  EXPECT_EQ(port.defaultsite, "");
+}
+
+// Squid's `accel` sets vhost; defaultsite= only names the site for requests
+// without a Host header. no-vhost is how to always use defaultsite=.
+TEST(ConfigParser, AccelWithDefaultsiteStillUsesTheHostHeader) {
+  auto port = parse("http_port 80 accel defaultsite=www.example.com\n").config->http_ports.at(0);
+  EXPECT_TRUE(port.accel);
+  EXPECT_TRUE(port.vhost);
+  EXPECT_EQ(port.defaultsite, "www.example.com");
+}
+
+TEST(ConfigParser, NoVhostTurnsHostHeaderUseOff) {
+  auto port = parse("http_port 80 accel defaultsite=www.example.com no-vhost\n").config->http_ports.at(0);
+  EXPECT_TRUE(port.accel);
+  EXPECT_FALSE(port.vhost);
+}
+
+// --- sizes and times ----------------------------------------------------------------
+
+TEST(ConfigParser, SizesTakeUnitsJoinedOrSeparate) {
+  auto c = parse("http_port 3128\ncache_mem 64MB\nmaximum_object_size 1.5 MB\nrequest_header_max_size 2 KB\n"
+                 "reply_header_max_size 100 bytes\n")
+               .config;
+  EXPECT_EQ(c->cache_mem_bytes, 64ull << 20);
+  EXPECT_EQ(c->maximum_object_size, 1572864u);
+  EXPECT_EQ(c->request_header_max_size, 2048u);
+  EXPECT_EQ(c->reply_header_max_size, 100u);
+  EXPECT_EQ(parse("http_port 3128\ncache_mem 1 gb\n").config->cache_mem_bytes, 1ull << 30);
+  EXPECT_EQ(parse("http_port 3128\ncache_mem 3 KiB\n").config->cache_mem_bytes, 3072u);
+}
+
+TEST(ConfigParser, SizesWithoutUnitUseTheDirectivesDefaultUnit) {
+  auto c = parse("http_port 3128\ncache_mem 100\nmaximum_object_size 100\n").config;
+  EXPECT_EQ(c->cache_mem_bytes, 100ull << 20);     // Squid: cache_mem is in MB
+  EXPECT_EQ(c->maximum_object_size, 100ull << 10);  // maximum_object_size in KB
+}
+
+TEST(ConfigParser, BadSizeUnitIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\ncache_mem 12XB\n"),
+            "test.conf:2: cache_mem: unknown size unit 'XB' (use bytes, KB, MB or GB)");
+  EXPECT_EQ(error_of("http_port 3128\ncache_mem 12 parsecs\n"), "test.conf:2: cache_mem: unexpected 'parsecs'");
+}
+
+TEST(ConfigParser, SizeThatIsNotANumberIsAnErrorNamingIt) {
+  EXPECT_EQ(error_of("http_port 3128\ncache_mem lots\n"), "test.conf:2: cache_mem: expected a number, got 'lots'");
+  EXPECT_EQ(error_of("http_port 3128\ncache_mem -5 MB\n"), "test.conf:2: cache_mem: expected a number, got '-5'");
+  EXPECT_EQ(error_of("http_port 3128\ncache_mem 1.2.3 MB\n"), "test.conf:2: cache_mem: expected a number, got '1.2.3'");
+}
+
+TEST(ConfigParser, MissingSizeIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\ncache_mem\n"), "test.conf:2: cache_mem: missing size");
+}
+
+TEST(ConfigParser, TooLargeSizeIsAnError) {
+  EXPECT_NE(error_of("http_port 3128\ncache_mem 99999999999 GB\n").find("is too large"), std::string::npos);
+}
+
+TEST(ConfigParser, TimesTakeSquidUnits) {
+  auto c = parse("http_port 3128\nconnect_timeout 30 seconds\nread_timeout 2 minutes\nrequest_timeout 1 hour\n"
+                 "client_idle_pconn_timeout 500 ms\nserver_idle_pconn_timeout 1.5 minutes\nshutdown_lifetime 1 day\n")
+               .config;
+  EXPECT_EQ(c->connect_timeout, milliseconds(30'000));
+  EXPECT_EQ(c->read_timeout, milliseconds(120'000));
+  EXPECT_EQ(c->request_timeout, milliseconds(3'600'000));
+  EXPECT_EQ(c->client_idle_pconn_timeout, milliseconds(500));
+  EXPECT_EQ(c->server_idle_pconn_timeout, milliseconds(90'000));
+  EXPECT_EQ(c->shutdown_lifetime, milliseconds(86'400'000));
+  EXPECT_EQ(parse("http_port 3128\nconnect_timeout 2 weeks\n").config->connect_timeout, milliseconds(1'209'600'000));
+  EXPECT_EQ(parse("http_port 3128\nconnect_timeout 1 fortnight\n").config->connect_timeout,
+            milliseconds(1'209'600'000));
+  EXPECT_EQ(parse("http_port 3128\nconnect_timeout 5MINUTES\n").config->connect_timeout, milliseconds(300'000));
+}
+
+TEST(ConfigParser, TimeWithoutUnitIsSeconds) {
+  EXPECT_EQ(parse("http_port 3128\nconnect_timeout 7\n").config->connect_timeout, milliseconds(7'000));
+}
+
+TEST(ConfigParser, BadTimeUnitIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\nread_timeout 5lightyears\n"),
+            "test.conf:2: read_timeout: unknown time unit 'lightyears' (use seconds, minutes, hours, ...)");
+  EXPECT_EQ(error_of("http_port 3128\nread_timeout soon\n"), "test.conf:2: read_timeout: expected a number, got 'soon'");
+  EXPECT_EQ(error_of("http_port 3128\nread_timeout 5 seconds later\n"), "test.conf:2: read_timeout: unexpected 'later'");
+}
+
+// --- other directives -----------------------------------------------------------------
+
+TEST(ConfigParser, CacheDirLmdbTakesPathAndMegabytes) {
+  auto c = parse("http_port 3128\ncache_dir lmdb /var/cache/cuttle 2048\n").config;
+  ASSERT_TRUE(c->cache_dir.has_value());
+  EXPECT_EQ(c->cache_dir->path, "/var/cache/cuttle");
+  EXPECT_EQ(c->cache_dir->max_bytes, 2048ull << 20);
+}
+
+TEST(ConfigParser, CacheDirOtherThanLmdbIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir ufs /var/spool/squid 100 16 256\n"),
+            "test.conf:2: cache_dir: store type 'ufs' is not supported; cuttle uses 'cache_dir lmdb PATH MBYTES'");
+}
+
+TEST(ConfigParser, CacheDirSquidLevelsAreWarnedAboutAndIgnored) {
+  auto loaded = parse("http_port 3128\ncache_dir lmdb /c 100 16 256\n");
+  EXPECT_EQ(loaded.warnings.size(), 2u);
+  EXPECT_EQ(loaded.config->cache_dir->max_bytes, 100ull << 20);
+}
+
+TEST(ConfigParser, CacheDirErrors) {
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c\n"), "test.conf:2: cache_dir: missing size in MB");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c 0\n"),
+            "test.conf:2: cache_dir: size in MB must be between 1 and 1073741824, got 0");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c big\n"),
+            "test.conf:2: cache_dir: size in MB must be a whole number, got 'big'");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c 10\ncache_dir lmdb /d 10\n"),
+            "test.conf:3: cache_dir: only one cache_dir is supported");
+}
+
+TEST(ConfigParser, AccessLogForms) {
+  auto c = parse("http_port 3128\naccess_log stdio:/var/log/a.log squid\naccess_log daemon:/var/log/b.log\n"
+                 "access_log /var/log/c.log logformat=squid\n")
+               .config;
+  ASSERT_EQ(c->access_logs.size(), 3u);
+  EXPECT_EQ(c->access_logs[0].path, "/var/log/a.log");
+  EXPECT_EQ(c->access_logs[1].path, "/var/log/b.log");
+  EXPECT_EQ(c->access_logs[2].path, "/var/log/c.log");
+  EXPECT_TRUE(parse("http_port 3128\naccess_log /x.log\naccess_log none\n").config->access_logs.empty());
+}
+
+TEST(ConfigParser, AccessLogErrors) {
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log combined\n"),
+            "test.conf:2: access_log: only the 'squid' native format is supported, got 'combined'");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log udp://10.0.0.1:514\n"),
+            "test.conf:2: access_log: only stdio:/daemon: files are supported, got 'udp://10.0.0.1:514'");
+}
+
+TEST(ConfigParser, AccessLogAclsAreWarnedAbout) {
+  auto loaded = parse("http_port 3128\naccess_log /x.log squid localhost\n");
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_NE(loaded.warnings[0].find("access_log ACLs are not implemented"), std::string::npos);
+}
+
+TEST(ConfigParser, SimpleDirectives) {
+  auto c = parse("http_port 3128\nvia off\nforwarded_for truncate\nworkers 4\nstrip_query_terms off\n"
+                 "pid_filename none\nvisible_hostname cache.example.net\ncache_log /var/log/cuttle.log\n"
+                 "tls_outgoing_options cafile=/etc/ca.pem\n")
+               .config;
+  EXPECT_FALSE(c->via);
+  EXPECT_EQ(c->forwarded_for, ForwardedFor::Truncate);
+  EXPECT_EQ(c->workers, 4);
+  EXPECT_FALSE(c->strip_query_terms);
+  EXPECT_EQ(c->pid_filename, "");
+  EXPECT_EQ(c->visible_hostname, "cache.example.net");
+  EXPECT_EQ(c->cache_log, "/var/log/cuttle.log");
+  EXPECT_EQ(c->tls_outgoing_cafile, "/etc/ca.pem");
+}
+
+TEST(ConfigParser, DefaultsWhenNothingIsSaid) {
+  auto c = parse(kPort).config;
+  EXPECT_TRUE(c->via);
+  EXPECT_EQ(c->forwarded_for, ForwardedFor::On);
+  EXPECT_TRUE(c->strip_query_terms);
+  EXPECT_EQ(c->workers, 0);
+  EXPECT_FALSE(c->cache_dir.has_value());
+  EXPECT_TRUE(c->http_access.empty());
+}
+
+TEST(ConfigParser, OnOffAcceptsAnyCaseAndNothingElse) {
+  EXPECT_FALSE(parse("http_port 3128\nvia OFF\n").config->via);
+  EXPECT_EQ(error_of("http_port 3128\nvia maybe\n"), "test.conf:2: via: expected 'on' or 'off', got 'maybe'");
+  EXPECT_EQ(error_of("http_port 3128\nvia\n"), "test.conf:2: via: missing on|off");
+}
+
+TEST(ConfigParser, ValueDirectivesRejectExtraTokens) {
+  EXPECT_EQ(error_of("http_port 3128\nvisible_hostname a b\n"), "test.conf:2: visible_hostname: unexpected 'b'");
+}
+
+TEST(ConfigParser, ForwardedForModes) {
+  EXPECT_EQ(parse("http_port 3128\nforwarded_for on\n").config->forwarded_for, ForwardedFor::On);
+  EXPECT_EQ(parse("http_port 3128\nforwarded_for off\n").config->forwarded_for, ForwardedFor::Off);
+  EXPECT_EQ(parse("http_port 3128\nforwarded_for transparent\n").config->forwarded_for, ForwardedFor::Transparent);
+  EXPECT_EQ(parse("http_port 3128\nforwarded_for delete\n").config->forwarded_for, ForwardedFor::Delete);
+  EXPECT_EQ(error_of("http_port 3128\nforwarded_for sometimes\n"),
+            "test.conf:2: forwarded_for: expected on, off, transparent, delete or truncate, got 'sometimes'");
+}
+
+TEST(ConfigParser, WorkersMustBeInRange) {
+  EXPECT_EQ(error_of("http_port 3128\nworkers 0\n"),
+            "test.conf:2: workers: worker count must be between 1 and 128, got 0");
+  EXPECT_EQ(error_of("http_port 3128\nworkers 129\n"),
+            "test.conf:2: workers: worker count must be between 1 and 128, got 129");
+  EXPECT_EQ(error_of("http_port 3128\nworkers two\n"),
+            "test.conf:2: workers: worker count must be a whole number, got 'two'");
+}
+
+TEST(ConfigParser, CachePeerOptions) {
+  auto c = parse("http_port 3128\n"
+                 "cache_peer origin.example parent 8080 0 no-query originserver name=site weight=3 max-conn=10 "
+                 "connect-timeout=5 login=PASS forceddomain=www.example tls tls-cafile=/ca.pem\n"
+                 "cache_peer 10.0.0.2 sibling 3128 3130 proxy-only no-digest\n")
+               .config;
+  ASSERT_EQ(c->cache_peers.size(), 2u);
+  const auto& p = c->cache_peers[0];
+  EXPECT_EQ(p.host, "origin.example");
+  EXPECT_EQ(p.type, "parent");
+  EXPECT_EQ(p.http_port, 8080);
+  EXPECT_EQ(p.icp_port, 0);
+  EXPECT_TRUE(p.no_query);
+  EXPECT_TRUE(p.originserver);
+  EXPECT_EQ(p.name, "site");
+  EXPECT_EQ(p.weight, 3);
+  EXPECT_EQ(p.max_conn, 10);
+  EXPECT_EQ(p.connect_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(p.login, "PASS");
+  EXPECT_EQ(p.forceddomain, "www.example");
+  EXPECT_TRUE(p.tls);
+  EXPECT_EQ(p.tls_cafile, "/ca.pem");
+  const auto& s = c->cache_peers[1];
+  EXPECT_EQ(s.name, "10.0.0.2");  // name defaults to the host
+  EXPECT_EQ(s.icp_port, 3130);
+  EXPECT_TRUE(s.proxy_only);
+  EXPECT_TRUE(s.no_digest);
+  EXPECT_FALSE(s.no_query);
+}
+
+TEST(ConfigParser, CachePeerErrors) {
+  EXPECT_EQ(error_of("http_port 3128\ncache_peer p cousin 3128 3130\n"),
+            "test.conf:2: cache_peer: type must be parent, sibling or multicast, got 'cousin'");
+  EXPECT_EQ(error_of("http_port 3128\ncache_peer p parent 3128\n"), "test.conf:2: cache_peer: missing ICP port");
+  EXPECT_EQ(error_of("http_port 3128\ncache_peer p parent 3128 3130 sparkly\n"),
+            "test.conf:2: cache_peer: unknown option 'sparkly'");
+  EXPECT_EQ(error_of("http_port 3128\ncache_peer p parent 3128 3130 weight=-1\n"),
+            "test.conf:2: cache_peer: bad value in 'weight=-1'");
+  EXPECT_EQ(error_of("http_port 3128\ncache_peer p parent 3128 3130\ncache_peer p sibling 3129 3131\n"),
+            "test.conf:3: cache_peer: another peer is already named 'p' (at test.conf:2); give one a name= option");
+  EXPECT_EQ(parse("http_port 3128\ncache_peer p parent 3128 3130\ncache_peer p sibling 3129 3131 name=p2\n")
+                .config->cache_peers.size(),
+            2u);
+}
+
+TEST(ConfigParser, CachePeerSquidOptionCuttleIgnoresIsAWarning) {
+  auto loaded = parse("http_port 3128\ncache_peer p parent 3128 3130 background-ping\n");
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(loaded.warnings[0],
+            "test.conf:2: warning: cache_peer option 'background-ping' is not implemented by cuttle; ignored");
+}
+
+// --- acl and http_access ----------------------------------------------------------------
+
+TEST(ConfigParser, AclRedefinedWithAnotherTypeIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\nacl x src 10.0.0.0/8\nacl x dstdomain .example.com\n"),
+            "test.conf:3: acl x: already defined with type 'src'");
+}
+
+TEST(ConfigParser, PredefinedAclsCannotChangeType) {
+  // Old squid.conf files define `acl manager proto cache_object`; Squid 3.2+ refuses it too.
+  EXPECT_EQ(error_of("http_port 3128\nacl manager proto cache_object\n"),
+            "test.conf:2: acl manager: already defined with type 'manager'");
+}
+
+TEST(ConfigParser, AclLinesOfOneNameAccumulate) {
+  auto c = parse("http_port 3128\nacl nets src 10.0.0.0/8\nacl nets src 192.168.0.0/16\nhttp_access allow nets\n").config;
+  RequestFacts facts;
+  facts.client = boost::asio::ip::make_address("10.1.1.1");
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Allow);
+  facts.client = boost::asio::ip::make_address("192.168.1.1");
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Allow);
+}
+
+TEST(ConfigParser, AclErrors) {
+  EXPECT_EQ(error_of("http_port 3128\nacl x browser Mozilla\n"),
+            "test.conf:2: acl: unknown or unsupported ACL type 'browser'");
+  EXPECT_EQ(error_of("http_port 3128\nacl x src\n"), "test.conf:2: acl x: no values given");
+  EXPECT_EQ(error_of("http_port 3128\nacl x\n"), "test.conf:2: acl: missing ACL type");
+  EXPECT_EQ(error_of("http_port 3128\nacl x src 10.0.0.0/33\n"), "test.conf:2: acl x: bad prefix length in '10.0.0.0/33'");
+  EXPECT_EQ(error_of("http_port 3128\nacl x dstdom_regex -z foo\n"), "test.conf:2: acl: unknown flag '-z'");
+  EXPECT_NE(error_of("http_port 3128\nacl x url_regex [unclosed\n").find("test.conf:2: acl x: bad regular expression"),
+            std::string::npos);
+}
+
+TEST(ConfigParser, AclCaseInsensitiveFlag) {
+  auto c = parse("http_port 3128\nacl x dstdom_regex -i EXAMPLE\nhttp_access allow x\n").config;
+  RequestFacts facts;
+  facts.host = "www.example.com";
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Allow);
+}
+
+TEST(ConfigParser, QuotedAclValueNamesAFileOfValues) {
+  TempDir dir;
+  dir.write("blocked.txt", "# blocked sites\n.ads.example\n\n  tracker.example  \n");
+  auto c = load_config_text("http_port 3128\nacl blocked dstdomain \"blocked.txt\"\nhttp_access deny blocked\n"
+                            "http_access allow all\n",
+                            "test.conf", dir.path().string())
+               .config;
+  RequestFacts facts;
+  facts.host = "x.ads.example";
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Deny);
+  facts.host = "tracker.example";
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Deny);
+  facts.host = "news.example";
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Allow);
+}
+
+TEST(ConfigParser, MissingAclValueFileIsAnError) {
+  TempDir dir;
+  auto message = error_of("http_port 3128\nacl blocked dstdomain \"nope.txt\"\n", dir.path().string());
+  EXPECT_EQ(message, "test.conf:2: acl: cannot read value file '" + (dir.path() / "nope.txt").string() + "'");
+}
+
+TEST(ConfigParser, HttpAccessNamingAnUnknownAclIsAnError) {
+  EXPECT_EQ(error_of("http_port 3128\nhttp_access allow nosuch\n"), "test.conf:2: http_access: no ACL named 'nosuch'");
+  EXPECT_EQ(error_of("http_port 3128\nhttp_access allow !nosuch\n"), "test.conf:2: http_access: no ACL named 'nosuch'");
+}
+
+TEST(ConfigParser, HttpAccessMustUseAnAclDefinedEarlier) {
+  EXPECT_EQ(error_of("http_port 3128\nhttp_access allow later\nacl later src 10.0.0.0/8\n"),
+            "test.conf:2: http_access: no ACL named 'later'");
+}
+
+TEST(ConfigParser, HttpAccessActionMustBeAllowOrDeny) {
+  EXPECT_EQ(error_of("http_port 3128\nhttp_access permit all\n"),
+            "test.conf:2: http_access: expected 'allow' or 'deny', got 'permit'");
+}
+
+TEST(ConfigParser, HttpAccessWithoutAclsIsAnError) {
+  // Squid skips such a line; taken as "match everything" it would make an open proxy.
+  EXPECT_EQ(error_of("http_port 3128\nhttp_access allow\n"),
+            "test.conf:2: http_access: missing ACL name (use 'all' to match every request)");
+}
+
+TEST(ConfigParser, HttpAccessRulesKeepOrderNegationAndLocation) {
+  auto c = parse("http_port 3128\nacl CONNECT method CONNECT\nhttp_access deny CONNECT !localhost\n"
+                 "http_access allow all\n")
+               .config;
+  ASSERT_EQ(c->http_access.size(), 2u);
+  const auto& rule = c->http_access[0];
+  EXPECT_FALSE(rule.allow);
+  EXPECT_EQ(rule.where, "test.conf:3");
+  ASSERT_EQ(rule.acls.size(), 2u);
+  EXPECT_EQ(rule.acls[0].acl->name(), "CONNECT");
+  EXPECT_FALSE(rule.acls[0].negated);
+  EXPECT_EQ(rule.acls[1].acl->name(), "localhost");
+  EXPECT_TRUE(rule.acls[1].negated);
+  EXPECT_TRUE(c->http_access[1].allow);
+}
+
+}  // namespace
+}  // namespace cuttle
