@@ -87,6 +87,9 @@ struct Config {
   Milliseconds client_idle_pconn_timeout{std::chrono::minutes(2)};
   Milliseconds server_idle_pconn_timeout{std::chrono::minutes(1)};
   Milliseconds shutdown_lifetime{std::chrono::seconds(30)};
+  Milliseconds dns_timeout{std::chrono::seconds(30)};
+  // getaddrinfo reports no record TTLs, so this is how long a good answer is reused.
+  Milliseconds positive_dns_ttl{std::chrono::minutes(1)};
 
   // TLS towards origins reached DIRECT (https:// URLs): extra CA file.
   std::string tls_outgoing_cafile;

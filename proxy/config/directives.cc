@@ -237,14 +237,28 @@ void access_log(DirectiveArgs& args, ParseContext& ctx) {
   }
   for (std::string_view module : {"stdio:", "daemon:"})
     if (target.starts_with(module)) target = target.substr(module.size());
+  if (target.empty()) throw DirectiveError("access_log: missing file name");
   if (target.find(':') != std::string::npos && target.front() != '/')
     throw DirectiveError("access_log: only stdio:/daemon: files are supported, got '" + target + "'");
-  if (auto format = args.next_if_any()) {
-    auto f = format->text;
-    if (f.starts_with("logformat=")) f = f.substr(10);
-    if (f != "squid") throw DirectiveError("access_log: only the 'squid' native format is supported, got '" + f + "'");
+  // After the file: an optional format (squid's built-in names or logformat=NAME),
+  // then ACL names, as in Squid.
+  static constexpr std::string_view kSquidFormats[] = {"common", "combined", "referrer", "useragent", "icap_squid"};
+  bool has_acls = false;
+  while (auto word = args.next_if_any()) {
+    std::string_view w = word->text;
+    bool named_format = w.starts_with("logformat=");
+    if (named_format) w.remove_prefix(10);
+    if (w == "squid") continue;
+    if (named_format || std::find(std::begin(kSquidFormats), std::end(kSquidFormats), w) != std::end(kSquidFormats))
+      throw DirectiveError("access_log: only the 'squid' native format is supported, got '" + std::string(w) + "'");
+    if (w.find('=') != std::string_view::npos) {
+      ctx.warn("access_log option '" + std::string(w) + "' is not implemented by cuttle; ignored");
+      continue;
+    }
+    if (!ctx.config.acls.find(w)) throw DirectiveError("access_log: no ACL named '" + std::string(w) + "'");
+    has_acls = true;
   }
-  if (!args.empty()) ctx.warn("access_log ACLs are not implemented; every transaction is logged");
+  if (has_acls) ctx.warn("access_log ACLs are not implemented yet; every transaction is logged");
   ctx.config.access_logs.push_back({target});
 }
 
@@ -345,6 +359,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"client_idle_pconn_timeout", duration<&Config::client_idle_pconn_timeout>},
     {"server_idle_pconn_timeout", duration<&Config::server_idle_pconn_timeout>},
     {"shutdown_lifetime", duration<&Config::shutdown_lifetime>},
+    {"dns_timeout", duration<&Config::dns_timeout>},
+    {"positive_dns_ttl", duration<&Config::positive_dns_ttl>},
     {"tls_outgoing_options", tls_outgoing_options},
 };
 

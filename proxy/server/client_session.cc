@@ -136,11 +136,9 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   facts.port = target.port;
   facts.path = target.path;
   if (rules_need_destinations(config.http_access) && !target.is_ip_literal()) {
-    tcp::resolver resolver(co_await asio::this_coro::executor);
-    auto [ec, results] = co_await resolver.async_resolve(target.host, std::to_string(target.port), use_nothrow);
+    auto resolved = co_await services_.resolver.resolve(target.host, config.dns_timeout, config.positive_dns_ttl);
     facts.destinations.emplace();
-    if (!ec)
-      for (const auto& r : results) facts.destinations->push_back(normalize_address(r.endpoint().address()));
+    for (const auto& a : resolved.addresses) facts.destinations->push_back(normalize_address(a));
   }
   if (check_access(config.http_access, facts) == AccessDecision::Deny) {
     tx.entry.result_code = "TCP_DENIED";
@@ -150,7 +148,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   ClientSide client{stream_, buffer_, client_ip_};
   if (is_connect) {
     UpstreamSpec spec{target.host, target.port, false, {}};
-    auto outcome = co_await run_tunnel(client, spec, config, services_.runtime.tls());
+    auto outcome = co_await run_tunnel(client, spec, config, services_);
     if (outcome.error) {
       tx.entry.result_code = "TCP_TUNNEL";
       co_return co_await reply_error(*outcome.error, tx, false, outcome.error_detail);
@@ -177,7 +175,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   }
   plan.request_target = target.path;
 
-  auto outcome = co_await forward_request(client, parser, plan, active, services_.pool, services_.runtime);
+  auto outcome = co_await forward_request(client, parser, plan, active, services_);
   tx.entry.result_code = "TCP_MISS";
   if (outcome.error) {
     if (!outcome.server_address.empty()) {

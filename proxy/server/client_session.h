@@ -6,22 +6,9 @@
 
 #include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
-#include "proxy/server/runtime.h"
-#include "proxy/server/upstream.h"
-
-#include <functional>
+#include "proxy/server/worker_services.h"
 
 namespace cuttle {
-
-class ClientSession;
-
-// What a session needs from the worker it runs on.
-struct WorkerServices {
-  ProxyRuntime& runtime;
-  UpstreamPool& pool;
-  std::function<void(ClientSession*)> on_start;
-  std::function<void(ClientSession*)> on_finish;
-};
 
 class ClientSession {
  public:

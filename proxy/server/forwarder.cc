@@ -163,8 +163,10 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
 }  // namespace
 
 awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_parser<http::empty_body>& header_parser,
-                                          const ForwardPlan& plan, const ActiveConfig& active, UpstreamPool& pool,
-                                          ProxyRuntime& runtime) {
+                                          const ForwardPlan& plan, const ActiveConfig& active,
+                                          WorkerServices& worker) {
+  ProxyRuntime& runtime = worker.runtime;
+  UpstreamPool& pool = worker.pool;
   const Config& config = *active.config;
   ForwardOutcome out;
   auto& received = header_parser.get();
@@ -195,7 +197,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<UpstreamConnection> conn = attempt == 0 ? pool.take(plan.upstream.key()) : nullptr;
     if (!conn) {
-      auto connected = co_await connect_upstream(plan.upstream, config.connect_timeout, runtime.tls());
+      auto connected = co_await connect_upstream(plan.upstream, config, worker.resolver, runtime.tls());
       if (connected.error) {
         out.error = connected.error;
         out.error_detail = connected.detail;

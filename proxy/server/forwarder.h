@@ -5,8 +5,7 @@
 
 #include "proxy/http/error_page.h"
 #include "proxy/server/asio_types.h"
-#include "proxy/server/runtime.h"
-#include "proxy/server/upstream.h"
+#include "proxy/server/worker_services.h"
 
 #include <optional>
 #include <string>
@@ -39,10 +38,10 @@ struct ForwardOutcome {
   bool client_reusable = false;  // the client connection may carry another request
 };
 
-// `runtime` supplies TLS contexts and the shutdown flag, read again when the
-// reply starts so a drain that began meanwhile ends the client connection.
+// The shutdown flag is read again when the reply starts, so a drain that began
+// meanwhile ends the client connection after this reply.
 awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_parser<http::empty_body>& header_parser,
-                                          const ForwardPlan& plan, const ActiveConfig& active, UpstreamPool& pool,
-                                          ProxyRuntime& runtime);
+                                          const ForwardPlan& plan, const ActiveConfig& active,
+                                          WorkerServices& worker);
 
 }  // namespace cuttle

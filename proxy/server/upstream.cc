@@ -34,27 +34,23 @@ ErrorKind classify_connect_error(const error_code& ec) {
 
 }  // namespace
 
-awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, std::chrono::milliseconds timeout,
+awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, HostResolver& resolver,
                                            TlsContexts& tls) {
   ConnectOutcome out;
   auto executor = co_await asio::this_coro::executor;
+  const auto timeout = config.connect_timeout;
 
-  std::vector<tcp::endpoint> endpoints;
   error_code ec;
-  auto literal = asio::ip::make_address(spec.host, ec);
+  asio::ip::make_address(spec.host, ec);
   const bool is_literal = !ec;
-  if (is_literal) {
-    endpoints.emplace_back(literal, spec.port);
-  } else {
-    tcp::resolver resolver(executor);
-    auto [rec, results] = co_await resolver.async_resolve(spec.host, std::to_string(spec.port), use_nothrow);
-    if (rec || results.empty()) {
-      out.error = ErrorKind::DnsFailure;
-      out.detail = rec ? rec.message() : "no addresses";
-      co_return out;
-    }
-    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  auto resolved = co_await resolver.resolve(spec.host, config.dns_timeout, config.positive_dns_ttl);
+  if (resolved.error) {
+    out.error = ErrorKind::DnsFailure;
+    out.detail = resolved.error == asio::error::timed_out ? "DNS lookup timed out (dns_timeout)" : resolved.error.message();
+    co_return out;
   }
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& a : resolved.addresses) endpoints.emplace_back(a, spec.port);
 
   TcpStream tcp_stream(executor);
   tcp_stream.expires_after(timeout);

@@ -3,7 +3,9 @@
 #pragma once
 
 #include "proxy/http/error_page.h"
+#include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/host_resolver.h"
 #include "proxy/server/tls_contexts.h"
 
 #include <chrono>
@@ -47,7 +49,9 @@ struct ConnectOutcome {
   std::string detail;  // the system's words, for the error page
 };
 
-awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, std::chrono::milliseconds timeout,
+// Resolves (dns_timeout, cached for positive_dns_ttl), connects (connect_timeout)
+// and, for TLS, handshakes and verifies the certificate against `spec.host`.
+awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, HostResolver& resolver,
                                            TlsContexts& tls);
 
 // Idle keep-alive connections of one worker (single-threaded: no locking).

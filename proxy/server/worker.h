@@ -37,6 +37,7 @@ class Worker {
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<HttpPortConfig> ports_;
   UpstreamPool pool_;
+  HostResolver resolver_;
   std::unordered_set<ClientSession*> sessions_;
   std::atomic<size_t> live_sessions_{0};
   WorkerServices services_;

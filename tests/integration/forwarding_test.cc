@@ -300,3 +300,20 @@ TEST(Forwarding, ShutdownLetsTheRequestInFlightFinish) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+TEST(Forwarding, HostNamesAreResolved) {
+  OriginServer origin;
+  CuttleProcess cuttle("dns_timeout 5 seconds\n");
+  for (int i = 0; i < 2; ++i) {  // the second lookup comes from the worker's cache
+    auto res = proxy_get(cuttle.port(), "http://localhost:" + std::to_string(origin.port()) + "/named");
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), "hello from origin");
+  }
+  EXPECT_EQ(origin.requests().at(0).header("Host"), "localhost:" + std::to_string(origin.port()));
+}
+
+}  // namespace
+}  // namespace cuttle::testing

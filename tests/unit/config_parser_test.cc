@@ -482,6 +482,18 @@ TEST(ConfigParser, AccessLogErrors) {
             "test.conf:2: access_log: only the 'squid' native format is supported, got 'combined'");
   EXPECT_EQ(error_of("http_port 3128\naccess_log udp://10.0.0.1:514\n"),
             "test.conf:2: access_log: only stdio:/daemon: files are supported, got 'udp://10.0.0.1:514'");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log stdio:\n"), "test.conf:2: access_log: missing file name");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log logformat=combined\n"),
+            "test.conf:2: access_log: only the 'squid' native format is supported, got 'combined'");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log no_such_acl\n"),
+            "test.conf:2: access_log: no ACL named 'no_such_acl'");
+}
+
+TEST(ConfigParser, AccessLogTakesAclNamesWithoutAFormatAsSquidDoes) {
+  auto loaded = parse("http_port 3128\naccess_log /x.log localhost\n");
+  ASSERT_EQ(loaded.config->access_logs.size(), 1u);
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_NE(loaded.warnings[0].find("access_log ACLs are not implemented"), std::string::npos);
 }
 
 TEST(ConfigParser, AccessLogAclsAreWarnedAbout) {

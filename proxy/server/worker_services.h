@@ -1,0 +1,23 @@
+// What code running on a worker may use besides its own connection: the shared
+// runtime and the worker's private pools and caches.
+#pragma once
+
+#include "proxy/server/host_resolver.h"
+#include "proxy/server/runtime.h"
+#include "proxy/server/upstream.h"
+
+#include <functional>
+
+namespace cuttle {
+
+class ClientSession;
+
+struct WorkerServices {
+  ProxyRuntime& runtime;
+  UpstreamPool& pool;
+  HostResolver& resolver;
+  std::function<void(ClientSession*)> on_start;
+  std::function<void(ClientSession*)> on_finish;
+};
+
+}  // namespace cuttle
