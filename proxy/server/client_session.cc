@@ -32,6 +32,12 @@ void ClientSession::close_if_idle() {
 
 awaitable<void> ClientSession::run() {
   services_.on_start(this);
+  // Deregister however the loop ends (an exception included): the worker walks
+  // its registered sessions at shutdown.
+  struct Deregister {
+    ClientSession* session;
+    ~Deregister() { session->services_.on_finish(session); }
+  } deregister{this};
   bool first = true;
   for (;;) {
     Transaction tx;
@@ -69,7 +75,6 @@ awaitable<void> ClientSession::run() {
   error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream_.socket().close(ignored);
-  services_.on_finish(this);
 }
 
 awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail) {

@@ -1,5 +1,7 @@
 #include "tests/support/cuttle_process.h"
 
+#include "tests/support/log_file.h"
+
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -27,15 +29,7 @@ CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_
 CuttleProcess::~CuttleProcess() = default;
 
 std::vector<std::string> CuttleProcess::access_log_lines(size_t count, std::chrono::milliseconds timeout) const {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    std::vector<std::string> lines;
-    std::istringstream in(read_file(access_log_path()));
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) lines.push_back(line);
-    if (lines.size() >= count || std::chrono::steady_clock::now() > deadline) return lines;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  return wait_for_lines(access_log_path(), count, timeout);
 }
 
 CommandResult CuttleProcess::control(const std::vector<std::string>& args) const {
@@ -47,13 +41,7 @@ CommandResult CuttleProcess::control(const std::vector<std::string>& args) const
 int CuttleProcess::stop(int signal, std::chrono::milliseconds timeout) { return process_->stop(signal, timeout); }
 
 std::string CuttleProcess::access_log_line_with(const std::string& text, std::chrono::milliseconds timeout) const {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  do {
-    for (const auto& line : access_log_lines(0, std::chrono::milliseconds(0)))
-      if (line.find(text) != std::string::npos) return line;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return "";
+  return wait_for_line_with(access_log_path(), text, timeout);
 }
 
 }  // namespace cuttle::testing

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include "tests/support/log_file.h"
+
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -49,27 +51,13 @@ SquidProcess::SquidProcess(const std::string& config) : dir_("cuttle-squid"), po
 SquidProcess::~SquidProcess() = default;
 
 std::vector<std::string> SquidProcess::access_log_lines(size_t count, std::chrono::milliseconds timeout) const {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    std::vector<std::string> lines;
-    std::istringstream in(read_file(dir_.file("access.log")));
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) lines.push_back(line);
-    if (lines.size() >= count || std::chrono::steady_clock::now() > deadline) return lines;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  return wait_for_lines(dir_.file("access.log"), count, timeout);
 }
 
 std::string SquidProcess::cache_log() const { return read_file(dir_.file("cache.log")); }
 
 std::string SquidProcess::access_log_line_with(const std::string& text, std::chrono::milliseconds timeout) const {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  do {
-    for (const auto& line : access_log_lines(0, std::chrono::milliseconds(0)))
-      if (line.find(text) != std::string::npos) return line;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return "";
+  return wait_for_line_with(dir_.file("access.log"), text, timeout);
 }
 
 }  // namespace cuttle::testing
