@@ -8,6 +8,10 @@
 
 namespace cuttle {
 
+// Beast reads at most a buffer's spare capacity (512 bytes when empty); browsers'
+// request headers are mostly under this.
+constexpr size_t kRequestReadSize = 4096;
+
 // Everything access.log needs about the request being handled.
 struct ClientSession::Transaction {
   std::shared_ptr<const ActiveConfig> active;
@@ -50,6 +54,7 @@ awaitable<void> ClientSession::run() {
     // its next request gets client_idle_pconn_timeout.
     stream_.expires_after(first ? config.request_timeout : config.client_idle_pconn_timeout);
     idle_ = buffer_.size() == 0;
+    buffer_.reserve(kRequestReadSize);  // a typical request header in one read
     if (idle_ && services_.runtime.shutting_down()) break;
     auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, use_nothrow);
     idle_ = false;
@@ -70,7 +75,8 @@ awaitable<void> ClientSession::run() {
     first = false;
     bool keep_going = co_await handle(parser, tx);
     if (!keep_going) break;
-    buffer_.shrink_to_fit();  // an idle connection keeps only what it has received
+    // An idle connection keeps no relay-sized buffer.
+    if (buffer_.capacity() > kIdleBufferCapacity) buffer_.shrink_to_fit();
   }
   error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);

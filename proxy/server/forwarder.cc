@@ -2,13 +2,13 @@
 
 #include "proxy/http/header_rules.h"
 
-#include <array>
+#include <span>
 
 namespace cuttle {
 namespace {
 
-constexpr size_t kRelayBufferSize = 64 * 1024;
-using RelayBuffer = std::array<char, kRelayBufferSize>;
+constexpr size_t kRelayBufferSize = RelayBufferPool::kBufferSize;
+// Idle connections shrink their read buffers back to this (see give_back).
 
 enum class SendStatus { Sent, UpstreamFailed, ClientFailed };
 
@@ -16,13 +16,14 @@ enum class SendStatus { Sent, UpstreamFailed, ClientFailed };
 template <class Upstream>
 awaitable<SendStatus> send_request(Upstream& upstream, ClientSide& client,
                                    http::request_parser<http::buffer_body>& parser,
-                                   http::request_serializer<http::buffer_body>& serializer, RelayBuffer& buf,
+                                   http::request_serializer<http::buffer_body>& serializer, std::span<char> buf,
                                    const Config& config) {
   auto& req = parser.get();
   auto& upstream_tcp = beast::get_lowest_layer(upstream);
   // Beast reads no more than the buffer's spare capacity (at least 512 bytes):
-  // give it room for a relay-sized read while a body streams.
-  if (!parser.is_done()) client.buffer.reserve(kRelayBufferSize);
+  // give it room for a relay-sized read while a long body streams.
+  if (!parser.is_done() && parser.content_length_remaining().value_or(kRelayBufferSize) > client.buffer.size())
+    client.buffer.reserve(kRelayBufferSize);
   do {
     if (!parser.is_done()) {
       req.body().data = buf.data();
@@ -66,6 +67,9 @@ awaitable<HeaderRead> read_response_header(Upstream& upstream, UpstreamConnectio
     parser->body_limit(boost::none);
     if (is_head) parser->skip(true);
     beast::get_lowest_layer(upstream).expires_after(config.read_timeout);
+    // Beast reads at most the spare capacity: make room so a small reply (header
+    // and body) arrives in one read instead of 512-byte pieces.
+    conn.buffer.reserve(kIdleBufferCapacity);
     auto before = conn.buffer.size();
     auto [ec, n] = co_await http::async_read_header(upstream, conn.buffer, *parser, use_nothrow);
     result.got_bytes = result.got_bytes || n > 0 || conn.buffer.size() > before || parser->got_some();
@@ -90,7 +94,7 @@ template <class Upstream>
 awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, ClientSide& client,
                                http::response_parser<http::buffer_body>& parser, bool is_head, bool client_keep_alive,
                                const ActiveConfig& active, unsigned client_version, UpstreamPool& pool,
-                               std::unique_ptr<UpstreamConnection>& owned, RelayBuffer& buf, ForwardOutcome& out) {
+                               std::unique_ptr<UpstreamConnection>& owned, std::span<char> buf, ForwardOutcome& out) {
   const Config& config = *active.config;
   auto& res = parser.get();
   out.status = res.result_int();
@@ -113,17 +117,19 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
   res.keep_alive(client_keep_alive);
 
   http::response_serializer<http::buffer_body> serializer{res};
-  client.stream.expires_after(config.read_timeout);
-  auto [hec, header_bytes] = co_await http::async_write_header(client.stream, serializer, use_nothrow);
-  out.reply_bytes += header_bytes;
-  if (hec) {
-    out.aborted = true;
-    co_return;
-  }
-
-  if (has_body) {
+  if (!has_body) {
+    client.stream.expires_after(config.read_timeout);
+    auto [hec, header_bytes] = co_await http::async_write_header(client.stream, serializer, use_nothrow);
+    out.reply_bytes += header_bytes;
+    if (hec) {
+      out.aborted = true;
+      co_return;
+    }
+  } else {
+    // The header goes out with the first piece of body: one send for a small reply.
     auto& upstream_tcp = beast::get_lowest_layer(upstream);
-    conn.buffer.reserve(kRelayBufferSize);  // see send_request
+    if (parser.content_length_remaining().value_or(kRelayBufferSize) > conn.buffer.size())
+      conn.buffer.reserve(kRelayBufferSize);  // see send_request
     do {
       if (!parser.is_done()) {
         res.body().data = buf.data();
@@ -191,11 +197,15 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
   req.version(11);
   req.keep_alive(true);
 
-  auto buf = std::make_unique<RelayBuffer>();
+  auto buffer = worker.buffers.borrow();
+  auto buf = buffer.span();
   // A pooled connection may have been closed by the server just now; a request
   // without a body is safely replayed once on a fresh connection.
   for (int attempt = 0;; ++attempt) {
-    std::unique_ptr<UpstreamConnection> conn = attempt == 0 ? pool.take(plan.upstream.key()) : nullptr;
+    // Checking an idle connection costs a syscall; it is worth it only when a
+    // failure could not be retried (a request body is consumed as it is sent).
+    std::unique_ptr<UpstreamConnection> conn =
+        attempt == 0 ? pool.take(plan.upstream.key(), /*check_alive=*/has_body) : nullptr;
     if (!conn) {
       auto connected = co_await connect_upstream(plan.upstream, config, worker.resolver, runtime.tls());
       if (connected.error) {
@@ -219,7 +229,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
     bool retryable = conn->reused && !has_body;
     http::request_serializer<http::buffer_body> serializer{req};
     auto sent = co_await std::visit(
-        [&](auto& s) { return send_request(s, client, parser, serializer, *buf, config); }, conn->stream);
+        [&](auto& s) { return send_request(s, client, parser, serializer, buf, config); }, conn->stream);
     if (sent == SendStatus::ClientFailed) {
       out.aborted = true;
       co_return out;
@@ -243,7 +253,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
         [&](auto& s) {
           return relay_response(s, *conn, client, *response, is_head,
                                 client_keep_alive && !runtime.shutting_down(), active, client_version, pool, conn,
-                                *buf, out);
+                                buf, out);
         },
         conn->stream);
     if (!parser.is_done()) out.client_reusable = false;

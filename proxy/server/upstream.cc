@@ -96,7 +96,7 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
   co_return out;
 }
 
-std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
+std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key, bool check_alive) {
   auto it = idle_.find(key);
   if (it == idle_.end()) return nullptr;
   auto& list = it->second;
@@ -104,7 +104,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
     auto connection = std::move(list.back());
     list.pop_back();
     --total_;
-    if (still_idle_and_open(connection->tcp())) {
+    if (!check_alive || still_idle_and_open(connection->tcp())) {
       connection->reused = true;
       return connection;
     }
@@ -114,7 +114,8 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key) {
 
 void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
   if (total_ >= limit_ || connection->buffer.size() != 0) return;  // dropped: closes
-  connection->buffer.shrink_to_fit();  // idle connections keep no relay-sized buffer
+  // Idle connections keep no relay-sized buffer.
+  if (connection->buffer.capacity() > kIdleBufferCapacity) connection->buffer.shrink_to_fit();
   connection->idle_since = std::chrono::steady_clock::now();
   connection->tcp().expires_never();
   idle_[connection->key].push_back(std::move(connection));

@@ -28,6 +28,9 @@ struct UpstreamSpec {
   std::string key() const;
 };
 
+// Read buffers larger than this are released when a connection goes idle.
+inline constexpr size_t kIdleBufferCapacity = 16 * 1024;
+
 class UpstreamConnection {
  public:
   explicit UpstreamConnection(TcpStream tcp) : stream(std::move(tcp)) {}
@@ -59,8 +62,9 @@ class UpstreamPool {
  public:
   explicit UpstreamPool(size_t limit = 256) : limit_(limit) {}
 
-  // A live idle connection for `key`, most recently used first, or nullptr.
-  std::unique_ptr<UpstreamConnection> take(const std::string& key);
+  // An idle connection for `key`, most recently used first, or nullptr. With
+  // `check_alive`, connections the server has closed meanwhile are skipped.
+  std::unique_ptr<UpstreamConnection> take(const std::string& key, bool check_alive);
   void give_back(std::unique_ptr<UpstreamConnection> connection);
   // Closes connections idle for longer than `idle_timeout`.
   void sweep(std::chrono::steady_clock::duration idle_timeout);

@@ -39,7 +39,7 @@ std::unique_ptr<tcp::acceptor> open_acceptor(asio::io_context& ioc, tcp::endpoin
 Worker::Worker(ProxyRuntime& runtime, int index)
     : runtime_(runtime),
       index_(index),
-      services_{runtime, pool_, resolver_, [this](ClientSession* s) { sessions_.insert(s); },
+      services_{runtime, pool_, resolver_, buffers_, [this](ClientSession* s) { sessions_.insert(s); },
                 [this](ClientSession* s) { sessions_.erase(s); }} {}
 
 Worker::~Worker() { stop_and_join(); }

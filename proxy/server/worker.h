@@ -38,6 +38,7 @@ class Worker {
   std::vector<HttpPortConfig> ports_;
   UpstreamPool pool_;
   HostResolver resolver_;
+  RelayBufferPool buffers_;
   std::unordered_set<ClientSession*> sessions_;
   std::atomic<size_t> live_sessions_{0};
   WorkerServices services_;

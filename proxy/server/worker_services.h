@@ -3,6 +3,7 @@
 #pragma once
 
 #include "proxy/server/host_resolver.h"
+#include "proxy/server/relay_buffers.h"
 #include "proxy/server/runtime.h"
 #include "proxy/server/upstream.h"
 
@@ -16,6 +17,7 @@ struct WorkerServices {
   ProxyRuntime& runtime;
   UpstreamPool& pool;
   HostResolver& resolver;
+  RelayBufferPool& buffers;
   std::function<void(ClientSession*)> on_start;
   std::function<void(ClientSession*)> on_finish;
 };
