@@ -1,0 +1,83 @@
+#include "store/lmdb.h"
+
+#include <filesystem>
+
+namespace cuttle::store {
+
+void check(int rc, const char* what) {
+  if (rc != MDB_SUCCESS) throw StoreError(what, rc);
+}
+
+Environment::Environment(const std::string& path, uint64_t map_bytes, unsigned max_dbs) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  check(mdb_env_create(&env_), "mdb_env_create");
+  try {
+    check(mdb_env_set_mapsize(env_, map_bytes), "mdb_env_set_mapsize");
+    check(mdb_env_set_maxdbs(env_, max_dbs), "mdb_env_set_maxdbs");
+    check(mdb_env_set_maxreaders(env_, 1024), "mdb_env_set_maxreaders");
+    // MDB_NOTLS: read transactions are not tied to threads (coroutines move).
+    // MDB_NORDAHEAD: objects are read randomly; readahead wastes page cache.
+    check(mdb_env_open(env_, path.c_str(), MDB_NOTLS | MDB_NORDAHEAD, 0644), ("mdb_env_open " + path).c_str());
+  } catch (...) {
+    mdb_env_close(env_);
+    throw;
+  }
+}
+
+Environment::~Environment() { mdb_env_close(env_); }
+
+Transaction::Transaction(const Environment& env, Mode mode) {
+  check(mdb_txn_begin(env.get(), nullptr, mode == Mode::ReadOnly ? MDB_RDONLY : 0, &txn_), "mdb_txn_begin");
+}
+
+Transaction::~Transaction() {
+  if (txn_) mdb_txn_abort(txn_);
+}
+
+void Transaction::commit() {
+  int rc = mdb_txn_commit(txn_);
+  txn_ = nullptr;  // committed or not, the handle is gone
+  check(rc, "mdb_txn_commit");
+}
+
+std::optional<std::string_view> Transaction::get(MDB_dbi db, std::string_view key) const {
+  MDB_val k = as_val(key), v{};
+  int rc = mdb_get(txn_, db, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::nullopt;
+  check(rc, "mdb_get");
+  return as_view(v);
+}
+
+void Transaction::put(MDB_dbi db, std::string_view key, std::string_view value) {
+  MDB_val k = as_val(key), v = as_val(value);
+  check(mdb_put(txn_, db, &k, &v, 0), "mdb_put");
+}
+
+bool Transaction::erase(MDB_dbi db, std::string_view key) {
+  MDB_val k = as_val(key);
+  int rc = mdb_del(txn_, db, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_del");
+  return true;
+}
+
+MDB_dbi open_database(Transaction& txn, const char* name) {
+  MDB_dbi dbi;
+  check(mdb_dbi_open(txn.get(), name, MDB_CREATE, &dbi), name);
+  return dbi;
+}
+
+std::string big_endian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+  return out;
+}
+
+uint64_t read_big_endian64(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+}  // namespace cuttle::store

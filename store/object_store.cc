@@ -1,0 +1,333 @@
+#include "store/object_store.h"
+
+#include "store/sha256.h"
+
+#include <chrono>
+#include <future>
+#include <vector>
+
+namespace cuttle::store {
+namespace {
+
+constexpr size_t kMaxOperationsPerCommit = 256;
+constexpr const char* kBytesKey = "bytes";
+// Eviction starts above the high mark and stops below the low one, so it runs in
+// batches rather than one object per insert.
+constexpr double kHighWater = 0.95;
+constexpr double kLowWater = 0.85;
+
+std::string lru_key(int64_t last_access, uint64_t object_id) {
+  return big_endian64(static_cast<uint64_t>(last_access)) + big_endian64(object_id);
+}
+
+// The map bounds the file; logical accounting bounds the data. LMDB needs room for
+// B-tree pages and its free list on top of the data itself.
+uint64_t map_size_for(uint64_t max_bytes) { return max_bytes + max_bytes / 2 + (64ull << 20); }
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct ObjectStore::Operation {
+  enum class Type { PutChunk, Commit, Abandon, Remove, Barrier } type;
+  std::string key;
+  uint64_t object_id = 0;
+  uint32_t chunk = 0;
+  std::string data;
+  ObjectRecord record;
+  std::function<void(bool)> done;
+  std::promise<void>* barrier = nullptr;
+  bool found = true;  // Remove: whether the key existed
+};
+
+ObjectStore::ObjectStore(StoreOptions options)
+    : options_(std::move(options)), env_(options_.path, map_size_for(options_.max_bytes), 8) {
+  Transaction txn(env_, Transaction::Mode::ReadWrite);
+  meta_ = open_database(txn, "meta");
+  body_ = open_database(txn, "body");
+  lru_ = open_database(txn, "lru");
+  pending_ = open_database(txn, "pending");
+  info_ = open_database(txn, "info");
+  // Object ids continue after the highest one that has chunks.
+  MDB_cursor* cursor = nullptr;
+  check(mdb_cursor_open(txn.get(), body_, &cursor), "mdb_cursor_open");
+  MDB_val k{}, v{};
+  if (mdb_cursor_get(cursor, &k, &v, MDB_LAST) == MDB_SUCCESS)
+    next_object_id_ = read_big_endian64(as_view(k)) + 1;
+  mdb_cursor_close(cursor);
+  txn.commit();
+  recover_pending();
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+ObjectStore::~ObjectStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void ObjectStore::recover_pending() {
+  Transaction txn(env_, Transaction::Mode::ReadWrite);
+  std::vector<uint64_t> ids;
+  MDB_cursor* cursor = nullptr;
+  check(mdb_cursor_open(txn.get(), pending_, &cursor), "mdb_cursor_open");
+  MDB_val k{}, v{};
+  for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT))
+    ids.push_back(read_big_endian64(as_view(k)));
+  mdb_cursor_close(cursor);
+  for (auto id : ids) {
+    delete_chunks(txn, id);
+    txn.erase(pending_, big_endian64(id));
+  }
+  txn.commit();
+}
+
+std::optional<ObjectRecord> ObjectStore::lookup(std::string_view key) const {
+  Transaction txn(env_, Transaction::Mode::ReadOnly);
+  auto value = txn.get(meta_, key);
+  if (!value) return std::nullopt;
+  return decode(*value);
+}
+
+std::optional<std::string> ObjectStore::read_chunk(uint64_t object_id, uint32_t chunk) const {
+  Transaction txn(env_, Transaction::Mode::ReadOnly);
+  auto value = txn.get(body_, chunk_key(object_id, chunk));
+  if (!value || value->size() < kSha256Size) return std::nullopt;
+  auto data = value->substr(kSha256Size);
+  if (sha256(data) != value->substr(0, kSha256Size)) return std::nullopt;
+  return std::string(data);
+}
+
+StoreStats ObjectStore::stats() const {
+  StoreStats s;
+  Transaction txn(env_, Transaction::Mode::ReadOnly);
+  MDB_stat st{};
+  check(mdb_stat(txn.get(), meta_, &st), "mdb_stat");
+  s.objects = st.ms_entries;
+  s.bytes = stored_bytes(txn);
+  s.capacity = options_.max_bytes;
+  s.evictions = evictions_.load();
+  MDB_envinfo info{};
+  mdb_env_info(env_.get(), &info);
+  MDB_stat env_stat{};
+  mdb_env_stat(env_.get(), &env_stat);
+  s.map_used = (info.me_last_pgno + 1) * static_cast<uint64_t>(env_stat.ms_psize);
+  s.map_size = info.me_mapsize;
+  return s;
+}
+
+namespace {
+template <class Queue, class Op>
+void enqueue(std::mutex& mutex, std::condition_variable& wake, Queue& queue, Op op) {
+  {
+    std::lock_guard lock(mutex);
+    queue.push_back(std::move(op));
+  }
+  wake.notify_one();
+}
+}  // namespace
+
+void ObjectStore::put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data) {
+  auto op = std::make_unique<Operation>(Operation{Operation::Type::PutChunk, std::move(key), object_id, chunk,
+                                                  std::move(data), {}, {}, nullptr});
+  enqueue(mutex_, wake_, queue_, std::move(op));
+}
+
+void ObjectStore::commit_object(std::string key, ObjectRecord record, std::function<void(bool)> done) {
+  auto op = std::make_unique<Operation>(Operation{Operation::Type::Commit, std::move(key), record.object_id, 0, {},
+                                                  std::move(record), std::move(done), nullptr});
+  enqueue(mutex_, wake_, queue_, std::move(op));
+}
+
+void ObjectStore::abandon_object(uint64_t object_id) {
+  auto op = std::make_unique<Operation>(Operation{Operation::Type::Abandon, {}, object_id, 0, {}, {}, {}, nullptr});
+  enqueue(mutex_, wake_, queue_, std::move(op));
+}
+
+void ObjectStore::remove(std::string key, std::function<void(bool)> done) {
+  auto op = std::make_unique<Operation>(
+      Operation{Operation::Type::Remove, std::move(key), 0, 0, {}, {}, std::move(done), nullptr});
+  enqueue(mutex_, wake_, queue_, std::move(op));
+}
+
+void ObjectStore::touch(std::string key, int64_t now) {
+  std::lock_guard lock(mutex_);
+  touches_[std::move(key)] = now;  // the writer picks these up with its next batch
+}
+
+void ObjectStore::flush() {
+  std::promise<void> done;
+  auto op = std::make_unique<Operation>(Operation{Operation::Type::Barrier, {}, 0, 0, {}, {}, {}, &done});
+  enqueue(mutex_, wake_, queue_, std::move(op));
+  done.get_future().wait();
+}
+
+uint64_t ObjectStore::stored_bytes(const Transaction& txn) const {
+  auto v = txn.get(info_, kBytesKey);
+  return v ? read_big_endian64(*v) : 0;
+}
+
+void ObjectStore::add_bytes(Transaction& txn, int64_t delta) {
+  int64_t total = static_cast<int64_t>(stored_bytes(txn)) + delta;
+  txn.put(info_, kBytesKey, big_endian64(static_cast<uint64_t>(std::max<int64_t>(0, total))));
+}
+
+void ObjectStore::delete_chunks(Transaction& txn, uint64_t object_id) {
+  MDB_cursor* cursor = nullptr;
+  check(mdb_cursor_open(txn.get(), body_, &cursor), "mdb_cursor_open");
+  auto first = chunk_key(object_id, 0);
+  MDB_val k = as_val(first), v{};
+  int64_t freed = 0;
+  for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_GET_CURRENT)) {
+    auto key = as_view(k);
+    if (key.size() != 12 || read_big_endian64(key) != object_id) break;
+    freed += static_cast<int64_t>(k.mv_size + v.mv_size);
+    check(mdb_cursor_del(cursor, 0), "mdb_cursor_del");
+  }
+  mdb_cursor_close(cursor);
+  if (freed) add_bytes(txn, -freed);
+}
+
+void ObjectStore::remove_in(Transaction& txn, std::string_view key) {
+  auto value = txn.get(meta_, key);
+  if (!value) return;
+  int64_t freed = static_cast<int64_t>(key.size() + value->size());
+  if (auto record = decode(*value)) {
+    txn.erase(lru_, lru_key(record->last_access, record->object_id));
+    if (record->kind == RecordKind::Object) delete_chunks(txn, record->object_id);
+  }
+  txn.erase(meta_, key);
+  add_bytes(txn, -freed);
+}
+
+void ObjectStore::apply(Transaction& txn, Operation& op) {
+  switch (op.type) {
+    case Operation::Type::PutChunk: {
+      auto id = big_endian64(op.object_id);
+      if (!txn.get(pending_, id)) txn.put(pending_, id, op.key);
+      std::string value = sha256(op.data);
+      value += op.data;
+      auto key = chunk_key(op.object_id, op.chunk);
+      txn.put(body_, key, value);
+      add_bytes(txn, static_cast<int64_t>(key.size() + value.size()));
+      break;
+    }
+    case Operation::Type::Commit: {
+      remove_in(txn, op.key);
+      if (op.record.last_access == 0) op.record.last_access = now_ms();
+      auto encoded = encode(op.record);
+      txn.put(meta_, op.key, encoded);
+      txn.put(lru_, lru_key(op.record.last_access, op.record.object_id), op.key);
+      txn.erase(pending_, big_endian64(op.object_id));
+      add_bytes(txn, static_cast<int64_t>(op.key.size() + encoded.size()));
+      break;
+    }
+    case Operation::Type::Abandon:
+      delete_chunks(txn, op.object_id);
+      txn.erase(pending_, big_endian64(op.object_id));
+      break;
+    case Operation::Type::Remove:
+      op.found = txn.get(meta_, op.key).has_value();
+      remove_in(txn, op.key);
+      break;
+    case Operation::Type::Barrier:
+      break;
+  }
+}
+
+void ObjectStore::apply_touches(Transaction& txn) {
+  std::unordered_map<std::string, int64_t> touches;
+  {
+    std::lock_guard lock(mutex_);
+    touches.swap(touches_);
+  }
+  for (auto& [key, when] : touches) {
+    auto value = txn.get(meta_, key);
+    if (!value) continue;
+    auto record = decode(*value);
+    if (!record || record->last_access >= when) continue;
+    txn.erase(lru_, lru_key(record->last_access, record->object_id));
+    record->last_access = when;
+    txn.put(meta_, key, encode(*record));  // same size: the byte count is unchanged
+    txn.put(lru_, lru_key(when, record->object_id), key);
+  }
+}
+
+void ObjectStore::evict_down_to(Transaction& txn, uint64_t target_bytes) {
+  struct Victim {
+    std::string lru_key, key;
+  };
+  std::vector<Victim> victims;
+  MDB_cursor* cursor = nullptr;
+  check(mdb_cursor_open(txn.get(), lru_, &cursor), "mdb_cursor_open");
+  MDB_val k{}, v{};
+  uint64_t bytes = stored_bytes(txn);
+  // Oldest first, estimating what each removal frees from its meta record.
+  for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == MDB_SUCCESS && bytes > target_bytes;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+    Victim victim{std::string(as_view(k)), std::string(as_view(v))};
+    if (auto meta = txn.get(meta_, victim.key)) {
+      auto record = decode(*meta);
+      uint64_t estimate = victim.key.size() + meta->size() +
+                          (record ? record->body_length + record->chunk_count * (12 + kSha256Size) : 0);
+      bytes -= std::min(bytes, estimate);
+    }
+    victims.push_back(std::move(victim));
+  }
+  mdb_cursor_close(cursor);
+  for (const auto& victim : victims) {
+    if (txn.get(meta_, victim.key)) {
+      remove_in(txn, victim.key);
+      evictions_.fetch_add(1);
+    }
+    txn.erase(lru_, victim.lru_key);  // also drops an entry whose object is gone
+  }
+}
+
+void ObjectStore::writer_loop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Operation>> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::seconds(1),
+                     [&] { return stopping_ || !queue_.empty() || !touches_.empty(); });
+      if (stopping_ && queue_.empty() && touches_.empty()) return;
+      while (!queue_.empty() && batch.size() < kMaxOperationsPerCommit) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    bool ok = true;
+    // A full map is handled by evicting hard and trying the batch once more.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      try {
+        Transaction txn(env_, Transaction::Mode::ReadWrite);
+        if (attempt == 1) evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * kLowWater / 2));
+        for (auto& op : batch) apply(txn, *op);
+        apply_touches(txn);
+        if (stored_bytes(txn) > options_.max_bytes * kHighWater)
+          evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * kLowWater));
+        txn.commit();
+        ok = true;
+        break;
+      } catch (const StoreError& e) {
+        ok = false;
+        if (e.code() != MDB_MAP_FULL) break;
+      }
+    }
+    for (auto& op : batch) {
+      if (op->barrier) op->barrier->set_value();
+      if (op->done) op->done(ok && op->found);
+    }
+  }
+}
+
+}  // namespace cuttle::store

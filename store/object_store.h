@@ -1,0 +1,107 @@
+// The persistent object store: cached responses in one LMDB environment.
+//
+//   meta    cache key -> ObjectRecord (response header block, sizes, times, SHA-256)
+//   body    object id + chunk number -> SHA-256 of the chunk + up to chunk_size bytes
+//   lru     last access + object id -> cache key (oldest first, for eviction)
+//   pending object id -> cache key, while an object's chunks are being written
+//   info    "bytes" -> bytes stored (keys and values), for the size limit
+//
+// Reads use short read-only transactions from any thread and copy out what they
+// return (never a transaction held across a co_await). Every write goes through a
+// single writer thread that commits many queued operations per transaction (group
+// commit). An object becomes visible only when its meta record commits, after all
+// its chunks; chunks of objects that never committed (failed transfer, crash) are
+// deleted, at the latest when the store is next opened.
+#pragma once
+
+#include "store/lmdb.h"
+#include "store/object_record.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+namespace cuttle::store {
+
+struct StoreOptions {
+  std::string path;
+  uint64_t max_bytes = 1ull << 30;  // cache_dir's MBYTES
+  size_t chunk_size = 256 * 1024;
+};
+
+struct StoreStats {
+  uint64_t objects = 0;    // meta records (objects and vary markers)
+  uint64_t bytes = 0;      // keys and values stored
+  uint64_t capacity = 0;   // max_bytes
+  uint64_t evictions = 0;  // objects removed to stay under capacity, since open
+  uint64_t map_used = 0;   // bytes of the LMDB map in use (pages)
+  uint64_t map_size = 0;
+};
+
+class ObjectStore {
+ public:
+  explicit ObjectStore(StoreOptions options);
+  ~ObjectStore();  // commits what is queued, then stops the writer
+  ObjectStore(const ObjectStore&) = delete;
+  ObjectStore& operator=(const ObjectStore&) = delete;
+
+  const StoreOptions& options() const { return options_; }
+
+  // ---- reads: any thread ----
+  std::optional<ObjectRecord> lookup(std::string_view key) const;
+  // Chunk `chunk` of an object, checked against its SHA-256; nothing when it is
+  // missing or damaged (the caller then treats the object as gone).
+  std::optional<std::string> read_chunk(uint64_t object_id, uint32_t chunk) const;
+  StoreStats stats() const;
+
+  // ---- writes: queued to the writer thread, applied in order ----
+  uint64_t allocate_object_id() { return next_object_id_.fetch_add(1); }
+  void put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data);
+  // Makes `record` visible under `key` (replacing what was there); `done(ok)` runs on
+  // the writer thread after the commit (ok false: the write failed and was dropped).
+  void commit_object(std::string key, ObjectRecord record, std::function<void(bool)> done = {});
+  // Deletes the chunks of an object that will never be committed.
+  void abandon_object(uint64_t object_id);
+  // Removes `key` and its body; `done(removed)` as above.
+  void remove(std::string key, std::function<void(bool)> done = {});
+  // Notes a hit for LRU; written back in batches, not one transaction per hit.
+  void touch(std::string key, int64_t now_ms);
+  // Blocks until everything queued so far is committed.
+  void flush();
+
+ private:
+  struct Operation;
+  void writer_loop();
+  void apply(Transaction& txn, Operation& op);
+  void apply_touches(Transaction& txn);
+  void evict_down_to(Transaction& txn, uint64_t target_bytes);
+  void remove_in(Transaction& txn, std::string_view key);
+  void delete_chunks(Transaction& txn, uint64_t object_id);
+  void add_bytes(Transaction& txn, int64_t delta);
+  uint64_t stored_bytes(const Transaction& txn) const;
+  void recover_pending();
+
+  StoreOptions options_;
+  Environment env_;
+  MDB_dbi meta_{}, body_{}, lru_{}, pending_{}, info_{};
+  std::atomic<uint64_t> next_object_id_{1};
+  std::atomic<uint64_t> evictions_{0};
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Operation>> queue_;
+  std::unordered_map<std::string, int64_t> touches_;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace cuttle::store
