@@ -2,6 +2,7 @@
 // config_parser.cc from squid.conf-syntax text and shared read-only by all workers.
 #pragma once
 
+#include "proxy/cache/refresh_pattern.h"
 #include "proxy/config/acl.h"
 
 #include <chrono>
@@ -66,6 +67,7 @@ struct Config {
   AclRegistry acls;
   std::vector<AccessRule> http_access;
   std::optional<CacheDirConfig> cache_dir;
+  std::vector<RefreshPattern> refresh_patterns;  // empty: Squid's defaults
 
   uint64_t cache_mem_bytes = 256ull << 20;
   uint64_t maximum_object_size = 4ull << 20;

@@ -324,6 +324,18 @@ void tls_outgoing_options(DirectiveArgs& args, ParseContext& ctx) {
   }
 }
 
+void refresh_pattern(DirectiveArgs& args, ParseContext& ctx) {
+  std::vector<std::string> words;
+  while (auto t = args.next_if_any()) words.push_back(t->text);
+  try {
+    auto pattern = make_refresh_pattern(words);
+    pattern.where = ctx.where;
+    ctx.config.refresh_patterns.push_back(std::move(pattern));
+  } catch (const std::invalid_argument& e) {
+    throw DirectiveError(e.what());
+  }
+}
+
 void pid_filename(DirectiveArgs& args, ParseContext& ctx) {
   auto v = args.next("path").text;
   ctx.config.pid_filename = v == "none" ? "" : v;
@@ -362,6 +374,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"dns_timeout", duration<&Config::dns_timeout>},
     {"positive_dns_ttl", duration<&Config::positive_dns_ttl>},
     {"tls_outgoing_options", tls_outgoing_options},
+    {"refresh_pattern", refresh_pattern},
 };
 
 constexpr std::string_view kSquidDirectives[] = {

@@ -102,10 +102,22 @@ TEST(ConfigParser, UnknownDirectiveIsAnErrorWithFileAndLine) {
 }
 
 TEST(ConfigParser, SquidDirectiveCuttleDoesNotImplementIsAWarning) {
-  auto loaded = parse("http_port 3128\nrefresh_pattern . 0 20% 4320\n");
+  auto loaded = parse("http_port 3128\nhtcp_port 4827\n");
   ASSERT_EQ(loaded.warnings.size(), 1u);
   EXPECT_EQ(loaded.warnings[0],
-            "test.conf:2: warning: 'refresh_pattern' is a Squid directive that cuttle does not implement; ignored");
+            "test.conf:2: warning: 'htcp_port' is a Squid directive that cuttle does not implement; ignored");
+}
+
+TEST(ConfigParser, RefreshPatternsAreReadInOrderWithTheirLocation) {
+  auto loaded = parse("http_port 3128\nrefresh_pattern -i \\.jpg$ 1440 50% 10080 ignore-reload\n"
+                      "refresh_pattern . 0 20% 4320\n");
+  EXPECT_TRUE(loaded.warnings.empty());
+  ASSERT_EQ(loaded.config->refresh_patterns.size(), 2u);
+  EXPECT_TRUE(loaded.config->refresh_patterns[0].case_insensitive);
+  EXPECT_TRUE(loaded.config->refresh_patterns[0].ignore_reload);
+  EXPECT_EQ(loaded.config->refresh_patterns[0].where, "test.conf:2");
+  EXPECT_EQ(error_of("http_port 3128\nrefresh_pattern . 0 20%\n"),
+            "test.conf:2: refresh_pattern: expected [-i] REGEX MIN PERCENT% MAX");
 }
 
 TEST(ConfigParser, DirectiveNamesAreCaseSensitive) {

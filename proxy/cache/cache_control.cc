@@ -1,0 +1,79 @@
+#include "proxy/cache/cache_control.h"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+namespace cuttle {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+// delta-seconds; RFC 9111 §1.2.2: values too large to represent saturate at 2^31.
+std::optional<int64_t> delta_seconds(std::string_view v) {
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);  // tolerated quoting
+  if (v.empty() || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) return std::nullopt;
+  if (v.size() > 10) return int64_t{2147483648};
+  int64_t n = 0;
+  std::from_chars(v.data(), v.data() + v.size(), n);
+  return std::min<int64_t>(n, 2147483648);
+}
+
+// Splits on commas outside quoted strings.
+template <class F>
+void for_each_directive(std::string_view value, F&& f) {
+  size_t start = 0;
+  bool quoted = false;
+  for (size_t i = 0; i <= value.size(); ++i) {
+    if (i < value.size() && value[i] == '"') quoted = !quoted;
+    if (i == value.size() || (value[i] == ',' && !quoted)) {
+      auto item = trim(value.substr(start, i - start));
+      if (!item.empty()) {
+        auto eq = item.find('=');
+        f(trim(item.substr(0, eq)), eq == std::string_view::npos ? std::string_view() : trim(item.substr(eq + 1)),
+          eq != std::string_view::npos);
+      }
+      start = i + 1;
+    }
+  }
+}
+
+}  // namespace
+
+CacheControl parse_cache_control(std::string_view value) {
+  CacheControl cc;
+  for_each_directive(value, [&](std::string_view name, std::string_view arg, bool has_arg) {
+    if (iequals(name, "max-age")) cc.max_age = delta_seconds(arg).value_or(0);  // invalid: treat as stale
+    else if (iequals(name, "s-maxage")) cc.s_maxage = delta_seconds(arg).value_or(0);
+    else if (iequals(name, "min-fresh")) cc.min_fresh = delta_seconds(arg);
+    else if (iequals(name, "max-stale")) {
+      cc.max_stale = true;
+      if (has_arg) cc.max_stale_value = delta_seconds(arg);
+    } else if (iequals(name, "stale-while-revalidate")) cc.stale_while_revalidate = delta_seconds(arg);
+    else if (iequals(name, "stale-if-error")) cc.stale_if_error = delta_seconds(arg);
+    // no-cache and private may carry field names; the qualified forms are treated
+    // like the unqualified ones (allowed by RFC 9111 §5.2.2.4 and §5.2.2.7).
+    else if (iequals(name, "no-cache")) cc.no_cache = true;
+    else if (iequals(name, "no-store")) cc.no_store = true;
+    else if (iequals(name, "no-transform")) cc.no_transform = true;
+    else if (iequals(name, "only-if-cached")) cc.only_if_cached = true;
+    else if (iequals(name, "must-revalidate")) cc.must_revalidate = true;
+    else if (iequals(name, "proxy-revalidate")) cc.proxy_revalidate = true;
+    else if (iequals(name, "must-understand")) cc.must_understand = true;
+    else if (iequals(name, "private")) cc.is_private = true;
+    else if (iequals(name, "public")) cc.is_public = true;
+    else if (iequals(name, "immutable")) cc.immutable = true;
+  });
+  return cc;
+}
+
+}  // namespace cuttle

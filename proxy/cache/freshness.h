@@ -1,0 +1,62 @@
+// Freshness of a stored response (RFC 9111 §4.2) with Squid's heuristic
+// (src/refresh.cc) when the origin gave no explicit lifetime. Plain values in,
+// a decision out: no I/O, no clock reads.
+#pragma once
+
+#include "proxy/cache/cache_control.h"
+#include "proxy/cache/refresh_pattern.h"
+
+#include <chrono>
+#include <optional>
+
+namespace cuttle {
+
+using Clock = std::chrono::system_clock;
+using Seconds = std::chrono::seconds;
+
+// What freshness needs to know about one stored response.
+struct ResponseTiming {
+  Clock::time_point request_time;   // when the request that got it was sent
+  Clock::time_point response_time;  // when its response was received
+  std::optional<Clock::time_point> date;
+  std::optional<Seconds> age_header;
+  bool has_expires = false;
+  std::optional<Clock::time_point> expires;  // has_expires but empty: invalid, i.e. already expired
+  std::optional<Clock::time_point> last_modified;
+  unsigned status = 200;
+  CacheControl cache_control;
+};
+
+// RFC 9111 §4.2.3: apparent age, corrected age value, resident time.
+Seconds current_age(const ResponseTiming& r, Clock::time_point now);
+
+// RFC 9111 §4.2.1 for a shared cache: s-maxage, then max-age, then Expires - Date.
+std::optional<Seconds> explicit_lifetime(const ResponseTiming& r);
+
+// Status codes a heuristic may apply to without `public` (RFC 9110 §15.1).
+bool heuristically_cacheable(unsigned status);
+
+// The rule that decided, named as Squid's refresh statistics name them.
+enum class FreshnessRule {
+  FreshExpires,         // explicit lifetime not yet reached
+  FreshOverrideExpires, // override-expire kept it for MIN
+  FreshOverrideLastmod, // override-lastmod kept it for MIN
+  FreshLmFactor,        // younger than PERCENT of (Date - Last-Modified)
+  FreshMin,             // younger than MIN
+  StaleExpires,
+  StaleMax,             // older than MAX
+  StaleLmFactor,
+  StaleNoHeuristic,     // no explicit lifetime and a heuristic is not allowed
+  StaleDefault,
+};
+
+struct FreshnessDecision {
+  bool fresh = false;
+  FreshnessRule rule = FreshnessRule::StaleDefault;
+  Seconds age{0};
+  Seconds lifetime{0};  // how long it is (or was) fresh for; age < lifetime while fresh
+};
+
+FreshnessDecision evaluate_freshness(const ResponseTiming& r, const RefreshPattern& pattern, Clock::time_point now);
+
+}  // namespace cuttle
