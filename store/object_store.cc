@@ -36,7 +36,7 @@ struct ObjectStore::Operation {
   std::string key;
   uint64_t object_id = 0;
   uint32_t chunk = 0;
-  std::string data;
+  std::shared_ptr<const std::string> data;
   ObjectRecord record;
   std::function<void(bool)> done;
   std::promise<void>* barrier = nullptr;
@@ -90,6 +90,11 @@ void ObjectStore::recover_pending() {
 }
 
 std::optional<ObjectRecord> ObjectStore::lookup(std::string_view key) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = staged_records_.find(std::string(key)); it != staged_records_.end()) return it->second;
+    if (staged_removals_.count(std::string(key))) return std::nullopt;
+  }
   Transaction txn(env_, Transaction::Mode::ReadOnly);
   auto value = txn.get(meta_, key);
   if (!value) return std::nullopt;
@@ -97,6 +102,10 @@ std::optional<ObjectRecord> ObjectStore::lookup(std::string_view key) const {
 }
 
 std::optional<std::string> ObjectStore::read_chunk(uint64_t object_id, uint32_t chunk) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = staged_chunks_.find(chunk_key(object_id, chunk)); it != staged_chunks_.end()) return *it->second;
+  }
   Transaction txn(env_, Transaction::Mode::ReadOnly);
   auto value = txn.get(body_, chunk_key(object_id, chunk));
   if (!value || value->size() < kSha256Size) return std::nullopt;
@@ -123,38 +132,55 @@ StoreStats ObjectStore::stats() const {
   return s;
 }
 
-namespace {
-template <class Queue, class Op>
-void enqueue(std::mutex& mutex, std::condition_variable& wake, Queue& queue, Op op) {
-  {
-    std::lock_guard lock(mutex);
-    queue.push_back(std::move(op));
-  }
-  wake.notify_one();
-}
-}  // namespace
 
 void ObjectStore::put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data) {
-  auto op = std::make_unique<Operation>(Operation{Operation::Type::PutChunk, std::move(key), object_id, chunk,
-                                                  std::move(data), {}, {}, nullptr});
-  enqueue(mutex_, wake_, queue_, std::move(op));
+  auto shared = std::make_shared<const std::string>(std::move(data));
+  {
+    std::lock_guard lock(mutex_);
+    staged_chunks_[chunk_key(object_id, chunk)] = shared;
+    queue_.push_back(std::make_unique<Operation>(
+        Operation{Operation::Type::PutChunk, std::move(key), object_id, chunk, std::move(shared), {}, {}, nullptr}));
+  }
+  wake_.notify_one();
 }
 
 void ObjectStore::commit_object(std::string key, ObjectRecord record, std::function<void(bool)> done) {
-  auto op = std::make_unique<Operation>(Operation{Operation::Type::Commit, std::move(key), record.object_id, 0, {},
-                                                  std::move(record), std::move(done), nullptr});
-  enqueue(mutex_, wake_, queue_, std::move(op));
+  {
+    std::lock_guard lock(mutex_);
+    staged_records_[key] = record;
+    queue_.push_back(std::make_unique<Operation>(Operation{Operation::Type::Commit, std::move(key), record.object_id,
+                                                           0, {}, std::move(record), std::move(done), nullptr}));
+  }
+  wake_.notify_one();
 }
 
 void ObjectStore::abandon_object(uint64_t object_id) {
-  auto op = std::make_unique<Operation>(Operation{Operation::Type::Abandon, {}, object_id, 0, {}, {}, {}, nullptr});
-  enqueue(mutex_, wake_, queue_, std::move(op));
+  {
+    std::lock_guard lock(mutex_);
+    unstage_chunks(object_id);
+    queue_.push_back(
+        std::make_unique<Operation>(Operation{Operation::Type::Abandon, {}, object_id, 0, {}, {}, {}, nullptr}));
+  }
+  wake_.notify_one();
 }
 
 void ObjectStore::remove(std::string key, std::function<void(bool)> done) {
-  auto op = std::make_unique<Operation>(
-      Operation{Operation::Type::Remove, std::move(key), 0, 0, {}, {}, std::move(done), nullptr});
-  enqueue(mutex_, wake_, queue_, std::move(op));
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = staged_records_.find(key); it != staged_records_.end()) {
+      unstage_chunks(it->second.object_id);
+      staged_records_.erase(it);
+    }
+    ++staged_removals_[key];
+    queue_.push_back(std::make_unique<Operation>(
+        Operation{Operation::Type::Remove, std::move(key), 0, 0, {}, {}, std::move(done), nullptr}));
+  }
+  wake_.notify_one();
+}
+
+void ObjectStore::unstage_chunks(uint64_t object_id) {
+  for (auto it = staged_chunks_.begin(); it != staged_chunks_.end();)
+    it = read_big_endian64(it->first) == object_id ? staged_chunks_.erase(it) : std::next(it);
 }
 
 void ObjectStore::touch(std::string key, int64_t now) {
@@ -164,8 +190,12 @@ void ObjectStore::touch(std::string key, int64_t now) {
 
 void ObjectStore::flush() {
   std::promise<void> done;
-  auto op = std::make_unique<Operation>(Operation{Operation::Type::Barrier, {}, 0, 0, {}, {}, {}, &done});
-  enqueue(mutex_, wake_, queue_, std::move(op));
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(
+        std::make_unique<Operation>(Operation{Operation::Type::Barrier, {}, 0, 0, {}, {}, {}, &done}));
+  }
+  wake_.notify_one();
   done.get_future().wait();
 }
 
@@ -213,8 +243,8 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
     case Operation::Type::PutChunk: {
       auto id = big_endian64(op.object_id);
       if (!txn.get(pending_, id)) txn.put(pending_, id, op.key);
-      std::string value = sha256(op.data);
-      value += op.data;
+      std::string value = sha256(*op.data);
+      value += *op.data;
       auto key = chunk_key(op.object_id, op.chunk);
       txn.put(body_, key, value);
       add_bytes(txn, static_cast<int64_t>(key.size() + value.size()));
@@ -321,6 +351,21 @@ void ObjectStore::writer_loop() {
       } catch (const StoreError& e) {
         ok = false;
         if (e.code() != MDB_MAP_FULL) break;
+      }
+    }
+    {
+      // Committed (or dropped): LMDB answers for these from now on.
+      std::lock_guard lock(mutex_);
+      for (auto& op : batch) {
+        if (op->type == Operation::Type::PutChunk) staged_chunks_.erase(chunk_key(op->object_id, op->chunk));
+        if (op->type == Operation::Type::Remove) {
+          auto it = staged_removals_.find(op->key);
+          if (it != staged_removals_.end() && --it->second == 0) staged_removals_.erase(it);
+        }
+        if (op->type == Operation::Type::Commit) {
+          auto it = staged_records_.find(op->key);
+          if (it != staged_records_.end() && it->second.object_id == op->object_id) staged_records_.erase(it);
+        }
       }
     }
     for (auto& op : batch) {

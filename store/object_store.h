@@ -9,7 +9,8 @@
 // Reads use short read-only transactions from any thread and copy out what they
 // return (never a transaction held across a co_await). Every write goes through a
 // single writer thread that commits many queued operations per transaction (group
-// commit). An object becomes visible only when its meta record commits, after all
+// commit). Until its transaction commits, a queued object is served from memory
+// ("staged"), so a request right after a miss already hits. An object becomes visible only when its meta record commits, after all
 // its chunks; chunks of objects that never committed (failed transfer, crash) are
 // deleted, at the latest when the store is next opened.
 #pragma once
@@ -57,7 +58,7 @@ class ObjectStore {
   const StoreOptions& options() const { return options_; }
 
   // ---- reads: any thread ----
-  std::optional<ObjectRecord> lookup(std::string_view key) const;
+  std::optional<ObjectRecord> lookup(std::string_view key) const;  // staged ones first
   // Chunk `chunk` of an object, checked against its SHA-256; nothing when it is
   // missing or damaged (the caller then treats the object as gone).
   std::optional<std::string> read_chunk(uint64_t object_id, uint32_t chunk) const;
@@ -89,6 +90,7 @@ class ObjectStore {
   void add_bytes(Transaction& txn, int64_t delta);
   uint64_t stored_bytes(const Transaction& txn) const;
   void recover_pending();
+  void unstage_chunks(uint64_t object_id);  // mutex_ held
 
   StoreOptions options_;
   Environment env_;
@@ -96,10 +98,14 @@ class ObjectStore {
   std::atomic<uint64_t> next_object_id_{1};
   std::atomic<uint64_t> evictions_{0};
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Operation>> queue_;
   std::unordered_map<std::string, int64_t> touches_;
+  // Queued but not yet committed: what lookups must already see.
+  std::unordered_map<std::string, ObjectRecord> staged_records_;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> staged_chunks_;  // by chunk_key
+  std::unordered_map<std::string, int> staged_removals_;  // key -> removals queued
   bool stopping_ = false;
   std::thread writer_;
 };

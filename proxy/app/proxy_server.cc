@@ -57,6 +57,7 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
   try {
     if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
     prepare_directories(config);
+    if (config.cache_dir) runtime.open_store(*config.cache_dir);
     runtime.access_log().open(access_log_paths(config));
     for (int i = 0, n = worker_count(config); i < n; ++i) {
       workers.push_back(std::make_unique<Worker>(runtime, i));
@@ -66,9 +67,11 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
     std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
     return 1;
   }
-  if (config.cache_dir)
-    std::cerr << "cuttle: cache_dir " << config.cache_dir->path
-              << ": the object store is not built yet; every request is forwarded (TCP_MISS)\n";
+  if (auto* store = runtime.store()) {
+    auto stats = store->stats();
+    std::cerr << "cuttle: cache_dir " << config.cache_dir->path << ": " << stats.objects << " objects, "
+              << (stats.bytes >> 20) << " of " << (stats.capacity >> 20) << " MB" << std::endl;
+  }
   for (auto& w : workers) w->start();
   for (const auto& port : config.http_ports)
     std::cerr << "cuttle: accepting " << (port.accel ? "accelerated " : "") << "HTTP connections at "

@@ -3,6 +3,8 @@
 #include "proxy/http/error_page.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_target.h"
+#include "proxy/cache/cache_policy.h"
+#include "proxy/server/cache_hit.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/tunnel.h"
 
@@ -173,7 +175,42 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     co_return false;
   }
 
+  // The cache: a fresh stored reply answers GET and HEAD; a GET that misses is
+  // stored while it is relayed, if the reply allows it.
+  store::ObjectStore* store = services_.runtime.store();
+  std::optional<CacheFill> fill;
+  const bool cacheable_method = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (store && cacheable_method) {
+    const std::string url = target.url();
+    const auto& pattern = match_refresh_pattern(config.refresh_patterns, url);
+    if (request_wants_revalidation(req)) {
+      tx.entry.result_code = "TCP_CLIENT_REFRESH_MISS";
+    } else if (auto stored = find_stored_reply(*store, url, req, pattern, Clock::now())) {
+      if (stored->freshness.fresh) {
+        const bool keep_alive = req.keep_alive() && !has_body && !services_.runtime.shutting_down();
+        auto hit = co_await serve_stored_reply(client, *store, *stored, req.method() == http::verb::head, keep_alive,
+                                               active, port_.port);
+        if (hit.damaged) store->remove(stored->key);
+        if (!hit.swap_failed) {
+          store->touch(stored->key, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        Clock::now().time_since_epoch()).count());
+          tx.entry.result_code = "TCP_HIT";
+          tx.entry.status = hit.status;
+          tx.entry.reply_bytes = hit.reply_bytes;
+          tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
+          if (hit.aborted) tx.entry.result_suffix = "_ABORTED";
+          log(tx);
+          co_return keep_alive && !hit.aborted;
+        }
+        tx.entry.result_code = "TCP_SWAPFAIL_MISS";
+      }
+    }
+    if (req.method() == http::verb::get)
+      fill.emplace(*store, url, tx.entry.method, http::fields(req.base()), pattern, config.maximum_object_size);
+  }
+
   ForwardPlan plan;
+  plan.fill = fill ? &*fill : nullptr;
   if (port_.accel && active.origin_server) {
     const auto& peer = *active.origin_server;
     plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile};
@@ -187,7 +224,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   plan.request_target = target.path;
 
   auto outcome = co_await forward_request(client, parser, plan, active, services_);
-  tx.entry.result_code = "TCP_MISS";
+  if (tx.entry.result_code == "NONE") tx.entry.result_code = "TCP_MISS";
   if (outcome.error) {
     if (!outcome.server_address.empty()) {
       tx.entry.hierarchy = plan.hierarchy;

@@ -94,6 +94,7 @@ template <class Upstream>
 awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, ClientSide& client,
                                http::response_parser<http::buffer_body>& parser, bool is_head, bool client_keep_alive,
                                const ActiveConfig& active, unsigned client_version, UpstreamPool& pool,
+                               CacheFill* fill,
                                std::unique_ptr<UpstreamConnection>& owned, std::span<char> buf, ForwardOutcome& out) {
   const Config& config = *active.config;
   auto& res = parser.get();
@@ -106,6 +107,9 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
   const bool has_body = !is_head && !parser.is_done();
 
   remove_hop_by_hop(res);
+  std::optional<uint64_t> length;
+  if (parser.content_length()) length = *parser.content_length();
+  bool storing = fill && !is_head && fill->start(res.base(), length);
   if (config.via) append_via(res, res.version(), active.hostname);
   res.set("X-Cache", "MISS from " + active.hostname);
   res.version(11);
@@ -145,6 +149,7 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
         }
         res.body().size = buf.size() - res.body().size;
         res.body().data = res.body().size ? buf.data() : nullptr;  // see send_request
+        if (storing && res.body().size) fill->append({buf.data(), res.body().size});
         res.body().more = !parser.is_done();
       } else {
         res.body().data = nullptr;
@@ -163,6 +168,7 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
   }
 
   out.client_reusable = client_keep_alive;
+  if (storing && parser.is_done()) fill->finish();
   if (upstream_reusable && parser.is_done()) pool.give_back(std::move(owned));
 }
 
@@ -252,7 +258,8 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
     co_await std::visit(
         [&](auto& s) {
           return relay_response(s, *conn, client, *response, is_head,
-                                client_keep_alive && !runtime.shutting_down(), active, client_version, pool, conn,
+                                client_keep_alive && !runtime.shutting_down(), active, client_version, pool,
+                                plan.fill, conn,
                                 buf, out);
         },
         conn->stream);

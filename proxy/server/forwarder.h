@@ -5,6 +5,7 @@
 
 #include "proxy/http/error_page.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/cache_fill.h"
 #include "proxy/server/worker_services.h"
 
 #include <optional>
@@ -23,6 +24,7 @@ struct ForwardPlan {
   std::string request_target;  // request line target sent upstream
   std::string host_header;     // Host sent upstream
   std::string hierarchy;       // HIER_DIRECT, FIRSTUP_PARENT, ...
+  CacheFill* fill = nullptr;   // stores the reply while relaying it, when set
 };
 
 struct ForwardOutcome {

@@ -5,6 +5,7 @@
 #include "proxy/config/config.h"
 #include "proxy/log/access_log.h"
 #include "proxy/server/tls_contexts.h"
+#include "store/object_store.h"
 
 #include <atomic>
 #include <memory>
@@ -31,6 +32,12 @@ class ProxyRuntime {
   }
 
   AccessLog& access_log() { return access_log_; }
+  // The object store of cache_dir, or nullptr when none is configured. Opened once
+  // at start-up; reconfigure does not move it.
+  store::ObjectStore* store() { return store_.get(); }
+  void open_store(const CacheDirConfig& dir, size_t chunk_size = 256 * 1024) {
+    store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{dir.path, dir.max_bytes, chunk_size});
+  }
   TlsContexts& tls() { return tls_; }
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
   void begin_shutdown() { shutting_down_.store(true); }
@@ -39,6 +46,7 @@ class ProxyRuntime {
   std::atomic<std::shared_ptr<const ActiveConfig>> active_;
   AccessLog access_log_;
   TlsContexts tls_;
+  std::unique_ptr<store::ObjectStore> store_;
   std::atomic<bool> shutting_down_{false};
 };
 

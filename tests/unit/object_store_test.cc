@@ -214,3 +214,26 @@ TEST(ObjectStore, ManyWritersCommitTogether) {
 
 }  // namespace
 }  // namespace cuttle::store
+
+namespace cuttle::store {
+namespace {
+
+TEST(ObjectStore, QueuedObjectIsVisibleBeforeItsTransactionCommits) {
+  StoreDir dir;
+  ObjectStore store(dir.options(64ull << 20, 1000));
+  std::string body = body_of(2500, 'j');
+  ObjectWriter writer(store, "just-written");
+  writer.append(body);
+  ObjectRecord record;
+  record.status = 200;
+  writer.finish(record);
+  // No flush: the writer thread may not have committed yet, and it must not matter.
+  EXPECT_EQ(get_body(store, "just-written"), body);
+  store.flush();
+  EXPECT_EQ(get_body(store, "just-written"), body);
+  store.remove("just-written");
+  EXPECT_FALSE(store.lookup("just-written"));  // a queued removal hides it at once too
+}
+
+}  // namespace
+}  // namespace cuttle::store

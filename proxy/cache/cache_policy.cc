@@ -1,0 +1,139 @@
+#include "proxy/cache/cache_policy.h"
+
+#include "proxy/http/http_date.h"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace cuttle {
+namespace {
+
+std::string joined(const http::fields& fields, http::field name) {
+  std::string out;
+  for (auto it = fields.find(name); it != fields.end() && it->name() == name; ++it) {
+    if (!out.empty()) out += ", ";
+    out.append(it->value().data(), it->value().size());
+  }
+  return out;
+}
+
+std::string joined(const http::fields& fields, std::string_view name) {
+  std::string out;
+  for (const auto& f : fields)
+    if (boost::beast::iequals(f.name_string(), name)) {
+      if (!out.empty()) out += ", ";
+      out.append(f.value().data(), f.value().size());
+    }
+  return out;
+}
+
+std::optional<Clock::time_point> date_field(const http::fields& fields, http::field name) {
+  auto it = fields.find(name);
+  if (it == fields.end()) return std::nullopt;
+  return parse_http_date(std::string_view(it->value().data(), it->value().size()));
+}
+
+bool stored_status(unsigned status) {
+  // Final statuses cuttle can replay whole; 206 needs range merging it lacks.
+  static constexpr unsigned kCodes[] = {200, 203, 204, 300, 301, 302, 307, 308, 404, 405, 410, 414, 501};
+  return std::find(std::begin(kCodes), std::end(kCodes), status) != std::end(kCodes);
+}
+
+}  // namespace
+
+StoreDecision may_store(std::string_view method, const http::fields& request, unsigned status,
+                        const http::fields& response, const RefreshPattern& pattern) {
+  if (method != "GET") return {false, "method is not GET"};
+  if (!stored_status(status)) return {false, "status not stored"};
+  auto request_cc = parse_cache_control(joined(request, http::field::cache_control));
+  auto response_cc = parse_cache_control(joined(response, http::field::cache_control));
+  if ((request_cc.no_store || response_cc.no_store) && !pattern.ignore_no_store) return {false, "no-store"};
+  if (response_cc.is_private && !pattern.ignore_private) return {false, "private"};
+  if (response_cc.must_understand && !response_cc.no_store) return {false, "must-understand"};
+  if (request.count(http::field::authorization) &&
+      !(response_cc.is_public || response_cc.must_revalidate || response_cc.s_maxage))
+    return {false, "Authorization without public, must-revalidate or s-maxage"};
+  if (response.count(http::field::set_cookie)) return {false, "Set-Cookie"};
+  auto vary = vary_names(response);
+  if (std::find(vary.begin(), vary.end(), "*") != vary.end()) return {false, "Vary: *"};
+  // §3: something must make it reusable: an explicit lifetime, a validator-free
+  // heuristic status, or public.
+  bool explicit_lifetime = response_cc.max_age || response_cc.s_maxage || response.count(http::field::expires);
+  if (!explicit_lifetime && !response_cc.is_public && !heuristically_cacheable(status))
+    return {false, "no explicit lifetime and not heuristically cacheable"};
+  return {true, ""};
+}
+
+ResponseTiming timing_from_headers(const http::fields& response, unsigned status, Clock::time_point request_time,
+                                   Clock::time_point response_time) {
+  ResponseTiming r;
+  r.request_time = request_time;
+  r.response_time = response_time;
+  r.status = status;
+  r.date = date_field(response, http::field::date);
+  r.last_modified = date_field(response, http::field::last_modified);
+  if (response.count(http::field::expires)) {
+    r.has_expires = true;
+    r.expires = date_field(response, http::field::expires);
+  }
+  auto age = response[http::field::age];
+  int64_t seconds = 0;
+  if (!age.empty() && std::from_chars(age.data(), age.data() + age.size(), seconds).ec == std::errc() && seconds >= 0)
+    r.age_header = Seconds(seconds);
+  r.cache_control = parse_cache_control(joined(response, http::field::cache_control));
+  return r;
+}
+
+std::vector<std::string> vary_names(const http::fields& response) {
+  std::vector<std::string> names;
+  for (auto it = response.find(http::field::vary); it != response.end() && it->name() == http::field::vary; ++it)
+    for (auto token : http::token_list(it->value())) {
+      std::string name(token.data(), token.size());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+    }
+  // A bare "*" is not a token in Beast's list grammar: look for it directly.
+  auto raw = joined(response, http::field::vary);
+  if (raw.find('*') != std::string::npos && std::find(names.begin(), names.end(), "*") == names.end())
+    names.push_back("*");
+  return names;
+}
+
+std::string variant_key(std::string_view url, const std::vector<std::string>& names, const http::fields& request) {
+  std::string key(url);
+  for (const auto& name : names) {
+    std::string value = joined(request, name);
+    // Collapse runs of blanks so trivially different spellings share a variant.
+    std::string normalized;
+    bool blank = false;
+    for (char c : value) {
+      if (c == ' ' || c == '\t') {
+        blank = true;
+        continue;
+      }
+      if (blank && !normalized.empty()) normalized += ' ';
+      blank = false;
+      normalized += c;
+    }
+    key += '\n';
+    key += name;
+    key += ':';
+    key += normalized;
+  }
+  return key;
+}
+
+bool request_wants_revalidation(const http::fields& request) {
+  auto cc = parse_cache_control(joined(request, http::field::cache_control));
+  if (cc.no_cache) return true;
+  if (!request.count(http::field::cache_control)) {
+    for (auto token : http::token_list(request[http::field::pragma]))
+      if (boost::beast::iequals(token, "no-cache")) return true;
+  }
+  return false;
+}
+
+}  // namespace cuttle

@@ -1,0 +1,72 @@
+#include "proxy/server/cache_fill.h"
+
+#include "proxy/cache/cache_policy.h"
+
+#include <sstream>
+
+namespace cuttle {
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+CacheFill::CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
+                     const RefreshPattern& pattern, uint64_t max_object_size)
+    : store_(store),
+      url_(std::move(url)),
+      method_(std::move(method)),
+      request_(std::move(request)),
+      pattern_(pattern),
+      max_object_size_(max_object_size),
+      request_time_ms_(now_ms()) {}
+
+bool CacheFill::start(const http::response_header<>& header, std::optional<uint64_t> content_length) {
+  response_time_ms_ = now_ms();
+  if (content_length && *content_length > max_object_size_) return false;
+  if (!may_store(method_, request_, header.result_int(), header, pattern_).store) return false;
+  header_ = header;
+  vary_ = vary_names(header);
+  writer_.emplace(store_, vary_.empty() ? url_ : variant_key(url_, vary_, request_));
+  return true;
+}
+
+void CacheFill::append(std::string_view piece) {
+  if (!writer_) return;
+  if (writer_->body_length() + piece.size() > max_object_size_) {
+    writer_.reset();  // abandons what was written
+    return;
+  }
+  writer_->append(piece);
+}
+
+void CacheFill::finish() {
+  if (!writer_) return;
+  header_.erase(http::field::transfer_encoding);
+  header_.set(http::field::content_length, std::to_string(writer_->body_length()));
+  header_.version(11);
+  std::ostringstream text;
+  text << header_;
+  store::ObjectRecord record;
+  record.status = static_cast<uint16_t>(header_.result_int());
+  record.header_block = text.str();
+  record.request_time = request_time_ms_;
+  record.response_time = response_time_ms_;
+  writer_->finish(std::move(record));
+  writer_.reset();
+  if (!vary_.empty()) {
+    // The URL's own key now says which request headers select a variant.
+    store::ObjectRecord marker;
+    marker.kind = store::RecordKind::VaryMarker;
+    marker.object_id = store_.allocate_object_id();
+    marker.vary_headers = vary_;
+    marker.request_time = request_time_ms_;
+    marker.response_time = response_time_ms_;
+    store_.commit_object(url_, std::move(marker));
+  }
+}
+
+}  // namespace cuttle

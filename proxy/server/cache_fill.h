@@ -1,0 +1,46 @@
+// The tee that stores a reply while it streams to the client: decides on the
+// reply header whether the object may be stored, copies each body piece into an
+// ObjectWriter, and commits only when the whole body arrived (a transfer that
+// fails midway is abandoned, never stored as complete).
+#pragma once
+
+#include "proxy/cache/refresh_pattern.h"
+#include "store/object_writer.h"
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace cuttle {
+
+namespace http = boost::beast::http;
+
+class CacheFill {
+ public:
+  CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
+            const RefreshPattern& pattern, uint64_t max_object_size);
+
+  // `header`: the reply as it will be stored, hop-by-hop fields already removed
+  // and before this proxy adds its own. Returns whether the body will be stored.
+  bool start(const http::response_header<>& header, std::optional<uint64_t> content_length);
+  // Stops storing (abandons) once the body passes maximum_object_size.
+  void append(std::string_view piece);
+  // The body is complete: commit it (and the Vary marker, if any).
+  void finish();
+
+ private:
+  store::ObjectStore& store_;
+  std::string url_, method_;
+  http::fields request_;
+  const RefreshPattern& pattern_;
+  uint64_t max_object_size_;
+  int64_t request_time_ms_, response_time_ms_ = 0;
+  http::response_header<> header_;
+  std::vector<std::string> vary_;
+  std::optional<store::ObjectWriter> writer_;
+};
+
+}  // namespace cuttle
