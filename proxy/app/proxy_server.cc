@@ -51,6 +51,12 @@ int worker_count(const Config& config) {
 int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded, const std::function<void()>& ready) {
   report_warnings(loaded);
   const Config& config = *loaded.config;
+  // Take over the signals before anything listens: a -k command sent as soon as
+  // the port answers must find a handler, not the default action.
+  asio::io_context control;
+  asio::signal_set signals(control, SIGHUP, SIGUSR1, SIGTERM);
+  signals.add(SIGINT);
+
   std::unique_ptr<PidFile> pid_file;
   ProxyRuntime runtime(loaded.config);
   std::vector<std::unique_ptr<Worker>> workers;
@@ -59,6 +65,7 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
     prepare_directories(config);
     if (config.cache_dir) runtime.open_store(*config.cache_dir);
     runtime.access_log().open(access_log_paths(config));
+    for (const auto& port : config.http_ports) ensure_port_is_free(port);
     for (int i = 0, n = worker_count(config); i < n; ++i) {
       workers.push_back(std::make_unique<Worker>(runtime, i));
       workers.back()->listen(config.http_ports);
@@ -79,9 +86,6 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
               << " worker(s)" << std::endl;
   ready();
 
-  asio::io_context control;
-  asio::signal_set signals(control, SIGHUP, SIGUSR1, SIGTERM);
-  signals.add(SIGINT);
   bool stopping = false;
   int stop_signal = 0;
   std::function<void()> wait_for_signal = [&] {

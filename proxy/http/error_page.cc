@@ -23,6 +23,8 @@ constexpr ErrorText kErrors[] = {
      "Some aspect of the requested URL is incorrect: a missing or malformed host name, or an illegal port."},
     {ErrorKind::AccessDenied, http::status::forbidden, "ERR_ACCESS_DENIED", "Access Denied.",
      "Access control configuration prevents your request from being allowed at this time."},
+    {ErrorKind::MethodNotAllowed, http::status::method_not_allowed, "ERR_UNSUP_REQ", "Method Not Allowed",
+     "This port accelerates web sites; it does not open tunnels."},
     {ErrorKind::HeadersTooLarge, http::status::request_header_fields_too_large, "ERR_TOO_BIG",
      "Request Header Fields Too Large",
      "The request headers are larger than this cache accepts (request_header_max_size)."},

@@ -16,6 +16,7 @@ enum class ErrorKind {
   InvalidRequest,     // 400 ERR_INVALID_REQ: malformed request line or headers
   InvalidUrl,         // 400 ERR_INVALID_URL
   AccessDenied,       // 403 ERR_ACCESS_DENIED
+  MethodNotAllowed,   // 405 ERR_UNSUP_REQ (CONNECT on an accelerator port)
   HeadersTooLarge,    // 431 ERR_TOO_BIG
   UnsupportedRequest, // 501 ERR_UNSUP_REQ
   DnsFailure,         // 502 ERR_DNS_FAIL

@@ -60,6 +60,10 @@ awaitable<void> ClientSession::run() {
     if (idle_ && services_.runtime.shutting_down()) break;
     auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, use_nothrow);
     idle_ = false;
+    // Shutdown closed this connection while it waited: nothing more to do.
+    if (!stream_.socket().is_open()) break;
+    // The request is judged by the configuration in force when it arrived.
+    tx.active = services_.runtime.active();
     tx.start = std::chrono::steady_clock::now();
     tx.entry.client_ip = client_ip_;
     if (ec) {
@@ -129,6 +133,11 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   if (host_count > 1 || (host_count == 0 && req.version() >= 11 && !is_connect))
     co_return co_await reply_error(ErrorKind::InvalidRequest, tx, false,
                                    host_count ? "more than one Host header" : "HTTP/1.1 request without Host");
+
+  if (is_connect && port_.accel) {
+    // As Squid: an accelerator port must not become a tunnel to anywhere.
+    co_return co_await reply_error(ErrorKind::MethodNotAllowed, tx, false, "CONNECT on an accelerator port");
+  }
 
   TargetResult parsed;
   if (is_connect) parsed = parse_connect_target(req.target());

@@ -186,7 +186,9 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
   const bool client_keep_alive = received.keep_alive() && !runtime.shutting_down();
   const bool is_head = received.method() == http::verb::head;
   const bool has_body = header_parser.chunked() || header_parser.content_length().value_or(0) > 0;
-  const bool expects_continue = has_body && beast::iequals(received[http::field::expect], "100-continue");
+  // RFC 9110 §10.1.1: never send 100 (Continue) to an HTTP/1.0 client.
+  const bool expects_continue =
+      has_body && client_version >= 11 && beast::iequals(received[http::field::expect], "100-continue");
 
   http::request_parser<http::buffer_body> parser{std::move(header_parser)};
   auto& req = parser.get();
@@ -225,6 +227,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
     out.server_address = conn->address;
     if (expects_continue && attempt == 0) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      client.stream.expires_after(config.read_timeout);
       auto [ec, n] = co_await asio::async_write(client.stream, asio::buffer(kContinue), use_nothrow);
       if (ec) {
         out.aborted = true;

@@ -36,19 +36,44 @@ std::unique_ptr<tcp::acceptor> open_acceptor(asio::io_context& ioc, tcp::endpoin
 
 }  // namespace
 
+void ensure_port_is_free(const HttpPortConfig& port) {
+  asio::io_context ioc;
+  tcp::acceptor probe(ioc);
+  auto endpoint = endpoint_for(port);
+  error_code ec;
+  probe.open(endpoint.protocol(), ec);
+  if (ec && endpoint.address().is_v6()) {
+    endpoint = tcp::endpoint(asio::ip::address_v4::any(), endpoint.port());
+    ec.clear();
+    probe.open(endpoint.protocol(), ec);
+  }
+  if (!ec && endpoint.address().is_v6()) probe.set_option(asio::ip::v6_only(false), ec);
+  if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) probe.bind(endpoint, ec);
+  if (ec)
+    throw std::runtime_error(port.where + ": cannot listen on http_port " +
+                             (port.address.empty() ? "" : port.address + ":") + std::to_string(port.port) + ": " +
+                             ec.message());
+}
+
 Worker::Worker(ProxyRuntime& runtime, int index)
     : runtime_(runtime),
       index_(index),
       services_{runtime, pool_, resolver_, buffers_, [this](ClientSession* s) { sessions_.insert(s); },
                 [this](ClientSession* s) { sessions_.erase(s); }} {}
 
-Worker::~Worker() { stop_and_join(); }
+Worker::~Worker() {
+  stop_and_join();
+  acceptors_.clear();
+  pool_.clear();
+  ioc_.reset();  // destroys unfinished coroutine frames now, not after the members they use
+}
 
 void Worker::listen(const std::vector<HttpPortConfig>& ports) {
   ports_ = ports;  // sessions keep references to these: never resized after this
   for (const auto& port : ports_) {
     try {
-      acceptors_.push_back(open_acceptor(ioc_, endpoint_for(port)));
+      acceptors_.push_back(open_acceptor(*ioc_, endpoint_for(port)));
     } catch (const std::system_error& e) {
       throw std::runtime_error(port.where + ": cannot listen on http_port " +
                                (port.address.empty() ? "" : port.address + ":") + std::to_string(port.port) + ": " +
@@ -59,9 +84,9 @@ void Worker::listen(const std::vector<HttpPortConfig>& ports) {
 
 void Worker::start() {
   for (size_t i = 0; i < acceptors_.size(); ++i)
-    asio::co_spawn(ioc_, accept_loop(*acceptors_[i], ports_[i]), asio::detached);
-  asio::co_spawn(ioc_, housekeeping_loop(), asio::detached);
-  thread_ = std::thread([this] { ioc_.run(); });
+    asio::co_spawn(*ioc_, accept_loop(*acceptors_[i], ports_[i]), asio::detached);
+  asio::co_spawn(*ioc_, housekeeping_loop(), asio::detached);
+  thread_ = std::thread([this] { ioc_->run(); });
 }
 
 awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor, const HttpPortConfig& port) {
@@ -71,13 +96,13 @@ awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor, const HttpPortConfi
     if (ec) {
       // Out of descriptors or similar: back off instead of spinning.
       std::cerr << "cuttle: worker " << index_ << ": accept failed: " << ec.message() << std::endl;
-      asio::steady_timer pause(ioc_, std::chrono::milliseconds(100));
+      asio::steady_timer pause(*ioc_, std::chrono::milliseconds(100));
       co_await pause.async_wait(use_nothrow);
       continue;
     }
     ++live_sessions_;
     auto session = std::make_shared<ClientSession>(std::move(socket), port, services_);
-    asio::co_spawn(ioc_, [session]() -> awaitable<void> { co_await session->run(); },
+    asio::co_spawn(*ioc_, [session]() -> awaitable<void> { co_await session->run(); },
                    [this](std::exception_ptr e) {
                      --live_sessions_;
                      if (e) {
@@ -92,7 +117,7 @@ awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor, const HttpPortConfi
 }
 
 awaitable<void> Worker::housekeeping_loop() {
-  asio::steady_timer timer(ioc_);
+  asio::steady_timer timer(*ioc_);
   for (;;) {
     timer.expires_after(std::chrono::seconds(1));
     auto [ec] = co_await timer.async_wait(use_nothrow);
@@ -102,7 +127,7 @@ awaitable<void> Worker::housekeeping_loop() {
 }
 
 void Worker::begin_shutdown() {
-  asio::post(ioc_, [this] {
+  asio::post(*ioc_, [this] {
     for (auto& acceptor : acceptors_) {
       error_code ec;
       acceptor->close(ec);
@@ -113,7 +138,7 @@ void Worker::begin_shutdown() {
 }
 
 void Worker::stop_and_join() {
-  ioc_.stop();
+  ioc_->stop();
   if (thread_.joinable()) thread_.join();
 }
 

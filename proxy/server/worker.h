@@ -7,11 +7,16 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 #include <vector>
 
 namespace cuttle {
+
+// Throws std::runtime_error when another process already listens on the port.
+// SO_REUSEPORT would otherwise let a second proxy silently share it.
+void ensure_port_is_free(const HttpPortConfig& port);
 
 class Worker {
  public:
@@ -33,7 +38,9 @@ class Worker {
 
   ProxyRuntime& runtime_;
   int index_;
-  asio::io_context ioc_{1};
+  // Destroyed explicitly in ~Worker, while the pools and session registry that
+  // coroutine frames still refer to are alive.
+  std::optional<asio::io_context> ioc_{std::in_place, 1};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<HttpPortConfig> ports_;
   UpstreamPool pool_;

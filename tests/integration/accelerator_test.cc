@@ -98,3 +98,21 @@ TEST(Accelerator, HttpsUrlThroughForwardProxyUsesVerifiedTls) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+TEST(Accelerator, ConnectOnAnAcceleratorPortIs405) {
+  OriginServer origin;
+  CuttleProcess cuttle("cache_peer 127.0.0.1 parent " + std::to_string(origin.port()) +
+                           " 0 no-query originserver\nhttp_access allow all\n",
+                       "accel defaultsite=www.example.test");
+  RawConnection c(cuttle.port());
+  std::string target = "127.0.0.1:" + std::to_string(origin.port());
+  c.send("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n");
+  EXPECT_EQ(c.read_response().result_int(), 405);
+  EXPECT_EQ(origin.connections_accepted(), 0);
+}
+
+}  // namespace
+}  // namespace cuttle::testing

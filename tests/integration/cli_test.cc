@@ -154,3 +154,19 @@ TEST(CommandLine, BuiltInDefaultServesLocalhostOn3128) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+TEST(CommandLine, SecondInstanceOnTheSamePortRefusesToStart) {
+  CuttleProcess first;
+  TempDir dir;
+  dir.write("second.conf", "http_port 127.0.0.1:" + std::to_string(first.port()) + "\npid_filename " +
+                               dir.file("second.pid") + "\naccess_log none\n");
+  auto r = run_command({CUTTLE_BINARY, "-N", "-f", dir.file("second.conf")}, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cannot listen on http_port"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace cuttle::testing

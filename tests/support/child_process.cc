@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <stdexcept>
 #include <thread>
@@ -17,20 +18,26 @@ namespace cuttle::testing {
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::string output_file)
     : output_file_(std::move(output_file)) {
+  // Everything the child needs is prepared before fork: other test threads may
+  // hold allocator locks, so the child only makes system calls.
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  int fd = ::open(output_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    int fd = ::open(output_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);
     }
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
+    // Asio does not open sockets close-on-exec: without this the child would
+    // inherit (and keep open) the test's listeners and connections.
+    ::close_range(3, ~0U, 0);
     ::execvp(args[0], args.data());
     _exit(127);
   }
+  if (fd >= 0) ::close(fd);
 }
 
 ChildProcess::~ChildProcess() {
@@ -43,6 +50,11 @@ bool ChildProcess::running() {
   int status = 0;
   pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == 0) return true;
+  if (r < 0) {
+    if (errno == EINTR) return true;  // ask again next time
+    status_ = 255;                    // not our child any more: unknown status
+    return false;
+  }
   status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return false;
 }

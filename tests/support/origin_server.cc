@@ -135,7 +135,17 @@ awaitable<void> serve(OriginServer& server, Stream& stream, int connection_id) {
     for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     r.body = req.body();
     r.connection_id = connection_id;
-    OriginReply reply = OriginSessionAccess::record(server, std::move(r));
+    OriginReply reply;
+    try {
+      reply = OriginSessionAccess::record(server, std::move(r));
+    } catch (const std::exception&) {
+      // A failing test handler must not take the whole test binary down: answer
+      // 500 so the test sees it.
+      reply = OriginReply{};
+      reply.status = 500;
+      reply.body = "test handler threw";
+      reply.close = true;
+    }
     if (reply.delay.count() > 0) {
       asio::steady_timer t(co_await asio::this_coro::executor, reply.delay);
       co_await t.async_wait(use_nothrow);
