@@ -32,7 +32,7 @@ int64_t now_ms() {
 }  // namespace
 
 struct ObjectStore::Operation {
-  enum class Type { PutChunk, Commit, Abandon, Remove, Barrier } type;
+  enum class Type { PutChunk, Commit, Abandon, Remove, RemoveWithVariants, Barrier } type;
   std::string key;
   uint64_t object_id = 0;
   uint32_t chunk = 0;
@@ -178,6 +178,20 @@ void ObjectStore::remove(std::string key, std::function<void(bool)> done) {
   wake_.notify_one();
 }
 
+void ObjectStore::remove_with_variants(std::string key, std::function<void(bool)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = staged_records_.begin(); it != staged_records_.end();) {
+      bool match = it->first == key || it->first.starts_with(key + '\n');
+      if (match) unstage_chunks(it->second.object_id);
+      it = match ? staged_records_.erase(it) : std::next(it);
+    }
+    queue_.push_back(std::make_unique<Operation>(
+        Operation{Operation::Type::RemoveWithVariants, std::move(key), 0, 0, {}, {}, std::move(done), nullptr}));
+  }
+  wake_.notify_one();
+}
+
 void ObjectStore::unstage_chunks(uint64_t object_id) {
   for (auto it = staged_chunks_.begin(); it != staged_chunks_.end();)
     it = read_big_endian64(it->first) == object_id ? staged_chunks_.erase(it) : std::next(it);
@@ -264,6 +278,23 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
       delete_chunks(txn, op.object_id);
       txn.erase(pending_, big_endian64(op.object_id));
       break;
+    case Operation::Type::RemoveWithVariants: {
+      std::vector<std::string> keys;
+      MDB_cursor* cursor = nullptr;
+      check(mdb_cursor_open(txn.get(), meta_, &cursor), "mdb_cursor_open");
+      MDB_val k = as_val(op.key), v{};
+      for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
+           rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+        auto found = as_view(k);
+        if (found != op.key && !(found.starts_with(op.key) && found.size() > op.key.size() && found[op.key.size()] == '\n'))
+          break;
+        keys.emplace_back(found);
+      }
+      mdb_cursor_close(cursor);
+      op.found = !keys.empty();
+      for (const auto& key : keys) remove_in(txn, key);
+      break;
+    }
     case Operation::Type::Remove:
       op.found = txn.get(meta_, op.key).has_value();
       remove_in(txn, op.key);

@@ -74,6 +74,9 @@ class ObjectStore {
   void abandon_object(uint64_t object_id);
   // Removes `key` and its body; `done(removed)` as above.
   void remove(std::string key, std::function<void(bool)> done = {});
+  // Removes `key` and every key that starts with `key` + '\n' (its Vary variants);
+  // `done(removed_any)` runs on the writer thread after the commit.
+  void remove_with_variants(std::string key, std::function<void(bool)> done);
   // Notes a hit for LRU; written back in batches, not one transaction per hit.
   void touch(std::string key, int64_t now_ms);
   // Blocks until everything queued so far is committed.

@@ -66,6 +66,8 @@ struct Config {
   std::vector<CachePeerConfig> cache_peers;
   AclRegistry acls;
   std::vector<AccessRule> http_access;
+  // As in Squid, PURGE exists only when some `acl NAME method PURGE` names it.
+  bool purge_enabled = false;
   std::optional<CacheDirConfig> cache_dir;
   std::vector<RefreshPattern> refresh_patterns;  // empty: Squid's defaults
 

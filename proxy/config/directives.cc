@@ -183,6 +183,7 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
     throw DirectiveError("acl " + name + ": already defined with type '" + acl_type_name(existing->type()) + "'");
   Acl& target = existing ? *existing : ctx.config.acls.add(name, *type);
   for (const auto& v : values) {
+    if (*type == AclType::Method && v == "PURGE") ctx.config.purge_enabled = true;
     try {
       target.add_value(v, case_insensitive);
     } catch (const std::invalid_argument& e) {

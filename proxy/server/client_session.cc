@@ -1,6 +1,9 @@
 #include "proxy/server/client_session.h"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "proxy/http/error_page.h"
+#include "proxy/http/http_date.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_target.h"
 #include "proxy/cache/cache_policy.h"
@@ -105,6 +108,46 @@ awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool
   co_return keep_alive && !ec;
 }
 
+awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& tx, bool keep_alive) {
+  const Config& config = *tx.active->config;
+  if (!config.purge_enabled) {
+    tx.entry.result_code = "TCP_DENIED";
+    co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive, "PURGE is not enabled by any ACL");
+  }
+  bool removed = false;
+  if (auto* store = services_.runtime.store()) {
+    // The store answers on its writer thread; the result is posted back here.
+    struct Wait {
+      explicit Wait(const asio::any_io_executor& ex) : wake(ex) {}
+      asio::steady_timer wake;
+      bool removed = false;
+    };
+    auto executor = co_await asio::this_coro::executor;
+    auto wait = std::make_shared<Wait>(executor);
+    wait->wake.expires_after(std::chrono::seconds(30));
+    store->remove_with_variants(target.url(), [wait, executor](bool any) {
+      asio::post(executor, [wait, any] {
+        wait->removed = any;
+        wait->wake.cancel();
+      });
+    });
+    co_await wait->wake.async_wait(use_nothrow);
+    removed = wait->removed;
+  }
+  http::response<http::empty_body> res{removed ? http::status::ok : http::status::not_found, 11};
+  res.set(http::field::server, kProductToken);
+  res.set(http::field::date, http_date(std::chrono::system_clock::now()));
+  res.content_length(0);
+  res.keep_alive(keep_alive && !services_.runtime.shutting_down());
+  stream_.expires_after(config.read_timeout);
+  auto [ec, n] = co_await http::async_write(stream_, res, use_nothrow);
+  tx.entry.result_code = "TCP_MISS";
+  tx.entry.status = res.result_int();
+  tx.entry.reply_bytes = n;
+  log(tx);
+  co_return res.keep_alive() && !ec;
+}
+
 void ClientSession::log(Transaction& tx) {
   tx.entry.end_time = std::chrono::system_clock::now();
   tx.entry.elapsed =
@@ -168,6 +211,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   }
 
   ClientSide client{stream_, buffer_, client_ip_};
+  if (req.method_string() == "PURGE") co_return co_await purge(target, tx, !has_body);
   if (is_connect) {
     UpstreamSpec spec{target.host, target.port, false, {}};
     auto outcome = co_await run_tunnel(client, spec, config, services_);

@@ -10,6 +10,8 @@
 
 namespace cuttle {
 
+struct RequestTarget;
+
 class ClientSession {
  public:
   ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services);
@@ -22,6 +24,7 @@ class ClientSession {
   struct Transaction;
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
+  awaitable<bool> purge(const RequestTarget& target, Transaction& tx, bool keep_alive);
   void log(Transaction& tx);
 
   TcpStream stream_;

@@ -211,3 +211,39 @@ TEST(Cache, TruncatedTransferIsNeverStored) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+TEST(Cache, PurgeRemovesEveryVariantWhenAnAclEnablesIt) {
+  OriginServer origin([](const RecordedRequest& req) {
+    OriginReply r;
+    r.headers = {{"Cache-Control", "max-age=60"}, {"Vary", "Accept-Language"}};
+    r.body = "in " + req.header("Accept-Language");
+    return r;
+  });
+  TempDir dir;
+  CuttleProcess cuttle(cache_dir_line(dir) + "acl purge method PURGE\nhttp_access allow purge localhost\n");
+  for (std::string lang : {"en", "fr"})
+    proxy_request(cuttle.port(), "GET", origin.url("/p"), "", {{"Accept-Language", lang}});
+  EXPECT_EQ(proxy_request(cuttle.port(), "GET", origin.url("/p"), "", {{"Accept-Language", "fr"}})["X-Cache"],
+            "HIT from cuttle-test");
+  EXPECT_EQ(proxy_request(cuttle.port(), "PURGE", origin.url("/p")).result_int(), 200);
+  EXPECT_EQ(proxy_request(cuttle.port(), "PURGE", origin.url("/p")).result_int(), 404);  // nothing left
+  for (std::string lang : {"en", "fr"})
+    EXPECT_EQ(proxy_request(cuttle.port(), "GET", origin.url("/p"), "", {{"Accept-Language", lang}})["X-Cache"],
+              "MISS from cuttle-test");
+  EXPECT_EQ(origin.requests().size(), 4u);
+}
+
+TEST(Cache, PurgeIsDeniedWithoutAnAclNamingIt) {
+  OriginServer origin(replies_with({{"Cache-Control", "max-age=60"}}));
+  TempDir dir;
+  CuttleProcess cuttle(cache_dir_line(dir));
+  proxy_get(cuttle.port(), origin.url("/keep"));
+  EXPECT_EQ(proxy_request(cuttle.port(), "PURGE", origin.url("/keep")).result_int(), 403);
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/keep"))["X-Cache"], "HIT from cuttle-test");
+}
+
+}  // namespace
+}  // namespace cuttle::testing
