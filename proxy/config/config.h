@@ -78,6 +78,7 @@ struct Config {
 
   std::vector<AccessLogConfig> access_logs;
   bool strip_query_terms = true;
+  bool collapsed_forwarding = true;
   std::string pid_filename = "/run/cuttle.pid";  // empty: none
   std::string cache_log;  // where a daemonized cuttle writes diagnostics; empty: stderr
   std::string visible_hostname;  // empty: gethostname()

@@ -360,6 +360,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"reply_header_max_size", size<&Config::reply_header_max_size>},
     {"access_log", access_log},
     {"strip_query_terms", on_off<&Config::strip_query_terms>},
+    {"collapsed_forwarding", on_off<&Config::collapsed_forwarding>},
     {"pid_filename", pid_filename},
     {"cache_log", word<&Config::cache_log>},
     {"visible_hostname", word<&Config::visible_hostname>},

@@ -108,6 +108,33 @@ awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool
   co_return keep_alive && !ec;
 }
 
+awaitable<std::optional<bool>> ClientSession::answer_from_store(store::ObjectStore& store, const std::string& url,
+                                                               http::request_parser<http::empty_body>& parser,
+                                                               const RefreshPattern& pattern, bool has_body,
+                                                               Transaction& tx) {
+  auto& req = parser.get();
+  auto stored = find_stored_reply(store, url, req, pattern, Clock::now());
+  if (!stored || !stored->freshness.fresh) co_return std::nullopt;
+  const bool keep_alive = req.keep_alive() && !has_body && !services_.runtime.shutting_down();
+  ClientSide client{stream_, buffer_, client_ip_};
+  auto hit = co_await serve_stored_reply(client, store, *stored, req.method() == http::verb::head, keep_alive,
+                                         *tx.active, port_.port);
+  if (hit.damaged) store.remove(stored->key);
+  if (hit.swap_failed) {
+    tx.entry.result_code = "TCP_SWAPFAIL_MISS";
+    co_return std::nullopt;
+  }
+  store.touch(stored->key,
+              std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count());
+  tx.entry.result_code = "TCP_HIT";
+  tx.entry.status = hit.status;
+  tx.entry.reply_bytes = hit.reply_bytes;
+  tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
+  if (hit.aborted) tx.entry.result_suffix = "_ABORTED";
+  log(tx);
+  co_return keep_alive && !hit.aborted;
+}
+
 awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& tx, bool keep_alive) {
   const Config& config = *tx.active->config;
   if (!config.purge_enabled) {
@@ -233,29 +260,19 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   store::ObjectStore* store = services_.runtime.store();
   std::optional<CacheFill> fill;
   const bool cacheable_method = req.method() == http::verb::get || req.method() == http::verb::head;
+  std::optional<CollapsedForwarding::Lead> lead;  // held until this request is answered
   if (store && cacheable_method) {
     const std::string url = target.url();
     const auto& pattern = match_refresh_pattern(config.refresh_patterns, url);
     if (request_wants_revalidation(req)) {
       tx.entry.result_code = "TCP_CLIENT_REFRESH_MISS";
-    } else if (auto stored = find_stored_reply(*store, url, req, pattern, Clock::now())) {
-      if (stored->freshness.fresh) {
-        const bool keep_alive = req.keep_alive() && !has_body && !services_.runtime.shutting_down();
-        auto hit = co_await serve_stored_reply(client, *store, *stored, req.method() == http::verb::head, keep_alive,
-                                               active, port_.port);
-        if (hit.damaged) store->remove(stored->key);
-        if (!hit.swap_failed) {
-          store->touch(stored->key, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        Clock::now().time_since_epoch()).count());
-          tx.entry.result_code = "TCP_HIT";
-          tx.entry.status = hit.status;
-          tx.entry.reply_bytes = hit.reply_bytes;
-          tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
-          if (hit.aborted) tx.entry.result_suffix = "_ABORTED";
-          log(tx);
-          co_return keep_alive && !hit.aborted;
-        }
-        tx.entry.result_code = "TCP_SWAPFAIL_MISS";
+    } else {
+      if (auto served = co_await answer_from_store(*store, url, parser, pattern, has_body, tx)) co_return *served;
+      if (config.collapsed_forwarding && req.method() == http::verb::get) {
+        lead = co_await services_.runtime.collapsed().lead_or_wait(url, config.read_timeout);
+        // Woken by the leader: its reply is in the store if it could be stored.
+        if (!lead)
+          if (auto served = co_await answer_from_store(*store, url, parser, pattern, has_body, tx)) co_return *served;
       }
     }
     if (req.method() == http::verb::get)

@@ -25,6 +25,10 @@ class ClientSession {
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
   awaitable<bool> purge(const RequestTarget& target, Transaction& tx, bool keep_alive);
+  // Sends a fresh stored reply: the keep-alive verdict, or nothing on a miss.
+  awaitable<std::optional<bool>> answer_from_store(store::ObjectStore& store, const std::string& url,
+                                                   http::request_parser<http::empty_body>& parser,
+                                                   const RefreshPattern& pattern, bool has_body, Transaction& tx);
   void log(Transaction& tx);
 
   TcpStream stream_;

@@ -4,6 +4,7 @@
 
 #include "proxy/config/config.h"
 #include "proxy/log/access_log.h"
+#include "proxy/server/collapsed_forwarding.h"
 #include "proxy/server/tls_contexts.h"
 #include "store/object_store.h"
 
@@ -39,6 +40,7 @@ class ProxyRuntime {
     store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{dir.path, dir.max_bytes, chunk_size});
   }
   TlsContexts& tls() { return tls_; }
+  CollapsedForwarding& collapsed() { return collapsed_; }
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
   void begin_shutdown() { shutting_down_.store(true); }
 
@@ -47,6 +49,7 @@ class ProxyRuntime {
   AccessLog access_log_;
   TlsContexts tls_;
   std::unique_ptr<store::ObjectStore> store_;
+  CollapsedForwarding collapsed_;
   std::atomic<bool> shutting_down_{false};
 };
 

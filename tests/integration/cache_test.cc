@@ -247,3 +247,66 @@ TEST(Cache, PurgeIsDeniedWithoutAnAclNamingIt) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+// `clients` connections ask for the same cold URL at once; returns the bodies.
+std::vector<std::string> flash_crowd(unsigned short port, const std::string& url, int clients) {
+  std::vector<std::unique_ptr<RawConnection>> connections;
+  for (int i = 0; i < clients; ++i) connections.push_back(std::make_unique<RawConnection>(port));
+  for (auto& c : connections) c->send("GET " + url + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::vector<std::string> bodies;
+  for (auto& c : connections) bodies.push_back(c->read_response().body());
+  return bodies;
+}
+
+TEST(Cache, FlashCrowdForOneColdUrlMakesOneOriginRequest) {
+  OriginServer origin([](const RecordedRequest&) {
+    OriginReply r;
+    r.headers = {{"Cache-Control", "max-age=60"}};
+    r.body = "the popular object";
+    r.delay = std::chrono::milliseconds(300);  // everyone arrives while it is being fetched
+    return r;
+  });
+  TempDir dir;
+  CuttleProcess cuttle(cache_dir_line(dir));
+  auto bodies = flash_crowd(cuttle.port(), origin.url("/popular"), 200);
+  for (const auto& b : bodies) EXPECT_EQ(b, "the popular object");
+  EXPECT_EQ(origin.requests().size(), 1u);
+}
+
+TEST(Cache, UncacheableRepliesAreNotCollapsedIntoAQueue) {
+  OriginServer origin([](const RecordedRequest&) {
+    OriginReply r;
+    r.headers = {{"Cache-Control", "private"}};
+    r.body = "per user";
+    r.delay = std::chrono::milliseconds(200);
+    return r;
+  });
+  TempDir dir;
+  CuttleProcess cuttle(cache_dir_line(dir));
+  auto start = std::chrono::steady_clock::now();
+  auto bodies = flash_crowd(cuttle.port(), origin.url("/mine"), 20);
+  for (const auto& b : bodies) EXPECT_EQ(b, "per user");
+  EXPECT_EQ(origin.requests().size(), 20u);
+  // One leader round, then the followers in parallel: not twenty rounds in a row.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+TEST(Cache, CollapsedForwardingCanBeTurnedOff) {
+  OriginServer origin([](const RecordedRequest&) {
+    OriginReply r;
+    r.headers = {{"Cache-Control", "max-age=60"}};
+    r.body = "x";
+    r.delay = std::chrono::milliseconds(200);
+    return r;
+  });
+  TempDir dir;
+  CuttleProcess cuttle(cache_dir_line(dir) + "collapsed_forwarding off\n");
+  flash_crowd(cuttle.port(), origin.url("/each"), 10);
+  EXPECT_EQ(origin.requests().size(), 10u);
+}
+
+}  // namespace
+}  // namespace cuttle::testing
