@@ -10,6 +10,8 @@ namespace cuttle::store {
 namespace {
 
 constexpr size_t kMaxOperationsPerCommit = 256;
+// LMDB keeps a transaction's dirty pages in memory until commit: bound them too.
+constexpr size_t kMaxBytesPerCommit = 16 << 20;
 constexpr const char* kBytesKey = "bytes";
 // Eviction starts above the high mark and stops below the low one, so it runs in
 // batches rather than one object per insert.
@@ -135,6 +137,7 @@ StoreStats ObjectStore::stats() const {
 
 void ObjectStore::put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data) {
   auto shared = std::make_shared<const std::string>(std::move(data));
+  queued_bytes_.fetch_add(shared->size(), std::memory_order_relaxed);
   {
     std::lock_guard lock(mutex_);
     staged_chunks_[chunk_key(object_id, chunk)] = shared;
@@ -361,7 +364,9 @@ void ObjectStore::writer_loop() {
       wake_.wait_for(lock, std::chrono::seconds(1),
                      [&] { return stopping_ || !queue_.empty() || !touches_.empty(); });
       if (stopping_ && queue_.empty() && touches_.empty()) return;
-      while (!queue_.empty() && batch.size() < kMaxOperationsPerCommit) {
+      size_t batch_bytes = 0;
+      while (!queue_.empty() && batch.size() < kMaxOperationsPerCommit && batch_bytes < kMaxBytesPerCommit) {
+        if (queue_.front()->data) batch_bytes += queue_.front()->data->size();
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -388,7 +393,10 @@ void ObjectStore::writer_loop() {
       // Committed (or dropped): LMDB answers for these from now on.
       std::lock_guard lock(mutex_);
       for (auto& op : batch) {
-        if (op->type == Operation::Type::PutChunk) staged_chunks_.erase(chunk_key(op->object_id, op->chunk));
+        if (op->type == Operation::Type::PutChunk) {
+          staged_chunks_.erase(chunk_key(op->object_id, op->chunk));
+          queued_bytes_.fetch_sub(op->data->size(), std::memory_order_relaxed);
+        }
         if (op->type == Operation::Type::Remove) {
           auto it = staged_removals_.find(op->key);
           if (it != staged_removals_.end() && --it->second == 0) staged_removals_.erase(it);

@@ -66,6 +66,11 @@ class ObjectStore {
 
   // ---- writes: queued to the writer thread, applied in order ----
   uint64_t allocate_object_id() { return next_object_id_.fetch_add(1); }
+  // Body bytes queued for the writer and not yet committed. Writers of large
+  // objects wait while this is high, so memory stays bounded when the disk is
+  // slower than the network.
+  uint64_t queued_bytes() const { return queued_bytes_.load(std::memory_order_relaxed); }
+  static constexpr uint64_t kMaxQueuedBytes = 16ull << 20;
   void put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data);
   // Makes `record` visible under `key` (replacing what was there); `done(ok)` runs on
   // the writer thread after the commit (ok false: the write failed and was dropped).
@@ -100,6 +105,7 @@ class ObjectStore {
   MDB_dbi meta_{}, body_{}, lru_{}, pending_{}, info_{};
   std::atomic<uint64_t> next_object_id_{1};
   std::atomic<uint64_t> evictions_{0};
+  std::atomic<uint64_t> queued_bytes_{0};
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

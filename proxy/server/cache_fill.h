@@ -28,6 +28,8 @@ class CacheFill {
   bool start(const http::response_header<>& header, std::optional<uint64_t> content_length);
   // Stops storing (abandons) once the body passes maximum_object_size.
   void append(std::string_view piece);
+  // The store's writer is behind: the relay should pause before reading more.
+  bool backlogged() const { return writer_ && store_.queued_bytes() > store::ObjectStore::kMaxQueuedBytes; }
   // The body is complete: commit it (and the Vary marker, if any).
   void finish();
 

@@ -11,6 +11,9 @@ namespace {
 std::optional<http::response<http::empty_body>> parse_header_block(const std::string& block) {
   http::response_parser<http::empty_body> parser;
   parser.eager(false);
+  // Only the header is parsed, but Beast checks Content-Length against the body
+  // limit (8 MB by default) while reading it.
+  parser.body_limit(boost::none);
   error_code ec;
   parser.put(asio::buffer(block), ec);
   if (ec && ec != http::error::need_more) return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include "proxy/http/header_rules.h"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <span>
 
 namespace cuttle {
@@ -149,7 +151,15 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
         }
         res.body().size = buf.size() - res.body().size;
         res.body().data = res.body().size ? buf.data() : nullptr;  // see send_request
-        if (storing && res.body().size) fill->append({buf.data(), res.body().size});
+        if (storing && res.body().size) {
+          fill->append({buf.data(), res.body().size});
+          // Backpressure: let the disk catch up rather than queue the body in memory.
+          for (auto waited = std::chrono::milliseconds(0); fill->backlogged() && waited < config.read_timeout;
+               waited += std::chrono::milliseconds(5)) {
+            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(5));
+            co_await pause.async_wait(use_nothrow);
+          }
+        }
         res.body().more = !parser.is_done();
       } else {
         res.body().data = nullptr;
