@@ -281,6 +281,8 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
 
   ForwardPlan plan;
   plan.fill = fill ? &*fill : nullptr;
+  // Squid's X-Cache-Lookup: what the cache held before this request went upstream.
+  if (store && cacheable_method) plan.cache_lookup = "MISS from " + active.hostname + ":" + std::to_string(port_.port);
   if (port_.accel && active.origin_server) {
     const auto& peer = *active.origin_server;
     plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile};

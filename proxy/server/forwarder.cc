@@ -96,7 +96,7 @@ template <class Upstream>
 awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, ClientSide& client,
                                http::response_parser<http::buffer_body>& parser, bool is_head, bool client_keep_alive,
                                const ActiveConfig& active, unsigned client_version, UpstreamPool& pool,
-                               CacheFill* fill,
+                               CacheFill* fill, const std::string& cache_lookup,
                                std::unique_ptr<UpstreamConnection>& owned, std::span<char> buf, ForwardOutcome& out) {
   const Config& config = *active.config;
   auto& res = parser.get();
@@ -114,6 +114,7 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
   bool storing = fill && !is_head && fill->start(res.base(), length);
   if (config.via) append_via(res, res.version(), active.hostname);
   res.set("X-Cache", "MISS from " + active.hostname);
+  if (!cache_lookup.empty()) res.set("X-Cache-Lookup", cache_lookup);
   res.version(11);
   if (has_body && !parser.content_length()) {
     // Unknown length: re-chunk for HTTP/1.1 clients; HTTP/1.0 ones read until close.
@@ -272,7 +273,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
         [&](auto& s) {
           return relay_response(s, *conn, client, *response, is_head,
                                 client_keep_alive && !runtime.shutting_down(), active, client_version, pool,
-                                plan.fill, conn,
+                                plan.fill, plan.cache_lookup, conn,
                                 buf, out);
         },
         conn->stream);

@@ -25,6 +25,7 @@ struct ForwardPlan {
   std::string host_header;     // Host sent upstream
   std::string hierarchy;       // HIER_DIRECT, FIRSTUP_PARENT, ...
   CacheFill* fill = nullptr;   // stores the reply while relaying it, when set
+  std::string cache_lookup;    // X-Cache-Lookup value ("MISS from host:port"); empty: no cache consulted
 };
 
 struct ForwardOutcome {

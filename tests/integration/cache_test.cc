@@ -34,11 +34,13 @@ TEST(Cache, SecondGetIsAHitFromTheStore) {
   CuttleProcess cuttle(cache_dir_line(dir));
   auto first = proxy_get(cuttle.port(), origin.url("/page"));
   EXPECT_EQ(first["X-Cache"], "MISS from cuttle-test");
+  EXPECT_EQ(first["X-Cache-Lookup"], "MISS from cuttle-test:" + std::to_string(cuttle.port()));
   auto second = proxy_get(cuttle.port(), origin.url("/page"));
   EXPECT_EQ(second.result_int(), 200);
   EXPECT_EQ(second.body(), "cached body");
   EXPECT_EQ(second["X-Cache"], "HIT from cuttle-test");
   EXPECT_EQ(second["Cache-Status"], "cuttle-test; hit");
+  EXPECT_EQ(second["X-Cache-Lookup"], "HIT from cuttle-test:" + std::to_string(cuttle.port()));
   EXPECT_FALSE(second[http::field::age].empty());
   EXPECT_EQ(second[http::field::cache_control], "max-age=60");
   EXPECT_EQ(origin.requests().size(), 1u);
