@@ -60,6 +60,10 @@ void remove_hop_by_hop(http::fields& fields) {
     fields.erase(f);
 }
 
+std::string_view media_type(std::string_view content_type) {
+  return content_type.substr(0, content_type.find_first_of("; \t"));
+}
+
 void append_via(http::fields& fields, unsigned version, std::string_view hostname) {
   std::string entry = version == 10 ? "1.0 " : "1.1 ";
   entry.append(hostname).append(" (").append(kProductToken).append(")");

@@ -21,6 +21,10 @@ inline constexpr std::string_view kProductToken = "cuttle/" CUTTLE_VERSION_STRIN
 // Removes Connection, the fields it names, and the fixed hop-by-hop set.
 void remove_hop_by_hop(http::fields& fields);
 
+// The media type of a Content-Type value, cut at the first ';' or blank as Squid
+// logs it, so the access.log line keeps its space-separated fields.
+std::string_view media_type(std::string_view content_type);
+
 // Appends "1.1 hostname (cuttle/x.y)" to Via; `version` is the received message's.
 void append_via(http::fields& fields, unsigned version, std::string_view hostname);
 

@@ -68,8 +68,7 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, const store::Object
   std::ostringstream text;
   text << res;
   std::string head_text = text.str();
-  auto content_type = res[http::field::content_type];
-  out.content_type = std::string(content_type.substr(0, content_type.find_first_of("; \t")));
+  out.content_type = std::string(media_type(res[http::field::content_type]));
   out.status = res.result_int();
 
   const auto timeout = active.config->read_timeout;

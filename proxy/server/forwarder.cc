@@ -101,10 +101,7 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
   const Config& config = *active.config;
   auto& res = parser.get();
   out.status = res.result_int();
-  // As Squid: the media type only, cut at the first ';' or blank, so the
-  // access.log line keeps its space-separated fields.
-  auto content_type = res[http::field::content_type];
-  out.content_type = std::string(content_type.substr(0, content_type.find_first_of("; \t")));
+  out.content_type = std::string(media_type(res[http::field::content_type]));
   bool upstream_reusable = res.keep_alive() && !parser.need_eof();
   const bool has_body = !is_head && !parser.is_done();
 

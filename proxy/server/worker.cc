@@ -15,8 +15,11 @@ tcp::endpoint endpoint_for(const HttpPortConfig& port) {
   return {asio::ip::make_address(port.address), port.port};
 }
 
-std::unique_ptr<tcp::acceptor> open_acceptor(asio::io_context& ioc, tcp::endpoint endpoint) {
+// Binds `port`; with `share_port`, SO_REUSEPORT lets every worker bind it too.
+// Throws std::runtime_error naming the port and the system's reason.
+std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPortConfig& port, bool share_port) {
   auto acceptor = std::make_unique<tcp::acceptor>(ioc);
+  auto endpoint = endpoint_for(port);
   error_code ec;
   acceptor->open(endpoint.protocol(), ec);
   if (ec && endpoint.address().is_v6() && endpoint.address().is_unspecified()) {
@@ -27,10 +30,13 @@ std::unique_ptr<tcp::acceptor> open_acceptor(asio::io_context& ioc, tcp::endpoin
   }
   if (!ec && endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false), ec);
   if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor->set_option(reuse_port(true), ec);
+  if (!ec && share_port) acceptor->set_option(reuse_port(true), ec);
   if (!ec) acceptor->bind(endpoint, ec);
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::system_error(ec);
+  if (ec)
+    throw std::runtime_error(port.where + ": cannot listen on http_port " +
+                             (port.address.empty() ? "" : port.address + ":") + std::to_string(port.port) + ": " +
+                             ec.message());
   return acceptor;
 }
 
@@ -38,22 +44,7 @@ std::unique_ptr<tcp::acceptor> open_acceptor(asio::io_context& ioc, tcp::endpoin
 
 void ensure_port_is_free(const HttpPortConfig& port) {
   asio::io_context ioc;
-  tcp::acceptor probe(ioc);
-  auto endpoint = endpoint_for(port);
-  error_code ec;
-  probe.open(endpoint.protocol(), ec);
-  if (ec && endpoint.address().is_v6()) {
-    endpoint = tcp::endpoint(asio::ip::address_v4::any(), endpoint.port());
-    ec.clear();
-    probe.open(endpoint.protocol(), ec);
-  }
-  if (!ec && endpoint.address().is_v6()) probe.set_option(asio::ip::v6_only(false), ec);
-  if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) probe.bind(endpoint, ec);
-  if (ec)
-    throw std::runtime_error(port.where + ": cannot listen on http_port " +
-                             (port.address.empty() ? "" : port.address + ":") + std::to_string(port.port) + ": " +
-                             ec.message());
+  bind_listener(ioc, port, /*share_port=*/false);  // closed again at once
 }
 
 Worker::Worker(ProxyRuntime& runtime, int index)
@@ -71,15 +62,7 @@ Worker::~Worker() {
 
 void Worker::listen(const std::vector<HttpPortConfig>& ports) {
   ports_ = ports;  // sessions keep references to these: never resized after this
-  for (const auto& port : ports_) {
-    try {
-      acceptors_.push_back(open_acceptor(*ioc_, endpoint_for(port)));
-    } catch (const std::system_error& e) {
-      throw std::runtime_error(port.where + ": cannot listen on http_port " +
-                               (port.address.empty() ? "" : port.address + ":") + std::to_string(port.port) + ": " +
-                               e.code().message());
-    }
-  }
+  for (const auto& port : ports_) acceptors_.push_back(bind_listener(*ioc_, port, /*share_port=*/true));
 }
 
 void Worker::start() {
