@@ -8,12 +8,6 @@
 namespace cuttle::testing {
 namespace {
 
-std::string get(const std::string& url, const std::string& extra = "") {
-  std::string host = url.substr(url.find("://") + 3);
-  host = host.substr(0, host.find('/'));
-  return "GET " + url + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra + "\r\n";
-}
-
 Response send_raw(unsigned short port, const std::string& bytes, const std::string& source = "127.0.0.1") {
   RawConnection c(port, source);
   c.send(bytes);
@@ -49,11 +43,11 @@ TEST(Errors, UnsupportedSchemeGets501) {
 TEST(Errors, OversizeHeadersGet431) {
   OriginServer origin;
   CuttleProcess cuttle("request_header_max_size 8 KB\n");
-  auto res = send_raw(cuttle.port(), get(origin.url("/"), "X-Big: " + std::string(9000, 'a') + "\r\n"));
+  auto res = send_raw(cuttle.port(), request_text("GET", origin.url("/"), "X-Big: " + std::string(9000, 'a') + "\r\n"));
   EXPECT_EQ(res.result_int(), 431);
   EXPECT_TRUE(origin.requests().empty());
   // Just under the limit still works.
-  res = send_raw(cuttle.port(), get(origin.url("/"), "X-Big: " + std::string(6000, 'a') + "\r\n"));
+  res = send_raw(cuttle.port(), request_text("GET", origin.url("/"), "X-Big: " + std::string(6000, 'a') + "\r\n"));
   EXPECT_EQ(res.result_int(), 200);
 }
 
@@ -88,11 +82,11 @@ TEST(Errors, UnknownTransferCodingGets501) {
 TEST(Errors, DeniedClientGets403) {
   OriginServer origin;
   CuttleProcess cuttle("acl only_dot_one src 127.0.0.1/32\nhttp_access allow only_dot_one\nhttp_access deny all\n");
-  auto res = send_raw(cuttle.port(), get(origin.url("/")), "127.0.0.2");
+  auto res = send_raw(cuttle.port(), request_text("GET", origin.url("/")), "127.0.0.2");
   EXPECT_EQ(res.result_int(), 403);
   EXPECT_EQ(res["X-Squid-Error"], "ERR_ACCESS_DENIED 0");
   EXPECT_TRUE(origin.requests().empty());
-  res = send_raw(cuttle.port(), get(origin.url("/")), "127.0.0.1");
+  res = send_raw(cuttle.port(), request_text("GET", origin.url("/")), "127.0.0.1");
   EXPECT_EQ(res.result_int(), 200);
   auto lines = cuttle.access_log_lines(2);
   ASSERT_EQ(lines.size(), 2u);
@@ -148,7 +142,7 @@ TEST(Errors, OriginResetMidBodyTruncatesTheReply) {
   });
   CuttleProcess cuttle;
   RawConnection c(cuttle.port());
-  c.send(get(origin.url("/cut")));
+  c.send(request_text("GET", origin.url("/cut")));
   std::string raw = c.read_until_close();
   EXPECT_NE(raw.find("200 OK"), std::string::npos);
   EXPECT_TRUE(raw.ends_with("only part of it")) << raw;  // closed short of Content-Length

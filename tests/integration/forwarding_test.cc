@@ -14,12 +14,6 @@
 namespace cuttle::testing {
 namespace {
 
-std::string request_line(const std::string& method, const std::string& url, const std::string& extra = "") {
-  std::string host = url.substr(url.find("://") + 3);
-  host = host.substr(0, host.find('/'));
-  return method + " " + url + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra + "\r\n";
-}
-
 TEST(Forwarding, GetReturnsTheOriginBodyAndHeaders) {
   OriginServer origin([](const RecordedRequest&) {
     OriginReply r;
@@ -72,13 +66,13 @@ TEST(Forwarding, HeadRequestGetsHeadersWithoutBody) {
   });
   CuttleProcess cuttle;
   RawConnection c(cuttle.port());
-  c.send(request_line("HEAD", origin.url("/h")));
+  c.send(request_text("HEAD", origin.url("/h")));
   auto res = c.read_response(/*head=*/true);
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(res[http::field::content_length], "10");
   EXPECT_EQ(origin.requests().at(0).method, "HEAD");
   // The connection stays usable: no stray body bytes precede the next response.
-  c.send(request_line("GET", origin.url("/g")));
+  c.send(request_text("GET", origin.url("/g")));
   EXPECT_EQ(c.read_response().body(), "0123456789");
 }
 
@@ -104,7 +98,7 @@ TEST(Forwarding, ChunkedRequestBodyIsRelayed) {
   });
   CuttleProcess cuttle;
   RawConnection c(cuttle.port());
-  c.send(request_line("POST", origin.url("/chunked"), "Transfer-Encoding: chunked\r\n") +
+  c.send(request_text("POST", origin.url("/chunked"), "Transfer-Encoding: chunked\r\n") +
          "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n");
   auto res = c.read_response();
   EXPECT_EQ(res.body(), "hello, world");
@@ -122,12 +116,12 @@ TEST(Forwarding, ChunkedResponseIsRelayedChunkedToHttp11Clients) {
   });
   CuttleProcess cuttle;
   RawConnection c(cuttle.port());
-  c.send(request_line("GET", origin.url("/c")));
+  c.send(request_text("GET", origin.url("/c")));
   auto res = c.read_response();
   EXPECT_EQ(res.body(), "part one, part two, part three");
   EXPECT_TRUE(res.chunked());
   // Same connection, second request: keep-alive survived the chunked reply.
-  c.send(request_line("GET", origin.url("/c2")));
+  c.send(request_text("GET", origin.url("/c2")));
   EXPECT_EQ(c.read_response().body(), "part one, part two, part three");
 }
 
@@ -151,7 +145,7 @@ TEST(Forwarding, KeepAliveReusesClientAndOriginConnections) {
   CuttleProcess cuttle;
   RawConnection c(cuttle.port());
   for (int i = 0; i < 3; ++i) {
-    c.send(request_line("GET", origin.url("/k" + std::to_string(i))));
+    c.send(request_text("GET", origin.url("/k" + std::to_string(i))));
     auto res = c.read_response();
     EXPECT_EQ(res.result_int(), 200);
     EXPECT_TRUE(res.keep_alive());
@@ -170,8 +164,8 @@ TEST(Forwarding, PipelinedRequestsAreAnsweredInOrder) {
   });
   CuttleProcess cuttle;
   RawConnection c(cuttle.port());
-  c.send(request_line("GET", origin.url("/p0")) + request_line("GET", origin.url("/p1")) +
-         request_line("GET", origin.url("/p2")));
+  c.send(request_text("GET", origin.url("/p0")) + request_text("GET", origin.url("/p1")) +
+         request_text("GET", origin.url("/p2")));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(c.read_response().body(), "answer to /p" + std::to_string(i));
 }
 
@@ -185,7 +179,7 @@ TEST(Forwarding, HopByHopHeadersAreRemovedAndViaAdded) {
   });
   CuttleProcess cuttle;
   RawConnection c(cuttle.port());
-  c.send(request_line("GET", origin.url("/hop"),
+  c.send(request_text("GET", origin.url("/hop"),
                       "Connection: keep-alive, X-Client-Hop\r\nX-Client-Hop: 1\r\nProxy-Connection: keep-alive\r\n"
                       "TE: trailers\r\nUpgrade: websocket\r\nX-End-To-End: kept\r\nX-Forwarded-For: 10.1.1.1\r\n"
                       "Proxy-Authorization: Basic Zm9vOmJhcg==\r\n"));
@@ -222,7 +216,7 @@ TEST(Forwarding, LargeDownloadStreamsWithBoundedMemory) {
   });
   CuttleProcess cuttle;
   RawConnection c(cuttle.port(), "127.0.0.1", std::chrono::seconds(60));
-  c.send(request_line("GET", origin.url("/big")));
+  c.send(request_text("GET", origin.url("/big")));
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);
   boost::beast::error_code ec;
@@ -288,7 +282,7 @@ TEST(Forwarding, ShutdownLetsTheRequestInFlightFinish) {
   CuttleProcess cuttle;
   RawConnection busy(cuttle.port());
   RawConnection idle(cuttle.port());
-  busy.send(request_line("GET", origin.url("/slow")));
+  busy.send(request_text("GET", origin.url("/slow")));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_EQ(::kill(cuttle.pid(), SIGTERM), 0);
   auto res = busy.read_response();

@@ -60,15 +60,19 @@ bool RawConnection::peer_closed() {
 
 void RawConnection::shutdown_send() { socket_.shutdown(tcp::socket::shutdown_send); }
 
+std::string request_text(const std::string& method, const std::string& url, const std::string& extra) {
+  std::string host = url.substr(url.find("://") + 3);
+  host = host.substr(0, host.find('/'));
+  return method + " " + url + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra + "\r\n";
+}
+
 Response proxy_request(unsigned short proxy_port, const std::string& method, const std::string& url,
                        const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers) {
   RawConnection c(proxy_port);
-  std::string host = url.substr(url.find("://") + 3);
-  host = host.substr(0, host.find('/'));
-  std::string request = method + " " + url + " HTTP/1.1\r\nHost: " + host + "\r\n";
-  for (const auto& [n, v] : headers) request += n + ": " + v + "\r\n";
-  if (!body.empty() || method == "POST" || method == "PUT") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  request += "Connection: close\r\n\r\n" + body;
+  std::string extra;
+  for (const auto& [n, v] : headers) extra += n + ": " + v + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT") extra += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  std::string request = request_text(method, url, extra + "Connection: close\r\n") + body;
   c.send(request);
   return c.read_response(method == "HEAD");
 }

@@ -39,6 +39,10 @@ class RawConnection {
   boost::beast::flat_buffer buffer_;
 };
 
+// "METHOD URL HTTP/1.1" with Host from the URL, `extra` header lines (each ending
+// in CRLF), and the blank line: a request for a forward proxy, as raw text.
+std::string request_text(const std::string& method, const std::string& url, const std::string& extra = "");
+
 // One request through the proxy on `proxy_port` ("GET http://... HTTP/1.1").
 Response proxy_request(unsigned short proxy_port, const std::string& method, const std::string& url,
                        const std::string& body = "", const std::vector<std::pair<std::string, std::string>>& headers = {});
