@@ -243,13 +243,13 @@ void ObjectStore::delete_chunks(Transaction& txn, uint64_t object_id) {
   if (freed) add_bytes(txn, -freed);
 }
 
-void ObjectStore::remove_in(Transaction& txn, std::string_view key) {
+void ObjectStore::remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of) {
   auto value = txn.get(meta_, key);
   if (!value) return;
   int64_t freed = static_cast<int64_t>(key.size() + value->size());
   if (auto record = decode(*value)) {
     txn.erase(lru_, lru_key(record->last_access, record->object_id));
-    if (record->kind == RecordKind::Object) delete_chunks(txn, record->object_id);
+    if (record->kind == RecordKind::Object && record->object_id != keep_body_of) delete_chunks(txn, record->object_id);
   }
   txn.erase(meta_, key);
   add_bytes(txn, -freed);
@@ -268,7 +268,8 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
       break;
     }
     case Operation::Type::Commit: {
-      remove_in(txn, op.key);
+      // A record for the same object (a header freshened by a 304) keeps its body.
+      remove_in(txn, op.key, op.record.object_id);
       if (op.record.last_access == 0) op.record.last_access = now_ms();
       auto encoded = encode(op.record);
       txn.put(meta_, op.key, encoded);
@@ -403,7 +404,12 @@ void ObjectStore::writer_loop() {
         }
         if (op->type == Operation::Type::Commit) {
           auto it = staged_records_.find(op->key);
-          if (it != staged_records_.end() && it->second.object_id == op->object_id) staged_records_.erase(it);
+          // Only this commit's staging: a newer record for the same object (a header
+          // freshened meanwhile) stays staged until its own commit.
+          if (it != staged_records_.end() && it->second.object_id == op->object_id &&
+              it->second.response_time == op->record.response_time &&
+              it->second.header_block == op->record.header_block)
+            staged_records_.erase(it);
         }
       }
     }

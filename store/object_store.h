@@ -81,7 +81,7 @@ class ObjectStore {
   void remove(std::string key, std::function<void(bool)> done = {});
   // Removes `key` and every key that starts with `key` + '\n' (its Vary variants);
   // `done(removed_any)` runs on the writer thread after the commit.
-  void remove_with_variants(std::string key, std::function<void(bool)> done);
+  void remove_with_variants(std::string key, std::function<void(bool)> done = {});
   // Notes a hit for LRU; written back in batches, not one transaction per hit.
   void touch(std::string key, int64_t now_ms);
   // Blocks until everything queued so far is committed.
@@ -93,7 +93,8 @@ class ObjectStore {
   void apply(Transaction& txn, Operation& op);
   void apply_touches(Transaction& txn);
   void evict_down_to(Transaction& txn, uint64_t target_bytes);
-  void remove_in(Transaction& txn, std::string_view key);
+  // Deletes `key`'s record and its body, unless the body is object `keep_body_of`.
+  void remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of = 0);
   void delete_chunks(Transaction& txn, uint64_t object_id);
   void add_bytes(Transaction& txn, int64_t delta);
   uint64_t stored_bytes(const Transaction& txn) const;

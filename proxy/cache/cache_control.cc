@@ -1,17 +1,13 @@
 #include "proxy/cache/cache_control.h"
 
+#include "proxy/http/header_rules.h"
+
 #include <algorithm>
 #include <charconv>
 #include <string>
 
 namespace cuttle {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&

@@ -1,5 +1,6 @@
 #include "proxy/cache/cache_policy.h"
 
+#include "proxy/http/header_rules.h"
 #include "proxy/http/http_date.h"
 
 #include <boost/beast/core/string.hpp>
@@ -11,25 +12,6 @@
 namespace cuttle {
 namespace {
 
-std::string joined(const http::fields& fields, http::field name) {
-  std::string out;
-  for (auto it = fields.find(name); it != fields.end() && it->name() == name; ++it) {
-    if (!out.empty()) out += ", ";
-    out.append(it->value().data(), it->value().size());
-  }
-  return out;
-}
-
-std::string joined(const http::fields& fields, std::string_view name) {
-  std::string out;
-  for (const auto& f : fields)
-    if (boost::beast::iequals(f.name_string(), name)) {
-      if (!out.empty()) out += ", ";
-      out.append(f.value().data(), f.value().size());
-    }
-  return out;
-}
-
 std::optional<Clock::time_point> date_field(const http::fields& fields, http::field name) {
   auto it = fields.find(name);
   if (it == fields.end()) return std::nullopt;
@@ -38,18 +20,18 @@ std::optional<Clock::time_point> date_field(const http::fields& fields, http::fi
 
 bool stored_status(unsigned status) {
   // Final statuses cuttle can replay whole; 206 needs range merging it lacks.
-  static constexpr unsigned kCodes[] = {200, 203, 204, 300, 301, 302, 307, 308, 404, 405, 410, 414, 501};
-  return std::find(std::begin(kCodes), std::end(kCodes), status) != std::end(kCodes);
+  static constexpr unsigned kCodes[] = {200, 203, 300, 301, 302, 307, 308, 410};
+  return negatively_cached(status) || std::find(std::begin(kCodes), std::end(kCodes), status) != std::end(kCodes);
 }
 
 }  // namespace
 
 StoreDecision may_store(std::string_view method, const http::fields& request, unsigned status,
-                        const http::fields& response, const RefreshPattern& pattern) {
+                        const http::fields& response, const RefreshPattern& pattern, Seconds negative_ttl) {
   if (method != "GET") return {false, "method is not GET"};
   if (!stored_status(status)) return {false, "status not stored"};
-  auto request_cc = parse_cache_control(joined(request, http::field::cache_control));
-  auto response_cc = parse_cache_control(joined(response, http::field::cache_control));
+  auto request_cc = parse_cache_control(joined_values(request, "Cache-Control"));
+  auto response_cc = parse_cache_control(joined_values(response, "Cache-Control"));
   if ((request_cc.no_store || response_cc.no_store) && !pattern.ignore_no_store) return {false, "no-store"};
   if (response_cc.is_private && !pattern.ignore_private) return {false, "private"};
   if (response_cc.must_understand && !response_cc.no_store) return {false, "must-understand"};
@@ -62,6 +44,10 @@ StoreDecision may_store(std::string_view method, const http::fields& request, un
   // §3: something must make it reusable: an explicit lifetime, a validator-free
   // heuristic status, or public.
   bool explicit_lifetime = response_cc.max_age || response_cc.s_maxage || response.count(http::field::expires);
+  if (negatively_cached(status)) {
+    if (explicit_lifetime || negative_ttl > Seconds(0)) return {true, ""};
+    return {false, "an error without explicit lifetime, and negative_ttl is 0"};
+  }
   if (!explicit_lifetime && !response_cc.is_public && !heuristically_cacheable(status))
     return {false, "no explicit lifetime and not heuristically cacheable"};
   return {true, ""};
@@ -83,7 +69,7 @@ ResponseTiming timing_from_headers(const http::fields& response, unsigned status
   int64_t seconds = 0;
   if (!age.empty() && std::from_chars(age.data(), age.data() + age.size(), seconds).ec == std::errc() && seconds >= 0)
     r.age_header = Seconds(seconds);
-  r.cache_control = parse_cache_control(joined(response, http::field::cache_control));
+  r.cache_control = parse_cache_control(joined_values(response, "Cache-Control"));
   return r;
 }
 
@@ -96,7 +82,7 @@ std::vector<std::string> vary_names(const http::fields& response) {
       if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
     }
   // A bare "*" is not a token in Beast's list grammar: look for it directly.
-  auto raw = joined(response, http::field::vary);
+  auto raw = joined_values(response, "Vary");
   if (raw.find('*') != std::string::npos && std::find(names.begin(), names.end(), "*") == names.end())
     names.push_back("*");
   return names;
@@ -105,7 +91,7 @@ std::vector<std::string> vary_names(const http::fields& response) {
 std::string variant_key(std::string_view url, const std::vector<std::string>& names, const http::fields& request) {
   std::string key(url);
   for (const auto& name : names) {
-    std::string value = joined(request, name);
+    std::string value = joined_values(request, name);
     // Collapse runs of blanks so trivially different spellings share a variant.
     std::string normalized;
     bool blank = false;
@@ -124,16 +110,6 @@ std::string variant_key(std::string_view url, const std::vector<std::string>& na
     key += normalized;
   }
   return key;
-}
-
-bool request_wants_revalidation(const http::fields& request) {
-  auto cc = parse_cache_control(joined(request, http::field::cache_control));
-  if (cc.no_cache) return true;
-  if (!request.count(http::field::cache_control)) {
-    for (auto token : http::token_list(request[http::field::pragma]))
-      if (boost::beast::iequals(token, "no-cache")) return true;
-  }
-  return false;
 }
 
 }  // namespace cuttle

@@ -23,8 +23,11 @@ struct StoreDecision {
 // RFC 9111 §3 for a shared cache, with refresh_pattern's ignore-no-store and
 // ignore-private. Also refused: Vary: *, Set-Cookie (a per-user reply Squid
 // would hand to everyone), and statuses cuttle does not store (206, 1xx, 5xx...).
+// Squid's negatively cached errors are stored only with an explicit lifetime or
+// a positive `negative_ttl`.
 StoreDecision may_store(std::string_view method, const http::fields& request, unsigned status,
-                        const http::fields& response, const RefreshPattern& pattern);
+                        const http::fields& response, const RefreshPattern& pattern,
+                        Seconds negative_ttl = Seconds(0));
 
 // The facts freshness needs, read from a stored response's header.
 ResponseTiming timing_from_headers(const http::fields& response, unsigned status,
@@ -36,9 +39,5 @@ std::vector<std::string> vary_names(const http::fields& response);
 // The key of one variant: the URL, then each selecting header's value as the
 // request sent it (whitespace-normalized, all field lines joined).
 std::string variant_key(std::string_view url, const std::vector<std::string>& names, const http::fields& request);
-
-// Request directives that forbid answering from the cache without asking the
-// origin (Cache-Control: no-cache, Pragma: no-cache).
-bool request_wants_revalidation(const http::fields& request);
 
 }  // namespace cuttle

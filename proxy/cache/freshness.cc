@@ -35,11 +35,17 @@ std::optional<Seconds> explicit_lifetime(const ResponseTiming& r) {
 }
 
 bool heuristically_cacheable(unsigned status) {
-  static constexpr unsigned kCodes[] = {200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501};
+  static constexpr unsigned kCodes[] = {200, 203, 206, 300, 301, 308, 410};
   return std::find(std::begin(kCodes), std::end(kCodes), status) != std::end(kCodes);
 }
 
-FreshnessDecision evaluate_freshness(const ResponseTiming& r, const RefreshPattern& p, Clock::time_point now) {
+bool negatively_cached(unsigned status) {
+  static constexpr unsigned kCodes[] = {204, 305, 400, 403, 404, 405, 414, 421, 500, 501, 502, 503, 504};
+  return std::find(std::begin(kCodes), std::end(kCodes), status) != std::end(kCodes);
+}
+
+FreshnessDecision evaluate_freshness(const ResponseTiming& r, const RefreshPattern& p, Clock::time_point now,
+                                     Seconds negative_ttl) {
   FreshnessDecision d;
   d.age = current_age(r, now);
   auto decide = [&](bool fresh, FreshnessRule rule, Seconds lifetime) {
@@ -54,6 +60,10 @@ FreshnessDecision evaluate_freshness(const ResponseTiming& r, const RefreshPatte
     // override-expire (an admin's deliberate RFC violation): MIN still applies.
     if (p.override_expire && d.age < p.min) return decide(true, FreshnessRule::FreshOverrideExpires, p.min);
     return decide(false, FreshnessRule::StaleExpires, *lifetime);
+  }
+  if (negatively_cached(r.status)) {
+    if (d.age < negative_ttl) return decide(true, FreshnessRule::FreshNegativeTtl, negative_ttl);
+    return decide(false, FreshnessRule::StaleNegativeTtl, negative_ttl);
   }
   if (!heuristically_cacheable(r.status) && !r.cache_control.is_public)
     return decide(false, FreshnessRule::StaleNoHeuristic, Seconds(0));

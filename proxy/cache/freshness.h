@@ -33,8 +33,13 @@ Seconds current_age(const ResponseTiming& r, Clock::time_point now);
 // RFC 9111 §4.2.1 for a shared cache: s-maxage, then max-age, then Expires - Date.
 std::optional<Seconds> explicit_lifetime(const ResponseTiming& r);
 
-// Status codes a heuristic may apply to without `public` (RFC 9110 §15.1).
+// Status codes a heuristic may apply to without `public` (RFC 9110 §15.1),
+// less Squid's negative ones.
 bool heuristically_cacheable(unsigned status);
+
+// Errors Squid caches "negatively" (src/http.cc): only with an explicit lifetime,
+// or for negative_ttl when they have none; never by a heuristic.
+bool negatively_cached(unsigned status);
 
 // The rule that decided, named as Squid's refresh statistics name them.
 enum class FreshnessRule {
@@ -47,6 +52,8 @@ enum class FreshnessRule {
   StaleMax,             // older than MAX
   StaleLmFactor,
   StaleNoHeuristic,     // no explicit lifetime and a heuristic is not allowed
+  FreshNegativeTtl,     // an error kept for negative_ttl
+  StaleNegativeTtl,
   StaleDefault,
 };
 
@@ -57,6 +64,8 @@ struct FreshnessDecision {
   Seconds lifetime{0};  // how long it is (or was) fresh for; age < lifetime while fresh
 };
 
-FreshnessDecision evaluate_freshness(const ResponseTiming& r, const RefreshPattern& pattern, Clock::time_point now);
+// `negative_ttl`: the lifetime of a negatively cached error without an explicit one.
+FreshnessDecision evaluate_freshness(const ResponseTiming& r, const RefreshPattern& pattern, Clock::time_point now,
+                                     Seconds negative_ttl = Seconds(0));
 
 }  // namespace cuttle

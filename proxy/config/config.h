@@ -79,6 +79,8 @@ struct Config {
   std::vector<AccessLogConfig> access_logs;
   bool strip_query_terms = true;
   bool collapsed_forwarding = true;
+  // How long errors without an explicit lifetime are reused (Squid's default: not at all).
+  Milliseconds negative_ttl{0};
   std::string pid_filename = "/run/cuttle.pid";  // empty: none
   std::string cache_log;  // where a daemonized cuttle writes diagnostics; empty: stderr
   std::string visible_hostname;  // empty: gethostname()

@@ -377,6 +377,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"positive_dns_ttl", duration<&Config::positive_dns_ttl>},
     {"tls_outgoing_options", tls_outgoing_options},
     {"refresh_pattern", refresh_pattern},
+    {"negative_ttl", duration<&Config::negative_ttl>},
 };
 
 constexpr std::string_view kSquidDirectives[] = {

@@ -47,6 +47,9 @@ constexpr ErrorText kErrors[] = {
      "The server did not accept the connection within connect_timeout."},
     {ErrorKind::ReadTimeout, http::status::gateway_timeout, "ERR_READ_TIMEOUT", "Read Timeout",
      "The server did not answer within read_timeout. The network or server may be down or congested."},
+    {ErrorKind::OnlyIfCachedMiss, http::status::gateway_timeout, "ERR_ONLY_IF_CACHED_MISS",
+     "Valid document was not found in the cache and only-if-cached directive was specified",
+     "The request asked for a cached copy only (Cache-Control: only-if-cached) and this cache holds none it may use."},
 };
 
 const ErrorText& text_for(ErrorKind kind) {

@@ -27,6 +27,7 @@ enum class ErrorKind {
   ShuttingDown,       // 503 ERR_SHUTTING_DOWN
   ConnectTimeout,     // 504 ERR_CONNECT_FAIL
   ReadTimeout,        // 504 ERR_READ_TIMEOUT
+  OnlyIfCachedMiss,   // 504 ERR_ONLY_IF_CACHED_MISS: only-if-cached and nothing usable stored
 };
 
 struct ErrorContext {

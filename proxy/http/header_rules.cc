@@ -15,23 +15,6 @@ bool iequals(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Every line of a list-valued field joined with ", " (RFC 9110 §5.3): reading
-// only the first and then set() would drop the others.
-std::string joined_values(const http::fields& fields, std::string_view name) {
-  std::string out;
-  for (auto [it, end] = fields.equal_range(name); it != end; ++it) {
-    if (it->value().empty()) continue;
-    if (!out.empty()) out += ", ";
-    out.append(it->value());
-  }
-  return out;
-}
 
 void append_to_list(http::fields& fields, std::string_view name, std::string_view value) {
   std::string joined = joined_values(fields, name);
@@ -48,6 +31,22 @@ bool kept_despite_connection(std::string_view name) {
 }
 
 }  // namespace
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string joined_values(const http::fields& fields, std::string_view name) {
+  std::string out;
+  for (auto [it, end] = fields.equal_range(name); it != end; ++it) {
+    if (it->value().empty()) continue;
+    if (!out.empty()) out += ", ";
+    out.append(it->value());
+  }
+  return out;
+}
 
 void remove_hop_by_hop(http::fields& fields) {
   std::vector<std::string> named;
@@ -105,6 +104,11 @@ std::optional<FramingProblem> request_framing_problem(const http::fields& fields
     if (codings.size() != 1 || !iequals(codings.front(), "chunked")) return FramingProblem{"unsupported Transfer-Encoding", 501};
   }
   return std::nullopt;
+}
+
+bool is_safe_method(http::verb method) {
+  return method == http::verb::get || method == http::verb::head || method == http::verb::options ||
+         method == http::verb::trace;
 }
 
 }  // namespace cuttle

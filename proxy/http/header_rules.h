@@ -19,7 +19,17 @@ namespace http = boost::beast::http;
 inline constexpr std::string_view kProductToken = "cuttle/" CUTTLE_VERSION_STRING;
 
 // Removes Connection, the fields it names, and the fixed hop-by-hop set.
+// Optional whitespace (spaces and tabs) cut from both ends.
+std::string_view trim(std::string_view s);
+
+// Every line of a list-valued field joined with ", " (RFC 9110 §5.3): reading
+// only the first and then set() would drop the others.
+std::string joined_values(const http::fields& fields, std::string_view name);
+
 void remove_hop_by_hop(http::fields& fields);
+
+// RFC 9110 §9.2.1: GET, HEAD, OPTIONS and TRACE. Unknown methods are unsafe.
+bool is_safe_method(http::verb method);
 
 // The media type of a Content-Type value, cut at the first ';' or blank as Squid
 // logs it, so the access.log line keeps its space-separated fields.

@@ -15,19 +15,20 @@ int64_t now_ms() {
 }  // namespace
 
 CacheFill::CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
-                     const RefreshPattern& pattern, uint64_t max_object_size)
+                     const RefreshPattern& pattern, uint64_t max_object_size, std::chrono::seconds negative_ttl)
     : store_(store),
       url_(std::move(url)),
       method_(std::move(method)),
       request_(std::move(request)),
       pattern_(pattern),
       max_object_size_(max_object_size),
+      negative_ttl_(negative_ttl),
       request_time_ms_(now_ms()) {}
 
 bool CacheFill::start(const http::response_header<>& header, std::optional<uint64_t> content_length) {
   response_time_ms_ = now_ms();
   if (content_length && *content_length > max_object_size_) return false;
-  if (!may_store(method_, request_, header.result_int(), header, pattern_).store) return false;
+  if (!may_store(method_, request_, header.result_int(), header, pattern_, negative_ttl_).store) return false;
   header_ = header;
   vary_ = vary_names(header);
   writer_.emplace(store_, vary_.empty() ? url_ : variant_key(url_, vary_, request_));

@@ -21,7 +21,7 @@ namespace http = boost::beast::http;
 class CacheFill {
  public:
   CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
-            const RefreshPattern& pattern, uint64_t max_object_size);
+            const RefreshPattern& pattern, uint64_t max_object_size, std::chrono::seconds negative_ttl);
 
   // `header`: the reply as it will be stored, hop-by-hop fields already removed
   // and before this proxy adds its own. Returns whether the body will be stored.
@@ -39,6 +39,7 @@ class CacheFill {
   http::fields request_;
   const RefreshPattern& pattern_;
   uint64_t max_object_size_;
+  std::chrono::seconds negative_ttl_;
   int64_t request_time_ms_, response_time_ms_ = 0;
   http::response_header<> header_;
   std::vector<std::string> vary_;

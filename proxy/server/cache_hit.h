@@ -1,9 +1,11 @@
-// Finding a fresh stored reply for a request and sending it: the stored header
-// with Age and this cache's Via/X-Cache/Cache-Status, then the body chunk by
-// chunk, each checked against its SHA-256 before a byte of it is sent.
+// Finding a stored reply for a request and sending it: the stored header with Age
+// and this cache's Via/X-Cache/Cache-Status, then the body (whole, or the byte
+// ranges asked for) chunk by chunk, each checked against its SHA-256 before a
+// byte of it is sent. A 304 when the client's own copy is still current.
 #pragma once
 
 #include "proxy/cache/freshness.h"
+#include "proxy/http/byte_ranges.h"
 #include "proxy/server/forwarder.h"
 #include "store/object_store.h"
 
@@ -20,10 +22,26 @@ struct StoredReply {
 };
 
 // The stored reply for `url` as this request selects it (Vary), with its
-// freshness now; nothing when none is stored or its record is unreadable.
+// freshness at `now`; nothing when none is stored or its record is unreadable.
 std::optional<StoredReply> find_stored_reply(const store::ObjectStore& store, const std::string& url,
                                              const http::fields& request, const RefreshPattern& pattern,
-                                             Clock::time_point now);
+                                             Clock::time_point now, Seconds negative_ttl);
+
+// Freshness of a reply whose record changed (a 304 refreshed it).
+void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clock::time_point now,
+                          Seconds negative_ttl);
+
+// What to send of the stored reply.
+struct HitShape {
+  bool head = false;
+  bool not_modified = false;  // the client's condition matched: 304, no body
+  ResolvedRanges ranges;      // Satisfiable: 206; Unsatisfiable: 416; Ignore: the whole body
+};
+
+// The shape for this request: client conditionals (RFC 9110 §13.2.2), then
+// Range/If-Range for a GET of a stored 200. `matched_etag` tells 304s answered
+// to If-None-Match (Squid's TCP_INM_HIT) from If-Modified-Since (TCP_IMS_HIT).
+HitShape shape_for(const http::request<http::empty_body>& request, const StoredReply& reply, bool* matched_etag);
 
 struct HitOutcome {
   bool swap_failed = false;  // the body is damaged or gone and nothing was sent
@@ -35,6 +53,7 @@ struct HitOutcome {
 };
 
 awaitable<HitOutcome> serve_stored_reply(ClientSide& client, const store::ObjectStore& store, StoredReply& reply,
-                                         bool head, bool keep_alive, const ActiveConfig& active, uint16_t port);
+                                         const HitShape& shape, bool keep_alive, const ActiveConfig& active,
+                                         uint16_t port);
 
 }  // namespace cuttle

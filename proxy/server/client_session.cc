@@ -6,8 +6,6 @@
 #include "proxy/http/http_date.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_target.h"
-#include "proxy/cache/cache_policy.h"
-#include "proxy/server/cache_hit.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/tunnel.h"
 
@@ -17,12 +15,6 @@ namespace cuttle {
 // request headers are mostly under this.
 constexpr size_t kRequestReadSize = 4096;
 
-// Everything access.log needs about the request being handled.
-struct ClientSession::Transaction {
-  std::shared_ptr<const ActiveConfig> active;
-  std::chrono::steady_clock::time_point start;
-  AccessLogEntry entry;
-};
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
     : stream_(std::move(socket)), port_(port), services_(services) {
@@ -106,33 +98,6 @@ awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool
   if (tx.entry.result_code == "NONE" && kind == ErrorKind::AccessDenied) tx.entry.result_code = "TCP_DENIED";
   log(tx);
   co_return keep_alive && !ec;
-}
-
-awaitable<std::optional<bool>> ClientSession::answer_from_store(store::ObjectStore& store, const std::string& url,
-                                                               http::request_parser<http::empty_body>& parser,
-                                                               const RefreshPattern& pattern, bool has_body,
-                                                               Transaction& tx) {
-  auto& req = parser.get();
-  auto stored = find_stored_reply(store, url, req, pattern, Clock::now());
-  if (!stored || !stored->freshness.fresh) co_return std::nullopt;
-  const bool keep_alive = req.keep_alive() && !has_body && !services_.runtime.shutting_down();
-  ClientSide client{stream_, buffer_, client_ip_};
-  auto hit = co_await serve_stored_reply(client, store, *stored, req.method() == http::verb::head, keep_alive,
-                                         *tx.active, port_.port);
-  if (hit.damaged) store.remove(stored->key);
-  if (hit.swap_failed) {
-    tx.entry.result_code = "TCP_SWAPFAIL_MISS";
-    co_return std::nullopt;
-  }
-  store.touch(stored->key,
-              std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count());
-  tx.entry.result_code = "TCP_HIT";
-  tx.entry.status = hit.status;
-  tx.entry.reply_bytes = hit.reply_bytes;
-  tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
-  if (hit.aborted) tx.entry.result_suffix = "_ABORTED";
-  log(tx);
-  co_return keep_alive && !hit.aborted;
 }
 
 awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& tx, bool keep_alive) {
@@ -255,34 +220,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     co_return false;
   }
 
-  // The cache: a fresh stored reply answers GET and HEAD; a GET that misses is
-  // stored while it is relayed, if the reply allows it.
-  store::ObjectStore* store = services_.runtime.store();
-  std::optional<CacheFill> fill;
-  const bool cacheable_method = req.method() == http::verb::get || req.method() == http::verb::head;
-  std::optional<CollapsedForwarding::Lead> lead;  // held until this request is answered
-  if (store && cacheable_method) {
-    const std::string url = target.url();
-    const auto& pattern = match_refresh_pattern(config.refresh_patterns, url);
-    if (request_wants_revalidation(req)) {
-      tx.entry.result_code = "TCP_CLIENT_REFRESH_MISS";
-    } else {
-      if (auto served = co_await answer_from_store(*store, url, parser, pattern, has_body, tx)) co_return *served;
-      if (config.collapsed_forwarding && req.method() == http::verb::get) {
-        lead = co_await services_.runtime.collapsed().lead_or_wait(url, config.read_timeout);
-        // Woken by the leader: its reply is in the store if it could be stored.
-        if (!lead)
-          if (auto served = co_await answer_from_store(*store, url, parser, pattern, has_body, tx)) co_return *served;
-      }
-    }
-    if (req.method() == http::verb::get)
-      fill.emplace(*store, url, tx.entry.method, http::fields(req.base()), pattern, config.maximum_object_size);
-  }
-
   ForwardPlan plan;
-  plan.fill = fill ? &*fill : nullptr;
-  // Squid's X-Cache-Lookup: what the cache held before this request went upstream.
-  if (store && cacheable_method) plan.cache_lookup = "MISS from " + active.hostname + ":" + std::to_string(port_.port);
   if (port_.accel && active.origin_server) {
     const auto& peer = *active.origin_server;
     plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile};
@@ -295,8 +233,24 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   }
   plan.request_target = target.path;
 
-  auto outcome = co_await forward_request(client, parser, plan, active, services_);
+  store::ObjectStore* store = services_.runtime.store();
+  if (store && (req.method() == http::verb::get || req.method() == http::verb::head))
+    co_return co_await through_cache(*store, target, parser, std::move(plan), has_body, tx);
+  co_return co_await forward(parser, plan, target, tx);
+}
+
+awaitable<bool> ClientSession::forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
+                                       const RequestTarget& target, Transaction& tx) {
+  const bool safe_method = is_safe_method(parser.get().method());
+  ClientSide client{stream_, buffer_, client_ip_};
+  auto outcome = co_await forward_request(client, parser, plan, *tx.active, services_);
   if (tx.entry.result_code == "NONE") tx.entry.result_code = "TCP_MISS";
+  if (!safe_method && !outcome.error) invalidate_after_unsafe_method(target, outcome);
+  co_return co_await finish_forwarded(outcome, plan, tx);
+}
+
+awaitable<bool> ClientSession::finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan,
+                                                Transaction& tx) {
   if (outcome.error) {
     if (!outcome.server_address.empty()) {
       tx.entry.hierarchy = plan.hierarchy;

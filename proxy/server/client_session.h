@@ -6,6 +6,8 @@
 
 #include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/cache_hit.h"
+#include "proxy/server/forwarder.h"
 #include "proxy/server/worker_services.h"
 
 namespace cuttle {
@@ -21,14 +23,36 @@ class ClientSession {
   void close_if_idle();
 
  private:
-  struct Transaction;
+  // Everything access.log needs about the request being handled.
+  struct Transaction {
+    std::shared_ptr<const ActiveConfig> active;
+    std::chrono::steady_clock::time_point start;
+    AccessLogEntry entry;
+  };
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
   awaitable<bool> purge(const RequestTarget& target, Transaction& tx, bool keep_alive);
-  // Sends a fresh stored reply: the keep-alive verdict, or nothing on a miss.
-  awaitable<std::optional<bool>> answer_from_store(store::ObjectStore& store, const std::string& url,
-                                                   http::request_parser<http::empty_body>& parser,
-                                                   const RefreshPattern& pattern, bool has_body, Transaction& tx);
+  awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
+                          const RequestTarget& target, Transaction& tx);
+  // Logs a forwarded reply, or answers the error it ended with.
+  awaitable<bool> finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan, Transaction& tx);
+
+  // ---- the cache (client_session_cache.cc) ----
+  // GET and HEAD with a store: a hit, a revalidation, or a miss stored while relayed.
+  awaitable<bool> through_cache(store::ObjectStore& store, const RequestTarget& target,
+                                http::request_parser<http::empty_body>& parser, ForwardPlan plan, bool has_body,
+                                Transaction& tx);
+  // Sends a stored reply as `request` asks for it (304, ranges); the keep-alive
+  // verdict, or nothing when its body turned out damaged (nothing was sent).
+  awaitable<std::optional<bool>> serve_hit(store::ObjectStore& store, StoredReply& stored,
+                                           const http::request<http::empty_body>& request, bool has_body,
+                                           Transaction& tx, std::string_view result_code);
+  awaitable<bool> revalidate(store::ObjectStore& store, const std::string& url, const RefreshPattern& pattern,
+                             http::request_parser<http::empty_body>& parser, ForwardPlan plan, StoredReply stored,
+                             bool has_body, Transaction& tx);
+  // RFC 9111 §4.4: a successful unsafe request makes stored copies of its target
+  // (and same-origin Location / Content-Location) unusable.
+  void invalidate_after_unsafe_method(const RequestTarget& target, const ForwardOutcome& outcome);
   void log(Transaction& tx);
 
   TcpStream stream_;

@@ -29,6 +29,12 @@ void CollapsedForwarding::release(const std::string& key) {
   for (auto& w : waiters) asio::post(w.executor, [wake = w.wake] { wake->cancel(); });
 }
 
+std::optional<CollapsedForwarding::Lead> CollapsedForwarding::try_lead(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  if (!leaders_.try_emplace(key).second) return std::nullopt;
+  return Lead(*this, key);
+}
+
 size_t CollapsedForwarding::in_flight() const {
   std::lock_guard lock(mutex_);
   return leaders_.size();

@@ -47,6 +47,9 @@ class CollapsedForwarding {
   // current leader to finish and returns nothing.
   awaitable<std::optional<Lead>> lead_or_wait(const std::string& key, std::chrono::milliseconds timeout);
 
+  // Leadership for `key` if nobody holds it, else nothing (never waits): for
+  // work that is done once or not at all, like a background refresh.
+  std::optional<Lead> try_lead(const std::string& key);
   size_t in_flight() const;
 
  private:

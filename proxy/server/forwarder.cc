@@ -102,6 +102,8 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
   auto& res = parser.get();
   out.status = res.result_int();
   out.content_type = std::string(media_type(res[http::field::content_type]));
+  out.location = std::string(res[http::field::location]);
+  out.content_location = std::string(res[http::field::content_location]);
   bool upstream_reusable = res.keep_alive() && !parser.need_eof();
   const bool has_body = !is_head && !parser.is_done();
 
@@ -264,6 +266,18 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
       out.error = classify_response_error(header.ec);
       out.error_detail = header.ec.message();
       out.client_reusable = client_keep_alive && parser.is_done();
+      co_return out;
+    }
+    const unsigned status = response->get().result_int();
+    if ((plan.intercept_not_modified && status == 304) || (plan.intercept_server_errors && status >= 500)) {
+      auto& res = response->get();
+      const bool reusable = res.keep_alive() && !response->need_eof() && response->is_done();
+      remove_hop_by_hop(res);
+      out.status = status;
+      out.intercepted = res.base();
+      out.client_reusable = client_keep_alive && !runtime.shutting_down();
+      // An error's body is not read: its connection is simply not reused.
+      if (reusable) pool.give_back(std::move(conn));
       co_return out;
     }
     co_await std::visit(

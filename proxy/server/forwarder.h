@@ -26,6 +26,10 @@ struct ForwardPlan {
   std::string hierarchy;       // HIER_DIRECT, FIRSTUP_PARENT, ...
   CacheFill* fill = nullptr;   // stores the reply while relaying it, when set
   std::string cache_lookup;    // X-Cache-Lookup value ("MISS from host:port"); empty: no cache consulted
+  // Revalidating a stored reply: replies handed back to the caller instead of
+  // relayed (a 304 refreshes the stored copy; a 5xx may be replaced by it).
+  bool intercept_not_modified = false;
+  bool intercept_server_errors = false;
 };
 
 struct ForwardOutcome {
@@ -37,8 +41,12 @@ struct ForwardOutcome {
   uint64_t reply_bytes = 0;
   std::string content_type;
   std::string server_address;  // for access.log's hierarchy field
+  std::string location, content_location;  // of a relayed reply: what an unsafe method invalidates
   bool aborted = false;        // the reply was cut short (either side failed)
   bool client_reusable = false;  // the client connection may carry another request
+  // An intercepted reply's header (hop-by-hop fields removed); nothing was sent
+  // to the client.
+  std::optional<http::response_header<>> intercepted;
 };
 
 // The shutdown flag is read again when the reply starts, so a drain that began

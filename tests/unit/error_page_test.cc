@@ -41,6 +41,7 @@ TEST(ErrorPage, StatusAndSquidCodeForEachKind) {
                  Case{ErrorKind::TlsFailed, 502, "ERR_SECURE_CONNECT_FAIL"},
                  Case{ErrorKind::InvalidResponse, 502, "ERR_INVALID_RESP"},
                  Case{ErrorKind::ReadError, 502, "ERR_READ_ERROR"},
+                 Case{ErrorKind::OnlyIfCachedMiss, 504, "ERR_ONLY_IF_CACHED_MISS"},
                  Case{ErrorKind::ShuttingDown, 503, "ERR_SHUTTING_DOWN"},
                  Case{ErrorKind::ConnectTimeout, 504, "ERR_CONNECT_FAIL"},
                  Case{ErrorKind::ReadTimeout, 504, "ERR_READ_TIMEOUT"}}) {

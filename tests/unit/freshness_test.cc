@@ -183,3 +183,28 @@ TEST(RefreshPattern, RejectsMalformedLines) {
 
 }  // namespace
 }  // namespace cuttle
+
+namespace cuttle {
+namespace {
+
+TEST(NegativeCaching, ErrorsWithoutExplicitLifetimeLiveForNegativeTtlOnly) {
+  auto r = fetched_at_t0();
+  r.status = 404;
+  r.last_modified = T0 - hours(10);  // no heuristic for errors, Last-Modified or not
+  auto p = pattern({".", "60", "20%", "4320"});
+  EXPECT_FALSE(evaluate_freshness(r, p, T0 + Seconds(1)).fresh);
+  auto kept = evaluate_freshness(r, p, T0 + Seconds(29), Seconds(30));
+  EXPECT_TRUE(kept.fresh);
+  EXPECT_EQ(kept.rule, FreshnessRule::FreshNegativeTtl);
+  EXPECT_FALSE(evaluate_freshness(r, p, T0 + Seconds(30), Seconds(30)).fresh);
+}
+
+TEST(NegativeCaching, ExplicitLifetimeOnAnErrorIsHonoured) {
+  auto r = fetched_at_t0();
+  r.status = 404;
+  r.cache_control.max_age = 300;
+  EXPECT_TRUE(evaluate_freshness(r, pattern({".", "0", "20%", "4320"}), T0 + Seconds(299)).fresh);
+}
+
+}  // namespace
+}  // namespace cuttle

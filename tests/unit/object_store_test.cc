@@ -140,6 +140,29 @@ TEST(ObjectStore, ReplacingAKeyFreesTheOldBody) {
   EXPECT_EQ(store.stats().objects, 1u);
 }
 
+TEST(ObjectStore, RecommittingTheSameObjectWithANewHeaderKeepsItsBody) {
+  // A 304 freshens a stored header: the record is committed again with the same
+  // object id, and the body must survive.
+  StoreDir dir;
+  ObjectStore store(dir.options(64ull << 20, 1024));
+  const std::string body = body_of(5000, 'h');
+  ASSERT_TRUE(put(store, "k", body));
+  auto record = *store.lookup("k");
+  record.header_block = "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nX-Fresh: 1\r\n\r\n";
+  std::promise<bool> committed;
+  store.commit_object("k", record, [&](bool ok) { committed.set_value(ok); });
+  ASSERT_TRUE(committed.get_future().get());
+  EXPECT_NE(store.lookup("k")->header_block.find("X-Fresh"), std::string::npos);
+  EXPECT_EQ(get_body(store, "k"), body);
+  // A hit's recency update queued around the recommit must not bring the old header back.
+  store.touch("k", record.last_access + 1000);
+  record.header_block = "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nX-Fresh: 2\r\n\r\n";
+  store.commit_object("k", record);
+  store.touch("k", record.last_access + 2000);
+  store.flush();
+  EXPECT_NE(store.lookup("k")->header_block.find("X-Fresh: 2"), std::string::npos);
+}
+
 TEST(ObjectStore, RemoveDeletesTheObjectAndSaysWhetherItExisted) {
   StoreDir dir;
   ObjectStore store(dir.options());

@@ -1,0 +1,217 @@
+// ClientSession's cache path: decide with the pure policy (proxy/cache/) whether
+// a GET/HEAD is a hit, a revalidation or a miss, and carry it out.
+#include "proxy/server/client_session.h"
+
+#include "proxy/cache/cache_policy.h"
+#include "proxy/cache/cache_use.h"
+#include "proxy/cache/client_conditionals.h"
+#include "proxy/cache/not_modified_update.h"
+#include "proxy/http/header_rules.h"
+#include "proxy/http/request_target.h"
+#include "proxy/server/background_refresh.h"
+#include "proxy/server/cache_fill.h"
+
+#include <boost/url.hpp>
+
+#include <sstream>
+
+namespace cuttle {
+namespace {
+
+int64_t to_ms(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::optional<StoredState> state_of(const std::optional<StoredReply>& stored) {
+  if (!stored) return std::nullopt;
+  const auto& h = stored->header;
+  StoredState state;
+  state.freshness = stored->freshness;
+  state.cache_control = parse_cache_control(joined_values(h, "Cache-Control"));
+  state.has_validator = h.count(http::field::etag) || h.count(http::field::last_modified);
+  return state;
+}
+
+std::string_view hit_code(const StoredReply& stored) {
+  return negatively_cached(stored.record.status) ? "TCP_NEGATIVE_HIT" : "TCP_HIT";
+}
+
+}  // namespace
+
+awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const RequestTarget& target,
+                                             http::request_parser<http::empty_body>& parser, ForwardPlan plan,
+                                             bool has_body, Transaction& tx) {
+  const ActiveConfig& active = *tx.active;
+  const Config& config = *active.config;
+  auto& req = parser.get();
+  const bool is_get = req.method() == http::verb::get;
+  const std::string url = target.url();
+  const auto& pattern = match_refresh_pattern(config.refresh_patterns, url);
+  const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
+  const auto client = client_directives(req);
+  // Squid's X-Cache-Lookup: what the cache held before this request went upstream.
+  plan.cache_lookup = "MISS from " + active.hostname + ":" + std::to_string(port_.port);
+
+  auto stored = find_stored_reply(store, url, req, pattern, Clock::now(), negative_ttl);
+  auto decision = choose_cache_use(state_of(stored), client, pattern);
+  // If-Match and If-Unmodified-Since are the origin's to evaluate.
+  if (stored && (decision.use == CacheUse::Hit || decision.use == CacheUse::HitWhileRevalidating) &&
+      evaluate_client_conditionals(req, stored->header, {}) == ClientConditional::ForOrigin)
+    decision.use = CacheUse::Miss;
+
+  switch (decision.use) {
+    case CacheUse::OnlyIfCachedMiss:
+      tx.entry.result_code = "TCP_MISS";
+      co_return co_await reply_error(ErrorKind::OnlyIfCachedMiss, tx, !has_body);
+    case CacheUse::HitWhileRevalidating:
+      if (is_get)
+        start_background_refresh(stream_.get_executor(), services_, tx.active, url, plan, http::fields(req.base()),
+                                 *stored, pattern);
+      [[fallthrough]];
+    case CacheUse::Hit:
+      if (auto served = co_await serve_hit(store, *stored, req, has_body, tx, hit_code(*stored))) co_return *served;
+      break;  // the stored body was damaged: fetch it
+    case CacheUse::Revalidate:
+      if (is_get)
+        co_return co_await revalidate(store, url, pattern, parser, std::move(plan), std::move(*stored), has_body, tx);
+      break;  // a HEAD is forwarded as it is
+    case CacheUse::ClientRefresh:
+      tx.entry.result_code = "TCP_CLIENT_REFRESH_MISS";
+      break;
+    case CacheUse::Miss:
+      break;
+  }
+
+  // Fetched whole; concurrent misses for the URL wait for one fetch (collapsed forwarding).
+  std::optional<CollapsedForwarding::Lead> lead;  // held until this request is answered
+  if (decision.use == CacheUse::Miss && is_get && config.collapsed_forwarding) {
+    lead = co_await services_.runtime.collapsed().lead_or_wait(url, config.read_timeout);
+    if (!lead) {
+      // Woken by the leader: its reply is in the store if it could be stored.
+      auto again = find_stored_reply(store, url, req, pattern, Clock::now(), negative_ttl);
+      if (again && choose_cache_use(state_of(again), client, pattern).use == CacheUse::Hit)
+        if (auto served = co_await serve_hit(store, *again, req, has_body, tx, hit_code(*again))) co_return *served;
+    }
+  }
+  std::optional<CacheFill> fill;
+  if (is_get)
+    fill.emplace(store, url, tx.entry.method, http::fields(req.base()), pattern, config.maximum_object_size,
+                 negative_ttl);
+  plan.fill = fill ? &*fill : nullptr;
+  co_return co_await forward(parser, plan, target, tx);
+}
+
+awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& store, StoredReply& stored,
+                                                        const http::request<http::empty_body>& request,
+                                                        bool has_body, Transaction& tx, std::string_view result_code) {
+  bool matched_etag = false;
+  auto shape = shape_for(request, stored, &matched_etag);
+  const bool keep_alive = request.keep_alive() && !has_body && !services_.runtime.shutting_down();
+  ClientSide client{stream_, buffer_, client_ip_};
+  auto hit = co_await serve_stored_reply(client, store, stored, shape, keep_alive, *tx.active, port_.port);
+  if (hit.damaged) store.remove(stored.key);
+  if (hit.swap_failed) {
+    tx.entry.result_code = "TCP_SWAPFAIL_MISS";
+    co_return std::nullopt;
+  }
+  store.touch(stored.key, to_ms(Clock::now()));
+  tx.entry.result_code = std::string(result_code);
+  // Squid names a 304 answered from a fresh copy after the condition that matched.
+  if (shape.not_modified && result_code == "TCP_HIT") tx.entry.result_code = matched_etag ? "TCP_INM_HIT" : "TCP_IMS_HIT";
+  tx.entry.status = hit.status;
+  tx.entry.reply_bytes = hit.reply_bytes;
+  tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
+  if (hit.aborted) tx.entry.result_suffix = "_ABORTED";
+  log(tx);
+  co_return keep_alive && !hit.aborted;
+}
+
+awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::string& url,
+                                          const RefreshPattern& pattern,
+                                          http::request_parser<http::empty_body>& parser, ForwardPlan plan,
+                                          StoredReply stored, bool has_body, Transaction& tx) {
+  const Config& config = *tx.active->config;
+  const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
+  auto& req = parser.get();
+  const auto client = client_directives(req);
+
+  // Concurrent requests for a stale object wait for one revalidation.
+  std::optional<CollapsedForwarding::Lead> lead;
+  if (config.collapsed_forwarding) {
+    lead = co_await services_.runtime.collapsed().lead_or_wait(url, config.read_timeout);
+    if (!lead) {
+      auto again = find_stored_reply(store, url, req, pattern, Clock::now(), negative_ttl);
+      if (again && choose_cache_use(state_of(again), client, pattern).use == CacheUse::Hit)
+        if (auto served = co_await serve_hit(store, *again, req, has_body, tx, hit_code(*again))) co_return *served;
+    }
+  }
+
+  // The request as the client sent it: its own conditions and Range are answered
+  // from the refreshed copy after a 304, and it selects the Vary variant.
+  const http::request<http::empty_body> original = req;
+  for (auto name : {http::field::if_none_match, http::field::if_modified_since, http::field::if_range,
+                    http::field::range})
+    req.erase(name);
+  if (auto etag = stored.header[http::field::etag]; !etag.empty()) req.set(http::field::if_none_match, etag);
+  if (auto modified = stored.header[http::field::last_modified]; !modified.empty())
+    req.set(http::field::if_modified_since, modified);
+
+  CacheFill fill(store, url, tx.entry.method, http::fields(original.base()), pattern, config.maximum_object_size,
+                 negative_ttl);
+  const auto state = *state_of(stored);
+  plan.fill = &fill;
+  plan.intercept_not_modified = true;
+  plan.intercept_server_errors = may_serve_stale_on_error(state, client, pattern);
+  const auto request_time = Clock::now();
+  ClientSide side{stream_, buffer_, client_ip_};
+  auto outcome = co_await forward_request(side, parser, plan, *tx.active, services_);
+  tx.entry.hierarchy = plan.hierarchy;
+  tx.entry.peer = outcome.server_address;
+
+  if (outcome.intercepted && outcome.status == 304) {
+    // Still current: freshen the stored header (§3.2), keep the body.
+    apply_not_modified(stored.header, *outcome.intercepted);
+    stored.record.request_time = to_ms(request_time);
+    stored.record.response_time = to_ms(Clock::now());
+    std::ostringstream text;
+    text << stored.header.base();
+    stored.record.header_block = text.str();
+    store.commit_object(stored.key, stored.record);
+    reevaluate_freshness(stored, pattern, Clock::now(), negative_ttl);
+    if (auto served = co_await serve_hit(store, stored, original, has_body, tx, "TCP_REFRESH_UNMODIFIED"))
+      co_return *served;
+    co_return co_await reply_error(ErrorKind::ReadError, tx, false, "the stored body was lost during revalidation");
+  }
+  const bool failed = outcome.intercepted || outcome.error;  // an intercepted non-304 is a 5xx
+  if (failed && may_serve_stale_on_error(state, client, pattern)) {
+    if (auto served = co_await serve_hit(store, stored, original, has_body, tx, "TCP_REFRESH_FAIL_OLD"))
+      co_return *served;
+    co_return co_await reply_error(ErrorKind::ReadError, tx, false, "the stored body was lost during revalidation");
+  }
+  tx.entry.result_code = (outcome.error || outcome.status >= 500) ? "TCP_REFRESH_FAIL_ERR" : "TCP_REFRESH_MODIFIED";
+  co_return co_await finish_forwarded(outcome, plan, tx);
+}
+
+void ClientSession::invalidate_after_unsafe_method(const RequestTarget& target, const ForwardOutcome& outcome) {
+  auto* store = services_.runtime.store();
+  if (!store || outcome.status < 200 || outcome.status >= 400) return;
+  const std::string url = target.url();  // the URL views below point into it
+  store->remove_with_variants(url);
+  // Location and Content-Location only within the same origin (§4.4): another
+  // origin must not be able to evict what it does not own.
+  for (const auto& reference : {outcome.location, outcome.content_location}) {
+    if (reference.empty()) continue;
+    auto base = boost::urls::parse_uri(url);
+    auto ref = boost::urls::parse_uri_reference(reference);
+    if (!base || !ref) continue;
+    boost::urls::url resolved;
+    if (!boost::urls::resolve(*base, *ref, resolved)) continue;
+    auto parsed = parse_absolute_target(resolved.buffer());
+    if (!parsed.target) continue;
+    const auto& other = *parsed.target;
+    if (other.scheme == target.scheme && other.host == target.host && other.port == target.port)
+      store->remove_with_variants(other.url());
+  }
+}
+
+}  // namespace cuttle
