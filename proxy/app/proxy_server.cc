@@ -136,6 +136,11 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
   while (busy() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   for (auto& w : workers) w->stop_and_join();
+  if (auto* icp = workers.front()->icp()) {
+    const auto& c = icp->counters();
+    std::cerr << "cuttle: ICP: " << c.queries << " queries, " << c.hits << " hits, " << c.misses << " misses, "
+              << c.denied << " denied, " << c.errors << " errors, " << c.dropped << " dropped" << std::endl;
+  }
   return 0;
 }
 
