@@ -30,7 +30,8 @@ class Server {
   // sharing the socket); unset: replies are counted and ignored.
   using ReplyHook = std::function<void(const Message&, const udp::endpoint& from)>;
 
-  Server(udp::socket& socket, Responder& responder) : socket_(socket), responder_(responder) {}
+  // Puts `socket` in non-blocking mode: the server drains it without ever blocking its worker.
+  Server(udp::socket& socket, Responder& responder) : socket_(socket), responder_(responder) { socket_.non_blocking(true); }
 
   void on_log(LogHook hook) { log_ = std::move(hook); }
   void on_reply(ReplyHook hook) { reply_hook_ = std::move(hook); }
@@ -39,6 +40,9 @@ class Server {
   boost::asio::awaitable<void> run();
 
  private:
+  static constexpr int kDatagramsPerWakeup = 64;
+  void handle(std::span<const uint8_t> datagram, const udp::endpoint& from, std::span<uint8_t> out);
+
   udp::socket& socket_;
   Responder& responder_;
   LogHook log_;
