@@ -49,6 +49,7 @@ AccessLogEntry icp_log_entry(const icp::QueryLogEvent& event) {
 
 IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint16_t port)
     : runtime_(runtime),
+      executor_(ioc.get_executor()),
       responder_(icp::ResponderHooks{
           [&runtime](const boost::asio::ip::address& from, std::string_view url) {
             return icp_allowed(*runtime.active()->config, from, url);
@@ -72,6 +73,12 @@ IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint
 }
 
 IcpService::~IcpService() { close(); }
+
+awaitable<std::vector<icp::PeerReply>> IcpService::query(std::string url, std::vector<icp::udp::endpoint> peers,
+                                                         Milliseconds timeout, uint32_t options) {
+  co_return co_await asio::co_spawn(executor_, client_.query(std::move(url), std::move(peers), timeout, options),
+                                    asio::use_awaitable);
+}
 
 void IcpService::start(boost::asio::io_context& ioc) { boost::asio::co_spawn(ioc, server_.run(), boost::asio::detached); }
 

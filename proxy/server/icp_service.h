@@ -7,6 +7,7 @@
 #include "icp/server.h"
 #include "proxy/cache/freshness.h"
 #include "proxy/log/access_log.h"
+#include "proxy/server/asio_types.h"
 #include "proxy/server/runtime.h"
 
 #include <memory>
@@ -38,11 +39,17 @@ class IcpService {
   void close();
 
   const icp::Counters& counters() const { return responder_.counters(); }
-  // For peer selection: queries go out on the ICP socket, replies come back to it.
-  icp::Client& client() { return client_; }
+
+  // Peer selection: sends QUERY(url) to every peer from the ICP socket and returns
+  // one PeerReply per peer (in order) once all answered or `timeout` passed.
+  // Callable from any worker's coroutine: the query runs on the owning worker's
+  // thread and the caller resumes on its own.
+  awaitable<std::vector<icp::PeerReply>> query(std::string url, std::vector<icp::udp::endpoint> peers,
+                                               Milliseconds timeout, uint32_t options = 0);
 
  private:
   ProxyRuntime& runtime_;
+  boost::asio::any_io_executor executor_;  // the owning worker's
   icp::Responder responder_;
   icp::udp::socket socket_;
   icp::Server server_;
