@@ -125,5 +125,19 @@ TEST(IcpRobustness, AFloodOfDeniedQueriesGetsABoundedNumberOfReplies) {
   EXPECT_EQ(icp_ask(icp_port, "http://h/ok", 3), icp::Opcode::Miss);
 }
 
+TEST(IcpRobustness, IcpPortHeldByAnotherProcessIsAFatalStartupError) {
+  const unsigned short icp_port = free_port();
+  CuttleProcess first(icp_config(icp_port));
+  ASSERT_EQ(icp_ask(icp_port, "http://h/ok", 1), icp::Opcode::Miss);
+  try {
+    CuttleProcess second(icp_config(icp_port));
+    ADD_FAILURE() << "a second cuttle started on the same icp_port";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot listen on icp_port " + std::to_string(icp_port)), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(icp_ask(icp_port, "http://h/ok", 2), icp::Opcode::Miss) << "the first one still answers";
+}
+
 }  // namespace
 }  // namespace cuttle::testing
