@@ -49,7 +49,9 @@ class Client {
   // Sends QUERY(url) to every peer and returns one PeerReply per peer, in the
   // order given, once all have answered or `timeout` has passed. `options` may
   // carry kFlagSrcRtt. Never throws for network trouble: a peer that cannot be
-  // reached is reported as send_failed.
+  // reached is reported as send_failed; throws std::invalid_argument for a URL
+  // no ICP message can carry (a NUL, over 16 KiB). Not thread-safe: run it on the
+  // socket's executor (IcpService::query does that for other workers).
   boost::asio::awaitable<std::vector<PeerReply>> query(std::string url, std::vector<udp::endpoint> peers,
                                                        std::chrono::milliseconds timeout, uint32_t options = 0);
 
