@@ -70,6 +70,8 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
       workers.push_back(std::make_unique<Worker>(runtime, i));
       workers.back()->listen(config.http_ports);
     }
+    // One UDP socket answers every ICP query (and will carry our own).
+    if (config.icp.port != 0) workers.front()->open_icp(config.icp.port);
   } catch (const std::exception& e) {
     std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
     return 1;
@@ -84,6 +86,7 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
     std::cerr << "cuttle: accepting " << (port.accel ? "accelerated " : "") << "HTTP connections at "
               << (port.address.empty() ? "*" : port.address) << ":" << port.port << " with " << workers.size()
               << " worker(s)" << std::endl;
+  if (config.icp.port != 0) std::cerr << "cuttle: accepting ICP messages at *:" << config.icp.port << std::endl;
   ready();
 
   bool stopping = false;
@@ -133,6 +136,11 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
   while (busy() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   for (auto& w : workers) w->stop_and_join();
+  if (auto* icp = workers.front()->icp()) {
+    const auto& c = icp->counters();
+    std::cerr << "cuttle: ICP: " << c.queries << " queries, " << c.hits << " hits, " << c.misses << " misses, "
+              << c.denied << " denied, " << c.errors << " errors, " << c.dropped << " dropped" << std::endl;
+  }
   return 0;
 }
 

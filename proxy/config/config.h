@@ -61,6 +61,19 @@ struct AccessLogConfig {
   std::string path;  // empty: logging off ("access_log none")
 };
 
+// ICP (RFC 2186) as Squid 5.7 configures it. Squid's defaults: no ICP port,
+// icp_access denies everyone, stale objects are MISS, queries are logged.
+struct IcpConfig {
+  uint16_t port = 0;                // icp_port; 0: ICP off
+  std::vector<AccessRule> access;   // icp_access; none: deny all
+  bool hit_stale = false;           // icp_hit_stale
+  bool log_queries = true;          // log_icp_queries
+  Milliseconds query_timeout{0};    // icp_query_timeout; 0: dynamic (from measured RTTs)
+  Milliseconds maximum_query_timeout{2000};
+  Milliseconds minimum_query_timeout{5};
+  Milliseconds dead_peer_timeout{std::chrono::seconds(10)};
+};
+
 struct Config {
   std::vector<HttpPortConfig> http_ports;
   std::vector<CachePeerConfig> cache_peers;
@@ -100,6 +113,8 @@ struct Config {
 
   // TLS towards origins reached DIRECT (https:// URLs): extra CA file.
   std::string tls_outgoing_cafile;
+
+  IcpConfig icp;
 };
 
 }  // namespace cuttle

@@ -192,13 +192,15 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
   }
 }
 
-void http_access(DirectiveArgs& args, ParseContext& ctx) {
+// `http_access` / `icp_access allow|deny [!]acl ...`: one rule for `rules`.
+void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>& rules) {
+  const auto& directive = args.directive();
   AccessRule rule;
   rule.where = ctx.where;
   auto action = args.next("allow|deny").text;
   if (action == "allow") rule.allow = true;
   else if (action == "deny") rule.allow = false;
-  else throw DirectiveError("http_access: expected 'allow' or 'deny', got '" + action + "'");
+  else throw DirectiveError(directive + ": expected 'allow' or 'deny', got '" + action + "'");
   while (auto t = args.next_if_any()) {
     std::string_view name = t->text;
     AclReference ref;
@@ -207,13 +209,37 @@ void http_access(DirectiveArgs& args, ParseContext& ctx) {
       name.remove_prefix(1);
     }
     ref.acl = ctx.config.acls.find(name);
-    if (!ref.acl) throw DirectiveError("http_access: no ACL named '" + std::string(name) + "'");
+    if (!ref.acl) throw DirectiveError(directive + ": no ACL named '" + std::string(name) + "'");
     rule.acls.push_back(ref);
   }
   // Squid skips such a line; read as "match everything" it would open the proxy.
-  if (rule.acls.empty()) throw DirectiveError("http_access: missing ACL name (use 'all' to match every request)");
-  ctx.config.http_access.push_back(std::move(rule));
+  if (rule.acls.empty())
+    throw DirectiveError(directive + ": missing ACL name (use 'all' to match every request)");
+  rules.push_back(std::move(rule));
 }
+
+void http_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.http_access); }
+void icp_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.icp.access); }
+
+void icp_port(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.icp.port = parse_port(args.next("port").text, "icp_port");
+  args.expect_end();
+}
+
+// ICP on/off and time settings; times without a unit are in `Unit` as Squid documents them.
+template <bool IcpConfig::*Field>
+void icp_on_off(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.icp.*Field = args.read_on_off();
+  args.expect_end();
+}
+
+template <Milliseconds IcpConfig::*Field, const char* Unit>
+void icp_duration(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.icp.*Field = args.read_duration(Unit);
+  args.expect_end();
+}
+constexpr char kMilliseconds[] = "milliseconds";
+constexpr char kSeconds[] = "seconds";
 
 void cache_dir(DirectiveArgs& args, ParseContext& ctx) {
   auto type = args.next("store type").text;
@@ -378,6 +404,14 @@ constexpr DirectiveEntry kDirectives[] = {
     {"tls_outgoing_options", tls_outgoing_options},
     {"refresh_pattern", refresh_pattern},
     {"negative_ttl", duration<&Config::negative_ttl>},
+    {"icp_port", icp_port},
+    {"icp_access", icp_access},
+    {"icp_hit_stale", icp_on_off<&IcpConfig::hit_stale>},
+    {"log_icp_queries", icp_on_off<&IcpConfig::log_queries>},
+    {"icp_query_timeout", icp_duration<&IcpConfig::query_timeout, kMilliseconds>},
+    {"maximum_icp_query_timeout", icp_duration<&IcpConfig::maximum_query_timeout, kMilliseconds>},
+    {"minimum_icp_query_timeout", icp_duration<&IcpConfig::minimum_query_timeout, kMilliseconds>},
+    {"dead_peer_timeout", icp_duration<&IcpConfig::dead_peer_timeout, kSeconds>},
 };
 
 constexpr std::string_view kSquidDirectives[] = {
@@ -403,6 +437,8 @@ void validate_config(const Config& config) {
       if (&port != &other && port.port == other.port && port.address == other.address)
         throw DirectiveError("http_port " + std::to_string(port.port) + " is configured twice (" + port.where +
                              " and " + other.where + ")");
+  if (config.icp.minimum_query_timeout > config.icp.maximum_query_timeout)
+    throw DirectiveError("minimum_icp_query_timeout is larger than maximum_icp_query_timeout");
 }
 
 }  // namespace cuttle

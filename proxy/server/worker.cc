@@ -56,6 +56,7 @@ Worker::Worker(ProxyRuntime& runtime, int index)
 Worker::~Worker() {
   stop_and_join();
   acceptors_.clear();
+  icp_.reset();
   pool_.clear();
   ioc_.reset();  // destroys unfinished coroutine frames now, not after the members they use
 }
@@ -65,7 +66,10 @@ void Worker::listen(const std::vector<HttpPortConfig>& ports) {
   for (const auto& port : ports_) acceptors_.push_back(bind_listener(*ioc_, port, /*share_port=*/true));
 }
 
+void Worker::open_icp(uint16_t port) { icp_ = std::make_unique<IcpService>(*ioc_, runtime_, port); }
+
 void Worker::start() {
+  if (icp_) icp_->start(*ioc_);
   for (size_t i = 0; i < acceptors_.size(); ++i)
     asio::co_spawn(*ioc_, accept_loop(*acceptors_[i], ports_[i]), asio::detached);
   asio::co_spawn(*ioc_, housekeeping_loop(), asio::detached);
@@ -115,6 +119,7 @@ void Worker::begin_shutdown() {
       error_code ec;
       acceptor->close(ec);
     }
+    if (icp_) icp_->close();
     for (auto* session : sessions_) session->close_if_idle();
     pool_.clear();
   });

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/server/client_session.h"
+#include "proxy/server/icp_service.h"
 
 #include <atomic>
 #include <memory>
@@ -25,6 +26,9 @@ class Worker {
 
   // Binds every port; throws std::runtime_error naming the port that failed.
   void listen(const std::vector<HttpPortConfig>& ports);
+  // Makes this worker the one that owns the ICP socket; throws std::runtime_error.
+  void open_icp(uint16_t port);
+  IcpService* icp() { return icp_.get(); }
   void start();
   // Stops accepting and closes idle client connections; busy ones finish their
   // current transaction and close.
@@ -43,6 +47,7 @@ class Worker {
   std::optional<asio::io_context> ioc_{std::in_place, 1};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<HttpPortConfig> ports_;
+  std::unique_ptr<IcpService> icp_;  // only on the worker that owns ICP
   UpstreamPool pool_;
   HostResolver resolver_;
   RelayBufferPool buffers_;

@@ -35,7 +35,7 @@ SquidProcess::SquidProcess(const std::string& config) : dir_("cuttle-squid"), po
        << "access_log stdio:" << dir_.file("access.log") << "\n"
        << "coredump_dir " << dir_.path() << "\n"
        << "netdb_filename none\n"
-       << "icp_port 0\nhtcp_port 0\n"
+       << (config.find("icp_port") == std::string::npos ? "icp_port 0\n" : "") << "htcp_port 0\n"
        << "shutdown_lifetime 1 second\n"
        << "strip_query_terms off\n"
        << "http_access allow localhost\n"

@@ -15,7 +15,7 @@ namespace cuttle::testing {
 class SquidProcess {
  public:
   // `config` comes first; the fixture adds http_port, the file locations,
-  // icp_port 0, `shutdown_lifetime 1 second` and localhost-only access rules.
+  // icp_port 0 (unless `config` sets icp_port), `shutdown_lifetime 1 second` and localhost-only access rules.
   explicit SquidProcess(const std::string& config = "");
   ~SquidProcess();
 

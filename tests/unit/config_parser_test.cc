@@ -264,11 +264,11 @@ TEST(ConfigParser, ErrorInIncludedFileNamesThatFileAndLine) {
 
 TEST(ConfigParser, WarningInIncludedFileNamesThatFileAndLine) {
   TempDir dir;
-  auto inner = dir.write("inner.conf", "\nicp_port 3130\n");
+  auto inner = dir.write("inner.conf", "\nhtcp_port 4827\n");
   auto main = dir.write("main.conf", "http_port 3128\ninclude inner.conf\n");
   auto loaded = load_config_file(main.string());
   ASSERT_EQ(loaded.warnings.size(), 1u);
-  EXPECT_TRUE(loaded.warnings[0].starts_with(inner.string() + ":2: warning: 'icp_port'")) << loaded.warnings[0];
+  EXPECT_TRUE(loaded.warnings[0].starts_with(inner.string() + ":2: warning: 'htcp_port'")) << loaded.warnings[0];
 }
 
 TEST(ConfigParser, IncludesNestSixteenLevelsDeep) {
@@ -716,6 +716,73 @@ TEST(ConfigParser, HttpAccessRulesKeepOrderNegationAndLocation) {
   EXPECT_EQ(rule.acls[1].acl->name(), "localhost");
   EXPECT_TRUE(rule.acls[1].negated);
   EXPECT_TRUE(c->http_access[1].allow);
+}
+
+TEST(IcpConfig, DefaultsAreSquids) {
+  auto c = parse(kPort).config;
+  EXPECT_EQ(c->icp.port, 0);  // Squid 5.7: "Default: ICP disabled."
+  EXPECT_TRUE(c->icp.access.empty());
+  EXPECT_FALSE(c->icp.hit_stale);
+  EXPECT_TRUE(c->icp.log_queries);
+  EXPECT_EQ(c->icp.query_timeout, milliseconds(0));
+  EXPECT_EQ(c->icp.maximum_query_timeout, milliseconds(2000));
+  EXPECT_EQ(c->icp.minimum_query_timeout, milliseconds(5));
+  EXPECT_EQ(c->icp.dead_peer_timeout, milliseconds(10'000));
+}
+
+TEST(IcpConfig, DirectivesAreReadWithoutWarnings) {
+  auto loaded = parse(
+      "http_port 3128\nicp_port 3130\nacl peers src 10.1.0.0/16\nicp_access allow peers\nicp_access deny all\n"
+      "icp_hit_stale on\nlog_icp_queries off\nicp_query_timeout 1500\nmaximum_icp_query_timeout 3000\n"
+      "minimum_icp_query_timeout 20\ndead_peer_timeout 30\n");
+  EXPECT_TRUE(loaded.warnings.empty()) << loaded.warnings[0];
+  const auto& icp = loaded.config->icp;
+  EXPECT_EQ(icp.port, 3130);
+  ASSERT_EQ(icp.access.size(), 2u);
+  EXPECT_TRUE(icp.access[0].allow);
+  EXPECT_EQ(icp.access[0].acls[0].acl->name(), "peers");
+  EXPECT_FALSE(icp.access[1].allow);
+  EXPECT_TRUE(loaded.config->http_access.empty()) << "icp_access must not add http_access rules";
+  EXPECT_TRUE(icp.hit_stale);
+  EXPECT_FALSE(icp.log_queries);
+  EXPECT_EQ(icp.query_timeout, milliseconds(1500));  // bare numbers are milliseconds...
+  EXPECT_EQ(icp.maximum_query_timeout, milliseconds(3000));
+  EXPECT_EQ(icp.minimum_query_timeout, milliseconds(20));
+  EXPECT_EQ(icp.dead_peer_timeout, milliseconds(30'000));  // ...except dead_peer_timeout's seconds
+}
+
+TEST(IcpConfig, IcpAccessDecidesByTheSenderAddress) {
+  auto c = parse("http_port 3128\nacl peers src 10.1.0.0/16\nicp_access allow peers\nicp_access deny all\n").config;
+  RequestFacts facts;
+  facts.client = boost::asio::ip::make_address("10.1.2.3");
+  EXPECT_EQ(check_access(c->icp.access, facts), AccessDecision::Allow);
+  facts.client = boost::asio::ip::make_address("10.2.0.1");
+  EXPECT_EQ(check_access(c->icp.access, facts), AccessDecision::Deny);
+}
+
+TEST(IcpConfig, TimesTakeUnits) {
+  auto c = parse("http_port 3128\nicp_query_timeout 2 seconds\ndead_peer_timeout 1 minute\n").config;
+  EXPECT_EQ(c->icp.query_timeout, milliseconds(2000));
+  EXPECT_EQ(c->icp.dead_peer_timeout, milliseconds(60'000));
+}
+
+TEST(IcpConfig, PortZeroTurnsIcpOff) { EXPECT_EQ(parse("http_port 3128\nicp_port 3130\nicp_port 0\n").config->icp.port, 0); }
+
+TEST(IcpConfig, BadValuesAreErrors) {
+  EXPECT_EQ(error_of("http_port 3128\nicp_port 70000\n"),
+            "test.conf:2: icp_port must be a port number (0-65535), got '70000'");
+  EXPECT_EQ(error_of("http_port 3128\nicp_port\n").find("test.conf:2:"), 0u);
+  EXPECT_EQ(error_of("http_port 3128\nicp_port 3130 3131\n").find("test.conf:2:"), 0u);
+  EXPECT_EQ(error_of("http_port 3128\nicp_access allow nosuch\n"), "test.conf:2: icp_access: no ACL named 'nosuch'");
+  EXPECT_EQ(error_of("http_port 3128\nicp_access permit all\n"),
+            "test.conf:2: icp_access: expected 'allow' or 'deny', got 'permit'");
+  EXPECT_EQ(error_of("http_port 3128\nicp_access allow\n"),
+            "test.conf:2: icp_access: missing ACL name (use 'all' to match every request)");
+  EXPECT_EQ(error_of("http_port 3128\nicp_hit_stale maybe\n").find("test.conf:2:"), 0u);
+  EXPECT_EQ(error_of("http_port 3128\nicp_query_timeout soon\n").find("test.conf:2:"), 0u);
+  EXPECT_NE(error_of("http_port 3128\nminimum_icp_query_timeout 3000\nmaximum_icp_query_timeout 2000\n")
+                .find("minimum_icp_query_timeout is larger than maximum_icp_query_timeout"),
+            std::string::npos);
 }
 
 }  // namespace

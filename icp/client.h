@@ -1,0 +1,88 @@
+// The asking half of ICP: send one QUERY to several peers at once and gather
+// their replies until every peer has answered or the deadline passes.
+//
+// The client sends on a socket it does not own. Whoever reads that socket hands
+// each reply datagram to deliver(): the ICP Server (socket shared with the
+// responder, as Squid does) or receive_loop() (a socket of the client's own).
+#pragma once
+
+#include "icp/message.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cuttle::icp {
+
+using udp = boost::asio::ip::udp;
+
+struct PeerReply {
+  udp::endpoint peer;
+  std::optional<Opcode> reply;  // nothing: no answer before the deadline (or the send failed)
+  bool send_failed = false;
+  std::chrono::microseconds rtt{0};  // from sending the query to receiving this reply
+  uint32_t options = 0;              // the reply's flags (SRC_RTT when it carries an RTT)
+  uint32_t option_data = 0;
+};
+
+struct ClientCounters {
+  uint64_t queries_sent = 0;
+  uint64_t replies_matched = 0;
+  uint64_t replies_unmatched = 0;  // late, duplicate, from a peer not asked, wrong URL
+  uint64_t garbage = 0;            // datagrams that are not well-formed ICP replies
+};
+
+class Client {
+ public:
+  explicit Client(udp::socket& socket) : socket_(socket) {}
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sends QUERY(url) to every peer and returns one PeerReply per peer, in the
+  // order given, once all have answered or `timeout` has passed. `options` may
+  // carry kFlagSrcRtt. Never throws for network trouble: a peer that cannot be
+  // reached is reported as send_failed; throws std::invalid_argument for a URL
+  // no ICP message can carry (a NUL, over 16 KiB). Not thread-safe: run it on the
+  // socket's executor (IcpService::query does that for other workers).
+  boost::asio::awaitable<std::vector<PeerReply>> query(std::string url, std::vector<udp::endpoint> peers,
+                                                       std::chrono::milliseconds timeout, uint32_t options = 0);
+
+  // Offers one received datagram; true when it answered a pending query.
+  bool deliver(std::span<const uint8_t> datagram, const udp::endpoint& from);
+  // The same for a reply another reader already decoded.
+  bool deliver(const Message& reply, const udp::endpoint& from);
+
+  // Reads the socket and delivers until it is closed: for a client with a socket of its own.
+  boost::asio::awaitable<void> receive_loop();
+
+  const ClientCounters& counters() const { return counters_; }
+  size_t pending() const { return pending_.size(); }
+
+ private:
+  struct Pending {
+    std::string url;
+    std::vector<PeerReply>* results;
+    std::chrono::steady_clock::time_point sent;
+    size_t outstanding;
+    boost::asio::steady_timer* wake;
+  };
+
+  // Request numbers start at a random point so a restarted client does not take
+  // late replies meant for its previous life as answers.
+  static uint32_t initial_request_number();
+
+  udp::socket& socket_;
+  uint32_t next_request_number_ = initial_request_number();
+  std::unordered_map<uint32_t, Pending> pending_;
+  ClientCounters counters_;
+};
+
+}  // namespace cuttle::icp

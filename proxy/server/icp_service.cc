@@ -1,0 +1,91 @@
+#include "proxy/server/icp_service.h"
+
+#include "proxy/cache/cache_policy.h"
+#include "proxy/http/request_target.h"
+#include "proxy/server/cache_hit.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+namespace cuttle {
+
+icp::LookupResult icp_lookup(const Config& config, const store::ObjectStore* store, std::string_view url,
+                             Clock::time_point now) {
+  if (!store) return icp::LookupResult::Miss;
+  auto target = parse_absolute_target(url);
+  if (!target.target) return icp::LookupResult::Miss;
+  const std::string key = target.target->url();  // the key HTTP requests file it under
+  const auto& pattern = match_refresh_pattern(config.refresh_patterns, key);
+  auto stored = find_stored_reply(*store, key, http::fields{}, pattern, now + kIcpHitFreshFor,
+                                  std::chrono::duration_cast<Seconds>(config.negative_ttl));
+  if (!stored) return icp::LookupResult::Miss;
+  if (config.icp.hit_stale || stored->freshness.fresh) return icp::LookupResult::Hit;
+  return icp::LookupResult::Miss;
+}
+
+bool icp_allowed(const Config& config, const boost::asio::ip::address& from, std::string_view url) {
+  RequestFacts facts;
+  facts.client = normalize_address(from);
+  facts.method = "GET";
+  if (auto target = parse_absolute_target(url); target.target) {
+    facts.scheme = target.target->scheme;
+    facts.host = target.target->host;
+    facts.port = target.target->port;
+    facts.path = target.target->path;
+  }
+  return check_access(config.icp.access, facts) == AccessDecision::Allow;
+}
+
+AccessLogEntry icp_log_entry(const icp::QueryLogEvent& event) {
+  AccessLogEntry e;
+  e.end_time = std::chrono::system_clock::now();
+  e.client_ip = normalize_address(event.from.address()).to_string();
+  e.result_code = event.log_code;
+  e.status = 0;
+  e.reply_bytes = event.reply_size;
+  e.method = "ICP_QUERY";
+  e.url = std::string(event.url);
+  return e;
+}
+
+IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint16_t port)
+    : runtime_(runtime),
+      executor_(ioc.get_executor()),
+      responder_(icp::ResponderHooks{
+          [&runtime](const boost::asio::ip::address& from, std::string_view url) {
+            return icp_allowed(*runtime.active()->config, from, url);
+          },
+          [&runtime](std::string_view url) {
+            return icp_lookup(*runtime.active()->config, runtime.store(), url, Clock::now());
+          }}),
+      socket_([&] {
+        try {
+          return icp::open_icp_socket(ioc.get_executor(), "", port);
+        } catch (const boost::system::system_error& e) {
+          throw std::runtime_error("cannot listen on icp_port " + std::to_string(port) + ": " + e.code().message());
+        }
+      }()),
+      server_(socket_, responder_),
+      client_(socket_) {
+  server_.on_log([this](const icp::QueryLogEvent& event) {
+    if (runtime_.active()->config->icp.log_queries) runtime_.access_log().write(icp_log_entry(event));
+  });
+  server_.on_reply([this](const icp::Message& reply, const icp::udp::endpoint& from) { client_.deliver(reply, from); });
+}
+
+IcpService::~IcpService() { close(); }
+
+awaitable<std::vector<icp::PeerReply>> IcpService::query(std::string url, std::vector<icp::udp::endpoint> peers,
+                                                         Milliseconds timeout, uint32_t options) {
+  co_return co_await asio::co_spawn(executor_, client_.query(std::move(url), std::move(peers), timeout, options),
+                                    asio::use_awaitable);
+}
+
+void IcpService::start(boost::asio::io_context& ioc) { boost::asio::co_spawn(ioc, server_.run(), boost::asio::detached); }
+
+void IcpService::close() {
+  boost::system::error_code ec;
+  socket_.close(ec);
+}
+
+}  // namespace cuttle
