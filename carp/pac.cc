@@ -220,13 +220,15 @@ std::string pac_script(const Array& array, const PacOptions& options) {
       "// Members in Squid's hashing order (ascending weight): member hash of the\n"
       "// name, load-factor multiplier, carp-key parts.\n"
       "var carpMembers = [\n";
-  for (const auto& slot : array.slots()) {
-    const Member& m = array.members()[slot.member];
+  const auto& slots = array.slots();
+  for (size_t k = 0; k < slots.size(); ++k) {
+    const Member& m = array.members()[slots[k].member];
     char hash[16];
-    std::snprintf(hash, sizeof hash, "0x%08x", slot.hash);
-    js += "  { proxy: " + js_string(proxy_of(m)) + ", hash: " + hash + ", multiplier: " + js_number(slot.multiplier) +
-          ", key: " + js_key_parts(m.key) + " },  // " + js_string(m.name) + " weight " + std::to_string(m.weight) +
-          "\n";
+    std::snprintf(hash, sizeof hash, "0x%08x", slots[k].hash);
+    // No comma after the last element: old JScript would count an extra, undefined one.
+    js += "  { proxy: " + js_string(proxy_of(m)) + ", hash: " + hash + ", multiplier: " +
+          js_number(slots[k].multiplier) + ", key: " + js_key_parts(m.key) + " }" + (k + 1 < slots.size() ? "," : " ") +
+          "  // " + js_string(m.name) + " weight " + std::to_string(m.weight) + "\n";
   }
   js += "];\n\n// Reached DIRECT (Squid dstdomain syntax: \".example.com\" includes subdomains).\n"
         "var carpDirectDomains = [";
