@@ -25,12 +25,12 @@ Array::Array(std::vector<Member> members) : members_(std::move(members)) {
     slots_.push_back({order[k], member_hash(members_[order[k]].name), factors[k].factor, factors[k].multiplier});
 }
 
-std::vector<Array::Score> Array::score_slots(const std::function<std::string(const KeyParts&)>& key_for) const {
+std::vector<Array::Score> Array::score_slots(const KeyFeeder& feed_key) const {
   std::vector<Score> out;
   out.reserve(slots_.size());
   uint32_t running = 0;  // deliberately not reset per slot (Squid)
   for (const auto& slot : slots_) {
-    running = url_hash_update(running, key_for(members_[slot.member].key));
+    running = feed_key(running, members_[slot.member].key);
     uint32_t combined = combine(running, slot.hash);
     out.push_back({combined, static_cast<double>(combined) * slot.multiplier});
   }
@@ -39,7 +39,9 @@ std::vector<Array::Score> Array::score_slots(const std::function<std::string(con
 
 std::vector<Array::Score> Array::scores(const Uri& uri) const {
   const std::string whole = uri.effective();
-  return score_slots([&](const KeyParts& parts) { return parts.any() ? hash_key(uri, parts) : whole; });
+  return score_slots([&](uint32_t running, const KeyParts& parts) {
+    return url_hash_update(running, parts.any() ? hash_key(uri, parts) : whole);
+  });
 }
 
 std::vector<size_t> Array::rank(const std::vector<Score>& scores) const {
@@ -59,7 +61,7 @@ std::vector<size_t> Array::select(const Uri& uri) const { return rank(scores(uri
 
 std::vector<size_t> Array::select(std::string_view url) const {
   if (auto uri = parse_uri(url)) return select(*uri);
-  return rank(score_slots([&](const KeyParts&) { return std::string(url); }));
+  return rank(score_slots([&](uint32_t running, const KeyParts&) { return url_hash_update(running, url); }));
 }
 
 }  // namespace cuttle::carp

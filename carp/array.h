@@ -62,15 +62,17 @@ class Array {
 
  private:
   std::vector<size_t> rank(const std::vector<Score>& scores) const;
-  std::vector<Score> score_slots(const std::function<std::string(const KeyParts&)>& key_for) const;
+  // Feeds a slot's key (given its carp-key parts) into the running URL hash.
+  using KeyFeeder = std::function<uint32_t(uint32_t running, const KeyParts& parts)>;
+  std::vector<Score> score_slots(const KeyFeeder& feed_key) const;
 
   std::vector<Member> members_;
   std::vector<Slot> slots_;
 };
 
 // The rank a score sorts by (descending): a score Squid can choose (> 0, which
-// includes +inf) counts as itself, anything else (0, NaN) as -1. Shared with the
-// PAC script generator, which writes the same rule in JavaScript.
+// includes +inf) counts as itself, anything else (0, NaN) as -1. The PAC script
+// (pac.cc, carpOrder) writes the same rule in JavaScript.
 inline double rank_value(double score) { return score > 0 ? score : -1.0; }
 
 }  // namespace cuttle::carp
