@@ -21,6 +21,7 @@ struct Parent {
   std::string address;
   int weight;
   std::string name;  // empty: no name= option (squid then hashes the address)
+  std::string key = "";  // carp-key= value; empty: none
 };
 
 std::string authority_of(const std::string& url) {
@@ -50,10 +51,12 @@ void expect_squid_agrees(const std::vector<Parent>& parents, uint32_t seed) {
           return r;
         },
         p.address));
-    members.push_back({p.name.empty() ? p.address : p.name, p.address, servers.back()->port(), p.weight, {}});
+    carp::KeyParts key;
+    if (!p.key.empty()) key = carp::parse_key_parts(p.key).value();
+    members.push_back({p.name.empty() ? p.address : p.name, p.address, servers.back()->port(), p.weight, key});
     peers += "cache_peer " + p.address + " parent " + std::to_string(servers.back()->port()) +
              " 0 carp no-query no-digest weight=" + std::to_string(p.weight) +
-             (p.name.empty() ? "" : " name=" + p.name) + "\n";
+             (p.name.empty() ? "" : " name=" + p.name) + (p.key.empty() ? "" : " carp-key=" + p.key) + "\n";
   }
   carp::Array array(members);
   // Only CARP may choose: no DIRECT, no cache, no ICP or digests.
@@ -149,6 +152,16 @@ TEST(CarpSquidAgreement, UnequalWeightsSameParentForEveryUrl) {
                        {"127.0.0.24", 1, "small-two"},
                        {"127.0.0.25", 5, ""}},
                       22);
+}
+
+TEST(CarpSquidAgreement, CarpKeyPartsSameParentForEveryUrl) {
+  // Each member hashes different URL parts into the one running hash; the port
+  // part is written even when it is the default.
+  expect_squid_agrees({{"127.0.0.31", 1, "", "host"},
+                       {"127.0.0.32", 2, "", "scheme,host,port"},
+                       {"127.0.0.33", 2, "", "path,params"},
+                       {"127.0.0.34", 3, "", "params"}},
+                      33);
 }
 
 }  // namespace
