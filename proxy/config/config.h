@@ -2,6 +2,7 @@
 // config_parser.cc from squid.conf-syntax text and shared read-only by all workers.
 #pragma once
 
+#include "carp/uri.h"
 #include "proxy/cache/refresh_pattern.h"
 #include "proxy/config/acl.h"
 
@@ -38,6 +39,7 @@ struct CachePeerConfig {
   bool is_default = false;
   bool round_robin = false;
   bool carp = false;
+  carp::KeyParts carp_key;  // carp-key=: which URL parts CARP hashes; none set: the whole URL
   bool no_digest = false;
   int weight = 1;
   int max_conn = 0;  // 0: unlimited

@@ -107,7 +107,16 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     else if (o == "proxy-only") peer.proxy_only = true;
     else if (o == "default") peer.is_default = true;
     else if (o == "round-robin") peer.round_robin = true;
-    else if (o == "carp") peer.carp = true;
+    else if (o == "carp") {
+      // Squid: CARP members are parents, and carp-key= must follow carp.
+      if (peer.type != "parent") throw DirectiveError("cache_peer: carp needs a parent, not a " + peer.type);
+      peer.carp = true;
+    } else if (o.starts_with("carp-key=")) {
+      if (!peer.carp) throw DirectiveError("cache_peer: carp-key= needs the carp option before it");
+      auto parts = carp::parse_key_parts(value("carp-key="));
+      if (!parts) throw DirectiveError("cache_peer: carp-key= takes scheme,host,port,path,params; got '" + o + "'");
+      peer.carp_key = *parts;
+    }
     else if (o == "no-digest") peer.no_digest = true;
     else if (o == "tls" || o == "ssl") peer.tls = true;
     else if (o.starts_with("name=")) peer.name = value("name=");
@@ -120,7 +129,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     else if (o.starts_with("tls-cafile=")) peer.tls_cafile = value("tls-cafile=");
     else if (o.starts_with("sslcafile=")) peer.tls_cafile = value("sslcafile=");
     else if (known_unimplemented_option(
-                 o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "carp-key", "userhash",
+                 o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "userhash",
                      "sourcehash", "multicast-responder", "closest-only", "no-netdb-exchange", "no-delay",
                      "connect-fail-limit", "htcp", "monitorurl", "monitorinterval", "allow-miss", "standby",
                      "front-end-https", "connection-auth", "no-tproxy", "auth-no-keytab", "multicast-siblings",

@@ -172,6 +172,11 @@ OriginServer::OriginServer()
 
 OriginServer::OriginServer(Handler handler) : impl_(std::make_unique<Impl>()), handler_(std::move(handler)) { start(); }
 
+OriginServer::OriginServer(Handler handler, const std::string& address)
+    : impl_(std::make_unique<Impl>()), address_(address), handler_(std::move(handler)) {
+  start();
+}
+
 OriginServer::OriginServer(Handler handler, const std::string& cert_file, const std::string& key_file)
     : impl_(std::make_unique<Impl>()), tls_(true), handler_(std::move(handler)) {
   impl_->ssl.emplace(asio::ssl::context::tls_server);
@@ -195,7 +200,7 @@ awaitable<void> OriginServer::session(tcp::socket s, int id) {
 }
 
 void OriginServer::start() {
-  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  tcp::endpoint endpoint(asio::ip::make_address(address_), 0);
   impl_->acceptor.open(endpoint.protocol());
   impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
   impl_->acceptor.bind(endpoint);
@@ -224,7 +229,7 @@ OriginServer::~OriginServer() {
 }
 
 std::string OriginServer::url(std::string_view path) const {
-  return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + std::string(path);
+  return std::string(tls_ ? "https" : "http") + "://" + address_ + ":" + std::to_string(port_) + std::string(path);
 }
 
 std::vector<RecordedRequest> OriginServer::requests() const {

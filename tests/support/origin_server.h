@@ -58,12 +58,16 @@ class OriginServer {
   // A plain HTTP origin answering "hello from origin" to everything.
   OriginServer();
   explicit OriginServer(Handler handler);
+  // A plain HTTP server on another loopback address (e.g. "127.0.0.12"), so that
+  // several of them are told apart by address, as peers in a squid log are.
+  OriginServer(Handler handler, const std::string& address);
   // An HTTPS origin presenting `cert_file`/`key_file`.
   OriginServer(Handler handler, const std::string& cert_file, const std::string& key_file);
   ~OriginServer();
 
   uint16_t port() const { return port_; }
-  std::string url(std::string_view path = "/") const;  // http(s)://127.0.0.1:PORT/path
+  const std::string& address() const { return address_; }
+  std::string url(std::string_view path = "/") const;  // http(s)://ADDRESS:PORT/path
   std::vector<RecordedRequest> requests() const;
   int connections_accepted() const { return connections_.load(); }
   void set_handler(Handler handler);
@@ -73,6 +77,7 @@ class OriginServer {
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket, int connection_id);
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::string address_ = "127.0.0.1";
   uint16_t port_ = 0;
   bool tls_ = false;
   std::atomic<int> connections_{0};
