@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   libssl-dev openssl liblmdb-dev prometheus-cpp-dev libgtest-dev
   squid squidclient curl ca-certificates
+  nodejs chromium iproute2
 )
 # Benchmarks also want load generators and a reference web server.
 if [[ "${CUTTLE_BENCH:-0}" == 1 ]]; then

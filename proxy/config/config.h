@@ -76,6 +76,22 @@ struct IcpConfig {
   Milliseconds dead_peer_timeout{std::chrono::seconds(10)};
 };
 
+// The CARP array a PAC/WPAD file routes browsers over (pac_member lines; without
+// them, the `cache_peer ... carp` parents).
+struct PacMemberConfig {
+  std::string host;
+  uint16_t port = 0;
+  int weight = 1;
+  std::string name;  // hashed by CARP; defaults to host
+  std::string where;
+};
+
+struct PacConfig {
+  std::vector<PacMemberConfig> members;
+  std::vector<std::string> direct_domains;  // dstdomain syntax: ".example.com"
+  bool direct_fallback = true;              // end the proxy list with DIRECT
+};
+
 struct Config {
   std::vector<HttpPortConfig> http_ports;
   std::vector<CachePeerConfig> cache_peers;
@@ -90,6 +106,8 @@ struct Config {
   uint64_t maximum_object_size = 4ull << 20;
   uint64_t request_header_max_size = 64ull << 10;
   uint64_t reply_header_max_size = 64ull << 10;
+
+  PacConfig pac;
 
   std::vector<AccessLogConfig> access_logs;
   bool strip_query_terms = true;

@@ -378,6 +378,46 @@ void pid_filename(DirectiveArgs& args, ParseContext& ctx) {
   args.expect_end();
 }
 
+// pac_member HOST:PORT [weight=N] [name=NAME]
+void pac_member(DirectiveArgs& args, ParseContext& ctx) {
+  PacMemberConfig member;
+  member.where = ctx.where;
+  std::string address = args.next("HOST:PORT").text;
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw DirectiveError("pac_member: expected HOST:PORT, got '" + address + "'");
+  member.host = address.substr(0, colon);
+  if (member.host.size() > 2 && member.host.front() == '[' && member.host.back() == ']')
+    member.host = member.host.substr(1, member.host.size() - 2);
+  member.port = parse_port(address.substr(colon + 1), "pac_member port");
+  while (auto t = args.next_if_any()) {
+    const auto& o = t->text;
+    if (o.starts_with("weight=")) {
+      int64_t w = 0;
+      auto v = std::string_view(o).substr(7);
+      if (std::from_chars(v.data(), v.data() + v.size(), w).ec != std::errc() || w < 1 || w > 1000000)
+        throw DirectiveError("pac_member: weight= must be a whole number from 1 to 1000000");
+      member.weight = static_cast<int>(w);
+    } else if (o.starts_with("name=") && o.size() > 5) {
+      member.name = o.substr(5);
+    } else {
+      throw DirectiveError("pac_member: unknown option '" + o + "'");
+    }
+  }
+  if (member.name.empty()) member.name = member.host;
+  ctx.config.pac.members.push_back(std::move(member));
+}
+
+void pac_direct_domain(DirectiveArgs& args, ParseContext& ctx) {
+  auto& domains = ctx.config.pac.direct_domains;
+  domains.push_back(args.next("domain").text);
+  while (auto t = args.next_if_any()) domains.push_back(t->text);
+}
+
+void pac_direct_fallback(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.pac.direct_fallback = args.read_on_off();
+  args.expect_end();
+}
+
 struct DirectiveEntry {
   std::string_view name;
   DirectiveHandler handler;
@@ -413,6 +453,9 @@ constexpr DirectiveEntry kDirectives[] = {
     {"tls_outgoing_options", tls_outgoing_options},
     {"refresh_pattern", refresh_pattern},
     {"negative_ttl", duration<&Config::negative_ttl>},
+    {"pac_member", pac_member},
+    {"pac_direct_domain", pac_direct_domain},
+    {"pac_direct_fallback", pac_direct_fallback},
     {"icp_port", icp_port},
     {"icp_access", icp_access},
     {"icp_hit_stale", icp_on_off<&IcpConfig::hit_stale>},

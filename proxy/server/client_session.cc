@@ -7,6 +7,7 @@
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/forwarder.h"
+#include "proxy/server/pac_file.h"
 #include "proxy/server/tunnel.h"
 
 namespace cuttle {
@@ -100,6 +101,34 @@ awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool
   co_return keep_alive && !ec;
 }
 
+awaitable<bool> ClientSession::serve_pac_file(http::request_parser<http::empty_body>& parser, Transaction& tx,
+                                              bool keep_alive) {
+  const Config& config = *tx.active->config;
+  auto& req = parser.get();
+  RequestFacts facts;
+  facts.client = client_address_;
+  facts.method = tx.entry.method;
+  facts.scheme = "http";
+  facts.host = std::string(req[http::field::host].substr(0, req[http::field::host].rfind(':')));
+  facts.port = port_.port;
+  facts.path = std::string(req.target());
+  tx.entry.url = "http://" + std::string(req[http::field::host]) + std::string(req.target());
+  if (check_access(config.http_access, facts) == AccessDecision::Deny) {
+    tx.entry.result_code = "TCP_DENIED";
+    co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive);
+  }
+  auto res = pac_response(tx.active->pac_script, req.method() == http::verb::head);
+  res.keep_alive(keep_alive && req.keep_alive() && !services_.runtime.shutting_down());
+  stream_.expires_after(config.read_timeout);
+  auto [ec, n] = co_await http::async_write(stream_, res, use_nothrow);
+  tx.entry.result_code = "TCP_MISS";
+  tx.entry.status = res.result_int();
+  tx.entry.reply_bytes = n;
+  tx.entry.content_type = std::string(media_type(res[http::field::content_type]));
+  log(tx);
+  co_return res.keep_alive() && !ec;
+}
+
 awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& tx, bool keep_alive) {
   const Config& config = *tx.active->config;
   if (!config.purge_enabled) {
@@ -173,6 +202,10 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     // As Squid: an accelerator port must not become a tunnel to anywhere.
     co_return co_await reply_error(ErrorKind::MethodNotAllowed, tx, false, "CONNECT on an accelerator port");
   }
+
+  // A browser fetching the PAC/WPAD file from the proxy as from a web server.
+  if (!port_.accel && !is_connect && is_pac_request(req.method(), req.target()))
+    co_return co_await serve_pac_file(parser, tx, !has_body);
 
   TargetResult parsed;
   if (is_connect) parsed = parse_connect_target(req.target());

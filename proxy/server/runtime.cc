@@ -1,5 +1,7 @@
 #include "proxy/server/runtime.h"
 
+#include "proxy/server/pac_file.h"
+
 #include <unistd.h>
 
 namespace cuttle {
@@ -16,6 +18,7 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
       active->origin_server = &peer;
       break;
     }
+  active->pac_script = build_pac_script(*config);
   active->config = std::move(config);
   return active;
 }

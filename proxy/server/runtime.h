@@ -19,6 +19,7 @@ struct ActiveConfig {
   std::shared_ptr<const Config> config;
   std::string hostname;                          // visible_hostname, else the host's name
   const CachePeerConfig* origin_server = nullptr;  // first `originserver` peer (accelerator)
+  std::string pac_script;                          // /proxy.pac, generated once; empty: no array
 };
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config);
