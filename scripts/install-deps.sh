@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   libssl-dev openssl liblmdb-dev prometheus-cpp-dev libgtest-dev
   squid squidclient curl ca-certificates
-  nodejs chromium iproute2
+  nodejs chromium iproute2 prometheus
 )
 # Benchmarks also want load generators and a reference web server.
 if [[ "${CUTTLE_BENCH:-0}" == 1 ]]; then
@@ -30,6 +30,10 @@ fi
 # port is the same and tests start their own squids, so keep the system one off.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet squid 2>/dev/null; then
   systemctl stop squid || true
+fi
+# Likewise the packaged Prometheus (tests start their own on free ports).
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  systemctl stop prometheus || true
 fi
 if pgrep -x squid >/dev/null 2>&1 && [[ -f /run/squid.pid ]]; then
   kill "$(cat /run/squid.pid)" 2>/dev/null || true

@@ -72,6 +72,7 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
     }
     // One UDP socket answers every ICP query (and will carry our own).
     if (config.icp.port != 0) workers.front()->open_icp(config.icp.port);
+    if (config.prometheus_port) workers.front()->open_metrics(*config.prometheus_port);
   } catch (const std::exception& e) {
     std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
     return 1;
@@ -87,6 +88,9 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
               << (port.address.empty() ? "*" : port.address) << ":" << port.port << " with " << workers.size()
               << " worker(s)" << std::endl;
   if (config.icp.port != 0) std::cerr << "cuttle: accepting ICP messages at *:" << config.icp.port << std::endl;
+  if (const auto& p = config.prometheus_port)
+    std::cerr << "cuttle: serving /metrics at " << (p->address.empty() ? "*" : p->address) << ":" << p->port
+              << std::endl;
   ready();
 
   bool stopping = false;
@@ -100,8 +104,10 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
           report_warnings(reloaded);
           runtime.access_log().open(access_log_paths(*reloaded.config));
           runtime.replace_config(reloaded.config);
+          runtime.metrics().config_reload(true);
           std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;
         } catch (const std::exception& e) {
+          runtime.metrics().config_reload(false);
           std::cerr << "cuttle: reconfigure failed, keeping the running configuration: " << e.what() << std::endl;
         }
       } else if (signal == SIGUSR1) {

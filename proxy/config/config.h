@@ -109,6 +109,11 @@ struct Config {
 
   PacConfig pac;
 
+  // Prometheus /metrics on its own listener (off unless configured), for the
+  // clients prometheus_access allows (none configured: loopback only).
+  std::optional<HttpPortConfig> prometheus_port;
+  std::vector<AccessRule> prometheus_access;
+
   std::vector<AccessLogConfig> access_logs;
   bool strip_query_terms = true;
   bool collapsed_forwarding = true;

@@ -229,6 +229,18 @@ void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>
 
 void http_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.http_access); }
 void icp_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.icp.access); }
+void prometheus_access(DirectiveArgs& args, ParseContext& ctx) {
+  access_rule(args, ctx, ctx.config.prometheus_access);
+}
+
+// prometheus_port [ADDRESS:]PORT
+void prometheus_port(DirectiveArgs& args, ParseContext& ctx) {
+  HttpPortConfig port;
+  port.where = ctx.where;
+  parse_listen_address(args.next("port").text, port);
+  args.expect_end();
+  ctx.config.prometheus_port = std::move(port);
+}
 
 void icp_port(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.icp.port = parse_port(args.next("port").text, "icp_port");
@@ -454,6 +466,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"refresh_pattern", refresh_pattern},
     {"negative_ttl", duration<&Config::negative_ttl>},
     {"pac_member", pac_member},
+    {"prometheus_port", prometheus_port},
+    {"prometheus_access", prometheus_access},
     {"pac_direct_domain", pac_direct_domain},
     {"pac_direct_fallback", pac_direct_fallback},
     {"icp_port", icp_port},

@@ -175,6 +175,7 @@ void ClientSession::log(Transaction& tx) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
   if (tx.active->config->strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
   services_.runtime.access_log().write(tx.entry);
+  services_.runtime.metrics().record(tx.entry);
 }
 
 awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& parser, Transaction& tx) {

@@ -4,6 +4,7 @@
 
 #include "proxy/config/config.h"
 #include "proxy/log/access_log.h"
+#include "proxy/metrics/proxy_metrics.h"
 #include "proxy/server/collapsed_forwarding.h"
 #include "proxy/server/tls_contexts.h"
 #include "store/object_store.h"
@@ -42,6 +43,7 @@ class ProxyRuntime {
   }
   TlsContexts& tls() { return tls_; }
   CollapsedForwarding& collapsed() { return collapsed_; }
+  ProxyMetrics& metrics() { return metrics_; }
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
   void begin_shutdown() { shutting_down_.store(true); }
 
@@ -51,6 +53,7 @@ class ProxyRuntime {
   TlsContexts tls_;
   std::unique_ptr<store::ObjectStore> store_;
   CollapsedForwarding collapsed_;
+  ProxyMetrics metrics_;
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -17,6 +17,8 @@ tcp::endpoint endpoint_for(const HttpPortConfig& port) {
 
 // Binds `port`; with `share_port`, SO_REUSEPORT lets every worker bind it too.
 // Throws std::runtime_error naming the port and the system's reason.
+}  // namespace
+
 std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPortConfig& port, bool share_port) {
   auto acceptor = std::make_unique<tcp::acceptor>(ioc);
   auto endpoint = endpoint_for(port);
@@ -40,8 +42,6 @@ std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPo
   return acceptor;
 }
 
-}  // namespace
-
 void ensure_port_is_free(const HttpPortConfig& port) {
   asio::io_context ioc;
   bind_listener(ioc, port, /*share_port=*/false);  // closed again at once
@@ -57,6 +57,7 @@ Worker::~Worker() {
   stop_and_join();
   acceptors_.clear();
   icp_.reset();
+  metrics_.reset();
   pool_.clear();
   ioc_.reset();  // destroys unfinished coroutine frames now, not after the members they use
 }
@@ -68,8 +69,19 @@ void Worker::listen(const std::vector<HttpPortConfig>& ports) {
 
 void Worker::open_icp(uint16_t port) { icp_ = std::make_unique<IcpService>(*ioc_, runtime_, port); }
 
+void Worker::open_metrics(const HttpPortConfig& port) {
+  metrics_ = std::make_unique<MetricsEndpoint>(bind_listener(*ioc_, port, /*share_port=*/false), runtime_, [this] {
+    ScrapeSources sources;
+    sources.store = runtime_.store();
+    sources.icp = icp_ ? &icp_->counters() : nullptr;
+    sources.collapsed_in_flight = runtime_.collapsed().in_flight();
+    return sources;
+  });
+}
+
 void Worker::start() {
   if (icp_) icp_->start(*ioc_);
+  if (metrics_) metrics_->start();
   for (size_t i = 0; i < acceptors_.size(); ++i)
     asio::co_spawn(*ioc_, accept_loop(*acceptors_[i], ports_[i]), asio::detached);
   asio::co_spawn(*ioc_, housekeeping_loop(), asio::detached);
@@ -120,6 +132,7 @@ void Worker::begin_shutdown() {
       acceptor->close(ec);
     }
     if (icp_) icp_->close();
+    if (metrics_) metrics_->close();
     for (auto* session : sessions_) session->close_if_idle();
     pool_.clear();
   });

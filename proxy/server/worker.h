@@ -5,6 +5,7 @@
 
 #include "proxy/server/client_session.h"
 #include "proxy/server/icp_service.h"
+#include "proxy/metrics/metrics_endpoint.h"
 
 #include <atomic>
 #include <memory>
@@ -18,6 +19,9 @@ namespace cuttle {
 // Throws std::runtime_error when another process already listens on the port.
 // SO_REUSEPORT would otherwise let a second proxy silently share it.
 void ensure_port_is_free(const HttpPortConfig& port);
+// A listening socket for `port` (SO_REUSEPORT when `share_port`); throws
+// std::runtime_error naming the port.
+std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPortConfig& port, bool share_port);
 
 class Worker {
  public:
@@ -29,6 +33,8 @@ class Worker {
   // Makes this worker the one that owns the ICP socket; throws std::runtime_error.
   void open_icp(uint16_t port);
   IcpService* icp() { return icp_.get(); }
+  // Makes this worker serve /metrics on `port` (prometheus_port); throws std::runtime_error.
+  void open_metrics(const HttpPortConfig& port);
   void start();
   // Stops accepting and closes idle client connections; busy ones finish their
   // current transaction and close.
@@ -48,6 +54,7 @@ class Worker {
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<HttpPortConfig> ports_;
   std::unique_ptr<IcpService> icp_;  // only on the worker that owns ICP
+  std::unique_ptr<MetricsEndpoint> metrics_;  // only on the worker that serves /metrics
   UpstreamPool pool_;
   HostResolver resolver_;
   RelayBufferPool buffers_;

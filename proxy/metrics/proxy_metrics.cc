@@ -1,0 +1,190 @@
+#include "proxy/metrics/proxy_metrics.h"
+
+#include "icp/counters.h"
+#include "store/object_store.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+namespace cuttle {
+namespace {
+
+constexpr std::array<const char*, 5> kResultClasses = {"hit", "miss", "error", "denied", "tunnel"};
+
+size_t class_index(const char* c) {
+  for (size_t i = 0; i < kResultClasses.size(); ++i)
+    if (std::string_view(kResultClasses[i]) == c) return i;
+  return 1;
+}
+
+prometheus::MetricFamily family(std::string name, std::string help, prometheus::MetricType type) {
+  prometheus::MetricFamily f;
+  f.name = std::move(name);
+  f.help = std::move(help);
+  f.type = type;
+  return f;
+}
+
+void add_value(prometheus::MetricFamily& f, double value, std::vector<prometheus::ClientMetric::Label> labels = {}) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  if (f.type == prometheus::MetricType::Counter) m.counter.value = value;
+  else m.gauge.value = value;
+  f.metric.push_back(std::move(m));
+}
+
+// Resident memory, CPU time and open descriptors of this process (Prometheus'
+// standard process_* names).
+void add_process_metrics(std::vector<prometheus::MetricFamily>& out) {
+  long page = sysconf(_SC_PAGESIZE), ticks = sysconf(_SC_CLK_TCK);
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  if (statm >> size >> resident) {
+    auto f = family("process_resident_memory_bytes", "Resident memory size in bytes.", prometheus::MetricType::Gauge);
+    add_value(f, double(resident) * page);
+    out.push_back(std::move(f));
+  }
+  std::ifstream stat("/proc/self/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), {});
+  auto close = text.rfind(')');
+  if (close != std::string::npos) {
+    std::istringstream fields(text.substr(close + 2));
+    std::string field;
+    uint64_t utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+      if (i == 14) utime = std::stoull(field);
+      if (i == 15) stime = std::stoull(field);
+    }
+    auto f = family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+                    prometheus::MetricType::Counter);
+    add_value(f, double(utime + stime) / ticks);
+    out.push_back(std::move(f));
+  }
+  if (DIR* dir = opendir("/proc/self/fd")) {
+    size_t n = 0;
+    while (auto* e = readdir(dir)) n += e->d_name[0] != '.';
+    closedir(dir);
+    auto f = family("process_open_fds", "Number of open file descriptors.", prometheus::MetricType::Gauge);
+    add_value(f, double(n > 0 ? n - 1 : 0));  // less the one reading the directory
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+const char* result_class(std::string_view code, unsigned status) {
+  if (code == "TCP_DENIED" || code == "TCP_DENIED_REPLY") return "denied";
+  if (code == "TCP_TUNNEL") return "tunnel";
+  if (code.find("HIT") != std::string_view::npos || code == "TCP_REFRESH_UNMODIFIED" ||
+      code == "TCP_REFRESH_FAIL_OLD")
+    return "hit";
+  if (code == "NONE" || status == 0 || status >= 500) return "error";
+  return "miss";
+}
+
+const char* method_class(std::string_view method) {
+  for (const char* m : {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "PURGE", "OPTIONS"})
+    if (method == m) return m;
+  return "other";
+}
+
+ProxyMetrics::ProxyMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(prometheus::BuildCounter()
+                    .Name("cuttle_requests_total")
+                    .Help("Client requests answered, by access.log result code and method")
+                    .Register(*registry_)),
+      durations_(prometheus::BuildHistogram()
+                     .Name("cuttle_request_duration_seconds")
+                     .Help("Time from request to the end of the reply, by result class")
+                     .Register(*registry_)),
+      client_bytes_(prometheus::BuildCounter()
+                        .Name("cuttle_client_sent_bytes_total")
+                        .Help("Bytes sent to clients (headers and bodies), by source: cache or upstream")
+                        .Register(*registry_)),
+      reloads_(prometheus::BuildCounter()
+                   .Name("cuttle_config_reloads_total")
+                   .Help("Configuration reloads (SIGHUP / -k reconfigure), by outcome")
+                   .Register(*registry_)) {
+  const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                        0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+  for (size_t i = 0; i < kResultClasses.size(); ++i)
+    duration_by_class_[i] = &durations_.Add({{"class", kResultClasses[i]}}, buckets);
+  bytes_by_source_[0] = &client_bytes_.Add({{"source", "cache"}});
+  bytes_by_source_[1] = &client_bytes_.Add({{"source", "upstream"}});
+  reloads_.Add({{"outcome", "ok"}});
+  reloads_.Add({{"outcome", "error"}});
+}
+
+prometheus::Counter& ProxyMetrics::request_counter(const std::string& result, const char* method) {
+  std::string key = result;
+  key += '\n';
+  key += method;
+  std::lock_guard lock(mutex_);
+  auto& slot = request_counters_[key];
+  if (!slot) slot = &requests_.Add({{"result", result}, {"method", method}});
+  return *slot;
+}
+
+void ProxyMetrics::record(const AccessLogEntry& entry) {
+  const std::string result = entry.result_code + entry.result_suffix;
+  request_counter(result, method_class(entry.method)).Increment();
+  const char* c = result_class(entry.result_code, entry.status);
+  duration_by_class_[class_index(c)]->Observe(std::chrono::duration<double>(entry.elapsed).count());
+  bytes_by_source_[std::string_view(c) == "hit" ? 0 : 1]->Increment(double(entry.reply_bytes));
+}
+
+void ProxyMetrics::config_reload(bool ok) { reloads_.Add({{"outcome", ok ? "ok" : "error"}}).Increment(); }
+
+std::string ProxyMetrics::scrape(const ScrapeSources& sources) const {
+  auto families = registry_->Collect();
+  using prometheus::MetricType;
+  if (sources.store) {
+    auto s = sources.store->stats();
+    for (auto [name, help, value, type] :
+         {std::tuple{"cuttle_store_objects", "Objects (and Vary markers) in the store", double(s.objects),
+                     MetricType::Gauge},
+          std::tuple{"cuttle_store_bytes", "Bytes stored (keys and values)", double(s.bytes), MetricType::Gauge},
+          std::tuple{"cuttle_store_capacity_bytes", "cache_dir size limit", double(s.capacity), MetricType::Gauge},
+          std::tuple{"cuttle_store_evictions_total", "Objects evicted to stay under the size limit since start",
+                     double(s.evictions), MetricType::Counter},
+          std::tuple{"cuttle_store_map_used_bytes", "LMDB map pages in use", double(s.map_used), MetricType::Gauge},
+          std::tuple{"cuttle_store_map_size_bytes", "LMDB map size", double(s.map_size), MetricType::Gauge}}) {
+      auto f = family(name, help, type);
+      add_value(f, value);
+      families.push_back(std::move(f));
+    }
+  }
+  if (sources.icp) {
+    const auto& c = *sources.icp;
+    auto received = family("cuttle_icp_queries_received_total", "ICP queries received, by the answer given",
+                           MetricType::Counter);
+    add_value(received, double(c.hits.load()), {{"answer", "HIT"}});
+    add_value(received, double(c.misses.load()), {{"answer", "MISS"}});
+    add_value(received, double(c.misses_nofetch.load()), {{"answer", "MISS_NOFETCH"}});
+    add_value(received, double(c.denied.load()), {{"answer", "DENIED"}});
+    families.push_back(std::move(received));
+    auto invalid = family("cuttle_icp_invalid_datagrams_total", "Malformed ICP datagrams received",
+                          MetricType::Counter);
+    add_value(invalid, double(c.errors.load()));
+    families.push_back(std::move(invalid));
+    auto dropped = family("cuttle_icp_dropped_datagrams_total",
+                          "ICP datagrams given no reply (malformed, rate-limited, unexpected)", MetricType::Counter);
+    add_value(dropped, double(c.dropped.load()));
+    families.push_back(std::move(dropped));
+  }
+  auto collapsed = family("cuttle_collapsed_fetches_in_flight", "URLs being fetched with other requests waiting",
+                          MetricType::Gauge);
+  add_value(collapsed, double(sources.collapsed_in_flight));
+  families.push_back(std::move(collapsed));
+  add_process_metrics(families);
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace cuttle

@@ -1,0 +1,65 @@
+// cuttle's Prometheus metrics (prometheus-cpp): counters and histograms updated
+// as transactions finish, plus figures read at scrape time (store, ICP, process).
+// Label values are kept few: access.log result codes and a method class.
+#pragma once
+
+#include "proxy/log/access_log.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace cuttle {
+
+namespace store {
+class ObjectStore;
+}
+namespace icp {
+struct Counters;
+}
+
+// What a scrape reads besides the registry; any may be null.
+struct ScrapeSources {
+  const store::ObjectStore* store = nullptr;
+  const icp::Counters* icp = nullptr;
+  size_t collapsed_in_flight = 0;
+};
+
+class ProxyMetrics {
+ public:
+  ProxyMetrics();
+
+  // One finished transaction, as access.log records it. Any thread.
+  void record(const AccessLogEntry& entry);
+  void config_reload(bool ok);
+
+  // The text exposition format (version 0.0.4).
+  std::string scrape(const ScrapeSources& sources) const;
+
+ private:
+  prometheus::Counter& request_counter(const std::string& result, const char* method_class);
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& durations_;
+  prometheus::Family<prometheus::Counter>& client_bytes_;
+  prometheus::Family<prometheus::Counter>& reloads_;
+  std::mutex mutex_;
+  // (result, method class) -> its counter: Family::Add hashes every label each call.
+  std::unordered_map<std::string, prometheus::Counter*> request_counters_;
+  prometheus::Histogram* duration_by_class_[5] = {};
+  prometheus::Counter* bytes_by_source_[2] = {};
+};
+
+// "hit", "miss", "error", "denied" or "tunnel": the class a result code is in.
+const char* result_class(std::string_view result_code, unsigned status);
+// GET, HEAD, POST, PUT, DELETE, CONNECT, PURGE, or "other".
+const char* method_class(std::string_view method);
+
+}  // namespace cuttle
