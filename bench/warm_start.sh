@@ -8,9 +8,10 @@
 #    `Cache-Control: max-age=86400`, a per-object body, its SHA-256. Keys are
 #    http://127.0.0.1:DEADPORT/obj/I where nothing listens on DEADPORT, so a miss
 #    could never be answered 200: only a hit can.
-# 2. BENCH_STARTS times: start cuttle (`cache_dir lmdb STORE ...`, one worker,
-#    pinned to core 0) and poll with curl (bounded: 30 s) until a request for a
-#    random stored object comes back 200, `X-Cache: HIT`, byte-exact. The time
+# 2. BENCH_STARTS times: bench/first_hit.py starts cuttle (`cache_dir lmdb STORE
+#    ...`, one worker, pinned to core 0) and polls it every millisecond (bounded:
+#    30 s) until a request for a random stored object comes back 200,
+#    `X-Cache: HIT`, byte-exact. The time
 #    from exec to that reply is the warm-start time; the time to the first
 #    accepted connection is printed too. Then a few more random objects must be
 #    hits, the access.log must show TCP_HIT for them, and cuttle is stopped.
@@ -101,34 +102,29 @@ try_hit() {
 
 RESULTS="$TMP/starts.tsv"  # label ms_to_listen ms_to_hit cpu_ms read_bytes rss_kb
 : >"$RESULTS"
-# start_once LABEL [WRAPPER...]: one start, measured; cuttle is stopped afterwards
+# start_once LABEL [WRAPPER...]: one start, measured by bench/first_hit.py (which
+# starts cuttle and polls it every millisecond); cuttle is stopped afterwards.
 start_once() {
-  local label="$1" i t0 t_listen="" t_hit="" pid deadline obj
+  local label="$1" i pid obj line listen_ms hit_ms
   shift
-  obj=$((RANDOM * 32768 % OBJECTS + RANDOM % OBJECTS))
-  obj=$((obj % OBJECTS))
+  obj=$(((RANDOM * 32768 + RANDOM) % OBJECTS))
+  "$FILL" --body "$obj" "$BODY" >"$TMP/want.body"
   : >"$TMP/cuttle/access.log"
-  t0=$(now_ns)
-  taskset -c "$PROXY_CPU" "$@" "$CUTTLE" -N -f "$TMP/cuttle/cuttle.conf" >"$TMP/cuttle/out-$label.log" 2>&1 &
-  pid=$!
+  line=$(python3 "$ROOT/bench/first_hit.py" "$CUTTLE_PORT" "$PREFIX$obj" "$TMP/want.body" 30 -- \
+    taskset -c "$PROXY_CPU" "$@" "$CUTTLE" -N -f "$TMP/cuttle/cuttle.conf" 2>"$TMP/first-$label.err") ||
+    die "no byte-exact hit for object $obj within 30 s of starting cuttle ($label): $(cat "$TMP/first-$label.err")"
+  read -r pid listen_ms hit_ms < <(sed -E 's/FIRST pid=([0-9]+) listen_ms=([0-9.]+) hit_ms=([0-9.]+).*/\1 \2 \3/' <<<"$line")
   PIDS+=("$pid")
-  deadline=$((SECONDS + 30))
-  while ((SECONDS < deadline)); do
-    kill -0 "$pid" 2>/dev/null || die "cuttle exited during start-up ($TMP/cuttle/out-$label.log)"
-    if [[ -z "$t_listen" ]] && timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CUTTLE_PORT" 2>/dev/null; then
-      t_listen=$(now_ns)
-    fi
-    if [[ -n "$t_listen" ]] && try_hit "$obj"; then
-      t_hit=$(now_ns)
-      break
-    fi
-    sleep 0.005
-  done
-  [[ -n "$t_hit" ]] || die "no hit for object $obj within 30 s of starting cuttle ($label)"
+  # With a wrapper (strace), the figures below are the wrapper's child's: cuttle.
+  local cpid="$pid" kids
+  if (($#)); then
+    kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)
+    [[ -n "$kids" ]] && cpid=${kids%% *}
+  fi
   local cpu_ms read_bytes rss
-  cpu_ms=$(awk -v hz="$CLK_TCK" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat" 2>/dev/null || echo -1)
-  read_bytes=$(awk '/^read_bytes/ { print $2 }' "/proc/$pid/io" 2>/dev/null || echo -1)
-  rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo -1)
+  cpu_ms=$(awk -v hz="$CLK_TCK" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$cpid/stat" 2>/dev/null || echo -1)
+  read_bytes=$(awk '/^read_bytes/ { print $2 }' "/proc/$cpid/io" 2>/dev/null || echo -1)
+  rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$cpid/status" 2>/dev/null || echo -1)
   for i in 0 $((OBJECTS - 1)) $((RANDOM % OBJECTS)) $((RANDOM * 7 % OBJECTS)); do
     try_hit "$i" || die "object $i is not a byte-exact hit after start-up ($label)"
   done
@@ -141,10 +137,10 @@ start_once() {
   ((hits >= 5)) || die "access.log shows $hits TCP_HIT lines, expected 5 ($label)"
   bad=$(grep -vcE 'TCP_(MEM_)?HIT/' "$TMP/cuttle/access.log" || true)
   ((bad == 0)) || die "access.log has $bad non-hit line(s) ($label): $(grep -vE 'TCP_(MEM_)?HIT/' "$TMP/cuttle/access.log" | head -2)"
+  [[ "$cpid" != "$pid" ]] && stop_pid "$cpid"  # the wrapper then exits by itself
   stop_pid "$pid"
-  printf '%s\t%.0f\t%.0f\t%s\t%s\t%s\n' "$label" "$(((t_listen - t0) / 1000000))" "$(((t_hit - t0) / 1000000))" \
-    "$cpu_ms" "$read_bytes" "$rss" >>"$RESULTS"
-  log "start $label: listening after $(((t_listen - t0) / 1000000)) ms, first hit (object $obj) after $(((t_hit - t0) / 1000000)) ms; cuttle CPU ${cpu_ms} ms, read ${read_bytes} bytes from disk, RSS ${rss} kB"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$listen_ms" "$hit_ms" "$cpu_ms" "$read_bytes" "$rss" >>"$RESULTS"
+  log "start $label: listening after $listen_ms ms, first hit (object $obj) after $hit_ms ms; cuttle CPU ${cpu_ms} ms, read ${read_bytes} bytes from disk, RSS ${rss} kB"
 }
 
 start_once prime  # maps the store into the page cache as any earlier run would have
