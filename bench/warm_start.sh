@@ -63,6 +63,7 @@ if [[ -f "$STORE/data.mdb" && -f "$PREFIX_FILE" ]]; then
   DEAD_PORT=$(sed -E 's|http://127.0.0.1:([0-9]+)/.*|\1|' <<<"$PREFIX")
   ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$DEAD_PORT" 2>/dev/null || die "port $DEAD_PORT of the stored keys is in use"
   OBJECTS=$(cat "$STORE/bench-objects")
+  MBYTES=$(cat "$STORE/bench-mbytes")  # the capacity it was filled with: nothing to evict
 else
   PREFIX="http://127.0.0.1:$DEAD_PORT/obj/"
   log "filling $STORE with $OBJECTS objects of $BODY bytes (fill_store, cache_dir size $MBYTES MB)"
@@ -71,6 +72,7 @@ else
   grep -q "objects=$OBJECTS " <<<"$fill_out" || die "the store does not hold $OBJECTS objects: $fill_out"
   echo "$PREFIX" >"$PREFIX_FILE"
   echo "$OBJECTS" >"$STORE/bench-objects"
+  echo "$MBYTES" >"$STORE/bench-mbytes"
 fi
 sync
 DISK_APPARENT=$(stat -c %s "$STORE/data.mdb")
