@@ -44,6 +44,8 @@
 #   BENCH_QUIET_WAIT   max seconds to wait for that before a run   [300]
 #   BENCH_OTHER_MAX    % of one core others may use during a run   [15]
 #   BENCH_RETRIES      repeats of a run disturbed beyond that      [3]
+#   BENCH_NICE         e.g. -10: run at that priority against background builds
+#                      (start the script with setsid; see bench/lib.sh)
 #   BENCH_KEEP         1: keep the temp dir (configs, logs) for inspection
 #   CUTTLE_BINARY      use this cuttle instead of building build-bench/cuttle
 set -euo pipefail
