@@ -44,11 +44,14 @@
 #   BENCH_QUIET_WAIT   max seconds to wait for that before a run   [300]
 #   BENCH_OTHER_MAX    % of one core others may use during a run   [15]
 #   BENCH_RETRIES      repeats of a run disturbed beyond that      [3]
+#   BENCH_NICE         e.g. -10: run at that priority against background builds
+#                      (start the script with setsid; see bench/lib.sh)
 #   BENCH_KEEP         1: keep the temp dir (configs, logs) for inspection
 #   CUTTLE_BINARY      use this cuttle instead of building build-bench/cuttle
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/bench/lib.sh"  # log, die, processes, nginx, CPU accounting, wrk
 DURATION="${BENCH_DURATION:-10}"
 WARMUP="${BENCH_WARMUP:-2}"
 ROUNDS="${BENCH_ROUNDS:-2}"
@@ -58,14 +61,6 @@ SIZES="${BENCH_SIZES:-1k 16k}"
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"
 CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 ORIGIN_CPU="${BENCH_ORIGIN_CPU:-1}"
-SQUID=/usr/sbin/squid
-NGINX=/usr/sbin/nginx
-
-# Never let an inherited proxy setting redirect curl/wrk somewhere else.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
-
-log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { printf '\nbench: FAILED: %s\n' "$*" >&2; exit 1; }
 
 for v in DURATION WARMUP ROUNDS CONNS THREADS PROXY_CPU CLIENT_CPU ORIGIN_CPU; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer (got '${!v}')"
@@ -77,126 +72,15 @@ ncpu=$(nproc)
 for c in "$PROXY_CPU" "$CLIENT_CPU" "$ORIGIN_CPU"; do ((c < ncpu)) || die "core $c does not exist (nproc=$ncpu)"; done
 
 # ---------------------------------------------------------------- setup
-if [[ $EUID -ne 0 ]]; then die "run as root (squid is started as root and drops to user proxy)"; fi
-log "installing dependencies (CUTTLE_BENCH=1 scripts/install-deps.sh)"
-CUTTLE_BENCH=1 "$ROOT/scripts/install-deps.sh"
-for tool in wrk taskset timeout curl "$SQUID" "$NGINX"; do
-  command -v "$tool" >/dev/null || die "$tool not found after install-deps"
-done
+bench_setup
 
-if [[ -n "${CUTTLE_BINARY:-}" ]]; then
-  CUTTLE="$CUTTLE_BINARY"
-else
-  log "building cuttle (Release) in build-bench/"
-  build_log="$(mktemp /tmp/cuttle-bench-build.XXXXXX.log)"
-  if ! { cmake -S "$ROOT" -B "$ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF &&
-    cmake --build "$ROOT/build-bench" -j"$ncpu" --target cuttle; } >"$build_log" 2>&1; then
-    tail -30 "$build_log" >&2
-    die "building cuttle failed (full log: $build_log)"
-  fi
-  rm -f "$build_log"
-  CUTTLE="$ROOT/build-bench/cuttle"
-fi
-[[ -x "$CUTTLE" ]] || die "cuttle binary $CUTTLE is not executable"
-
-TMP="$(mktemp -d /tmp/cuttle-bench.XXXXXX)"
-chmod 755 "$TMP"
-PIDS=()      # long-running processes we started, stopped in reverse order
-WRK_PID=""
-
-stop_pid() {  # pid: TERM, wait up to 5 s, then KILL
-  local pid="$1" i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-  local rc=$? i
-  trap - EXIT INT TERM
-  [[ -n "$WRK_PID" ]] && stop_pid "$WRK_PID"
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-  if [[ "${BENCH_KEEP:-0}" == 1 || $rc -ne 0 ]]; then
-    log "configs and logs kept in $TMP"
-  else
-    rm -rf "$TMP"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'printf "bench: FAILED at line %s: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-used_ports=" "
-free_port() {  # free_port VAR: a loopback TCP port nobody listens on (bounded tries)
-  local i p
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
-    [[ "$used_ports" == *" $p "* ]] && continue
-    if ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then  # nobody answers there
-      used_ports+="$p "
-      printf -v "$1" '%s' "$p"
-      return 0
-    fi
-  done
-  die "no free port found"
-}
-
-# wait_listen PORT PID NAME: until something accepts on 127.0.0.1:PORT (20 s max)
-wait_listen() {
-  local port="$1" pid="$2" name="$3" deadline=$((SECONDS + 20))
-  while ((SECONDS < deadline)); do
-    kill -0 "$pid" 2>/dev/null || die "$name exited during startup (see $TMP)"
-    if timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  die "$name did not listen on 127.0.0.1:$port within 20 s"
-}
+bench_tmp
 
 # ---------------------------------------------------------------- origin: nginx
-free_port NGINX_PORT
-mkdir -p "$TMP/www" "$TMP/nginx"
-for n in 1024 16384; do  # printable, not compressible by accident, no pipes (pipefail)
-  awk -v n="$n" 'BEGIN { srand(7); for (i = 0; i < n; i++) printf "%c", 33 + int(rand() * 94) }' >"$TMP/www/$((n / 1024))k"
-done
+mkdir -p "$TMP/www"
+for n in 1024 16384; do make_file "$TMP/www/$((n / 1024))k" "$n"; done
 chmod -R a+rX "$TMP/www"
-cat >"$TMP/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-master_process on;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/client_body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  default_type application/octet-stream;
-  sendfile on;
-  tcp_nopush on;
-  open_file_cache max=16 inactive=60s;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $TMP/www;
-  }
-}
-EOF
-log "starting nginx origin on 127.0.0.1:$NGINX_PORT (core $ORIGIN_CPU)"
-taskset -c "$ORIGIN_CPU" "$NGINX" -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" \
-  >"$TMP/nginx/out.log" 2>&1 &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
-wait_listen "$NGINX_PORT" "$NGINX_PID" nginx
+start_nginx "$ORIGIN_CPU" "$TMP/www"
 for s in $SIZES; do
   want=$(stat -c %s "$TMP/www/$s")
   got=$(curl -sS --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$NGINX_PORT/$s") ||
@@ -290,85 +174,11 @@ done
 
 # ---------------------------------------------------------------- wrk
 # wrk has no proxy support: send an absolute-form request line to the proxy port.
-for s in $SIZES; do
-  cat >"$TMP/wrk-$s.lua" <<EOF
-wrk.method = "GET"
-wrk.path = "http://127.0.0.1:$NGINX_PORT/$s"
-wrk.headers["Host"] = "127.0.0.1:$NGINX_PORT"
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d connect=%d read=%d write=%d status=%d timeout=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect, e.read, e.write, e.status, e.timeout))
-end
-EOF
-done
+for s in $SIZES; do write_wrk_lua "$TMP/wrk-$s.lua" "http://127.0.0.1:$NGINX_PORT/$s" "127.0.0.1:$NGINX_PORT"; done
 
-CLK_TCK=$(getconf CLK_TCK)
-now_ns() { date +%s%N; }
-machine_busy() {  # busy jiffies over all cores, without idle, iowait and irq/softirq
-  # (loopback packet processing shows up as softirq, charged to no process;
-  # counting it as "other" would blame our own traffic: ~8% of a core here)
-  awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6 - $7 - $8 }' /proc/stat
-}
-core_busy() {  # "busy total" jiffies of one core
-  awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
-}
-proc_ticks() {  # utime+stime (all threads) summed over the given pids
-  local t=0 p v
-  for p in "$@"; do
-    v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || v=0
-    t=$((t + v))
-  done
-  echo "$t"
-}
-log_lines() { if [[ -f "$1" ]]; then wc -l <"$1"; else echo 0; fi; }
-read -r -a NGINX_PIDS <<<"$NGINX_PID $(cat /proc/"$NGINX_PID"/task/*/children 2>/dev/null)"  # master + worker
-
-# The machine may be shared (another build, another benchmark). Before each run
-# wait, bounded, until processes other than ours use at most QUIET_MAX % of one
-# core; after each run, compute the CPU that was NOT ours (machine busy time
-# minus proxy, nginx and wrk time) and repeat a run that was disturbed.
-QUIET_MAX="${BENCH_QUIET_MAX:-10}"    # % of one core
-QUIET_WAIT="${BENCH_QUIET_WAIT:-300}" # seconds, per run
-OTHER_MAX="${BENCH_OTHER_MAX:-15}"    # % of one core tolerated during a run
-RETRIES="${BENCH_RETRIES:-3}"
-for v in QUIET_MAX QUIET_WAIT OTHER_MAX RETRIES; do
-  [[ "${!v}" =~ ^[0-9]+$ ]] || die "BENCH_$v must be a non-negative integer"
-done
-wait_quiet() {
-  local start=$SECONDS b0 b1 other said=0
-  while :; do
-    b0=$(machine_busy)
-    sleep 1
-    b1=$(machine_busy)
-    other=$(((b1 - b0) * 100 / CLK_TCK))
-    ((other <= QUIET_MAX)) && return 0
-    if ((SECONDS - start >= QUIET_WAIT)); then
-      log "WARNING: other processes still use ${other}% of a core after ${QUIET_WAIT}s; measuring anyway"
-      return 0
-    fi
-    ((said)) || log "waiting (up to ${QUIET_WAIT}s) for the machine to be quiet: other processes use ${other}% of a core"
-    said=1
-  done
-}
 
 # run_wrk PROXY SIZE SECONDS OUTFILE: sets WRK_TICKS (wrk's own CPU time)
-WRK_TICKS=0
-run_wrk() {
-  local port rc=0
-  port=$(proxy_port "$1")
-  timeout --kill-after=5 $(($3 + 30)) bash -c 'taskset -c "$1" "${@:2}"; rc=$?; times >&3; exit $rc' run-wrk \
-    "$CLIENT_CPU" wrk -t"$THREADS" -c"$CONNS" -d"$3"s --timeout 5s --latency -s "$TMP/wrk-$2.lua" \
-    "http://127.0.0.1:$port/" >"$4" 2>&1 3>"$4.times" &
-  WRK_PID=$!
-  wait "$WRK_PID" || rc=$?
-  WRK_PID=""
-  ((rc == 0)) || die "wrk exited with $rc for $1 /$2: $(cat "$4")"
-  # `times` line 2: children's user and system time, e.g. "0m1.234s 0m0.567s"
-  WRK_TICKS=$(awk -v hz="$CLK_TCK" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%d", t * hz }' "$4.times")
-  [[ -n "$WRK_TICKS" ]] || WRK_TICKS=0
-}
+run_wrk() { run_wrk_at "$CLIENT_CPU" "$(proxy_port "$1")" "$TMP/wrk-$2.lua" "$3" "$4" "$THREADS" "$CONNS"; }
 
 RESULTS="$TMP/results.tsv"  # proxy size round req/s p99_ms proxy_cpu% proxy_core_busy% other_cpu% attempt client_core_busy%
 : >"$RESULTS"
@@ -455,7 +265,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 # ---------------------------------------------------------------- report
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -F'\t' -v p="$1" -v s="$2" -v c="$3" '$1 == p && $2 == s { print $c }' "$RESULTS"; }
 
 echo
