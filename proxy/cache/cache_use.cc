@@ -23,6 +23,7 @@ ClientDirectives client_directives(const http::fields& request) {
   d.max_stale = cc.max_stale;
   d.max_stale_value = cc.max_stale_value;
   d.stale_if_error = cc.stale_if_error;
+  d.if_modified_since = request.count(http::field::if_modified_since) > 0;
   if (!request.count(http::field::cache_control))
     for (auto token : http::token_list(request[http::field::pragma]))
       if (boost::beast::iequals(token, "no-cache")) d.no_cache = true;
@@ -48,6 +49,9 @@ CacheUseDecision choose_cache_use(const std::optional<StoredState>& stored, cons
     if (pattern.reload_into_ims && stored->has_validator) return {CacheUse::Revalidate, "reload-into-ims"};
     return {CacheUse::ClientRefresh, "client no-cache"};
   }
+  // refresh-ims: a client's If-Modified-Since is passed on as a revalidation.
+  if (pattern.refresh_ims && client.if_modified_since && stored->has_validator && !client.only_if_cached)
+    return {CacheUse::Revalidate, "refresh-ims"};
   // A response stored with no-cache must be validated before every use (§5.2.2.4).
   const bool needs_validation = response.no_cache;
   // As Squid: max-age=0 (a browser's reload) always revalidates, and an

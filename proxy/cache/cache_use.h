@@ -27,6 +27,7 @@ struct ClientDirectives {
   bool max_stale = false;  // present: any staleness, unless max_stale_value limits it
   std::optional<int64_t> max_stale_value;
   std::optional<int64_t> stale_if_error;
+  bool if_modified_since = false;  // the client revalidates its own copy (refresh-ims acts on it)
 };
 
 ClientDirectives client_directives(const http::fields& request);

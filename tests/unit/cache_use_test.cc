@@ -64,6 +64,15 @@ TEST(CacheUse, IgnoreReloadServesTheFreshCopyDespiteNoCache) {
   EXPECT_EQ(use(stored(10, 60), request("no-cache"), p), CacheUse::Hit);
 }
 
+TEST(CacheUse, RefreshImsRevalidatesAFreshCopyWhenTheClientSendsIfModifiedSince) {
+  auto p = make_refresh_pattern({".", "0", "20%", "4320", "refresh-ims"});
+  http::fields ims;
+  ims.set(http::field::if_modified_since, "Tue, 14 Nov 2023 22:00:00 GMT");
+  EXPECT_EQ(use(stored(10, 60), client_directives(ims), p), CacheUse::Revalidate);
+  EXPECT_EQ(use(stored(10, 60), client_directives(ims)), CacheUse::Hit);  // without the option
+  EXPECT_EQ(use(stored(10, 60), request(""), p), CacheUse::Hit);
+}
+
 TEST(CacheUse, ClientMaxAgeRejectsOlderCopies) {
   EXPECT_EQ(use(stored(30, 60), request("max-age=40")), CacheUse::Hit);
   EXPECT_EQ(use(stored(30, 60), request("max-age=20")), CacheUse::Revalidate);
