@@ -137,7 +137,20 @@ void ProxyMetrics::record(const AccessLogEntry& entry) {
   request_counter(result, method_class(entry.method)).Increment();
   const char* c = result_class(entry.result_code, entry.status);
   duration_by_class_[class_index(c)]->Observe(std::chrono::duration<double>(entry.elapsed).count());
-  bytes_by_source_[std::string_view(c) == "hit" ? 0 : 1]->Increment(double(entry.reply_bytes));
+  const bool hit = std::string_view(c) == "hit";
+  bytes_by_source_[hit ? 0 : 1]->Increment(double(entry.reply_bytes));
+  requests_total_.fetch_add(1, std::memory_order_relaxed);
+  bytes_total_.fetch_add(entry.reply_bytes, std::memory_order_relaxed);
+  if (hit) {
+    hits_total_.fetch_add(1, std::memory_order_relaxed);
+    hit_bytes_total_.fetch_add(entry.reply_bytes, std::memory_order_relaxed);
+  }
+  if (std::string_view(c) == "error") errors_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+ProxyMetrics::Totals ProxyMetrics::totals() const {
+  return {requests_total_.load(), hits_total_.load(), errors_total_.load(), bytes_total_.load(),
+          hit_bytes_total_.load()};
 }
 
 void ProxyMetrics::config_reload(bool ok) { reloads_.Add({{"outcome", ok ? "ok" : "error"}}).Increment(); }

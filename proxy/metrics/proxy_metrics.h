@@ -10,6 +10,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +40,12 @@ class ProxyMetrics {
   void record(const AccessLogEntry& entry);
   void config_reload(bool ok);
 
+  // Running totals for the cache manager's reports (mgr:info, mgr:counters).
+  struct Totals {
+    uint64_t requests = 0, hits = 0, errors = 0, bytes_out = 0, hit_bytes_out = 0;
+  };
+  Totals totals() const;
+
   // The text exposition format (version 0.0.4).
   std::string scrape(const ScrapeSources& sources) const;
 
@@ -55,6 +62,7 @@ class ProxyMetrics {
   std::unordered_map<std::string, prometheus::Counter*> request_counters_;
   prometheus::Histogram* duration_by_class_[5] = {};
   prometheus::Counter* bytes_by_source_[2] = {};
+  std::atomic<uint64_t> requests_total_{0}, hits_total_{0}, errors_total_{0}, bytes_total_{0}, hit_bytes_total_{0};
 };
 
 // "hit", "miss", "error", "denied" or "tunnel": the class a result code is in.

@@ -2,11 +2,14 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <thread>
+
 #include "proxy/http/error_page.h"
 #include "proxy/http/http_date.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/forwarder.h"
+#include "proxy/server/cache_manager.h"
 #include "proxy/server/pac_file.h"
 #include "proxy/server/tunnel.h"
 
@@ -88,7 +91,7 @@ awaitable<void> ClientSession::run() {
 awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail) {
   ErrorContext context{tx.entry.url, client_ip_, tx.active->hostname, std::move(detail)};
   auto response = make_error_response(kind, context);
-  keep_alive = keep_alive && !services_.runtime.shutting_down();
+  keep_alive = keep_alive && tx.client_keep_alive && !services_.runtime.shutting_down();
   response.keep_alive(keep_alive);
   if (tx.active->config->via) append_via(response, 11, tx.active->hostname);
   stream_.expires_after(tx.active->config->read_timeout);
@@ -125,6 +128,46 @@ awaitable<bool> ClientSession::serve_pac_file(http::request_parser<http::empty_b
   tx.entry.status = res.result_int();
   tx.entry.reply_bytes = n;
   tx.entry.content_type = std::string(media_type(res[http::field::content_type]));
+  log(tx);
+  co_return res.keep_alive() && !ec;
+}
+
+awaitable<bool> ClientSession::serve_cache_manager(const std::string& action,
+                                                   http::request_parser<http::empty_body>& parser, Transaction& tx,
+                                                   bool keep_alive) {
+  const Config& config = *tx.active->config;
+  auto& req = parser.get();
+  RequestFacts facts;
+  facts.client = client_address_;
+  facts.method = tx.entry.method;
+  facts.scheme = req.target().starts_with("cache_object:") ? "cache_object" : "http";
+  facts.path = "/squid-internal-mgr/" + action;
+  if (check_access(config.http_access, facts) == AccessDecision::Deny) {
+    tx.entry.result_code = "TCP_DENIED";
+    co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive, "the cache manager is not for this client");
+  }
+  ManagerFigures figures;
+  figures.version = CUTTLE_VERSION_STRING;
+  figures.start_time = services_.runtime.start_time();
+  figures.now = std::chrono::system_clock::now();
+  figures.totals = services_.runtime.metrics().totals();
+  if (auto* store = services_.runtime.store()) figures.store = store->stats();
+  figures.workers = config.workers > 0 ? config.workers : static_cast<int>(std::thread::hardware_concurrency());
+  auto report = cache_manager_report(action, figures);
+  http::response<http::string_body> res{report ? http::status::ok : http::status::not_found, 11};
+  res.set(http::field::server, kProductToken);
+  res.set(http::field::date, http_date(figures.now));
+  res.set(http::field::content_type, "text/plain");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = report ? *report : "Unknown cache manager action: " + action + "\n";
+  res.prepare_payload();
+  res.keep_alive(keep_alive && req.keep_alive() && !services_.runtime.shutting_down());
+  stream_.expires_after(config.read_timeout);
+  auto [ec, n] = co_await http::async_write(stream_, res, use_nothrow);
+  tx.entry.result_code = "TCP_MISS";
+  tx.entry.status = res.result_int();
+  tx.entry.reply_bytes = n;
+  tx.entry.content_type = "text/plain";
   log(tx);
   co_return res.keep_alive() && !ec;
 }
@@ -184,6 +227,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   auto& req = parser.get();
   tx.entry.method = std::string(req.method_string());
   tx.entry.url = std::string(req.target());
+  tx.client_keep_alive = req.keep_alive();
   const bool is_connect = req.method() == http::verb::connect;
   const bool has_body = parser.chunked() || parser.content_length().value_or(0) > 0;
 
@@ -203,6 +247,9 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     // As Squid: an accelerator port must not become a tunnel to anywhere.
     co_return co_await reply_error(ErrorKind::MethodNotAllowed, tx, false, "CONNECT on an accelerator port");
   }
+
+  if (auto action = cache_manager_action(req.target()))
+    co_return co_await serve_cache_manager(*action, parser, tx, !has_body);
 
   // A browser fetching the PAC/WPAD file from the proxy as from a web server.
   if (!port_.accel && !is_connect && is_pac_request(req.method(), req.target()))

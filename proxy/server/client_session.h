@@ -28,10 +28,13 @@ class ClientSession {
     std::shared_ptr<const ActiveConfig> active;
     std::chrono::steady_clock::time_point start;
     AccessLogEntry entry;
+    bool client_keep_alive = true;  // the request allows another on this connection (HTTP/1.0, Connection: close)
   };
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
   awaitable<bool> purge(const RequestTarget& target, Transaction& tx, bool keep_alive);
+  awaitable<bool> serve_cache_manager(const std::string& action, http::request_parser<http::empty_body>& parser,
+                                      Transaction& tx, bool keep_alive);
   awaitable<bool> serve_pac_file(http::request_parser<http::empty_body>& parser, Transaction& tx, bool keep_alive);
   awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                           const RequestTarget& target, Transaction& tx);

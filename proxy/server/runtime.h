@@ -44,6 +44,7 @@ class ProxyRuntime {
   TlsContexts& tls() { return tls_; }
   CollapsedForwarding& collapsed() { return collapsed_; }
   ProxyMetrics& metrics() { return metrics_; }
+  std::chrono::system_clock::time_point start_time() const { return start_time_; }
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
   void begin_shutdown() { shutting_down_.store(true); }
 
@@ -54,6 +55,7 @@ class ProxyRuntime {
   std::unique_ptr<store::ObjectStore> store_;
   CollapsedForwarding collapsed_;
   ProxyMetrics metrics_;
+  const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -181,3 +181,21 @@ TEST(Errors, Http11RequestNeedsExactlyOneHost) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+TEST(Errors, ErrorPageToAnHttp10ClientEndsTheConnection) {
+  // HTTP/1.0 clients without keep-alive (squidclient, scripts) read until the
+  // proxy closes: an error page must not leave them waiting for an idle timeout.
+  CuttleProcess cuttle("http_access deny all\n");
+  RawConnection conn(cuttle.port());
+  conn.send("GET http://127.0.0.1:1/ HTTP/1.0\r\n\r\n");
+  auto started = std::chrono::steady_clock::now();
+  auto rest = conn.read_until_close();
+  EXPECT_NE(rest.find(" 403 "), std::string::npos) << rest;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace cuttle::testing

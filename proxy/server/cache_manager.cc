@@ -1,0 +1,91 @@
+#include "proxy/server/cache_manager.h"
+
+#include "proxy/http/http_date.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace cuttle {
+namespace {
+
+std::string percent(uint64_t part, uint64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", whole ? 100.0 * double(part) / double(whole) : 0.0);
+  return buf;
+}
+
+}  // namespace
+
+std::optional<std::string> cache_manager_action(std::string_view target) {
+  constexpr std::string_view kObject = "cache_object://", kInternal = "/squid-internal-mgr/";
+  std::string_view action;
+  if (target.starts_with(kObject)) {
+    auto rest = target.substr(kObject.size());
+    auto slash = rest.find('/');
+    action = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  } else if (auto at = target.find(kInternal); at != std::string_view::npos &&
+                                              (at == 0 || target.starts_with("http://"))) {
+    action = target.substr(at + kInternal.size());
+  } else {
+    return std::nullopt;
+  }
+  action = action.substr(0, action.find_first_of("@?"));  // "info@password", "info?x"
+  return std::string(action.empty() ? "menu" : action);
+}
+
+std::optional<std::string> cache_manager_report(std::string_view action, const ManagerFigures& f) {
+  std::ostringstream out;
+  const auto& t = f.totals;
+  if (action == "menu") {
+    out << " index\tCache Manager Interface\tpublic\n"
+        << " menu\tCache Manager Menu\tpublic\n"
+        << " info\tGeneral Runtime Information\tpublic\n"
+        << " counters\tTraffic and Resource Counters\tpublic\n";
+    return out.str();
+  }
+  if (action == "info") {
+    auto uptime = std::chrono::duration_cast<std::chrono::seconds>(f.now - f.start_time).count();
+    out << "Cuttle Object Cache: Version " << f.version << "\n"
+        << "Service Name: cuttle\n"
+        << "Start Time:\t" << http_date(f.start_time) << "\n"
+        << "Current Time:\t" << http_date(f.now) << "\n"
+        << "Connection information for cuttle:\n"
+        << "\tNumber of HTTP requests received:\t" << t.requests << "\n"
+        << "\tRequest failure ratio:\t" << percent(t.errors, t.requests) << "\n"
+        << "\tWorkers:\t" << f.workers << "\n"
+        << "Cache information for cuttle:\n"
+        << "\tHits as % of all requests:\t" << percent(t.hits, t.requests) << "\n"
+        << "\tHits as % of bytes sent:\t" << percent(t.hit_bytes_out, t.bytes_out) << "\n";
+    if (f.store) {
+      out << "\tStorage Swap size:\t" << (f.store->bytes >> 10) << " KB\n"
+          << "\tStorage Swap capacity:\t" << percent(f.store->bytes, f.store->capacity) << " used\n"
+          << "\tStorage Mem size:\t0 KB\n";
+    }
+    out << "Median Service Times (seconds):\t see cuttle_request_duration_seconds on prometheus_port\n"
+        << "Resource usage for cuttle:\n"
+        << "\tUP Time:\t" << uptime << " seconds\n";
+    if (f.store) {
+      out << "Internal Data Structures:\n"
+          << "\t" << f.store->objects << " StoreEntries\n"
+          << "\t" << f.store->evictions << " objects evicted since start\n";
+    }
+    return out.str();
+  }
+  if (action == "counters") {
+    auto sample = std::chrono::duration_cast<std::chrono::microseconds>(f.now.time_since_epoch()).count();
+    char stamp[64];
+    std::snprintf(stamp, sizeof stamp, "%lld.%06lld", static_cast<long long>(sample / 1000000),
+                  static_cast<long long>(sample % 1000000));
+    out << "sample_time = " << stamp << " (" << http_date(f.now) << ")\n"
+        << "client_http.requests = " << t.requests << "\n"
+        << "client_http.hits = " << t.hits << "\n"
+        << "client_http.errors = " << t.errors << "\n"
+        << "client_http.kbytes_out = " << (t.bytes_out >> 10) << "\n"
+        << "client_http.hit_kbytes_out = " << (t.hit_bytes_out >> 10) << "\n";
+    if (f.store) out << "store.objects = " << f.store->objects << "\n" << "store.kbytes = " << (f.store->bytes >> 10) << "\n";
+    return out.str();
+  }
+  return std::nullopt;
+}
+
+}  // namespace cuttle
