@@ -116,15 +116,18 @@ awaitable<bool> ClientSession::serve_pac_file(http::request_parser<http::empty_b
   facts.port = port_.port;
   facts.path = std::string(req.target());
   tx.entry.url = "http://" + std::string(req[http::field::host]) + std::string(req.target());
-  if (check_access(config.http_access, facts) == AccessDecision::Deny) {
-    tx.entry.result_code = "TCP_DENIED";
+  if (check_access(config.http_access, facts) == AccessDecision::Deny)
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive);
-  }
   auto res = pac_response(tx.active->pac_script, req.method() == http::verb::head);
-  res.keep_alive(keep_alive && req.keep_alive() && !services_.runtime.shutting_down());
-  stream_.expires_after(config.read_timeout);
+  co_return co_await send_own_reply(res, tx, keep_alive);
+}
+
+awaitable<bool> ClientSession::send_own_reply(http::response<http::string_body>& res, Transaction& tx,
+                                              bool keep_alive) {
+  res.keep_alive(keep_alive && tx.client_keep_alive && !services_.runtime.shutting_down());
+  stream_.expires_after(tx.active->config->read_timeout);
   auto [ec, n] = co_await http::async_write(stream_, res, use_nothrow);
-  tx.entry.result_code = "TCP_MISS";
+  tx.entry.result_code = "TCP_MISS";  // as Squid logs its internal objects
   tx.entry.status = res.result_int();
   tx.entry.reply_bytes = n;
   tx.entry.content_type = std::string(media_type(res[http::field::content_type]));
@@ -142,10 +145,8 @@ awaitable<bool> ClientSession::serve_cache_manager(const std::string& action,
   facts.method = tx.entry.method;
   facts.scheme = req.target().starts_with("cache_object:") ? "cache_object" : "http";
   facts.path = "/squid-internal-mgr/" + action;
-  if (check_access(config.http_access, facts) == AccessDecision::Deny) {
-    tx.entry.result_code = "TCP_DENIED";
+  if (check_access(config.http_access, facts) == AccessDecision::Deny)
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive, "the cache manager is not for this client");
-  }
   ManagerFigures figures;
   figures.version = CUTTLE_VERSION_STRING;
   figures.start_time = services_.runtime.start_time();
@@ -161,15 +162,7 @@ awaitable<bool> ClientSession::serve_cache_manager(const std::string& action,
   res.set(http::field::cache_control, "no-store");
   res.body() = report ? *report : "Unknown cache manager action: " + action + "\n";
   res.prepare_payload();
-  res.keep_alive(keep_alive && req.keep_alive() && !services_.runtime.shutting_down());
-  stream_.expires_after(config.read_timeout);
-  auto [ec, n] = co_await http::async_write(stream_, res, use_nothrow);
-  tx.entry.result_code = "TCP_MISS";
-  tx.entry.status = res.result_int();
-  tx.entry.reply_bytes = n;
-  tx.entry.content_type = "text/plain";
-  log(tx);
-  co_return res.keep_alive() && !ec;
+  co_return co_await send_own_reply(res, tx, keep_alive);
 }
 
 awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& tx, bool keep_alive) {

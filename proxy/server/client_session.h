@@ -35,6 +35,8 @@ class ClientSession {
   awaitable<bool> purge(const RequestTarget& target, Transaction& tx, bool keep_alive);
   awaitable<bool> serve_cache_manager(const std::string& action, http::request_parser<http::empty_body>& parser,
                                       Transaction& tx, bool keep_alive);
+  // Writes a reply cuttle makes itself (PAC file, manager report) and logs it.
+  awaitable<bool> send_own_reply(http::response<http::string_body>& res, Transaction& tx, bool keep_alive);
   awaitable<bool> serve_pac_file(http::request_parser<http::empty_body>& parser, Transaction& tx, bool keep_alive);
   awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                           const RequestTarget& target, Transaction& tx);
