@@ -23,7 +23,7 @@ std::string peer_credentials(const CachePeerConfig& peer, std::string_view clien
   return "Basic " + encoded;
 }
 
-bool via_names(std::string_view via, std::string_view hostname) {
+bool via_names(std::string_view via, std::string_view hostname, std::string_view product) {
   // Each element is "protocol received-by [comment]"; received-by may carry a port.
   size_t start = 0;
   while (start < via.size()) {
@@ -32,9 +32,12 @@ bool via_names(std::string_view via, std::string_view hostname) {
     auto element = trim_spaces(via.substr(start, end - start));
     auto space = element.find_first_of(" \t");
     if (space != std::string_view::npos) {
-      auto by = trim_spaces(element.substr(space + 1));
-      by = by.substr(0, by.find_first_of(" \t("));
-      if (by == hostname || (by.starts_with(hostname) && by.size() > hostname.size() && by[hostname.size()] == ':'))
+      auto rest = trim_spaces(element.substr(space + 1));
+      auto by = rest.substr(0, rest.find_first_of(" \t("));
+      auto comment = trim_spaces(rest.substr(by.size()));
+      const bool named = by == hostname ||
+                         (by.starts_with(hostname) && by.size() > hostname.size() && by[hostname.size()] == ':');
+      if (named && comment.size() > product.size() && comment[0] == '(' && comment.substr(1).starts_with(product))
         return true;
     }
     start = end + 1;

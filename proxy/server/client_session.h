@@ -28,6 +28,9 @@ class ClientSession {
     std::shared_ptr<const ActiveConfig> active;
     std::chrono::steady_clock::time_point start;
     AccessLogEntry entry;
+    // Where a miss may go, best first (peer selection); forward() tries the next
+    // when one fails before anything reached the client.
+    std::vector<ForwardPlan> next_hops;
   };
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
@@ -35,6 +38,8 @@ class ClientSession {
   awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                           const RequestTarget& target, Transaction& tx);
   // Logs a forwarded reply, or answers the error it ended with.
+  // Marks a peer dead after a failed connect, alive again after a good one.
+  void note_peer_health(const ForwardPlan& plan, const ForwardOutcome& outcome);
   awaitable<bool> finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan, Transaction& tx);
 
   // ---- the cache (client_session_cache.cc) ----

@@ -2,7 +2,9 @@
 // reconfigure), the access log, TLS contexts and the shutdown flag.
 #pragma once
 
+#include "carp/array.h"
 #include "proxy/config/config.h"
+#include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
 #include "proxy/server/collapsed_forwarding.h"
 #include "proxy/server/tls_contexts.h"
@@ -10,6 +12,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cuttle {
@@ -19,9 +22,15 @@ struct ActiveConfig {
   std::shared_ptr<const Config> config;
   std::string hostname;                          // visible_hostname, else the host's name
   const CachePeerConfig* origin_server = nullptr;  // first `originserver` peer (accelerator)
+  // The cache_peers with `carp`, as one array; carp_peers[m] is member m's index
+  // in config->cache_peers.
+  std::optional<carp::Array> carp_array;
+  std::vector<size_t> carp_peers;
 };
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config);
+
+class IcpService;
 
 class ProxyRuntime {
  public:
@@ -41,6 +50,10 @@ class ProxyRuntime {
   }
   TlsContexts& tls() { return tls_; }
   CollapsedForwarding& collapsed() { return collapsed_; }
+  peers::PeerHealth& peer_health() { return peer_health_; }
+  // The ICP socket's owner (set once at start-up when icp_port is on), for queries.
+  IcpService* icp() { return icp_; }
+  void set_icp(IcpService* icp) { icp_ = icp; }
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
   void begin_shutdown() { shutting_down_.store(true); }
 
@@ -50,6 +63,8 @@ class ProxyRuntime {
   TlsContexts tls_;
   std::unique_ptr<store::ObjectStore> store_;
   CollapsedForwarding collapsed_;
+  peers::PeerHealth peer_health_;
+  IcpService* icp_ = nullptr;
   std::atomic<bool> shutting_down_{false};
 };
 
