@@ -35,17 +35,19 @@ TEST(PeerCredentials, NoLoginSendsNothing) {
   EXPECT_EQ(peer_credentials(peer_with_login("NEGOTIATE"), "Basic dTpw"), "");
 }
 
-TEST(ForwardingLoop, ViaNamingThisCacheIsALoop) {
-  EXPECT_TRUE(via_names("1.1 cache1 (cuttle/0.1.0)", "cache1"));
-  EXPECT_TRUE(via_names("1.0 front, 1.1 cache1:3128 (squid/5.7)", "cache1"));
-  EXPECT_TRUE(via_names("HTTP/1.1 cache1", "cache1"));
+TEST(ForwardingLoop, ViaWithThisCachesEntryIsALoop) {
+  EXPECT_TRUE(via_names("1.1 cache1 (cuttle/0.1.0)", "cache1", "cuttle/0.1.0"));
+  EXPECT_TRUE(via_names("1.0 front, 1.1 cache1:3128 (cuttle/0.1.0)", "cache1", "cuttle/0.1.0"));
 }
 
-TEST(ForwardingLoop, OtherNamesAreNot) {
-  EXPECT_FALSE(via_names("", "cache1"));
-  EXPECT_FALSE(via_names("1.1 cache10 (squid/5.7)", "cache1"));
-  EXPECT_FALSE(via_names("1.1 other (cache1)", "cache1"));
-  EXPECT_FALSE(via_names("1.1 my.cache1", "cache1"));
+TEST(ForwardingLoop, OtherCachesAreNot) {
+  EXPECT_FALSE(via_names("", "cache1", "cuttle/0.1.0"));
+  EXPECT_FALSE(via_names("1.1 cache10 (cuttle/0.1.0)", "cache1", "cuttle/0.1.0"));
+  EXPECT_FALSE(via_names("1.1 my.cache1 (cuttle/0.1.0)", "cache1", "cuttle/0.1.0"));
+  EXPECT_FALSE(via_names("1.1 other (cache1)", "cache1", "cuttle/0.1.0"));
+  // A squid on the same host, named the same, is a different cache (squid's rule too).
+  EXPECT_FALSE(via_names("1.1 cache1 (squid/5.7)", "cache1", "cuttle/0.1.0"));
+  EXPECT_FALSE(via_names("1.1 cache1", "cache1", "cuttle/0.1.0"));
 }
 
 TEST(PeerHealth, AFailedConnectMarksDeadUntilTheRetryIsDue) {
