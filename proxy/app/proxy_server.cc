@@ -22,10 +22,12 @@ namespace {
 
 void report_warnings(const LoadedConfig& loaded) {
   for (const auto& w : loaded.warnings) std::cerr << w << "\n";
+  // Siblings are used only after an ICP HIT, and ICP queries leave from icp_port.
   for (const auto& peer : loaded.config->cache_peers)
-    if (!peer.originserver)
+    if (peer.type == "sibling" && (loaded.config->icp.port == 0 || peer.icp_port == 0 || peer.no_query))
       std::cerr << peer.where << ": warning: cache_peer " << peer.name
-                << ": parent/sibling peers are not used yet (only accelerator originserver peers are)\n";
+                << ": a sibling is only used after an ICP HIT, and it is never asked (needs icp_port, an ICP port "
+                   "for the peer and no no-query)\n";
 }
 
 void prepare_directories(const Config& config) {
@@ -71,7 +73,10 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
       workers.back()->listen(config.http_ports);
     }
     // One UDP socket answers every ICP query (and will carry our own).
-    if (config.icp.port != 0) workers.front()->open_icp(config.icp.port);
+    if (config.icp.port != 0) {
+      workers.front()->open_icp(config.icp.port);
+      runtime.set_icp(workers.front()->icp());
+    }
     if (config.prometheus_port) workers.front()->open_metrics(*config.prometheus_port);
   } catch (const std::exception& e) {
     std::cerr << "cuttle: FATAL: " << e.what() << std::endl;

@@ -48,6 +48,8 @@ struct CachePeerConfig {
   bool tls = false;          // speak TLS to the peer (Squid's `tls`, old `ssl`)
   std::string tls_cafile;    // extra trust anchors for the peer's certificate
   std::string forceddomain;
+  // cache_peer_access NAME allow|deny ACL...; none: every request may use the peer.
+  std::vector<AccessRule> access;
   std::string where;
 };
 
@@ -140,6 +142,13 @@ struct Config {
   std::string tls_outgoing_cafile;
 
   IcpConfig icp;
+
+  // Peer selection (Squid's names). A request matching an always_direct allow rule
+  // goes to the origin; one matching never_direct only ever goes to a peer.
+  std::vector<AccessRule> always_direct;
+  std::vector<AccessRule> never_direct;
+  bool prefer_direct = false;          // DIRECT before parents, not after
+  bool nonhierarchical_direct = true;  // non-GET requests go to the origin, not parents
 };
 
 }  // namespace cuttle

@@ -242,6 +242,23 @@ void prometheus_port(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.prometheus_port = std::move(port);
 }
 
+void always_direct(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.always_direct); }
+void never_direct(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.never_direct); }
+
+// `cache_peer_access NAME allow|deny ACL...`: the peer must be configured above.
+void cache_peer_access(DirectiveArgs& args, ParseContext& ctx) {
+  auto name = args.next("cache_peer name").text;
+  for (auto& peer : ctx.config.cache_peers)
+    if (peer.name == name) return access_rule(args, ctx, peer.access);
+  throw DirectiveError("cache_peer_access: no cache_peer named '" + name + "' (define the cache_peer first)");
+}
+
+void hierarchy_stoplist(DirectiveArgs& args, ParseContext& ctx) {
+  while (args.next_if_any()) {}
+  ctx.warn("hierarchy_stoplist was removed in Squid 3.5; as there, only GET requests without credentials go to "
+           "peers (see nonhierarchical_direct); ignored");
+}
+
 void icp_port(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.icp.port = parse_port(args.next("port").text, "icp_port");
   args.expect_end();
@@ -471,6 +488,12 @@ constexpr DirectiveEntry kDirectives[] = {
     {"pac_direct_domain", pac_direct_domain},
     {"pac_direct_fallback", pac_direct_fallback},
     {"icp_port", icp_port},
+    {"always_direct", always_direct},
+    {"never_direct", never_direct},
+    {"prefer_direct", on_off<&Config::prefer_direct>},
+    {"nonhierarchical_direct", on_off<&Config::nonhierarchical_direct>},
+    {"cache_peer_access", cache_peer_access},
+    {"hierarchy_stoplist", hierarchy_stoplist},
     {"icp_access", icp_access},
     {"icp_hit_stale", icp_on_off<&IcpConfig::hit_stale>},
     {"log_icp_queries", icp_on_off<&IcpConfig::log_queries>},

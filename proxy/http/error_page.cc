@@ -50,6 +50,11 @@ constexpr ErrorText kErrors[] = {
     {ErrorKind::OnlyIfCachedMiss, http::status::gateway_timeout, "ERR_ONLY_IF_CACHED_MISS",
      "Valid document was not found in the cache and only-if-cached directive was specified",
      "The request asked for a cached copy only (Cache-Control: only-if-cached) and this cache holds none it may use."},
+    {ErrorKind::CannotForward, http::status::service_unavailable, "ERR_CANNOT_FORWARD",
+     "Unable to forward this request at this time",
+     "This request could not be forwarded to the origin server or to any parent caches."},
+    {ErrorKind::ForwardingLoop, http::status::forbidden, "ERR_ACCESS_DENIED", "Forwarding loop detected",
+     "This request already passed through this cache (its Via header names it): forwarding it again would loop."},
 };
 
 const ErrorText& text_for(ErrorKind kind) {

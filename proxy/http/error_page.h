@@ -28,6 +28,8 @@ enum class ErrorKind {
   ConnectTimeout,     // 504 ERR_CONNECT_FAIL
   ReadTimeout,        // 504 ERR_READ_TIMEOUT
   OnlyIfCachedMiss,   // 504 ERR_ONLY_IF_CACHED_MISS: only-if-cached and nothing usable stored
+  CannotForward,      // 503 ERR_CANNOT_FORWARD: no next hop may take it (never_direct, peers down)
+  ForwardingLoop,     // 403 ERR_ACCESS_DENIED: our own name is already in Via
 };
 
 struct ErrorContext {

@@ -3,6 +3,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <thread>
+#include <iostream>
+#include <sstream>
 
 #include "proxy/http/error_page.h"
 #include "proxy/http/http_date.h"
@@ -11,9 +13,29 @@
 #include "proxy/server/forwarder.h"
 #include "proxy/server/cache_manager.h"
 #include "proxy/server/pac_file.h"
+#include "proxy/peers/peer_requests.h"
+#include "proxy/server/next_hops.h"
 #include "proxy/server/tunnel.h"
 
 namespace cuttle {
+namespace {
+
+std::string header_bytes(const http::request<http::empty_body>& req) {
+  std::ostringstream text;
+  text << req.base();
+  return text.str();
+}
+
+// Feeds a request header (without body) to a fresh parser; true when it parsed whole.
+bool reparse_header(const std::string& text, http::request_parser<http::empty_body>& parser) {
+  parser.body_limit(boost::none);
+  parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(text.size() + 1, UINT32_MAX)));
+  error_code ec;
+  parser.put(asio::buffer(text), ec);
+  return !ec && parser.is_header_done() && parser.is_done();
+}
+
+}  // namespace
 
 // Beast reads at most a buffer's spare capacity (512 bytes when empty); browsers'
 // request headers are mostly under this.
@@ -276,6 +298,11 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, !has_body);
   }
 
+  if (via_names(joined_values(req, "Via"), active.hostname, kProductToken)) {
+    std::cerr << "cuttle: WARNING: Forwarding loop detected for: " << tx.entry.url << std::endl;
+    co_return co_await reply_error(ErrorKind::ForwardingLoop, tx, !has_body);
+  }
+
   ClientSide client{stream_, buffer_, client_ip_};
   if (req.method_string() == "PURGE") co_return co_await purge(target, tx, !has_body);
   if (is_connect) {
@@ -300,12 +327,12 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile};
     plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
     plan.hierarchy = "FIRSTUP_PARENT";
+    plan.request_target = target.path;
   } else {
-    plan.upstream = UpstreamSpec{target.host, target.port, target.scheme == "https", config.tls_outgoing_cafile};
-    plan.host_header = target.authority();
-    plan.hierarchy = "HIER_DIRECT";
+    tx.next_hops = co_await choose_next_hops(active, target, req.base(), facts, services_);
+    if (tx.next_hops.empty()) co_return co_await reply_error(ErrorKind::CannotForward, tx, !has_body);
+    plan = tx.next_hops.front();
   }
-  plan.request_target = target.path;
 
   store::ObjectStore* store = services_.runtime.store();
   if (store && (req.method() == http::verb::get || req.method() == http::verb::head))
@@ -316,11 +343,49 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
 awaitable<bool> ClientSession::forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                                        const RequestTarget& target, Transaction& tx) {
   const bool safe_method = is_safe_method(parser.get().method());
+  const bool has_body = parser.chunked() || parser.content_length().value_or(0) > 0;
   ClientSide client{stream_, buffer_, client_ip_};
-  auto outcome = co_await forward_request(client, parser, plan, *tx.active, services_);
+  // The forwarder consumes the parsed header; a retry parses the same bytes again.
+  std::string header_text;
+  if (tx.next_hops.size() > 1 && !has_body) header_text = header_bytes(parser.get());
+  std::optional<http::request_parser<http::empty_body>> again;
+  auto* current = &parser;
+  ForwardPlan attempt = plan;
+  ForwardOutcome outcome;
+  for (size_t hop = 0;; ++hop) {
+    outcome = co_await forward_request(client, *current, attempt, *tx.active, services_);
+    note_peer_health(attempt, outcome);
+    // A failed attempt sent nothing to the client: the next hop may have it, unless
+    // the body is gone or an unsafe request may already have reached a server.
+    const bool next_exists = hop + 1 < tx.next_hops.size();
+    if (!outcome.error || !next_exists || header_text.empty()) break;
+    if (!safe_method && !outcome.server_address.empty()) break;
+    again.emplace();
+    if (!reparse_header(header_text, *again)) break;
+    current = &*again;
+    const auto& next = tx.next_hops[hop + 1];
+    attempt.upstream = next.upstream;
+    attempt.request_target = next.request_target;
+    attempt.host_header = next.host_header;
+    attempt.hierarchy = next.hierarchy;
+    attempt.peer_name = next.peer_name;
+    attempt.peer_kind = next.peer_kind;
+    attempt.proxy_authorization = next.proxy_authorization;
+    attempt.only_if_cached = next.only_if_cached;
+  }
   if (tx.entry.result_code == "NONE") tx.entry.result_code = "TCP_MISS";
   if (!safe_method && !outcome.error) invalidate_after_unsafe_method(target, outcome);
-  co_return co_await finish_forwarded(outcome, plan, tx);
+  co_return co_await finish_forwarded(outcome, attempt, tx);
+}
+
+void ClientSession::note_peer_health(const ForwardPlan& plan, const ForwardOutcome& outcome) {
+  if (plan.peer_name.empty()) return;
+  auto& health = services_.runtime.peer_health();
+  const bool connect_failed = outcome.error && outcome.server_address.empty() &&
+                              (*outcome.error == ErrorKind::ConnectFailed || *outcome.error == ErrorKind::ConnectTimeout ||
+                               *outcome.error == ErrorKind::DnsFailure || *outcome.error == ErrorKind::TlsFailed);
+  if (connect_failed) health.connect_failed(plan.peer_name, plan.peer_kind, std::chrono::steady_clock::now());
+  else if (!outcome.server_address.empty()) health.connect_succeeded(plan.peer_name, plan.peer_kind);
 }
 
 awaitable<bool> ClientSession::finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan,

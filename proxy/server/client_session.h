@@ -29,6 +29,9 @@ class ClientSession {
     std::chrono::steady_clock::time_point start;
     AccessLogEntry entry;
     bool client_keep_alive = true;  // the request allows another on this connection (HTTP/1.0, Connection: close)
+    // Where a miss may go, best first (peer selection); forward() tries the next
+    // when one fails before anything reached the client.
+    std::vector<ForwardPlan> next_hops;
   };
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
@@ -41,6 +44,8 @@ class ClientSession {
   awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                           const RequestTarget& target, Transaction& tx);
   // Logs a forwarded reply, or answers the error it ended with.
+  // Marks a peer dead after a failed connect, alive again after a good one.
+  void note_peer_health(const ForwardPlan& plan, const ForwardOutcome& outcome);
   awaitable<bool> finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan, Transaction& tx);
 
   // ---- the cache (client_session_cache.cc) ----

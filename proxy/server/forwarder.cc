@@ -207,6 +207,11 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
   // Credentials for a proxy are not the origin's business (Squid passes them only to
   // peers with login=PASS, which arrives with peer selection).
   req.erase(http::field::proxy_authorization);
+  if (!plan.proxy_authorization.empty()) req.set(http::field::proxy_authorization, plan.proxy_authorization);
+  if (plan.only_if_cached) {
+    auto directives = joined_values(req, "Cache-Control");
+    req.set(http::field::cache_control, directives.empty() ? "only-if-cached" : directives + ", only-if-cached");
+  }
   req.target(plan.request_target);
   req.set(http::field::host, plan.host_header);
   if (config.via) append_via(req, client_version, active.hostname);

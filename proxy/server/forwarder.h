@@ -24,6 +24,10 @@ struct ForwardPlan {
   std::string request_target;  // request line target sent upstream
   std::string host_header;     // Host sent upstream
   std::string hierarchy;       // HIER_DIRECT, FIRSTUP_PARENT, ...
+  std::string peer_name;       // the cache_peer this goes to; empty: the origin (or accel originserver)
+  std::string peer_kind;       // "Parent" or "Sibling", for health messages
+  std::string proxy_authorization;  // sent to the peer (login=); empty: none
+  bool only_if_cached = false;      // to a sibling: it must not fetch a miss for us
   CacheFill* fill = nullptr;   // stores the reply while relaying it, when set
   std::string cache_lookup;    // X-Cache-Lookup value ("MISS from host:port"); empty: no cache consulted
   // Revalidating a stored reply: replies handed back to the caller instead of

@@ -19,6 +19,14 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
       break;
     }
   active->pac_script = build_pac_script(*config);
+  std::vector<carp::Member> members;
+  for (size_t i = 0; i < config->cache_peers.size(); ++i) {
+    const auto& peer = config->cache_peers[i];
+    if (!peer.carp) continue;
+    members.push_back({peer.name, peer.host, peer.http_port, peer.weight, peer.carp_key});
+    active->carp_peers.push_back(i);
+  }
+  if (!members.empty()) active->carp_array.emplace(std::move(members));
   active->config = std::move(config);
   return active;
 }

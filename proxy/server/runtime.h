@@ -2,7 +2,9 @@
 // reconfigure), the access log, TLS contexts and the shutdown flag.
 #pragma once
 
+#include "carp/array.h"
 #include "proxy/config/config.h"
+#include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
 #include "proxy/metrics/proxy_metrics.h"
 #include "proxy/server/collapsed_forwarding.h"
@@ -11,6 +13,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cuttle {
@@ -21,9 +24,15 @@ struct ActiveConfig {
   std::string hostname;                          // visible_hostname, else the host's name
   const CachePeerConfig* origin_server = nullptr;  // first `originserver` peer (accelerator)
   std::string pac_script;                          // /proxy.pac, generated once; empty: no array
+  // The cache_peers with `carp`, as one array; carp_peers[m] is member m's index
+  // in config->cache_peers.
+  std::optional<carp::Array> carp_array;
+  std::vector<size_t> carp_peers;
 };
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config);
+
+class IcpService;
 
 class ProxyRuntime {
  public:
@@ -45,6 +54,10 @@ class ProxyRuntime {
   CollapsedForwarding& collapsed() { return collapsed_; }
   ProxyMetrics& metrics() { return metrics_; }
   std::chrono::system_clock::time_point start_time() const { return start_time_; }
+  peers::PeerHealth& peer_health() { return peer_health_; }
+  // The ICP socket's owner (set once at start-up when icp_port is on), for queries.
+  IcpService* icp() { return icp_; }
+  void set_icp(IcpService* icp) { icp_ = icp; }
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
   void begin_shutdown() { shutting_down_.store(true); }
 
@@ -56,6 +69,8 @@ class ProxyRuntime {
   CollapsedForwarding collapsed_;
   ProxyMetrics metrics_;
   const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
+  peers::PeerHealth peer_health_;
+  IcpService* icp_ = nullptr;
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -38,7 +38,7 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
                                            TlsContexts& tls) {
   ConnectOutcome out;
   auto executor = co_await asio::this_coro::executor;
-  const auto timeout = config.connect_timeout;
+  const auto timeout = spec.connect_timeout.value_or(config.connect_timeout);
 
   error_code ec;
   asio::ip::make_address(spec.host, ec);

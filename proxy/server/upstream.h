@@ -24,6 +24,7 @@ struct UpstreamSpec {
   uint16_t port = 0;
   bool tls = false;
   std::string tls_cafile;  // extra trust anchors, may be empty
+  std::optional<std::chrono::milliseconds> connect_timeout;  // a peer's connect-timeout=; else connect_timeout
   // Pool key: connections are only reused for the same spec.
   std::string key() const;
 };

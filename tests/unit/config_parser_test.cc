@@ -787,3 +787,69 @@ TEST(IcpConfig, BadValuesAreErrors) {
 
 }  // namespace
 }  // namespace cuttle
+
+namespace cuttle {
+namespace {
+
+LoadedConfig parse_peers(std::string_view text) { return load_config_text(text, "test.conf"); }
+
+std::string peers_error_of(std::string_view text) {
+  try {
+    load_config_text(text, "test.conf");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PeerSelectionConfig, DefaultsAreSquids) {
+  auto c = parse_peers("http_port 3128\n").config;
+  EXPECT_TRUE(c->always_direct.empty());
+  EXPECT_TRUE(c->never_direct.empty());
+  EXPECT_FALSE(c->prefer_direct);
+  EXPECT_TRUE(c->nonhierarchical_direct);
+}
+
+TEST(PeerSelectionConfig, DirectivesAreReadWithoutWarnings) {
+  auto loaded = parse_peers(
+      "http_port 3128\nacl local dstdomain .lan\nalways_direct allow local\nnever_direct allow all\n"
+      "prefer_direct on\nnonhierarchical_direct off\n"
+      "cache_peer 10.0.0.1 parent 3128 0 no-query name=up\ncache_peer_access up deny local\n"
+      "cache_peer_access up allow all\n");
+  EXPECT_TRUE(loaded.warnings.empty()) << loaded.warnings[0];
+  const auto& c = *loaded.config;
+  ASSERT_EQ(c.always_direct.size(), 1u);
+  EXPECT_EQ(c.always_direct[0].acls[0].acl->name(), "local");
+  ASSERT_EQ(c.never_direct.size(), 1u);
+  EXPECT_TRUE(c.never_direct[0].allow);
+  EXPECT_TRUE(c.prefer_direct);
+  EXPECT_FALSE(c.nonhierarchical_direct);
+  ASSERT_EQ(c.cache_peers[0].access.size(), 2u);
+  EXPECT_FALSE(c.cache_peers[0].access[0].allow);
+  EXPECT_TRUE(c.cache_peers[0].access[1].allow);
+  RequestFacts facts;
+  facts.host = "printer.lan";
+  EXPECT_EQ(check_access(c.cache_peers[0].access, facts), AccessDecision::Deny);
+  facts.host = "example.com";
+  EXPECT_EQ(check_access(c.cache_peers[0].access, facts), AccessDecision::Allow);
+}
+
+TEST(PeerSelectionConfig, CachePeerAccessNeedsAKnownPeerAndAcl) {
+  EXPECT_EQ(peers_error_of("http_port 3128\ncache_peer_access nobody allow all\n").find("test.conf:2:"), 0u);
+  EXPECT_NE(peers_error_of("http_port 3128\ncache_peer_access nobody allow all\n").find("no cache_peer named"),
+            std::string::npos);
+  EXPECT_NE(peers_error_of("http_port 3128\ncache_peer h parent 3128 0\ncache_peer_access h allow nosuch\n")
+                .find("no ACL named 'nosuch'"),
+            std::string::npos);
+  EXPECT_NE(peers_error_of("http_port 3128\nnever_direct maybe all\n").find("expected 'allow' or 'deny'"),
+            std::string::npos);
+}
+
+TEST(PeerSelectionConfig, HierarchyStoplistWarnsAsRemoved) {
+  auto loaded = parse_peers("http_port 3128\nhierarchy_stoplist cgi-bin ?\n");
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_NE(loaded.warnings[0].find("hierarchy_stoplist was removed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cuttle
