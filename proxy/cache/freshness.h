@@ -14,6 +14,11 @@ namespace cuttle {
 using Clock = std::chrono::system_clock;
 using Seconds = std::chrono::seconds;
 
+// Milliseconds since the epoch: how store records keep times.
+inline int64_t epoch_ms(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 // What freshness needs to know about one stored response.
 struct ResponseTiming {
   Clock::time_point request_time;   // when the request that got it was sent

@@ -1,20 +1,14 @@
 #include "proxy/server/background_refresh.h"
 
-#include "proxy/cache/not_modified_update.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/server/cache_fill.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
-#include <sstream>
 
 namespace cuttle {
 namespace {
-
-int64_t to_ms(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 struct RefreshJob {
   WorkerServices& worker;
@@ -34,6 +28,7 @@ awaitable<void> exchange(Stream& stream, UpstreamConnection& conn, RefreshJob& j
   const Config& config = *job.active->config;
   auto& tcp = beast::get_lowest_layer(stream);
   tcp.expires_after(config.read_timeout);
+  const auto request_time = Clock::now();
   auto [wec, wn] = co_await http::async_write(stream, req, use_nothrow);
   if (wec) co_return;
   http::response_parser<http::buffer_body> parser;
@@ -48,13 +43,7 @@ awaitable<void> exchange(Stream& stream, UpstreamConnection& conn, RefreshJob& j
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
   auto* store = job.worker.runtime.store();
   if (res.result_int() == 304) {
-    apply_not_modified(job.stored.header, res.base());
-    job.stored.record.request_time = to_ms(Clock::now());
-    job.stored.record.response_time = job.stored.record.request_time;
-    std::ostringstream text;
-    text << job.stored.header.base();
-    job.stored.record.header_block = text.str();
-    store->commit_object(job.stored.key, job.stored.record);
+    freshen_stored_reply(*store, job.stored, res.base(), request_time, Clock::now());
     reusable = keep_alive && parser.is_done();
     co_return;
   }

@@ -5,15 +5,6 @@
 #include <sstream>
 
 namespace cuttle {
-namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 CacheFill::CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
                      const RefreshPattern& pattern, uint64_t max_object_size, std::chrono::seconds negative_ttl)
     : store_(store),
@@ -23,10 +14,10 @@ CacheFill::CacheFill(store::ObjectStore& store, std::string url, std::string met
       pattern_(pattern),
       max_object_size_(max_object_size),
       negative_ttl_(negative_ttl),
-      request_time_ms_(now_ms()) {}
+      request_time_ms_(epoch_ms(Clock::now())) {}
 
 bool CacheFill::start(const http::response_header<>& header, std::optional<uint64_t> content_length) {
-  response_time_ms_ = now_ms();
+  response_time_ms_ = epoch_ms(Clock::now());
   if (content_length && *content_length > max_object_size_) return false;
   if (!may_store(method_, request_, header.result_int(), header, pattern_, negative_ttl_).store) return false;
   header_ = header;

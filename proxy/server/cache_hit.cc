@@ -2,6 +2,7 @@
 
 #include "proxy/cache/cache_policy.h"
 #include "proxy/cache/client_conditionals.h"
+#include "proxy/cache/not_modified_update.h"
 #include "proxy/http/header_rules.h"
 
 #include <random>
@@ -93,6 +94,17 @@ void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clo
   auto timing = timing_from_headers(reply.header, reply.record.status, from_ms(reply.record.request_time),
                                     from_ms(reply.record.response_time));
   reply.freshness = evaluate_freshness(timing, pattern, now, negative_ttl);
+}
+
+void freshen_stored_reply(store::ObjectStore& store, StoredReply& reply, const http::fields& not_modified,
+                          Clock::time_point request_time, Clock::time_point response_time) {
+  apply_not_modified(reply.header, not_modified);
+  reply.record.request_time = epoch_ms(request_time);
+  reply.record.response_time = epoch_ms(response_time);
+  std::ostringstream text;
+  text << reply.header.base();
+  reply.record.header_block = text.str();
+  store.commit_object(reply.key, reply.record);
 }
 
 HitShape shape_for(const http::request<http::empty_body>& request, const StoredReply& reply, bool* matched_etag) {

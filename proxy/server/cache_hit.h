@@ -31,6 +31,12 @@ std::optional<StoredReply> find_stored_reply(const store::ObjectStore& store, co
 void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clock::time_point now,
                           Seconds negative_ttl);
 
+// A 304 answered the revalidation of `reply`: its stored header takes the 304's
+// fields (RFC 9111 §3.2) and the exchange's times, and is committed under the
+// same object, whose body stays.
+void freshen_stored_reply(store::ObjectStore& store, StoredReply& reply, const http::fields& not_modified,
+                          Clock::time_point request_time, Clock::time_point response_time);
+
 // What to send of the stored reply.
 struct HitShape {
   bool head = false;

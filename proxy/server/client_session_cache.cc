@@ -5,7 +5,6 @@
 #include "proxy/cache/cache_policy.h"
 #include "proxy/cache/cache_use.h"
 #include "proxy/cache/client_conditionals.h"
-#include "proxy/cache/not_modified_update.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/background_refresh.h"
@@ -13,14 +12,9 @@
 
 #include <boost/url.hpp>
 
-#include <sstream>
 
 namespace cuttle {
 namespace {
-
-int64_t to_ms(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 std::optional<StoredState> state_of(const std::optional<StoredReply>& stored) {
   if (!stored) return std::nullopt;
@@ -114,7 +108,7 @@ awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& stor
     tx.entry.result_code = "TCP_SWAPFAIL_MISS";
     co_return std::nullopt;
   }
-  store.touch(stored.key, to_ms(Clock::now()));
+  store.touch(stored.key, epoch_ms(Clock::now()));
   tx.entry.result_code = std::string(result_code);
   // Squid names a 304 answered from a fresh copy after the condition that matched.
   if (shape.not_modified && result_code == "TCP_HIT") tx.entry.result_code = matched_etag ? "TCP_INM_HIT" : "TCP_IMS_HIT";
@@ -170,13 +164,7 @@ awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::
 
   if (outcome.intercepted && outcome.status == 304) {
     // Still current: freshen the stored header (§3.2), keep the body.
-    apply_not_modified(stored.header, *outcome.intercepted);
-    stored.record.request_time = to_ms(request_time);
-    stored.record.response_time = to_ms(Clock::now());
-    std::ostringstream text;
-    text << stored.header.base();
-    stored.record.header_block = text.str();
-    store.commit_object(stored.key, stored.record);
+    freshen_stored_reply(store, stored, *outcome.intercepted, request_time, Clock::now());
     reevaluate_freshness(stored, pattern, Clock::now(), negative_ttl);
     if (auto served = co_await serve_hit(store, stored, original, has_body, tx, "TCP_REFRESH_UNMODIFIED"))
       co_return *served;

@@ -1,6 +1,5 @@
 #include "proxy/server/pac_file.h"
 
-#include "carp/array.h"
 #include "carp/pac.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/http_date.h"
@@ -9,17 +8,13 @@
 
 namespace cuttle {
 
-std::string build_pac_script(const Config& config) {
-  std::vector<carp::Member> members;
-  for (const auto& m : config.pac.members) members.push_back({m.name, m.host, m.port, m.weight, {}});
-  if (members.empty())
-    for (const auto& peer : config.cache_peers)
-      if (peer.carp) members.push_back({peer.name.empty() ? peer.host : peer.name, peer.host, peer.http_port,
-                                        peer.weight, peer.carp_key});
-  if (members.empty()) return {};
+std::string build_pac_script(const Config& config, const std::optional<carp::Array>& carp_parents) {
   carp::PacOptions options;
   options.direct_domains = config.pac.direct_domains;
   options.direct_when_all_fail = config.pac.direct_fallback;
+  if (config.pac.members.empty()) return carp_parents ? carp::pac_script(*carp_parents, options) : std::string();
+  std::vector<carp::Member> members;
+  for (const auto& m : config.pac.members) members.push_back({m.name, m.host, m.port, m.weight, {}});
   return carp::pac_script(carp::Array(std::move(members)), options);
 }
 

@@ -3,12 +3,14 @@
 // owner directly (carp::pac_script, same choice as the proxy's own CARP).
 #pragma once
 
+#include "carp/array.h"
 #include "proxy/config/config.h"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,9 +18,10 @@ namespace cuttle {
 
 namespace http = boost::beast::http;
 
-// The script for this configuration's array: pac_member lines, else the
-// `cache_peer ... carp` parents. Empty when there is no array.
-std::string build_pac_script(const Config& config);
+// The script for this configuration's array: pac_member lines, else
+// `carp_parents` (the `cache_peer ... carp` array cuttle itself routes over).
+// Empty when there is no array.
+std::string build_pac_script(const Config& config, const std::optional<carp::Array>& carp_parents);
 
 // GET or HEAD of /proxy.pac or /wpad.dat in origin form (a browser fetching the
 // file from the proxy as from a web server).

@@ -18,7 +18,6 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
       active->origin_server = &peer;
       break;
     }
-  active->pac_script = build_pac_script(*config);
   std::vector<carp::Member> members;
   for (size_t i = 0; i < config->cache_peers.size(); ++i) {
     const auto& peer = config->cache_peers[i];
@@ -27,6 +26,7 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
     active->carp_peers.push_back(i);
   }
   if (!members.empty()) active->carp_array.emplace(std::move(members));
+  active->pac_script = build_pac_script(*config, active->carp_array);
   active->config = std::move(config);
   return active;
 }
