@@ -363,15 +363,8 @@ awaitable<bool> ClientSession::forward(http::request_parser<http::empty_body>& p
     again.emplace();
     if (!reparse_header(header_text, *again)) break;
     current = &*again;
-    const auto& next = tx.next_hops[hop + 1];
-    attempt.upstream = next.upstream;
-    attempt.request_target = next.request_target;
-    attempt.host_header = next.host_header;
-    attempt.hierarchy = next.hierarchy;
-    attempt.peer_name = next.peer_name;
-    attempt.peer_kind = next.peer_kind;
-    attempt.proxy_authorization = next.proxy_authorization;
-    attempt.only_if_cached = next.only_if_cached;
+    // The next hop; what is done with the reply (cache fill, lookup) stays.
+    static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
   }
   if (tx.entry.result_code == "NONE") tx.entry.result_code = "TCP_MISS";
   if (!safe_method && !outcome.error) invalidate_after_unsafe_method(target, outcome);

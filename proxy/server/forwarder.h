@@ -19,7 +19,8 @@ struct ClientSide {
   std::string ip;
 };
 
-struct ForwardPlan {
+// Where one attempt goes: the origin or a peer, and what that hop is sent.
+struct NextHop {
   UpstreamSpec upstream;
   std::string request_target;  // request line target sent upstream
   std::string host_header;     // Host sent upstream
@@ -28,6 +29,10 @@ struct ForwardPlan {
   std::string peer_kind;       // "Parent" or "Sibling", for health messages
   std::string proxy_authorization;  // sent to the peer (login=); empty: none
   bool only_if_cached = false;      // to a sibling: it must not fetch a miss for us
+};
+
+// A next hop plus what this request does with the reply (store it, intercept it).
+struct ForwardPlan : NextHop {
   CacheFill* fill = nullptr;   // stores the reply while relaying it, when set
   std::string cache_lookup;    // X-Cache-Lookup value ("MISS from host:port"); empty: no cache consulted
   // Revalidating a stored reply: replies handed back to the caller instead of
