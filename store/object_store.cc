@@ -104,16 +104,28 @@ std::optional<ObjectRecord> ObjectStore::lookup(std::string_view key) const {
 }
 
 std::optional<std::string> ObjectStore::read_chunk(uint64_t object_id, uint32_t chunk) const {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = staged_chunks_.find(chunk_key(object_id, chunk)); it != staged_chunks_.end()) return *it->second;
-  }
-  Transaction txn(env_, Transaction::Mode::ReadOnly);
+  std::optional<std::string> copy;
+  visit_chunk(object_id, chunk, [&](std::string_view bytes) { copy.emplace(bytes); });
+  return copy;
+}
+
+std::shared_ptr<const std::string> ObjectStore::staged_chunk(uint64_t object_id, uint32_t chunk) const {
+  if (staged_chunk_count_.load(std::memory_order_acquire) == 0) return nullptr;
+  std::lock_guard lock(mutex_);
+  auto it = staged_chunks_.find(chunk_key(object_id, chunk));
+  return it == staged_chunks_.end() ? nullptr : it->second;
+}
+
+std::optional<std::string_view> ObjectStore::checked_chunk(const Transaction& txn, uint64_t object_id,
+                                                           uint32_t chunk) const {
   auto value = txn.get(body_, chunk_key(object_id, chunk));
   if (!value || value->size() < kSha256Size) return std::nullopt;
   auto data = value->substr(kSha256Size);
-  if (sha256(data) != value->substr(0, kSha256Size)) return std::nullopt;
-  return std::string(data);
+  if (!verified_.contains(object_id, chunk)) {
+    if (sha256(data) != value->substr(0, kSha256Size)) return std::nullopt;
+    verified_.insert(object_id, chunk);
+  }
+  return data;
 }
 
 StoreStats ObjectStore::stats() const {
@@ -141,6 +153,7 @@ void ObjectStore::put_chunk(uint64_t object_id, std::string key, uint32_t chunk,
   {
     std::lock_guard lock(mutex_);
     staged_chunks_[chunk_key(object_id, chunk)] = shared;
+    staged_chunk_count_.store(staged_chunks_.size(), std::memory_order_release);
     queue_.push_back(std::make_unique<Operation>(
         Operation{Operation::Type::PutChunk, std::move(key), object_id, chunk, std::move(shared), {}, {}, nullptr}));
   }
@@ -198,6 +211,7 @@ void ObjectStore::remove_with_variants(std::string key, std::function<void(bool)
 void ObjectStore::unstage_chunks(uint64_t object_id) {
   for (auto it = staged_chunks_.begin(); it != staged_chunks_.end();)
     it = read_big_endian64(it->first) == object_id ? staged_chunks_.erase(it) : std::next(it);
+  staged_chunk_count_.store(staged_chunks_.size(), std::memory_order_release);
 }
 
 void ObjectStore::touch(std::string key, int64_t now) {
@@ -412,6 +426,7 @@ void ObjectStore::writer_loop() {
             staged_records_.erase(it);
         }
       }
+      staged_chunk_count_.store(staged_chunks_.size(), std::memory_order_release);
     }
     for (auto& op : batch) {
       if (op->barrier) op->barrier->set_value();

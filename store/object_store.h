@@ -17,6 +17,7 @@
 
 #include "store/lmdb.h"
 #include "store/object_record.h"
+#include "store/verified_chunks.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -59,8 +60,24 @@ class ObjectStore {
 
   // ---- reads: any thread ----
   std::optional<ObjectRecord> lookup(std::string_view key) const;  // staged ones first
-  // Chunk `chunk` of an object, checked against its SHA-256; nothing when it is
+  // Calls `use(bytes)` with chunk `chunk` of an object while a read transaction keeps
+  // it mapped: no copy is made, so `use` must neither keep the view nor wait. The
+  // chunk is checked against its SHA-256 the first time this process reads it (see
+  // verified_chunks.h). Returns false, without calling `use`, when the chunk is
   // missing or damaged (the caller then treats the object as gone).
+  template <class Use>
+  bool visit_chunk(uint64_t object_id, uint32_t chunk, Use&& use) const {
+    if (auto staged = staged_chunk(object_id, chunk)) {
+      use(std::string_view(*staged));
+      return true;
+    }
+    Transaction txn(env_, Transaction::Mode::ReadOnly);
+    auto bytes = checked_chunk(txn, object_id, chunk);
+    if (!bytes) return false;
+    use(*bytes);
+    return true;
+  }
+  // The same, copied out.
   std::optional<std::string> read_chunk(uint64_t object_id, uint32_t chunk) const;
   StoreStats stats() const;
 
@@ -100,6 +117,9 @@ class ObjectStore {
   uint64_t stored_bytes(const Transaction& txn) const;
   void recover_pending();
   void unstage_chunks(uint64_t object_id);  // mutex_ held
+  std::shared_ptr<const std::string> staged_chunk(uint64_t object_id, uint32_t chunk) const;
+  // The chunk's data within `txn`'s mapping, if present and intact.
+  std::optional<std::string_view> checked_chunk(const Transaction& txn, uint64_t object_id, uint32_t chunk) const;
 
   StoreOptions options_;
   Environment env_;
@@ -107,6 +127,8 @@ class ObjectStore {
   std::atomic<uint64_t> next_object_id_{1};
   std::atomic<uint64_t> evictions_{0};
   std::atomic<uint64_t> queued_bytes_{0};
+  std::atomic<size_t> staged_chunk_count_{0};  // lets reads skip the mutex when nothing is staged
+  mutable VerifiedChunks verified_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

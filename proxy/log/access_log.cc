@@ -54,7 +54,60 @@ std::string format_squid_native(const AccessLogEntry& e) {
 
 std::string strip_query(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
 
-AccessLog::~AccessLog() { close_all(); }
+AccessLog::AccessLog() : flusher_([this] { flusher_loop(); }) {}
+
+AccessLog::~AccessLog() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  flusher_.join();
+  flush();
+  close_all();
+}
+
+void AccessLog::flusher_loop() {
+  std::string batch;
+  std::unique_lock lock(queue_mutex_);
+  while (!stopping_) {
+    wake_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    // Let the batch gather unless it is big already.
+    wake_.wait_for(lock, kBatchDelay, [&] { return stopping_ || queued_.size() >= kBatchBytes; });
+    lock.unlock();
+    {
+      std::lock_guard order(write_order_);
+      {
+        std::lock_guard take(queue_mutex_);
+        batch.swap(queued_);
+      }
+      write_out(batch);
+    }
+    // Keep a buffer of a batch's usual size; let go of a burst's.
+    if (batch.capacity() > 4 * kBatchBytes) std::string().swap(batch);
+    batch.clear();
+    lock.lock();
+  }
+}
+
+void AccessLog::flush() {
+  std::lock_guard order(write_order_);
+  std::string batch;
+  {
+    std::lock_guard take(queue_mutex_);
+    batch.swap(queued_);
+  }
+  write_out(batch);
+}
+
+void AccessLog::write_out(const std::string& lines) {
+  if (lines.empty()) return;
+  std::shared_lock lock(mutex_);
+  for (int fd : fds_) {
+    // O_APPEND makes each write land whole at the end, whichever process writes.
+    [[maybe_unused]] auto n = ::write(fd, lines.data(), lines.size());
+  }
+}
 
 void AccessLog::close_all() {
   for (int fd : fds_) ::close(fd);
@@ -75,6 +128,7 @@ void AccessLog::open(const std::vector<std::string>& paths) {
     }
     fds.push_back(fd);
   }
+  flush();  // what was logged so far belongs to the files open until now
   std::unique_lock lock(mutex_);
   close_all();
   paths_ = paths;
@@ -91,14 +145,20 @@ void AccessLog::reopen() {
 }
 
 void AccessLog::write(const AccessLogEntry& entry) {
-  std::shared_lock lock(mutex_);
-  if (fds_.empty()) return;
+  {
+    std::shared_lock lock(mutex_);
+    if (fds_.empty()) return;
+  }
   std::string line = format_squid_native(entry);
   line += '\n';
-  for (int fd : fds_) {
-    // O_APPEND makes each write land whole at the end, whichever worker writes.
-    [[maybe_unused]] auto n = ::write(fd, line.data(), line.size());
+  bool wake;
+  {
+    std::lock_guard lock(queue_mutex_);
+    // The flusher sleeps until a batch starts, then waits kBatchDelay or until it is big.
+    wake = queued_.empty() || (queued_.size() < kBatchBytes && queued_.size() + line.size() >= kBatchBytes);
+    queued_ += line;
   }
+  if (wake) wake_.notify_one();
 }
 
 }  // namespace cuttle

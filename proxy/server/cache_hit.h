@@ -1,7 +1,7 @@
 // Finding a stored reply for a request and sending it: the stored header with Age
 // and this cache's Via/X-Cache/Cache-Status, then the body (whole, or the byte
-// ranges asked for) chunk by chunk, each checked against its SHA-256 before a
-// byte of it is sent. A 304 when the client's own copy is still current.
+// ranges asked for) chunk by chunk from the store's mapping, each checked against
+// its SHA-256 (once per process) before a byte of it is sent. A 304 when the client's own copy is still current.
 #pragma once
 
 #include "proxy/cache/freshness.h"
@@ -58,8 +58,10 @@ struct HitOutcome {
   std::string content_type;
 };
 
-awaitable<HitOutcome> serve_stored_reply(ClientSide& client, const store::ObjectStore& store, StoredReply& reply,
-                                         const HitShape& shape, bool keep_alive, const ActiveConfig& active,
-                                         uint16_t port);
+// `send_buffer` holds what the socket could not take at once; the connection keeps
+// it between replies so large hits do not allocate (and fault in) a new one each time.
+awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_buffer,
+                                         const store::ObjectStore& store, StoredReply& reply, const HitShape& shape,
+                                         bool keep_alive, const ActiveConfig& active, uint16_t port);
 
 }  // namespace cuttle

@@ -68,6 +68,7 @@ class ClientSession {
 
   TcpStream stream_;
   beast::flat_buffer buffer_;
+  std::string send_buffer_;  // the part of a hit the socket did not take at once (cache_hit.h)
   const HttpPortConfig& port_;
   WorkerServices& services_;
   std::string client_ip_;

@@ -95,6 +95,10 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
   co_return co_await forward(parser, plan, target, tx);
 }
 
+namespace {
+constexpr size_t kKeptSendBuffer = 64 * 1024;
+}  // namespace
+
 awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& store, StoredReply& stored,
                                                         const http::request<http::empty_body>& request,
                                                         bool has_body, Transaction& tx, std::string_view result_code) {
@@ -102,7 +106,10 @@ awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& stor
   auto shape = shape_for(request, stored, &matched_etag);
   const bool keep_alive = request.keep_alive() && !has_body && !services_.runtime.shutting_down();
   ClientSide client{stream_, buffer_, client_ip_};
-  auto hit = co_await serve_stored_reply(client, store, stored, shape, keep_alive, *tx.active, port_.port);
+  auto hit = co_await serve_stored_reply(client, send_buffer_, store, stored, shape, keep_alive, *tx.active, port_.port);
+  // Small leftovers are kept for the next reply; a big one is not worth holding
+  // for a connection that may now sit idle for minutes.
+  if (send_buffer_.capacity() > kKeptSendBuffer) std::string().swap(send_buffer_);
   if (hit.damaged) store.remove(stored.key);
   if (hit.swap_failed) {
     tx.entry.result_code = "TCP_SWAPFAIL_MISS";

@@ -7,11 +7,15 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <functional>
 #include <csignal>
 #include <thread>
+
+#include <sys/socket.h>
+#include <sys/time.h>
 
 namespace cuttle::testing {
 namespace {
@@ -170,6 +174,73 @@ TEST(Cache, LargeObjectIsStoredAndServedWhole) {
   bool same = true;
   for (uint64_t i = 0; i < kSize; ++i) same = same && hit.body()[i] == generated_byte(i);
   EXPECT_TRUE(same);
+  EXPECT_EQ(origin.requests().size(), 1u);
+}
+
+// A hit is sent straight from the store's mapping, and what the socket does not
+// take at once is kept and sent later. A client that first reads nothing and then
+// reads slowly through a small receive window makes sends partial: the bytes must
+// still arrive whole and in order, and the next pipelined hit after them.
+TEST(Cache, SlowReaderOfALargeHitGetsEveryByteInOrder) {
+  constexpr uint64_t kSize = 3ull << 20;  // 12 chunks of 256 KiB
+  OriginServer origin([](const RecordedRequest&) {
+    OriginReply r;
+    r.headers = {{"Cache-Control", "max-age=60"}};
+    r.generated_bytes = kSize;
+    return r;
+  });
+  TempDir dir;
+  CuttleProcess cuttle(cache_dir_line(dir) + "maximum_object_size 16 MB\n");
+  ASSERT_EQ(proxy_get(cuttle.port(), origin.url("/slow")).body().size(), kSize);
+
+  RawConnection client(cuttle.port(), "127.0.0.1", std::chrono::seconds(30));
+  client.socket().set_option(boost::asio::socket_base::receive_buffer_size(64 * 1024));
+  timeval read_timeout{10, 0};  // the blocking reads below must not outlive a hung proxy
+  ::setsockopt(client.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &read_timeout, sizeof read_timeout);
+  const auto request = request_text("GET", origin.url("/slow"));
+  client.send(request + request);  // two pipelined hits
+  std::string received;
+  std::array<char, 4096> piece;
+  const std::string header_end = "\r\n\r\n";
+  // Where the two replies end (each a header and kSize bytes), once both are in.
+  auto end_of_both = [&]() -> size_t {
+    size_t at = 0;
+    for (int reply = 0; reply < 2; ++reply) {
+      auto end = received.find(header_end, at);
+      if (end == std::string::npos) return 0;
+      at = end + header_end.size() + kSize;
+      if (received.size() < at) return 0;
+    }
+    return at;
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // both socket buffers fill up
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline && !end_of_both()) {
+    boost::system::error_code ec;
+    size_t n = client.socket().read_some(boost::asio::buffer(piece), ec);
+    if (ec) break;
+    received.append(piece.data(), n);
+    if (received.size() < 1 << 20) std::this_thread::sleep_for(std::chrono::microseconds(200));  // slow at first
+  }
+  ASSERT_NE(end_of_both(), 0u) << "received " << received.size() << " bytes";
+  EXPECT_EQ(end_of_both(), received.size());
+  size_t at = 0;
+  for (int reply = 0; reply < 2; ++reply) {
+    auto end = received.find(header_end, at);
+    ASSERT_NE(end, std::string::npos);
+    auto header = received.substr(at, end - at);
+    EXPECT_NE(header.find("X-Cache: HIT from cuttle-test"), std::string::npos) << header;
+    EXPECT_NE(header.find("Content-Length: " + std::to_string(kSize)), std::string::npos) << header;
+    at = end + header_end.size();
+    uint64_t wrong = kSize;
+    for (uint64_t i = 0; i < kSize; ++i)
+      if (received[at + i] != generated_byte(i)) {
+        wrong = i;
+        break;
+      }
+    EXPECT_EQ(wrong, kSize) << "reply " << reply << " differs first at byte " << wrong;
+    at += kSize;
+  }
   EXPECT_EQ(origin.requests().size(), 1u);
 }
 

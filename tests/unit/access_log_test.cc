@@ -3,11 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
+#include <thread>
+#include <vector>
 
 namespace cuttle {
 namespace {
@@ -149,6 +154,7 @@ TEST_F(TempFiles, WritesOneLinePerEntryCreatingDirectories) {
   auto e = miss();
   e.url = "http://example.com/b";
   log.write(e);
+  log.flush();
   EXPECT_EQ(read(path), format_squid_native(miss()) + "\n" + format_squid_native(e) + "\n");
 }
 
@@ -157,6 +163,7 @@ TEST_F(TempFiles, WritesToEveryLog) {
   AccessLog log;
   log.open({a.string(), b.string()});
   log.write(miss());
+  log.flush();
   EXPECT_EQ(read(a), format_squid_native(miss()) + "\n");
   EXPECT_EQ(read(b), read(a));
 }
@@ -168,6 +175,7 @@ TEST_F(TempFiles, AppendsToAnExistingFile) {
   AccessLog log;
   log.open({path.string()});
   log.write(miss());
+  log.flush();
   EXPECT_EQ(read(path), "old line\n" + format_squid_native(miss()) + "\n");
 }
 
@@ -182,8 +190,67 @@ TEST_F(TempFiles, ReopenStartsANewFileAfterRotation) {
   auto e = miss();
   e.url = "http://example.com/after";
   log.write(e);
+  log.flush();
   EXPECT_EQ(read(rotated), format_squid_native(miss()) + "\n");
   EXPECT_EQ(read(path), format_squid_native(e) + "\n");
+}
+
+TEST_F(TempFiles, QueuedLinesAreWrittenSoonWithoutAFlush) {
+  auto path = dir_ / "access.log";
+  AccessLog log;
+  log.open({path.string()});
+  log.write(miss());
+  // The flusher writes a batch kBatchDelay after its first line; allow a loaded
+  // machine far more, but bounded.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (read(path).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(read(path), format_squid_native(miss()) + "\n");
+}
+
+TEST_F(TempFiles, DestroyingTheLogWritesWhatIsQueued) {
+  auto path = dir_ / "access.log";
+  {
+    AccessLog log;
+    log.open({path.string()});
+    log.write(miss());
+  }
+  EXPECT_EQ(read(path), format_squid_native(miss()) + "\n");
+}
+
+TEST_F(TempFiles, LinesFromManyThreadsAreWholeAndInOrderPerThread) {
+  auto path = dir_ / "access.log";
+  constexpr int kThreads = 4, kLines = 5000;  // well past kBatchBytes: big batches too
+  {
+    AccessLog log;
+    log.open({path.string()});
+    std::vector<std::thread> writers;
+    for (int t = 0; t < kThreads; ++t)
+      writers.emplace_back([&log, t] {
+        auto e = miss();
+        for (int i = 0; i < kLines; ++i) {
+          e.url = "http://example.com/" + std::to_string(t) + "/" + std::to_string(i);
+          log.write(e);
+          if (i % 997 == 0) log.flush();  // flushes racing the flusher must not reorder
+        }
+      });
+    for (auto& w : writers) w.join();
+  }
+  std::ifstream in(path);
+  std::vector<int> next(kThreads, 0);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    auto at = line.find("http://example.com/");
+    ASSERT_NE(at, std::string::npos) << line;
+    int t = 0, i = 0;
+    ASSERT_EQ(std::sscanf(line.c_str() + at, "http://example.com/%d/%d ", &t, &i), 2) << line;
+    ASSERT_TRUE(t >= 0 && t < kThreads) << line;
+    EXPECT_EQ(i, next[t]) << line;
+    next[t] = i + 1;
+  }
+  EXPECT_EQ(lines, kThreads * kLines);
 }
 
 TEST_F(TempFiles, NoPathsMeansNoLogging) {
