@@ -214,7 +214,8 @@ void ObjectStore::unstage_chunks(uint64_t object_id) {
   staged_chunk_count_.store(staged_chunks_.size(), std::memory_order_release);
 }
 
-void ObjectStore::touch(std::string key, int64_t now) {
+void ObjectStore::touch(std::string key, int64_t last_access, int64_t now) {
+  if (now - last_access < kTouchGranularityMs) return;
   std::lock_guard lock(mutex_);
   touches_[std::move(key)] = now;  // the writer picks these up with its next batch
 }
@@ -376,9 +377,10 @@ void ObjectStore::writer_loop() {
     std::vector<std::unique_ptr<Operation>> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(1),
-                     [&] { return stopping_ || !queue_.empty() || !touches_.empty(); });
+      // Touches alone wait for the timeout: they ride along with writes when there are any.
+      wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
       if (stopping_ && queue_.empty() && touches_.empty()) return;
+      if (queue_.empty() && touches_.empty()) continue;
       size_t batch_bytes = 0;
       while (!queue_.empty() && batch.size() < kMaxOperationsPerCommit && batch_bytes < kMaxBytesPerCommit) {
         if (queue_.front()->data) batch_bytes += queue_.front()->data->size();

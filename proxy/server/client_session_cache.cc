@@ -115,7 +115,7 @@ awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& stor
     tx.entry.result_code = "TCP_SWAPFAIL_MISS";
     co_return std::nullopt;
   }
-  store.touch(stored.key, epoch_ms(Clock::now()));
+  store.touch(stored.key, stored.record.last_access, epoch_ms(Clock::now()));
   tx.entry.result_code = std::string(result_code);
   // Squid names a 304 answered from a fresh copy after the condition that matched.
   if (shape.not_modified && result_code == "TCP_HIT") tx.entry.result_code = matched_etag ? "TCP_INM_HIT" : "TCP_IMS_HIT";

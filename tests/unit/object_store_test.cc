@@ -155,12 +155,25 @@ TEST(ObjectStore, RecommittingTheSameObjectWithANewHeaderKeepsItsBody) {
   EXPECT_NE(store.lookup("k")->header_block.find("X-Fresh"), std::string::npos);
   EXPECT_EQ(get_body(store, "k"), body);
   // A hit's recency update queued around the recommit must not bring the old header back.
-  store.touch("k", record.last_access + 1000);
+  store.touch("k", record.last_access, record.last_access + ObjectStore::kTouchGranularityMs);
   record.header_block = "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nX-Fresh: 2\r\n\r\n";
   store.commit_object("k", record);
-  store.touch("k", record.last_access + 2000);
+  store.touch("k", record.last_access, record.last_access + 2 * ObjectStore::kTouchGranularityMs);
   store.flush();
   EXPECT_NE(store.lookup("k")->header_block.find("X-Fresh: 2"), std::string::npos);
+}
+
+TEST(ObjectStore, RecentlyUsedObjectsAreNotTouchedAgain) {
+  StoreDir dir;
+  ObjectStore store(dir.options());
+  ASSERT_TRUE(put(store, "k", body_of(100, 'r')));
+  const auto before = store.lookup("k")->last_access;
+  store.touch("k", before, before + ObjectStore::kTouchGranularityMs - 1);  // too soon: ignored
+  store.flush();
+  EXPECT_EQ(store.lookup("k")->last_access, before);
+  store.touch("k", before, before + ObjectStore::kTouchGranularityMs);
+  store.flush();
+  EXPECT_EQ(store.lookup("k")->last_access, before + ObjectStore::kTouchGranularityMs);
 }
 
 TEST(ObjectStore, RemoveDeletesTheObjectAndSaysWhetherItExisted) {
@@ -183,7 +196,7 @@ TEST(ObjectStore, EvictsLeastRecentlyUsedToStayUnderItsSize) {
   ASSERT_TRUE(put(store, "object-0", body_of(200000, 'h')));
   for (int i = 1; i < 40; ++i) {
     // Keep object-0 recently used: it must outlive objects stored after it.
-    store.touch("object-0", 1'000'000'000'000'000 + i);
+    store.touch("object-0", 0, 1'000'000'000'000'000 + i);
     ASSERT_TRUE(put(store, "object-" + std::to_string(i), body_of(200000, 'h')));
   }
   auto stats = store.stats();
