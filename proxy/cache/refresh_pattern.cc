@@ -36,10 +36,8 @@ RefreshPattern make_refresh_pattern(const std::vector<std::string>& words) {
   if (words.size() < i + 4) throw std::invalid_argument("refresh_pattern: expected [-i] REGEX MIN PERCENT% MAX");
   p.pattern = words[i++];
   try {
-    auto flags = std::regex::extended | std::regex::nosubs;
-    if (p.case_insensitive) flags |= std::regex::icase;
-    p.regex = std::regex(p.pattern, flags);
-  } catch (const std::regex_error& e) {
+    p.regex.emplace(p.pattern, p.case_insensitive);
+  } catch (const std::invalid_argument& e) {
     throw std::invalid_argument("refresh_pattern: bad regular expression '" + p.pattern + "': " + e.what());
   }
   p.min = minutes(words[i++], "MIN");
@@ -83,7 +81,7 @@ const RefreshPattern& match_refresh_pattern(const std::vector<RefreshPattern>& c
   const auto& patterns = configured.empty() ? default_refresh_patterns() : configured;
   std::string subject(url);
   for (const auto& p : patterns)
-    if (std::regex_search(subject, p.regex)) return p;
+    if (p.regex->search(subject)) return p;
   return default_refresh_patterns().back();
 }
 

@@ -3,9 +3,10 @@
 // First match wins; with none configured, Squid's four defaults apply.
 #pragma once
 
+#include "proxy/config/posix_regex.h"
+
 #include <chrono>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +16,7 @@ namespace cuttle {
 struct RefreshPattern {
   std::string pattern;
   bool case_insensitive = false;
-  std::regex regex;
+  std::optional<PosixRegex> regex;  // always set by make_refresh_pattern
   std::chrono::seconds min{0};
   double percent = 0.2;  // 20% is 0.2
   std::chrono::seconds max{std::chrono::hours(72)};

@@ -216,10 +216,8 @@ void Acl::add_value(std::string_view value, bool case_insensitive) {
     case AclType::UrlRegex:
     case AclType::UrlPathRegex:
       try {
-        auto flags = std::regex::extended | std::regex::nosubs;
-        if (case_insensitive) flags |= std::regex::icase;
-        regexes_.emplace_back(std::string(value), flags);
-      } catch (const std::regex_error& e) {
+        regexes_.emplace_back(std::string(value), case_insensitive);
+      } catch (const std::invalid_argument& e) {
         throw std::invalid_argument("bad regular expression '" + std::string(value) + "': " + e.what());
       }
       return;
@@ -241,7 +239,7 @@ bool Acl::matches(const RequestFacts& f) const {
     case AclType::DstDomain:
       return std::any_of(words_.begin(), words_.end(), [&](const std::string& p) { return domain_matches(p, f.host); });
     case AclType::DstDomRegex:
-      return std::any_of(regexes_.begin(), regexes_.end(), [&](const std::regex& r) { return std::regex_search(f.host, r); });
+      return std::any_of(regexes_.begin(), regexes_.end(), [&](const PosixRegex& r) { return r.search(f.host); });
     case AclType::Port:
       return std::any_of(ports_.begin(), ports_.end(),
                          [&](const PortRange& r) { return f.port >= r.first && f.port <= r.last; });
@@ -254,11 +252,11 @@ bool Acl::matches(const RequestFacts& f) const {
     }
     case AclType::UrlRegex: {
       std::string url = percent_decode(acl_url(f));
-      return std::any_of(regexes_.begin(), regexes_.end(), [&](const std::regex& r) { return std::regex_search(url, r); });
+      return std::any_of(regexes_.begin(), regexes_.end(), [&](const PosixRegex& r) { return r.search(url); });
     }
     case AclType::UrlPathRegex: {
       std::string path = percent_decode(f.path);
-      return std::any_of(regexes_.begin(), regexes_.end(), [&](const std::regex& r) { return std::regex_search(path, r); });
+      return std::any_of(regexes_.begin(), regexes_.end(), [&](const PosixRegex& r) { return r.search(path); });
     }
     case AclType::Manager:
       return f.scheme == "cache_object" || f.path.starts_with("/squid-internal-mgr/");

@@ -2,12 +2,13 @@
 // Matching is pure: it sees only the RequestFacts it is given.
 #pragma once
 
+#include "proxy/config/posix_regex.h"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -60,7 +61,7 @@ class Acl {
   std::vector<IpRange> ranges_;
   std::vector<std::string> words_;  // domains (lowercase), methods, protocols
   std::vector<PortRange> ports_;
-  std::vector<std::regex> regexes_;
+  std::vector<PosixRegex> regexes_;
 };
 
 std::optional<AclType> acl_type_from_name(std::string_view name);

@@ -1,5 +1,6 @@
 #include "proxy/http/http_date.h"
 
+#include <cctype>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -30,9 +31,38 @@ int month_index(const char* name) {
 
 bool valid_clock(int h, int m, int s) { return h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s <= 60; }
 
+// Two digits at `p`, or -1.
+int two_digits(std::string_view s, size_t p) {
+  if (!std::isdigit(static_cast<unsigned char>(s[p])) || !std::isdigit(static_cast<unsigned char>(s[p + 1]))) return -1;
+  return (s[p] - '0') * 10 + (s[p + 1] - '0');
+}
+
+// IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT": what every current server sends,
+// parsed by position without sscanf (which was a visible share of each cache hit).
+// Anything else, or an impossible calendar date, is left to the general parser.
+std::optional<std::chrono::system_clock::time_point> parse_imf_fixdate(std::string_view s) {
+  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
+      s[22] != ':' || s.substr(25) != " GMT")
+    return std::nullopt;
+  for (size_t i = 0; i < 3; ++i)
+    if (!std::isalpha(static_cast<unsigned char>(s[i]))) return std::nullopt;
+  const int day = two_digits(s, 5), century = two_digits(s, 12), years = two_digits(s, 14);
+  const int h = two_digits(s, 17), m = two_digits(s, 20), sec = two_digits(s, 23);
+  char month_name[4] = {s[8], s[9], s[10], '\0'};
+  const int mon = month_index(month_name);
+  if (day < 0 || century < 0 || years < 0 || mon < 0 || h < 0 || m < 0 || sec < 0 || !valid_clock(h, m, sec))
+    return std::nullopt;
+  using namespace std::chrono;
+  const year_month_day date{year{century * 100 + years}, month{static_cast<unsigned>(mon + 1)},
+                            std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || int(date.year()) < 1900) return std::nullopt;
+  return sys_days{date} + hours{h} + minutes{m} + seconds{sec};
+}
+
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+  if (auto fast = parse_imf_fixdate(text)) return fast;
   std::string s(text.substr(0, 64));
   char weekday[16] = {}, month[4] = {}, zone[4] = {};
   int day = 0, year = 0, h = 0, m = 0, sec = 0, consumed = 0;

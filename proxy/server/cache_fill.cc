@@ -1,8 +1,7 @@
 #include "proxy/server/cache_fill.h"
 
 #include "proxy/cache/cache_policy.h"
-
-#include <sstream>
+#include "proxy/http/header_text.h"
 
 namespace cuttle {
 CacheFill::CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
@@ -40,11 +39,9 @@ void CacheFill::finish() {
   header_.erase(http::field::transfer_encoding);
   header_.set(http::field::content_length, std::to_string(writer_->body_length()));
   header_.version(11);
-  std::ostringstream text;
-  text << header_;
   store::ObjectRecord record;
   record.status = static_cast<uint16_t>(header_.result_int());
-  record.header_block = text.str();
+  record.header_block = header_text(header_);
   record.request_time = request_time_ms_;
   record.response_time = response_time_ms_;
   writer_->finish(std::move(record));

@@ -4,6 +4,7 @@
 #include "proxy/cache/client_conditionals.h"
 #include "proxy/cache/not_modified_update.h"
 #include "proxy/http/header_rules.h"
+#include "proxy/http/header_text.h"
 
 #include <random>
 #include <sstream>
@@ -158,9 +159,7 @@ void freshen_stored_reply(store::ObjectStore& store, StoredReply& reply, const h
   apply_not_modified(reply.header, not_modified);
   reply.record.request_time = epoch_ms(request_time);
   reply.record.response_time = epoch_ms(response_time);
-  std::ostringstream text;
-  text << reply.header.base();
-  reply.record.header_block = text.str();
+  reply.record.header_block = header_text(reply.header);
   store.commit_object(reply.key, reply.record);
 }
 
@@ -240,14 +239,12 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   res.set("X-Cache-Lookup", "HIT from " + active.hostname + ":" + std::to_string(port));
   res.set("Cache-Status", active.hostname + "; hit");
   res.keep_alive(keep_alive);
-  std::ostringstream text;
-  text << res;
   out.status = res.result_int();
 
   // The header goes out with the first body bytes, which are read (and checked)
   // first: a damaged first chunk sends nothing and the request becomes a miss.
   ReplySender sender(client, send_buffer, active.config->read_timeout);
-  sender.add_text(text.str());
+  sender.add_text(header_text(res));
   for (const auto& segment : body) {
     if (segment.length == 0) {
       sender.add_text(segment.text);

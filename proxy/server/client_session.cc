@@ -13,6 +13,7 @@
 #include "proxy/server/forwarder.h"
 #include "proxy/server/cache_manager.h"
 #include "proxy/server/pac_file.h"
+#include "proxy/http/header_text.h"
 #include "proxy/peers/peer_requests.h"
 #include "proxy/server/next_hops.h"
 #include "proxy/server/tunnel.h"
@@ -20,11 +21,7 @@
 namespace cuttle {
 namespace {
 
-std::string header_bytes(const http::request<http::empty_body>& req) {
-  std::ostringstream text;
-  text << req.base();
-  return text.str();
-}
+std::string header_bytes(const http::request<http::empty_body>& req) { return header_text(req); }
 
 // Feeds a request header (without body) to a fresh parser; true when it parsed whole.
 bool reparse_header(const std::string& text, http::request_parser<http::empty_body>& parser) {

@@ -56,6 +56,17 @@ TEST(HttpDate, RoundTripsWithTheFormatter) {
   EXPECT_EQ(parse_http_date(http_date(t)), t);
 }
 
+TEST(HttpDate, FixdatesRoundTripAcrossCenturiesAndLeapDays) {
+  // Every ~37 days and an odd number of seconds from 1970 to 2100.
+  for (int64_t t = 0; t < 4102444800; t += 37 * 86400 + 3671) {
+    auto when = std::chrono::system_clock::from_time_t(t);
+    ASSERT_EQ(parse_http_date(http_date(when)), when) << http_date(when);
+  }
+  auto leap = parse_http_date("Thu, 29 Feb 1996 12:00:00 GMT");
+  ASSERT_TRUE(leap);
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*leap), 825595200);
+}
+
 TEST(HttpDate, RejectsGarbageAndImpossibleDates) {
   EXPECT_FALSE(parse_http_date(""));
   EXPECT_FALSE(parse_http_date("0"));
@@ -64,6 +75,8 @@ TEST(HttpDate, RejectsGarbageAndImpossibleDates) {
   EXPECT_FALSE(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));
   EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"));
   EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT trailing"));
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:4x:37 GMT"));
+  EXPECT_FALSE(parse_http_date("Sun, 0x Nov 1994 08:49:37 GMT"));
 }
 
 }  // namespace
