@@ -379,6 +379,7 @@ void ClientSession::note_peer_health(const ForwardPlan& plan, const ForwardOutco
                                *outcome.error == ErrorKind::DnsFailure || *outcome.error == ErrorKind::TlsFailed);
   if (connect_failed) health.connect_failed(plan.peer_name, plan.peer_kind, std::chrono::steady_clock::now());
   else if (!outcome.server_address.empty()) health.connect_succeeded(plan.peer_name, plan.peer_kind);
+  services_.runtime.metrics().peers().attempt(plan.peer_name, plan.hierarchy, outcome.error.has_value());
 }
 
 awaitable<bool> ClientSession::finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan,
