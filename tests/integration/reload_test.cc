@@ -99,6 +99,7 @@ TEST(Reload, SighupUnderLoadFailsNoRequestAndABrokenFileKeepsTheRunningConfig) {
       cuttle.dir().write("cuttle.conf", good_config);
     }
   }
+  EXPECT_TRUE(wrk.running()) << "every reload should have come while the load ran";
 
   ASSERT_EQ(wrk.wait(20s), 0) << wrk.output();
   const std::string report = wrk.output();
