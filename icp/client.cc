@@ -65,6 +65,7 @@ asio::awaitable<std::vector<PeerReply>> Client::query(std::string url, std::vect
     wake.expires_at(deadline);
     co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled when the last reply arrives
   }
+  if (pending_.at(number).outstanding > 0) ++counters_.timeouts;
   co_return results;
 }
 
@@ -83,6 +84,7 @@ bool Client::deliver(const Message& reply, const udp::endpoint& from) {
     r.options = reply.options;
     r.option_data = reply.option_data;
     ++counters_.replies_matched;
+    counters_.reply_rtt.observe(r.rtt);
     if (--p.outstanding == 0) p.wake->cancel();
     return true;
   }

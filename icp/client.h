@@ -6,6 +6,7 @@
 // responder, as Squid does) or receive_loop() (a socket of the client's own).
 #pragma once
 
+#include "icp/counters.h"
 #include "icp/message.h"
 
 #include <boost/asio/awaitable.hpp>
@@ -33,11 +34,14 @@ struct PeerReply {
   uint32_t option_data = 0;
 };
 
+// Updated on the socket's thread, readable from any (metrics at scrape time).
 struct ClientCounters {
-  uint64_t queries_sent = 0;
-  uint64_t replies_matched = 0;
-  uint64_t replies_unmatched = 0;  // late, duplicate, from a peer not asked, wrong URL
-  uint64_t garbage = 0;            // datagrams that are not well-formed ICP replies
+  RelaxedCounter queries_sent;
+  RelaxedCounter replies_matched;
+  RelaxedCounter replies_unmatched;  // late, duplicate, from a peer not asked, wrong URL
+  RelaxedCounter garbage;            // datagrams that are not well-formed ICP replies
+  RelaxedCounter timeouts;           // queries whose deadline passed with answers missing (Squid's icp.query_timeouts)
+  RttHistogram reply_rtt;            // matched replies by round-trip time
 };
 
 class Client {

@@ -9,10 +9,11 @@ packages=(
   libssl-dev openssl liblmdb-dev prometheus-cpp-dev libgtest-dev
   squid squidclient curl ca-certificates
   nodejs chromium iproute2 prometheus
+  wrk  # the reload-under-load test
 )
-# Benchmarks also want load generators and a reference web server.
+# Benchmarks also want a reference web server.
 if [[ "${CUTTLE_BENCH:-0}" == 1 ]]; then
-  packages+=(wrk nginx util-linux)
+  packages+=(nginx util-linux)
 fi
 
 missing=()

@@ -53,6 +53,14 @@ struct CachePeerConfig {
   std::string where;
 };
 
+// `cachemgr_passwd PASSWORD ACTION...`; PASSWORD may be `none` (no password) or
+// `disable` (the action is refused), an ACTION `all` (every action).
+struct CachemgrPasswd {
+  std::string password;
+  std::vector<std::string> actions;
+  std::string where;
+};
+
 struct CacheDirConfig {
   std::string type;  // only "lmdb"
   std::string path;
@@ -115,6 +123,9 @@ struct Config {
   // clients prometheus_access allows (none configured: loopback only).
   std::optional<HttpPortConfig> prometheus_port;
   std::vector<AccessRule> prometheus_access;
+
+  // Cache manager passwords, first line naming an action (or `all`) wins.
+  std::vector<CachemgrPasswd> cachemgr_passwd;
 
   std::vector<AccessLogConfig> access_logs;
   bool strip_query_terms = true;

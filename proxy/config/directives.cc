@@ -242,6 +242,21 @@ void prometheus_port(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.prometheus_port = std::move(port);
 }
 
+// cachemgr_passwd PASSWORD ACTION... ; as Squid, an action a previous line
+// already names keeps that line's password (a warning).
+void cachemgr_passwd(DirectiveArgs& args, ParseContext& ctx) {
+  CachemgrPasswd entry;
+  entry.where = ctx.where;
+  entry.password = args.next("password").text;
+  while (auto t = args.next_if_any()) entry.actions.push_back(t->text);
+  for (const auto& earlier : ctx.config.cachemgr_passwd)
+    for (const auto& action : entry.actions)
+      if (std::find(earlier.actions.begin(), earlier.actions.end(), action) != earlier.actions.end())
+        ctx.warn("cachemgr_passwd: action '" + action + "' already has a password (" + earlier.where +
+                 "); the first one applies");
+  ctx.config.cachemgr_passwd.push_back(std::move(entry));
+}
+
 void always_direct(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.always_direct); }
 void never_direct(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.never_direct); }
 
@@ -485,6 +500,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"pac_member", pac_member},
     {"prometheus_port", prometheus_port},
     {"prometheus_access", prometheus_access},
+    {"cachemgr_passwd", cachemgr_passwd},
     {"pac_direct_domain", pac_direct_domain},
     {"pac_direct_fallback", pac_direct_fallback},
     {"icp_port", icp_port},

@@ -55,6 +55,11 @@ constexpr ErrorText kErrors[] = {
      "This request could not be forwarded to the origin server or to any parent caches."},
     {ErrorKind::ForwardingLoop, http::status::forbidden, "ERR_ACCESS_DENIED", "Forwarding loop detected",
      "This request already passed through this cache (its Via header names it): forwarding it again would loop."},
+    {ErrorKind::CacheMgrAccessDenied, http::status::unauthorized, "ERR_CACHE_MGR_ACCESS_DENIED",
+     "Cache Manager Access Denied.",
+     "This cache manager action needs the password cachemgr_passwd sets for it, and the request did not give it."},
+    {ErrorKind::CacheMgrActionUnavailable, http::status::not_found, "ERR_INVALID_URL", "Invalid URL",
+     "This cache does not offer the cache manager action asked for (unknown, or disabled by cachemgr_passwd)."},
 };
 
 const ErrorText& text_for(ErrorKind kind) {
@@ -103,7 +108,8 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
   body += "</b></p>\n</blockquote>\n<p>";
   body += html_escape(e.explanation);
   body += "</p>\n";
-  if (!c.detail.empty()) body += "<p id=\"sysmsg\">The system returned: <i>" + html_escape(c.detail) + "</i></p>\n";
+  if (!c.detail.empty() && kind != ErrorKind::CacheMgrAccessDenied)
+    body += "<p id=\"sysmsg\">The system returned: <i>" + html_escape(c.detail) + "</i></p>\n";
   body += "<p>Your cache administrator is <a href=\"mailto:webmaster\">webmaster</a>.</p>\n<br>\n</div>\n<hr>\n"
           "<div id=\"footer\">\n<p>Generated " +
           now + " by " + html_escape(c.hostname) + " (" + std::string(kProductToken) + ")</p>\n</div>\n</body></html>\n";
@@ -117,6 +123,9 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
   res.set(http::field::vary, "Accept-Language");
   res.set(http::field::content_language, "en");
   res.set("X-Cache", "MISS from " + c.hostname);
+  // The password depends on the action, so Squid names it as the realm.
+  if (kind == ErrorKind::CacheMgrAccessDenied)
+    res.set(http::field::www_authenticate, "Basic realm=\"" + c.detail + "\"");
   res.body() = std::move(body);
   res.prepare_payload();
   return res;

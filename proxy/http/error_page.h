@@ -30,6 +30,10 @@ enum class ErrorKind {
   OnlyIfCachedMiss,   // 504 ERR_ONLY_IF_CACHED_MISS: only-if-cached and nothing usable stored
   CannotForward,      // 503 ERR_CANNOT_FORWARD: no next hop may take it (never_direct, peers down)
   ForwardingLoop,     // 403 ERR_ACCESS_DENIED: our own name is already in Via
+  // 401 ERR_CACHE_MGR_ACCESS_DENIED: cachemgr_passwd wants a password; the
+  // context's detail is the action, the realm of WWW-Authenticate (as Squid).
+  CacheMgrAccessDenied,
+  CacheMgrActionUnavailable,  // 404 ERR_INVALID_URL: an unknown or disabled cache manager action
 };
 
 struct ErrorContext {

@@ -1,6 +1,7 @@
 #include "proxy/metrics/proxy_metrics.h"
 
-#include "icp/counters.h"
+#include "proxy/metrics/exposition.h"
+#include "proxy/metrics/icp_metrics.h"
 #include "store/object_store.h"
 
 #include <prometheus/text_serializer.h>
@@ -16,27 +17,14 @@ namespace cuttle {
 namespace {
 
 constexpr std::array<const char*, 5> kResultClasses = {"hit", "miss", "error", "denied", "tunnel"};
+// The access.log result codes of a revalidation with the origin (Squid's names).
+constexpr std::array<const char*, 4> kRevalidationResults = {"TCP_REFRESH_UNMODIFIED", "TCP_REFRESH_MODIFIED",
+                                                             "TCP_REFRESH_FAIL_OLD", "TCP_REFRESH_FAIL_ERR"};
 
 size_t class_index(const char* c) {
   for (size_t i = 0; i < kResultClasses.size(); ++i)
     if (std::string_view(kResultClasses[i]) == c) return i;
   return 1;
-}
-
-prometheus::MetricFamily family(std::string name, std::string help, prometheus::MetricType type) {
-  prometheus::MetricFamily f;
-  f.name = std::move(name);
-  f.help = std::move(help);
-  f.type = type;
-  return f;
-}
-
-void add_value(prometheus::MetricFamily& f, double value, std::vector<prometheus::ClientMetric::Label> labels = {}) {
-  prometheus::ClientMetric m;
-  m.label = std::move(labels);
-  if (f.type == prometheus::MetricType::Counter) m.counter.value = value;
-  else m.gauge.value = value;
-  f.metric.push_back(std::move(m));
 }
 
 // Resident memory, CPU time and open descriptors of this process (Prometheus'
@@ -46,7 +34,8 @@ void add_process_metrics(std::vector<prometheus::MetricFamily>& out) {
   std::ifstream statm("/proc/self/statm");
   uint64_t size = 0, resident = 0;
   if (statm >> size >> resident) {
-    auto f = family("process_resident_memory_bytes", "Resident memory size in bytes.", prometheus::MetricType::Gauge);
+    auto f = make_family("process_resident_memory_bytes", "Resident memory size in bytes.",
+                         prometheus::MetricType::Gauge);
     add_value(f, double(resident) * page);
     out.push_back(std::move(f));
   }
@@ -61,8 +50,8 @@ void add_process_metrics(std::vector<prometheus::MetricFamily>& out) {
       if (i == 14) utime = std::stoull(field);
       if (i == 15) stime = std::stoull(field);
     }
-    auto f = family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
-                    prometheus::MetricType::Counter);
+    auto f = make_family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+                         prometheus::MetricType::Counter);
     add_value(f, double(utime + stime) / ticks);
     out.push_back(std::move(f));
   }
@@ -70,7 +59,7 @@ void add_process_metrics(std::vector<prometheus::MetricFamily>& out) {
     size_t n = 0;
     while (auto* e = readdir(dir)) n += e->d_name[0] != '.';
     closedir(dir);
-    auto f = family("process_open_fds", "Number of open file descriptors.", prometheus::MetricType::Gauge);
+    auto f = make_family("process_open_fds", "Number of open file descriptors.", prometheus::MetricType::Gauge);
     add_value(f, double(n > 0 ? n - 1 : 0));  // less the one reading the directory
     out.push_back(std::move(f));
   }
@@ -111,7 +100,12 @@ ProxyMetrics::ProxyMetrics()
       reloads_(prometheus::BuildCounter()
                    .Name("cuttle_config_reloads_total")
                    .Help("Configuration reloads (SIGHUP / -k reconfigure), by outcome")
-                   .Register(*registry_)) {
+                   .Register(*registry_)),
+      revalidations_(prometheus::BuildCounter()
+                         .Name("cuttle_revalidations_total")
+                         .Help("Stale objects revalidated with the origin for a client, by access.log result code")
+                         .Register(*registry_)),
+      peers_(*registry_) {
   const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
   for (size_t i = 0; i < kResultClasses.size(); ++i)
@@ -120,6 +114,8 @@ ProxyMetrics::ProxyMetrics()
   bytes_by_source_[1] = &client_bytes_.Add({{"source", "upstream"}});
   reloads_.Add({{"outcome", "ok"}});
   reloads_.Add({{"outcome", "error"}});
+  for (size_t i = 0; i < kRevalidationResults.size(); ++i)
+    revalidation_by_result_[i] = &revalidations_.Add({{"result", kRevalidationResults[i]}});
 }
 
 prometheus::Counter& ProxyMetrics::request_counter(const std::string& result, const char* method) {
@@ -146,6 +142,8 @@ void ProxyMetrics::record(const AccessLogEntry& entry) {
     hit_bytes_total_.fetch_add(entry.reply_bytes, std::memory_order_relaxed);
   }
   if (std::string_view(c) == "error") errors_total_.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < kRevalidationResults.size(); ++i)
+    if (entry.result_code == kRevalidationResults[i]) revalidation_by_result_[i]->Increment();
 }
 
 ProxyMetrics::Totals ProxyMetrics::totals() const {
@@ -169,31 +167,16 @@ std::string ProxyMetrics::scrape(const ScrapeSources& sources) const {
                      double(s.evictions), MetricType::Counter},
           std::tuple{"cuttle_store_map_used_bytes", "LMDB map pages in use", double(s.map_used), MetricType::Gauge},
           std::tuple{"cuttle_store_map_size_bytes", "LMDB map size", double(s.map_size), MetricType::Gauge}}) {
-      auto f = family(name, help, type);
+      auto f = make_family(name, help, type);
       add_value(f, value);
       families.push_back(std::move(f));
     }
   }
-  if (sources.icp) {
-    const auto& c = *sources.icp;
-    auto received = family("cuttle_icp_queries_received_total", "ICP queries received, by the answer given",
-                           MetricType::Counter);
-    add_value(received, double(c.hits.load()), {{"answer", "HIT"}});
-    add_value(received, double(c.misses.load()), {{"answer", "MISS"}});
-    add_value(received, double(c.misses_nofetch.load()), {{"answer", "MISS_NOFETCH"}});
-    add_value(received, double(c.denied.load()), {{"answer", "DENIED"}});
-    families.push_back(std::move(received));
-    auto invalid = family("cuttle_icp_invalid_datagrams_total", "Malformed ICP datagrams received",
-                          MetricType::Counter);
-    add_value(invalid, double(c.errors.load()));
-    families.push_back(std::move(invalid));
-    auto dropped = family("cuttle_icp_dropped_datagrams_total",
-                          "ICP datagrams given no reply (malformed, rate-limited, unexpected)", MetricType::Counter);
-    add_value(dropped, double(c.dropped.load()));
-    families.push_back(std::move(dropped));
-  }
-  auto collapsed = family("cuttle_collapsed_fetches_in_flight", "URLs being fetched with other requests waiting",
-                          MetricType::Gauge);
+  if (sources.icp) add_icp_server_families(*sources.icp, families);
+  if (sources.icp_client) add_icp_client_families(*sources.icp_client, families);
+  if (!sources.peers.empty()) add_peer_up_family(sources.peers, families);
+  auto collapsed = make_family("cuttle_collapsed_fetches_in_flight",
+                               "URLs being fetched with other requests waiting", MetricType::Gauge);
   add_value(collapsed, double(sources.collapsed_in_flight));
   families.push_back(std::move(collapsed));
   add_process_metrics(families);

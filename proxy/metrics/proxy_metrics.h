@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/log/access_log.h"
+#include "proxy/metrics/peer_metrics.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -23,13 +24,16 @@ class ObjectStore;
 }
 namespace icp {
 struct Counters;
-}
+struct ClientCounters;
+}  // namespace icp
 
 // What a scrape reads besides the registry; any may be null.
 struct ScrapeSources {
   const store::ObjectStore* store = nullptr;
   const icp::Counters* icp = nullptr;
+  const icp::ClientCounters* icp_client = nullptr;
   size_t collapsed_in_flight = 0;
+  std::vector<PeerUp> peers;
 };
 
 class ProxyMetrics {
@@ -39,6 +43,7 @@ class ProxyMetrics {
   // One finished transaction, as access.log records it. Any thread.
   void record(const AccessLogEntry& entry);
   void config_reload(bool ok);
+  PeerMetrics& peers() { return peers_; }
 
   // Running totals for the cache manager's reports (mgr:info, mgr:counters).
   struct Totals {
@@ -57,11 +62,14 @@ class ProxyMetrics {
   prometheus::Family<prometheus::Histogram>& durations_;
   prometheus::Family<prometheus::Counter>& client_bytes_;
   prometheus::Family<prometheus::Counter>& reloads_;
+  prometheus::Family<prometheus::Counter>& revalidations_;
+  PeerMetrics peers_;
   std::mutex mutex_;
   // (result, method class) -> its counter: Family::Add hashes every label each call.
   std::unordered_map<std::string, prometheus::Counter*> request_counters_;
   prometheus::Histogram* duration_by_class_[5] = {};
   prometheus::Counter* bytes_by_source_[2] = {};
+  prometheus::Counter* revalidation_by_result_[4] = {};
   std::atomic<uint64_t> requests_total_{0}, hits_total_{0}, errors_total_{0}, bytes_total_{0}, hit_bytes_total_{0};
 };
 

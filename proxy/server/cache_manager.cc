@@ -1,6 +1,7 @@
 #include "proxy/server/cache_manager.h"
 
 #include "proxy/http/http_date.h"
+#include "proxy/server/cache_manager_password.h"
 
 #include <cstdio>
 #include <sstream>
@@ -14,33 +15,58 @@ std::string percent(uint64_t part, uint64_t whole) {
   return buf;
 }
 
+struct Action {
+  std::string_view name, description;
+};
+constexpr Action kActions[] = {{"index", "Cache Manager Interface"},
+                               {"menu", "Cache Manager Menu"},
+                               {"info", "General Runtime Information"},
+                               {"counters", "Traffic and Resource Counters"}};
+
 }  // namespace
 
-std::optional<std::string> cache_manager_action(std::string_view target) {
+std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target) {
   constexpr std::string_view kObject = "cache_object://", kInternal = "/squid-internal-mgr/";
+  ManagerRequest request;
   std::string_view action;
   if (target.starts_with(kObject)) {
     auto rest = target.substr(kObject.size());
     auto slash = rest.find('/');
     action = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    action = action.substr(0, action.find('?'));
+    if (auto at = action.find('@'); at != std::string_view::npos) {
+      request.password = std::string(action.substr(at + 1));
+      action = action.substr(0, at);
+    }
   } else if (auto at = target.find(kInternal); at != std::string_view::npos &&
                                               (at == 0 || target.starts_with("http://"))) {
     action = target.substr(at + kInternal.size());
+    action = action.substr(0, action.find('?'));
   } else {
     return std::nullopt;
   }
-  action = action.substr(0, action.find_first_of("@?"));  // "info@password", "info?x"
-  return std::string(action.empty() ? "menu" : action);
+  request.action = action.empty() ? "menu" : std::string(action);
+  return request;
+}
+
+bool cache_manager_action_exists(std::string_view action) {
+  for (const auto& a : kActions)
+    if (a.name == action) return true;
+  return false;
 }
 
 std::optional<std::string> cache_manager_report(std::string_view action, const ManagerFigures& f) {
   std::ostringstream out;
   const auto& t = f.totals;
-  if (action == "menu") {
-    out << " index\tCache Manager Interface\tpublic\n"
-        << " menu\tCache Manager Menu\tpublic\n"
-        << " info\tGeneral Runtime Information\tpublic\n"
-        << " counters\tTraffic and Resource Counters\tpublic\n";
+  if (action == "menu" || action == "index") {
+    static const std::vector<CachemgrPasswd> kNoPasswords;
+    for (const auto& a : kActions) {
+      auto protection = cachemgr_protection(f.passwords ? *f.passwords : kNoPasswords, a.name);
+      char line[160];  // Squid's " %-22s\t%-32s\t%s\n"
+      std::snprintf(line, sizeof line, " %-22.*s\t%-32.*s\t%.*s\n", int(a.name.size()), a.name.data(),
+                    int(a.description.size()), a.description.data(), int(protection.size()), protection.data());
+      out << line;
+    }
     return out.str();
   }
   if (action == "info") {

@@ -1,9 +1,11 @@
 // Squid's cache manager, the part squidclient and monitoring scripts use:
 // `squidclient mgr:info` sends "GET cache_object://HOST/info", browsers and
 // cachemgr.cgi use "/squid-internal-mgr/info". Plain-text reports in Squid's
-// layout; access is http_access with the predefined `manager` ACL, as in Squid.
+// layout; access is http_access with the predefined `manager` ACL, then
+// cachemgr_passwd (cache_manager_password.h), as in Squid.
 #pragma once
 
+#include "proxy/config/config.h"
 #include "proxy/metrics/proxy_metrics.h"
 #include "store/object_store.h"
 
@@ -14,9 +16,19 @@
 
 namespace cuttle {
 
-// The action a request target asks for ("info", "counters", "menu"), or nothing
-// when it is not a cache manager request.
-std::optional<std::string> cache_manager_action(std::string_view target);
+struct ManagerRequest {
+  std::string action;                   // "info", "counters", "menu", ...
+  std::optional<std::string> password;  // cache_object://HOST/ACTION@PASSWORD
+};
+
+// The action a request target asks for, or nothing when it is not a cache manager
+// request. As Squid 5.7's CacheManager::ParseUrl, only cache_object:// URLs carry
+// "@password"; in /squid-internal-mgr/ACTION the '@' stays part of the action
+// (so no such action exists) and the password comes in an Authorization header.
+std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target);
+
+// Whether cuttle has a report for `action`.
+bool cache_manager_action_exists(std::string_view action);
 
 struct ManagerFigures {
   std::string version;
@@ -24,6 +36,7 @@ struct ManagerFigures {
   ProxyMetrics::Totals totals;
   std::optional<store::StoreStats> store;
   int workers = 1;
+  const std::vector<CachemgrPasswd>* passwords = nullptr;  // the menu's protection column
 };
 
 // The report for `action`, or nothing for an action cuttle does not know.

@@ -12,6 +12,7 @@
 #include "proxy/http/request_target.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/cache_manager.h"
+#include "proxy/server/cache_manager_password.h"
 #include "proxy/server/pac_file.h"
 #include "proxy/http/header_text.h"
 #include "proxy/peers/peer_requests.h"
@@ -154,10 +155,11 @@ awaitable<bool> ClientSession::send_own_reply(http::response<http::string_body>&
   co_return res.keep_alive() && !ec;
 }
 
-awaitable<bool> ClientSession::serve_cache_manager(const std::string& action,
+awaitable<bool> ClientSession::serve_cache_manager(const ManagerRequest& manager,
                                                    http::request_parser<http::empty_body>& parser, Transaction& tx,
                                                    bool keep_alive) {
   const Config& config = *tx.active->config;
+  const std::string& action = manager.action;
   auto& req = parser.get();
   RequestFacts facts;
   facts.client = client_address_;
@@ -166,6 +168,21 @@ awaitable<bool> ClientSession::serve_cache_manager(const std::string& action,
   facts.path = "/squid-internal-mgr/" + action;
   if (check_access(config.http_access, facts) == AccessDecision::Deny)
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive, "the cache manager is not for this client");
+  // Squid logs what it answers itself, errors included, as TCP_MISS.
+  tx.entry.result_code = "TCP_MISS";
+  // Squid takes a Basic Authorization's password over the URL's.
+  auto supplied = basic_auth_password(req[http::field::authorization]);
+  if (!supplied) supplied = manager.password;
+  const auto access = check_cachemgr_password(config.cachemgr_passwd, action, supplied);
+  if (!cache_manager_action_exists(action) || access == ManagerAccess::Disabled)
+    co_return co_await reply_error(ErrorKind::CacheMgrActionUnavailable, tx, keep_alive,
+                                   "no cache manager action '" + action + "' is available");
+  if (access == ManagerAccess::Unauthorized) {
+    std::cerr << "cuttle: CacheManager: " << client_ip_ << ": "
+              << (supplied && !supplied->empty() ? "incorrect password" : "password needed") << " for '" << action
+              << "'" << std::endl;
+    co_return co_await reply_error(ErrorKind::CacheMgrAccessDenied, tx, keep_alive, action);
+  }
   ManagerFigures figures;
   figures.version = CUTTLE_VERSION_STRING;
   figures.start_time = services_.runtime.start_time();
@@ -173,13 +190,14 @@ awaitable<bool> ClientSession::serve_cache_manager(const std::string& action,
   figures.totals = services_.runtime.metrics().totals();
   if (auto* store = services_.runtime.store()) figures.store = store->stats();
   figures.workers = config.workers > 0 ? config.workers : static_cast<int>(std::thread::hardware_concurrency());
+  figures.passwords = &config.cachemgr_passwd;
   auto report = cache_manager_report(action, figures);
-  http::response<http::string_body> res{report ? http::status::ok : http::status::not_found, 11};
+  http::response<http::string_body> res{http::status::ok, 11};
   res.set(http::field::server, kProductToken);
   res.set(http::field::date, http_date(figures.now));
   res.set(http::field::content_type, "text/plain");
   res.set(http::field::cache_control, "no-store");
-  res.body() = report ? *report : "Unknown cache manager action: " + action + "\n";
+  res.body() = report.value_or("");
   res.prepare_payload();
   co_return co_await send_own_reply(res, tx, keep_alive);
 }
@@ -260,8 +278,8 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     co_return co_await reply_error(ErrorKind::MethodNotAllowed, tx, false, "CONNECT on an accelerator port");
   }
 
-  if (auto action = cache_manager_action(req.target()))
-    co_return co_await serve_cache_manager(*action, parser, tx, !has_body);
+  if (auto manager = parse_cache_manager_target(req.target()))
+    co_return co_await serve_cache_manager(*manager, parser, tx, !has_body);
 
   // A browser fetching the PAC/WPAD file from the proxy as from a web server.
   if (!port_.accel && !is_connect && is_pac_request(req.method(), req.target()))
@@ -376,6 +394,7 @@ void ClientSession::note_peer_health(const ForwardPlan& plan, const ForwardOutco
                                *outcome.error == ErrorKind::DnsFailure || *outcome.error == ErrorKind::TlsFailed);
   if (connect_failed) health.connect_failed(plan.peer_name, plan.peer_kind, std::chrono::steady_clock::now());
   else if (!outcome.server_address.empty()) health.connect_succeeded(plan.peer_name, plan.peer_kind);
+  services_.runtime.metrics().peers().attempt(plan.peer_name, plan.hierarchy, outcome.error.has_value());
 }
 
 awaitable<bool> ClientSession::finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan,

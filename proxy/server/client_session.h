@@ -7,6 +7,7 @@
 #include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
 #include "proxy/server/cache_hit.h"
+#include "proxy/server/cache_manager.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/worker_services.h"
 
@@ -36,7 +37,7 @@ class ClientSession {
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
   awaitable<bool> purge(const RequestTarget& target, Transaction& tx, bool keep_alive);
-  awaitable<bool> serve_cache_manager(const std::string& action, http::request_parser<http::empty_body>& parser,
+  awaitable<bool> serve_cache_manager(const ManagerRequest& manager, http::request_parser<http::empty_body>& parser,
                                       Transaction& tx, bool keep_alive);
   // Writes a reply cuttle makes itself (PAC file, manager report) and logs it.
   awaitable<bool> send_own_reply(http::response<http::string_body>& res, Transaction& tx, bool keep_alive);
@@ -44,7 +45,8 @@ class ClientSession {
   awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                           const RequestTarget& target, Transaction& tx);
   // Logs a forwarded reply, or answers the error it ended with.
-  // Marks a peer dead after a failed connect, alive again after a good one.
+  // Marks a peer dead after a failed connect, alive again after a good one; counts
+  // the attempt in the per-peer metrics.
   void note_peer_health(const ForwardPlan& plan, const ForwardOutcome& outcome);
   awaitable<bool> finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan, Transaction& tx);
 

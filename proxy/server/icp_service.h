@@ -39,6 +39,7 @@ class IcpService {
   void close();
 
   const icp::Counters& counters() const { return responder_.counters(); }
+  const icp::ClientCounters& client_counters() const { return client_.counters(); }
 
   // Peer selection: sends QUERY(url) to every peer from the ICP socket and returns
   // one PeerReply per peer (in order) once all answered or `timeout` passed.

@@ -74,6 +74,9 @@ void Worker::open_metrics(const HttpPortConfig& port) {
     ScrapeSources sources;
     sources.store = runtime_.store();
     sources.icp = icp_ ? &icp_->counters() : nullptr;
+    sources.icp_client = icp_ ? &icp_->client_counters() : nullptr;
+    sources.peers = peers_up(*runtime_.active()->config, runtime_.peer_health(), runtime_.icp() != nullptr,
+                             std::chrono::steady_clock::now());
     sources.collapsed_in_flight = runtime_.collapsed().in_flight();
     return sources;
   });
