@@ -32,9 +32,9 @@ struct PeerView {
 // What ICP said, as indices into SelectionInput::peers.
 struct IcpOutcome {
   std::optional<size_t> hit;                  // the first peer that answered HIT
-  std::optional<size_t> first_parent_miss;    // the first parent that answered MISS
+  std::optional<size_t> first_parent_miss;    // the first parent that answered MISS (by RTT / weight)
   std::optional<size_t> closest_parent_miss;  // the parent with the lowest origin RTT (SRC_RTT)
-  bool timed_out = false;                     // not every queried peer answered in time
+  bool timed_out = false;                     // the wait ran out with a peer unanswered and no HIT
 };
 
 struct SelectionInput {

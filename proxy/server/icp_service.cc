@@ -76,8 +76,9 @@ IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint
 IcpService::~IcpService() { close(); }
 
 awaitable<std::vector<icp::PeerReply>> IcpService::query(std::string url, std::vector<icp::udp::endpoint> peers,
-                                                         Milliseconds timeout, uint32_t options) {
-  co_return co_await asio::co_spawn(executor_, client_.query(std::move(url), std::move(peers), timeout, options),
+                                                         Milliseconds timeout, icp::QueryOptions options) {
+  co_return co_await asio::co_spawn(executor_,
+                                    client_.query(std::move(url), std::move(peers), timeout, std::move(options)),
                                     asio::use_awaitable);
 }
 
