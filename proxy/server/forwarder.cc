@@ -289,7 +289,8 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
         [&](auto& s) {
           return relay_response(s, *conn, client, *response, is_head,
                                 client_keep_alive && !runtime.shutting_down(), active, client_version, pool,
-                                plan.fill, plan.cache_lookup, conn,
+                                // Squid's HttpStateData releases the entry of a proxy-only peer's reply.
+                                plan.proxy_only ? nullptr : plan.fill, plan.cache_lookup, conn,
                                 buf, out);
         },
         conn->stream);

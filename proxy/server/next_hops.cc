@@ -215,6 +215,7 @@ awaitable<std::vector<ForwardPlan>> choose_next_hops(const ActiveConfig& active,
       plan.peer_kind = kind_of(peer);
       plan.proxy_authorization = peer_credentials(peer, client_credentials);
       plan.only_if_cached = !is_parent(peer);
+      plan.proxy_only = peer.proxy_only;
     }
     plans.push_back(std::move(plan));
   }
