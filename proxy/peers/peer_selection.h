@@ -23,6 +23,7 @@ struct PeerView {
   PeerType type = PeerType::Parent;
   bool alive = true;     // not marked dead (TCP connect failures, ICP silence)
   bool allowed = true;   // cache_peer_access allows this request to it
+  bool can_connect = true;  // below max-conn, or an idle connection to it is at hand
   bool is_default = false;
   bool round_robin = false;
   bool carp = false;

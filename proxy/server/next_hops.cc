@@ -185,6 +185,8 @@ awaitable<std::vector<ForwardPlan>> choose_next_hops(const ActiveConfig& active,
     view.alive = health.tcp_usable(peer.name, now, dead_after) &&
                  (!queried || health.icp_alive(peer.name, now, dead_after));
     view.allowed = peer_allowed(peer, facts, no_cache);
+    view.can_connect = peers::may_use_connection(services.runtime.peer_connections().count(peer.name), peer.max_conn,
+                                                 services.pool.has_idle(peer_upstream(peer).key()));
     view.is_default = peer.is_default;
     view.round_robin = peer.round_robin;
     view.carp = peer.carp;

@@ -4,6 +4,7 @@
 
 #include "carp/array.h"
 #include "proxy/config/config.h"
+#include "proxy/peers/peer_connections.h"
 #include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
 #include "proxy/metrics/proxy_metrics.h"
@@ -55,6 +56,7 @@ class ProxyRuntime {
   ProxyMetrics& metrics() { return metrics_; }
   std::chrono::system_clock::time_point start_time() const { return start_time_; }
   peers::PeerHealth& peer_health() { return peer_health_; }
+  peers::PeerConnections& peer_connections() { return peer_connections_; }
   // The ICP socket's owner (set once at start-up when icp_port is on), for queries.
   IcpService* icp() { return icp_; }
   void set_icp(IcpService* icp) { icp_ = icp; }
@@ -70,6 +72,7 @@ class ProxyRuntime {
   ProxyMetrics metrics_;
   const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
   peers::PeerHealth peer_health_;
+  peers::PeerConnections peer_connections_;
   IcpService* icp_ = nullptr;
   std::atomic<bool> shutting_down_{false};
 };
