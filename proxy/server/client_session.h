@@ -46,6 +46,7 @@ class ClientSession {
   // Logs a forwarded reply, or answers the error it ended with.
   // Marks a peer dead after a failed connect, alive again after a good one.
   void note_peer_health(const ForwardPlan& plan, const ForwardOutcome& outcome);
+  void note_failure_ratio(const ForwardOutcome& outcome);
   awaitable<bool> finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan, Transaction& tx);
 
   // ---- the cache (client_session_cache.cc) ----

@@ -56,7 +56,11 @@ IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint
             return icp_allowed(*runtime.active()->config, from, url);
           },
           [&runtime](std::string_view url) {
-            return icp_lookup(*runtime.active()->config, runtime.store(), url, Clock::now());
+            auto found = icp_lookup(*runtime.active()->config, runtime.store(), url, Clock::now());
+            // icpGetCommonOpcode: in HIT-only mode a miss is MISS_NOFETCH, "do not ask me to fetch".
+            if (found == icp::LookupResult::Miss && runtime.hit_only_mode().active(std::chrono::steady_clock::now()))
+              found = icp::LookupResult::MissNoFetch;
+            return found;
           }}),
       socket_([&] {
         try {
