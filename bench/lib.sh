@@ -258,13 +258,23 @@ run_wrk_at() {
   [[ -n "$WRK_TICKS" ]] || WRK_TICKS=0
 }
 
-# write_wrk_lua FILE PATH HOST: a wrk script requesting PATH (absolute-form for a
-# proxy) with Host HOST, printing one "BENCH ..." summary line.
+# write_wrk_lua FILE PATH HOST [unique]: a wrk script requesting PATH (absolute-form
+# for a proxy) with Host HOST, printing one "BENCH ..." summary line. With
+# "unique", every request gets a query string of its own (PATH?time-thread-n):
+# every request is a cache miss.
 write_wrk_lua() {
+  local unique=""
+  [[ "${4:-}" == unique ]] && unique='
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+local n = 0
+function request() n = n + 1; return wrk.format(nil, string.format("%s?%d-%d-%d", wrk.path, start, tid, n)) end
+start = os.time()'
   cat >"$1" <<EOF
 wrk.method = "GET"
 wrk.path = "$2"
 wrk.headers["Host"] = "$3"
+$unique
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d connect=%d read=%d write=%d status=%d timeout=%d\n",
@@ -274,18 +284,72 @@ end
 EOF
 }
 
-# parse_wrk OUTFILE LABEL: sets REQUESTS DUR_US P99_US; dies on any non-2xx/3xx or socket error
+# parse_wrk OUTFILE LABEL: sets REQUESTS DUR_US P50_US P99_US; dies on any non-2xx/3xx or socket error
 parse_wrk() {
   local out="$1" what="$2" line e_conn e_read e_write e_status e_timeout
   line=$(grep '^BENCH ' "$out") || die "no summary from wrk for $what: $(cat "$out")"
-  read -r REQUESTS DUR_US P99_US e_conn e_read e_write e_status e_timeout < <(
-    sed -E 's/.*requests=([0-9]+) duration_us=([0-9]+) p50_us=[0-9]+ p99_us=([0-9]+) connect=([0-9]+) read=([0-9]+) write=([0-9]+) status=([0-9]+) timeout=([0-9]+)/\1 \2 \3 \4 \5 \6 \7 \8/' <<<"$line")
+  read -r REQUESTS DUR_US P50_US P99_US e_conn e_read e_write e_status e_timeout < <(
+    sed -E 's/.*requests=([0-9]+) duration_us=([0-9]+) p50_us=([0-9]+) p99_us=([0-9]+) connect=([0-9]+) read=([0-9]+) write=([0-9]+) status=([0-9]+) timeout=([0-9]+)/\1 \2 \3 \4 \5 \6 \7 \8 \9/' <<<"$line")
   if grep -q 'Non-2xx or 3xx responses' "$out" || ((e_status > 0)); then
     die "$what: $e_status non-2xx/3xx responses (wrk output in $out)"
   fi
   ((e_conn + e_read + e_write + e_timeout == 0)) ||
     die "$what: socket errors connect=$e_conn read=$e_read write=$e_write timeout=$e_timeout ($out)"
   ((REQUESTS > 0)) || die "$what: no request completed"
+}
+
+# ---------------------------------------------------------------- proxies
+# start_squid DIR CPU PORT CONFIG: a squid 5.7 (-N) pinned to CPU, listening on
+# 127.0.0.1:PORT, with CONFIG first and then its files in DIR (owned by user
+# proxy, which squid drops to); no netdb, pinger, HTCP or digests. Sets LAST_PID.
+start_squid() {
+  local dir="$1" cpu="$2" port="$3" config="$4"
+  mkdir -p "$dir"
+  cat >"$dir/squid.conf" <<EOF
+$config
+http_port 127.0.0.1:$port
+pid_filename $dir/squid.pid
+cache_log $dir/cache.log
+access_log stdio:$dir/access.log
+coredump_dir $dir
+netdb_filename none
+htcp_port 0
+pinger_enable off
+digest_generation off
+shutdown_lifetime 1 second
+http_access allow localhost
+http_access deny all
+EOF
+  chown -R proxy:proxy "$dir"
+  "$SQUID" -k parse -f "$dir/squid.conf" >"$dir/parse.log" 2>&1 ||
+    die "squid rejects $dir/squid.conf: $(tail -5 "$dir/parse.log")"
+  chown -R proxy:proxy "$dir"
+  taskset -c "$cpu" "$SQUID" -N -f "$dir/squid.conf" >"$dir/out.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+  wait_listen "$port" "$LAST_PID" "squid ($dir)"
+}
+
+# start_cuttle DIR CPU PORT CONFIG: $CUTTLE (-N, one worker) pinned to CPU on
+# 127.0.0.1:PORT, CONFIG first, its pid file and access.log in DIR. Sets LAST_PID.
+start_cuttle() {
+  local dir="$1" cpu="$2" port="$3" config="$4"
+  mkdir -p "$dir"
+  cat >"$dir/cuttle.conf" <<EOF
+$config
+http_port 127.0.0.1:$port
+pid_filename $dir/cuttle.pid
+access_log $dir/access.log
+workers 1
+http_access allow localhost
+http_access deny all
+EOF
+  "$CUTTLE" -k parse -f "$dir/cuttle.conf" >"$dir/parse.log" 2>&1 ||
+    die "cuttle rejects $dir/cuttle.conf: $(cat "$dir/parse.log")"
+  taskset -c "$cpu" "$CUTTLE" -N -f "$dir/cuttle.conf" >"$dir/out.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+  wait_listen "$port" "$LAST_PID" "cuttle ($dir)"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

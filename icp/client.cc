@@ -28,30 +28,36 @@ uint32_t Client::initial_request_number() {
 }
 
 asio::awaitable<std::vector<PeerReply>> Client::query(std::string url, std::vector<udp::endpoint> peers,
-                                                      std::chrono::milliseconds timeout, uint32_t options) {
-  std::vector<PeerReply> results(peers.size());
-  for (size_t i = 0; i < peers.size(); ++i) results[i].peer = peers[i];
+                                                      std::chrono::milliseconds timeout, QueryOptions options) {
+  const auto now = Clock::now();
+  forget_expired(now);
   uint32_t number = next_request_number_++;
   if (next_request_number_ == 0) next_request_number_ = 1;
 
   Message q;
   q.opcode = Opcode::Query;
   q.request_number = number;
-  q.options = options;
+  q.options = options.flags;
   q.url = url;
   auto bytes = encode(q);  // throws std::invalid_argument for a URL no message can carry
 
   asio::steady_timer wake(co_await asio::this_coro::executor);
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto& pending = pending_[number];
-  pending = Pending{url, &results, std::chrono::steady_clock::now(), 0, &wake};
+  // A node of the map: its address stays valid while other queries come and go.
+  Pending& pending = pending_[number];
+  pending = Pending{url, std::vector<PeerReply>(peers.size()), now, now + timeout, 0, &wake, options.stop_at_hit,
+                    false, std::move(options.late_reply)};
+  for (size_t i = 0; i < peers.size(); ++i) pending.results[i].peer = peers[i];
   // Also runs when the coroutine is destroyed unfinished (io_context stopped).
   struct Forget {
     std::unordered_map<uint32_t, Pending>& map;
     uint32_t number;
-    ~Forget() { map.erase(number); }
+    bool keep = false;
+    ~Forget() {
+      if (keep) return;
+      map.erase(number);
+    }
   } forget{pending_, number};
-  for (auto& r : results) {
+  for (auto& r : pending.results) {
     boost::system::error_code ec;
     socket_.send_to(asio::buffer(bytes), r.peer, 0, ec);  // UDP: never blocks long
     if (ec) {
@@ -61,31 +67,57 @@ asio::awaitable<std::vector<PeerReply>> Client::query(std::string url, std::vect
     ++counters_.queries_sent;
     ++pending.outstanding;
   }
-  while (pending_.at(number).outstanding > 0 && std::chrono::steady_clock::now() < deadline) {
-    wake.expires_at(deadline);
-    co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled when the last reply arrives
+  while (pending.outstanding > 0 && !pending.decided && Clock::now() < pending.deadline) {
+    wake.expires_at(pending.deadline);
+    co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled by the deciding reply
   }
-  if (pending_.at(number).outstanding > 0) ++counters_.timeouts;
+  auto results = pending.results;
+  if (pending.outstanding > 0 && pending.late_reply && Clock::now() < pending.deadline) {
+    pending.wake = nullptr;  // stays registered for late answers until its deadline
+    lingering_.emplace(pending.deadline, number);
+    forget.keep = true;
+  }
+  // Squid's icp.query_timeouts: the wait ran out with answers missing and no HIT.
+  if (pending.outstanding > 0 && !pending.decided) ++counters_.timeouts;
   co_return results;
 }
 
+void Client::forget_expired(Clock::time_point now) {
+  while (!lingering_.empty() && lingering_.top().first <= now) {
+    auto it = pending_.find(lingering_.top().second);
+    if (it != pending_.end() && !it->second.wake) pending_.erase(it);
+    lingering_.pop();
+  }
+}
+
 bool Client::deliver(const Message& reply, const udp::endpoint& from) {
+  const auto now = Clock::now();
+  forget_expired(now);
   auto it = pending_.find(reply.request_number);
   if (!is_reply(reply.opcode) || it == pending_.end() || reply.url != it->second.url) {
     ++counters_.replies_unmatched;
     return false;
   }
   auto& p = it->second;
-  for (auto& r : *p.results) {
+  for (size_t i = 0; i < p.results.size(); ++i) {
+    auto& r = p.results[i];
     if (!same_endpoint(r.peer, from) || r.send_failed) continue;
     if (r.reply) break;  // a duplicate: the first answer stands
     r.reply = reply.opcode;
-    r.rtt = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - p.sent);
+    r.rtt = std::chrono::duration_cast<std::chrono::microseconds>(now - p.sent);
     r.options = reply.options;
     r.option_data = reply.option_data;
     ++counters_.replies_matched;
     counters_.reply_rtt.observe(r.rtt);
-    if (--p.outstanding == 0) p.wake->cancel();
+    --p.outstanding;
+    if (!p.wake) {  // the asker has chosen already
+      p.late_reply(i, r);
+      if (p.outstanding == 0) pending_.erase(it);
+      return true;
+    }
+    const bool hit = reply.opcode == Opcode::Hit || reply.opcode == Opcode::HitObj;
+    if (p.stop_at_hit && hit) p.decided = true;
+    if (p.outstanding == 0 || p.decided) p.wake->cancel();
     return true;
   }
   ++counters_.replies_unmatched;

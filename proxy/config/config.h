@@ -36,6 +36,7 @@ struct CachePeerConfig {
   bool originserver = false;
   bool no_query = false;
   bool proxy_only = false;
+  bool closest_only = false;  // never FIRST_PARENT_MISS, only CLOSEST_PARENT_MISS
   bool is_default = false;
   bool round_robin = false;
   bool carp = false;
@@ -84,6 +85,7 @@ struct IcpConfig {
   Milliseconds maximum_query_timeout{2000};
   Milliseconds minimum_query_timeout{5};
   Milliseconds dead_peer_timeout{std::chrono::seconds(10)};
+  bool query_icmp = false;          // ask peers for their origin RTT (ICP_FLAG_SRC_RTT)
 };
 
 // The CARP array a PAC/WPAD file routes browsers over (pac_member lines; without

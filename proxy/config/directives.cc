@@ -105,6 +105,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     if (o == "originserver") peer.originserver = true;
     else if (o == "no-query") peer.no_query = true;
     else if (o == "proxy-only") peer.proxy_only = true;
+    else if (o == "closest-only") peer.closest_only = true;
     else if (o == "default") peer.is_default = true;
     else if (o == "round-robin") peer.round_robin = true;
     else if (o == "carp") {
@@ -130,7 +131,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     else if (o.starts_with("sslcafile=")) peer.tls_cafile = value("sslcafile=");
     else if (known_unimplemented_option(
                  o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "userhash",
-                     "sourcehash", "multicast-responder", "closest-only", "no-netdb-exchange", "no-delay",
+                     "sourcehash", "multicast-responder", "no-netdb-exchange", "no-delay",
                      "connect-fail-limit", "htcp", "monitorurl", "monitorinterval", "allow-miss", "standby",
                      "front-end-https", "connection-auth", "no-tproxy", "auth-no-keytab", "multicast-siblings",
                      "tls-cert", "tls-key", "tls-min-version", "tls-options", "tls-flags", "tls-domain",
@@ -513,6 +514,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"icp_access", icp_access},
     {"icp_hit_stale", icp_on_off<&IcpConfig::hit_stale>},
     {"log_icp_queries", icp_on_off<&IcpConfig::log_queries>},
+    {"query_icmp", icp_on_off<&IcpConfig::query_icmp>},
     {"icp_query_timeout", icp_duration<&IcpConfig::query_timeout, kMilliseconds>},
     {"maximum_icp_query_timeout", icp_duration<&IcpConfig::maximum_query_timeout, kMilliseconds>},
     {"minimum_icp_query_timeout", icp_duration<&IcpConfig::minimum_query_timeout, kMilliseconds>},

@@ -14,8 +14,10 @@ Direct direct_decision(const SelectionInput& in) {
   return Direct::Maybe;
 }
 
-// Squid's peerHTTPOkay() for a parent: allowed and up.
-bool usable_parent(const PeerView& p) { return p.type == PeerType::Parent && p.allowed && p.alive; }
+// Squid's peerHTTPOkay() for a parent: below max-conn, allowed and up.
+bool usable_parent(const PeerView& p) {
+  return p.type == PeerType::Parent && p.can_connect && p.allowed && p.alive;
+}
 
 class Builder {
  public:

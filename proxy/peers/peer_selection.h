@@ -23,6 +23,7 @@ struct PeerView {
   PeerType type = PeerType::Parent;
   bool alive = true;     // not marked dead (TCP connect failures, ICP silence)
   bool allowed = true;   // cache_peer_access allows this request to it
+  bool can_connect = true;  // below max-conn, or an idle connection to it is at hand
   bool is_default = false;
   bool round_robin = false;
   bool carp = false;
@@ -32,9 +33,9 @@ struct PeerView {
 // What ICP said, as indices into SelectionInput::peers.
 struct IcpOutcome {
   std::optional<size_t> hit;                  // the first peer that answered HIT
-  std::optional<size_t> first_parent_miss;    // the first parent that answered MISS
+  std::optional<size_t> first_parent_miss;    // the first parent that answered MISS (by RTT / weight)
   std::optional<size_t> closest_parent_miss;  // the parent with the lowest origin RTT (SRC_RTT)
-  bool timed_out = false;                     // not every queried peer answered in time
+  bool timed_out = false;                     // the wait ran out with a peer unanswered and no HIT
 };
 
 struct SelectionInput {

@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <thread>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -381,6 +382,7 @@ awaitable<bool> ClientSession::forward(http::request_parser<http::empty_body>& p
     // The next hop; what is done with the reply (cache fill, lookup) stays.
     static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
   }
+  note_failure_ratio(outcome);
   if (tx.entry.result_code == "NONE") tx.entry.result_code = "TCP_MISS";
   if (!safe_method && !outcome.error) invalidate_after_unsafe_method(target, outcome);
   co_return co_await finish_forwarded(outcome, attempt, tx);
@@ -395,6 +397,20 @@ void ClientSession::note_peer_health(const ForwardPlan& plan, const ForwardOutco
   if (connect_failed) health.connect_failed(plan.peer_name, plan.peer_kind, std::chrono::steady_clock::now());
   else if (!outcome.server_address.empty()) health.connect_succeeded(plan.peer_name, plan.peer_kind);
   services_.runtime.metrics().peers().attempt(plan.peer_name, plan.hierarchy, outcome.error.has_value());
+}
+
+void ClientSession::note_failure_ratio(const ForwardOutcome& outcome) {
+  // Squid's checkFailureRatio: only with ICP on, the one thing HIT-only mode changes.
+  if (!services_.runtime.icp()) return;
+  const std::string_view error = outcome.error ? error_code_name(*outcome.error) : "";
+  const bool failed = error == "ERR_DNS_FAIL" || error == "ERR_CONNECT_FAIL" || error == "ERR_SECURE_CONNECT_FAIL" ||
+                      error == "ERR_READ_ERROR";
+  if (auto ratio = services_.runtime.hit_only_mode().note_forwarded(failed, std::chrono::steady_clock::now())) {
+    std::cerr << "cuttle: WARNING: Failure Ratio at " << std::setprecision(3) << *ratio << "\n"
+              << "cuttle: WARNING: ICP going into HIT-only mode for "
+              << std::chrono::duration_cast<std::chrono::minutes>(icp::kHitOnlyModeTime).count() << " minutes..."
+              << std::endl;
+  }
 }
 
 awaitable<bool> ClientSession::finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan,

@@ -167,6 +167,7 @@ awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::
   ClientSide side{stream_, buffer_, client_ip_};
   auto outcome = co_await forward_request(side, parser, plan, *tx.active, services_);
   note_peer_health(plan, outcome);
+  note_failure_ratio(outcome);
   tx.entry.hierarchy = plan.hierarchy;
   tx.entry.peer = outcome.server_address;
 

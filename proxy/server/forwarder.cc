@@ -230,6 +230,9 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
     std::unique_ptr<UpstreamConnection> conn =
         attempt == 0 ? pool.take(plan.upstream.key(), /*check_alive=*/has_body) : nullptr;
     if (!conn) {
+      // A peer's connection counts against its max-conn from the connect on.
+      auto slot = plan.peer_name.empty() ? peers::PeerConnections::Slot()
+                                         : runtime.peer_connections().open(plan.peer_name);
       auto connected = co_await connect_upstream(plan.upstream, config, worker.resolver, runtime.tls());
       if (connected.error) {
         out.error = connected.error;
@@ -238,6 +241,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
         co_return out;
       }
       conn = std::move(connected.connection);
+      conn->peer_slot = std::move(slot);
     }
     out.server_address = conn->address;
     if (expects_continue && attempt == 0) {
@@ -289,7 +293,8 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
         [&](auto& s) {
           return relay_response(s, *conn, client, *response, is_head,
                                 client_keep_alive && !runtime.shutting_down(), active, client_version, pool,
-                                plan.fill, plan.cache_lookup, conn,
+                                // Squid's HttpStateData releases the entry of a proxy-only peer's reply.
+                                plan.proxy_only ? nullptr : plan.fill, plan.cache_lookup, conn,
                                 buf, out);
         },
         conn->stream);

@@ -29,6 +29,7 @@ struct NextHop {
   std::string peer_kind;       // "Parent" or "Sibling", for health messages
   std::string proxy_authorization;  // sent to the peer (login=); empty: none
   bool only_if_cached = false;      // to a sibling: it must not fetch a miss for us
+  bool proxy_only = false;          // the peer's replies are relayed, never stored (cache_peer proxy-only)
 };
 
 // A next hop plus what this request does with the reply (store it, intercept it).

@@ -56,7 +56,11 @@ IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint
             return icp_allowed(*runtime.active()->config, from, url);
           },
           [&runtime](std::string_view url) {
-            return icp_lookup(*runtime.active()->config, runtime.store(), url, Clock::now());
+            auto found = icp_lookup(*runtime.active()->config, runtime.store(), url, Clock::now());
+            // icpGetCommonOpcode: in HIT-only mode a miss is MISS_NOFETCH, "do not ask me to fetch".
+            if (found == icp::LookupResult::Miss && runtime.hit_only_mode().active(std::chrono::steady_clock::now()))
+              found = icp::LookupResult::MissNoFetch;
+            return found;
           }}),
       socket_([&] {
         try {
@@ -76,8 +80,9 @@ IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint
 IcpService::~IcpService() { close(); }
 
 awaitable<std::vector<icp::PeerReply>> IcpService::query(std::string url, std::vector<icp::udp::endpoint> peers,
-                                                         Milliseconds timeout, uint32_t options) {
-  co_return co_await asio::co_spawn(executor_, client_.query(std::move(url), std::move(peers), timeout, options),
+                                                         Milliseconds timeout, icp::QueryOptions options) {
+  co_return co_await asio::co_spawn(executor_,
+                                    client_.query(std::move(url), std::move(peers), timeout, std::move(options)),
                                     asio::use_awaitable);
 }
 

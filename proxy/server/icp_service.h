@@ -42,11 +42,12 @@ class IcpService {
   const icp::ClientCounters& client_counters() const { return client_.counters(); }
 
   // Peer selection: sends QUERY(url) to every peer from the ICP socket and returns
-  // one PeerReply per peer (in order) once all answered or `timeout` passed.
-  // Callable from any worker's coroutine: the query runs on the owning worker's
-  // thread and the caller resumes on its own.
+  // one PeerReply per peer (in order) once all answered, a HIT arrived
+  // (options.stop_at_hit) or `timeout` passed. Callable from any worker's
+  // coroutine: the query runs on the owning worker's thread (so does
+  // options.late_reply) and the caller resumes on its own.
   awaitable<std::vector<icp::PeerReply>> query(std::string url, std::vector<icp::udp::endpoint> peers,
-                                               Milliseconds timeout, uint32_t options = 0);
+                                               Milliseconds timeout, icp::QueryOptions options = {});
 
  private:
   ProxyRuntime& runtime_;

@@ -2,6 +2,7 @@
 
 #include "icp/query_timeout.h"
 #include "proxy/http/header_rules.h"
+#include "proxy/peers/icp_replies.h"
 #include "proxy/peers/peer_requests.h"
 #include "proxy/peers/peer_selection.h"
 #include "proxy/server/icp_service.h"
@@ -29,6 +30,10 @@ bool peer_allowed(const CachePeerConfig& peer, const RequestFacts& facts, bool c
   return peer.access.empty() || check_access(peer.access, facts) == AccessDecision::Allow;
 }
 
+UpstreamSpec peer_upstream(const CachePeerConfig& peer) {
+  return UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile, peer.connect_timeout};
+}
+
 bool asks_no_cache(const http::request_header<>& request) {
   auto cc = joined_values(request, "Cache-Control");
   auto pragma = joined_values(request, "Pragma");
@@ -51,6 +56,19 @@ awaitable<void> ping_dead_peers(IcpService* icp, peers::PeerHealth& health, std:
     if (replies[k].reply)
       health.icp_replied(peers[k].first, peers[k].second,
                          std::chrono::duration_cast<std::chrono::milliseconds>(replies[k].rtt));
+}
+
+peers::IcpAnswer answer_of(icp::Opcode op) {
+  switch (op) {
+    case icp::Opcode::Hit:
+    case icp::Opcode::HitObj:
+      return peers::IcpAnswer::Hit;
+    case icp::Opcode::Miss:
+    case icp::Opcode::Decho:  // Squid reads a DECHO like a MISS (handleIcpReply)
+      return peers::IcpAnswer::Miss;
+    default:
+      return peers::IcpAnswer::Other;
+  }
 }
 
 // Sends the ICP query and reads the replies into `in.icp`; updates peer health.
@@ -99,37 +117,46 @@ awaitable<void> ask_peers(const ActiveConfig& active, const std::string& url, co
   }
   asked = std::move(awaited);
   if (asked.empty()) co_return;
+  icp::QueryOptions options;
+  // Squid's neighborsUdpPing asks for the origin RTT only with query_icmp on.
+  if (config.icp.query_icmp) options.flags = icp::kFlagSrcRtt;
+  options.stop_at_hit = true;
+  std::vector<std::pair<std::string, std::string>> awaited_names;  // name, kind
+  for (size_t i : asked) awaited_names.emplace_back(config.cache_peers[i].name, kind_of(config.cache_peers[i]));
+  options.late_reply = [&health, awaited_names](size_t k, const icp::PeerReply& reply) {
+    // Too late to choose, not too late to show the peer is alive (Squid's
+    // neighborsUdpAck calls neighborAlive before dropping a late reply).
+    if (k < awaited_names.size())
+      health.icp_replied(awaited_names[k].first, awaited_names[k].second,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(reply.rtt));
+  };
   std::vector<icp::PeerReply> replies;
   try {
-    replies = co_await icp->query(url, awaited_endpoints, timeout);
+    replies = co_await icp->query(url, awaited_endpoints, timeout, std::move(options));
   } catch (const std::invalid_argument&) {
     co_return;  // a URL no ICP message can carry: select without ICP
   }
 
-  std::optional<std::chrono::microseconds> best_hit, best_miss;
+  std::vector<peers::IcpReplyView> views;
   for (size_t k = 0; k < replies.size() && k < asked.size(); ++k) {
     const size_t i = asked[k];
     const auto& peer = config.cache_peers[i];
     const auto& reply = replies[k];
-    if (!reply.reply) {
-      in.icp.timed_out = true;
-      continue;
+    peers::IcpReplyView view;
+    view.peer = i;
+    view.parent = is_parent(peer);
+    view.weight = peer.weight;
+    view.closest_only = peer.closest_only;
+    if (reply.reply) {
+      health.icp_replied(peer.name, kind_of(peer), std::chrono::duration_cast<std::chrono::milliseconds>(reply.rtt));
+      in.peers[i].alive = health.tcp_usable(peer.name, SteadyClock::now(), dead_after);
+      view.elapsed = reply.rtt;
+      view.answer = answer_of(*reply.reply);
+      if (reply.options & icp::kFlagSrcRtt) view.src_rtt = static_cast<uint16_t>(reply.option_data & 0xFFFF);
     }
-    health.icp_replied(peer.name, kind_of(peer), std::chrono::duration_cast<std::chrono::milliseconds>(reply.rtt));
-    in.peers[i].alive = health.tcp_usable(peer.name, SteadyClock::now(), dead_after);
-    // Replies arrive in RTT order; the earliest HIT wins, the earliest parent MISS is FIRST_PARENT_MISS.
-    if (*reply.reply == icp::Opcode::Hit || *reply.reply == icp::Opcode::HitObj) {
-      if (!best_hit || reply.rtt < *best_hit) {
-        best_hit = reply.rtt;
-        in.icp.hit = i;
-      }
-    } else if (*reply.reply == icp::Opcode::Miss && is_parent(peer)) {
-      if (!best_miss || reply.rtt < *best_miss) {
-        best_miss = reply.rtt;
-        in.icp.first_parent_miss = i;
-      }
-    }
+    views.push_back(view);
   }
+  in.icp = peers::read_icp_replies(std::move(views), config.icp.query_icmp);
 }
 
 }  // namespace
@@ -158,6 +185,8 @@ awaitable<std::vector<ForwardPlan>> choose_next_hops(const ActiveConfig& active,
     view.alive = health.tcp_usable(peer.name, now, dead_after) &&
                  (!queried || health.icp_alive(peer.name, now, dead_after));
     view.allowed = peer_allowed(peer, facts, no_cache);
+    view.can_connect = peers::may_use_connection(services.runtime.peer_connections().count(peer.name), peer.max_conn,
+                                                 services.pool.has_idle(peer_upstream(peer).key()));
     view.is_default = peer.is_default;
     view.round_robin = peer.round_robin;
     view.carp = peer.carp;
@@ -182,12 +211,13 @@ awaitable<std::vector<ForwardPlan>> choose_next_hops(const ActiveConfig& active,
       plan.request_target = target.path;
     } else {
       const auto& peer = config.cache_peers[*candidate.peer];
-      plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile, peer.connect_timeout};
+      plan.upstream = peer_upstream(peer);
       plan.request_target = target.url();  // a proxy is asked with the absolute URI
       plan.peer_name = peer.name;
       plan.peer_kind = kind_of(peer);
       plan.proxy_authorization = peer_credentials(peer, client_credentials);
       plan.only_if_cached = !is_parent(peer);
+      plan.proxy_only = peer.proxy_only;
     }
     plans.push_back(std::move(plan));
   }

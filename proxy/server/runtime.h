@@ -3,7 +3,9 @@
 #pragma once
 
 #include "carp/array.h"
+#include "icp/hit_only_mode.h"
 #include "proxy/config/config.h"
+#include "proxy/peers/peer_connections.h"
 #include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
 #include "proxy/metrics/proxy_metrics.h"
@@ -55,6 +57,9 @@ class ProxyRuntime {
   ProxyMetrics& metrics() { return metrics_; }
   std::chrono::system_clock::time_point start_time() const { return start_time_; }
   peers::PeerHealth& peer_health() { return peer_health_; }
+  peers::PeerConnections& peer_connections() { return peer_connections_; }
+  // Fed by forwarded requests' outcomes; read by the ICP server (MISS_NOFETCH).
+  icp::HitOnlyMode& hit_only_mode() { return hit_only_mode_; }
   // The ICP socket's owner (set once at start-up when icp_port is on), for queries.
   IcpService* icp() { return icp_; }
   void set_icp(IcpService* icp) { icp_ = icp; }
@@ -70,6 +75,8 @@ class ProxyRuntime {
   ProxyMetrics metrics_;
   const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
   peers::PeerHealth peer_health_;
+  peers::PeerConnections peer_connections_;
+  icp::HitOnlyMode hit_only_mode_;
   IcpService* icp_ = nullptr;
   std::atomic<bool> shutting_down_{false};
 };

@@ -112,6 +112,11 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key, b
   return nullptr;
 }
 
+bool UpstreamPool::has_idle(const std::string& key) const {
+  auto it = idle_.find(key);
+  return it != idle_.end() && !it->second.empty();
+}
+
 void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
   if (total_ >= limit_ || connection->buffer.size() != 0) return;  // dropped: closes
   // Idle connections keep no relay-sized buffer.

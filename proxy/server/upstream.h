@@ -4,6 +4,7 @@
 
 #include "proxy/http/error_page.h"
 #include "proxy/config/config.h"
+#include "proxy/peers/peer_connections.h"
 #include "proxy/server/asio_types.h"
 #include "proxy/server/host_resolver.h"
 #include "proxy/server/tls_contexts.h"
@@ -43,6 +44,7 @@ class UpstreamConnection {
   std::string address;        // the server's IP, for access.log
   bool reused = false;
   std::chrono::steady_clock::time_point idle_since;
+  peers::PeerConnections::Slot peer_slot;  // counts this connection against its peer's max-conn
 
   TcpStream& tcp();
 };
@@ -67,6 +69,7 @@ class UpstreamPool {
   // `check_alive`, connections the server has closed meanwhile are skipped.
   std::unique_ptr<UpstreamConnection> take(const std::string& key, bool check_alive);
   void give_back(std::unique_ptr<UpstreamConnection> connection);
+  bool has_idle(const std::string& key) const;
   // Closes connections idle for longer than `idle_timeout`.
   void sweep(std::chrono::steady_clock::duration idle_timeout);
   void clear();

@@ -203,6 +203,51 @@ TEST(IcpClient, SilentPeerIsReportedUnansweredAtTheDeadline) {
   EXPECT_FALSE(results[1].send_failed);
 }
 
+TEST(IcpClient, StopsAtTheFirstHitAndStillHearsLateAnswers) {
+  RunningServer hit_peer;  // answers HIT for ".../cached" at once
+  SilentPeer slow_peer;    // answers only when the test says so
+  asio::io_context ioc;
+  udp::socket socket(ioc, udp::endpoint(kLoopback, 0));
+  Client client(socket);
+  asio::co_spawn(ioc, client.receive_loop(), asio::detached);
+  std::vector<std::pair<size_t, std::optional<Opcode>>> late;
+  QueryOptions options;
+  options.stop_at_hit = true;
+  options.late_reply = [&](size_t k, const PeerReply& r) { late.emplace_back(k, r.reply); };
+  const auto start = std::chrono::steady_clock::now();
+  auto result = asio::co_spawn(
+      ioc, client.query("http://h/cached", {hit_peer.endpoint(), slow_peer.endpoint()}, 5s, options),
+      asio::use_future);
+  auto run_until = [&](auto done) {
+    auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) ioc.run_one_for(20ms);
+  };
+  run_until([&] { return result.wait_for(0s) == std::future_status::ready; });
+  ASSERT_EQ(result.wait_for(0s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "the HIT should have ended a 5 s wait";
+  auto results = result.get();
+  EXPECT_EQ(results[0].reply, Opcode::Hit);
+  EXPECT_FALSE(results[1].reply);
+  EXPECT_EQ(client.pending(), 1u) << "the query stays open for the slow peer's answer";
+
+  // The slow peer answers after the choice was made: the hook hears it.
+  auto [q, from] = slow_peer.receive();
+  auto d = decode(q);
+  ASSERT_TRUE(d.ok());
+  Message m;
+  m.opcode = Opcode::Miss;
+  m.request_number = d.message.request_number;
+  m.url = d.message.url;
+  slow_peer.socket.send_to(asio::buffer(encode(m)), from);
+  run_until([&] { return !late.empty(); });
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].first, 1u);
+  EXPECT_EQ(late[0].second, Opcode::Miss);
+  EXPECT_EQ(client.pending(), 0u) << "every peer answered: nothing left to wait for";
+  socket.close();
+  ioc.run_for(50ms);
+}
+
 TEST(IcpClient, IgnoresGarbageWrongNumbersWrongUrlsAndDuplicates) {
   SilentPeer peer;
   ClientCounters counters;

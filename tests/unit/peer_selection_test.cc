@@ -57,6 +57,28 @@ TEST(PeerSelection, FirstUpParentIsTheFirstAliveOneAndOthersAreAnyOld) {
   EXPECT_EQ(select(in), (Order{via(1, "FIRSTUP_PARENT"), via(2, "ANY_OLD_PARENT"), direct()}));
 }
 
+TEST(PeerSelection, AParentAtMaxConnIsPassedOverForTheNextOne) {
+  // Squid's peerHTTPOkay() refuses a peer at max-conn in every parent method.
+  SelectionInput in;
+  PeerView busy = with_default(parent());
+  busy.can_connect = false;
+  in.peers = {busy, parent()};
+  EXPECT_EQ(select(in), (Order{via(1, "FIRSTUP_PARENT"), direct()}));
+  in.peers = {busy};
+  in.never_direct = true;
+  EXPECT_EQ(select(in), Order{}) << "never_direct and the only parent busy: nowhere to go";
+}
+
+TEST(PeerSelection, AnIcpHitIsUsedEvenAtMaxConn) {
+  // selectSomeNeighborReplies() adds the HIT peer without asking peerHTTPOkay().
+  SelectionInput in;
+  PeerView busy = sibling();
+  busy.can_connect = false;
+  in.peers = {busy};
+  in.icp.hit = 0;
+  EXPECT_EQ(select(in), (Order{via(0, "SIBLING_HIT"), direct()}));
+}
+
 TEST(PeerSelection, ADefaultParentBehindAnotherIsAnyOldParent) {
   // Squid asks getFirstUpParent() before getDefaultParent(), and the first code wins.
   SelectionInput in;
