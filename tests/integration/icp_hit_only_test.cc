@@ -26,16 +26,6 @@ void fail_to_connect(unsigned short proxy_port, int times) {
   }
 }
 
-std::optional<icp::Opcode> ask_until(unsigned short icp_port, const std::string& url, icp::Opcode want) {
-  std::optional<icp::Opcode> got;
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  for (uint32_t n = 1; std::chrono::steady_clock::now() < deadline; ++n) {
-    got = icp_ask(icp_port, url, n);
-    if (got == want) break;
-    std::this_thread::sleep_for(50ms);
-  }
-  return got;
-}
 
 TEST(IcpHitOnly, SeventyFailedForwardsTurnMissIntoMissNofetch) {
   OriginServer origin([](const RecordedRequest& req) {

@@ -16,17 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Asks until cuttle answers `want` (its store writes are asynchronous) or 5 s pass.
-std::optional<icp::Opcode> ask_until(unsigned short icp_port, const std::string& url, icp::Opcode want) {
-  std::optional<icp::Opcode> got;
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  for (uint32_t n = 1; std::chrono::steady_clock::now() < deadline; ++n) {
-    got = icp_ask(icp_port, url, n);
-    if (got == want) break;
-    std::this_thread::sleep_for(50ms);
-  }
-  return got;
-}
 
 size_t requests_for(const OriginServer& origin, const std::string& path) {
   size_t n = 0;

@@ -40,17 +40,6 @@ std::string cuttle_config(unsigned short icp_port, const TempDir& dir, const std
          "cache_dir lmdb " + dir.file("cache") + " 64\n" + peer;
 }
 
-// cuttle's own ICP answer for `url`, asked until it is `want` or 5 s pass.
-std::optional<icp::Opcode> ask_until(unsigned short icp_port, const std::string& url, icp::Opcode want) {
-  std::optional<icp::Opcode> got;
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  for (uint32_t n = 1; std::chrono::steady_clock::now() < deadline; ++n) {
-    got = icp_ask(icp_port, url, n);
-    if (got == want) break;
-    std::this_thread::sleep_for(50ms);
-  }
-  return got;
-}
 
 TEST(PeersProxyOnly, RepliesFromAProxyOnlySiblingAreNotStored) {
   OriginServer origin;

@@ -51,4 +51,15 @@ std::optional<icp::Opcode> icp_ask(unsigned short port, const std::string& url, 
   return d.message.opcode;
 }
 
+std::optional<icp::Opcode> ask_until(unsigned short icp_port, const std::string& url, icp::Opcode want) {
+  std::optional<icp::Opcode> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (uint32_t n = 1; std::chrono::steady_clock::now() < deadline; ++n) {
+    got = icp_ask(icp_port, url, n);
+    if (got == want) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return got;
+}
+
 }  // namespace cuttle::testing

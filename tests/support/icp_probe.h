@@ -24,4 +24,8 @@ std::vector<uint8_t> icp_query(const std::string& url, uint32_t request_number =
 std::optional<icp::Opcode> icp_ask(unsigned short port, const std::string& url, uint32_t request_number = 1,
                                    const std::string& from_address = "127.0.0.1");
 
+// Asks until cuttle answers `want` (its store writes are asynchronous) or 5 s pass;
+// the last answer (or nothing).
+std::optional<icp::Opcode> ask_until(unsigned short icp_port, const std::string& url, icp::Opcode want);
+
 }  // namespace cuttle::testing
