@@ -68,16 +68,16 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
     if (config.cache_dir) runtime.open_store(*config.cache_dir);
     runtime.access_log().open(access_log_paths(config));
     for (const auto& port : config.http_ports) ensure_port_is_free(port);
-    for (int i = 0, n = worker_count(config); i < n; ++i) {
-      workers.push_back(std::make_unique<Worker>(runtime, i));
-      workers.back()->listen(config.http_ports);
-    }
+    for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
     // One UDP socket answers every ICP query (and will carry our own).
     if (config.icp.port != 0) {
       workers.front()->open_icp(config.icp.port);
       runtime.set_icp(workers.front()->icp());
     }
     if (config.prometheus_port) workers.front()->open_metrics(*config.prometheus_port);
+    // HTTP ports last: once one listens, clients (and scripts waiting for the
+    // port) take cuttle as started, so every other fatal error must come first.
+    for (auto& worker : workers) worker->listen(config.http_ports);
   } catch (const std::exception& e) {
     std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
     return 1;
