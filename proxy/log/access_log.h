@@ -34,6 +34,8 @@ struct AccessLogEntry {
 // One line without the trailing newline, e.g.
 // "1700000000.123     12 10.0.0.5 TCP_MISS/200 5120 GET http://e.com/a - HIER_DIRECT/93.184.216.34 text/html"
 std::string format_squid_native(const AccessLogEntry& entry);
+// The same line appended to `line`.
+void append_squid_native(std::string& line, const AccessLogEntry& entry);
 
 // "http://host/path?query" -> "http://host/path" (strip_query_terms).
 std::string strip_query(std::string_view url);
