@@ -77,8 +77,8 @@ awaitable<void> refresh(std::unique_ptr<RefreshJob> job) {
                     http::field::if_unmodified_since, http::field::cache_control, http::field::pragma})
     req.erase(name);
   req.set(http::field::host, job->host_header);
-  if (auto etag = job->stored.header[http::field::etag]; !etag.empty()) req.set(http::field::if_none_match, etag);
-  if (auto modified = job->stored.header[http::field::last_modified]; !modified.empty())
+  if (auto etag = job->stored.header()[http::field::etag]; !etag.empty()) req.set(http::field::if_none_match, etag);
+  if (auto modified = job->stored.header()[http::field::last_modified]; !modified.empty())
     req.set(http::field::if_modified_since, modified);
   if (config.via) append_via(req, 11, job->active->hostname);
   req.keep_alive(true);

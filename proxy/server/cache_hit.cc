@@ -4,26 +4,13 @@
 #include "proxy/cache/client_conditionals.h"
 #include "proxy/cache/not_modified_update.h"
 #include "proxy/http/header_rules.h"
-#include "proxy/http/header_text.h"
+#include "proxy/server/hit_header.h"
 
 #include <random>
 #include <sstream>
 
 namespace cuttle {
 namespace {
-
-std::optional<http::response<http::empty_body>> parse_header_block(const std::string& block) {
-  http::response_parser<http::empty_body> parser;
-  parser.eager(false);
-  // Only the header is parsed, but Beast checks Content-Length against the body
-  // limit (8 MB by default) while reading it.
-  parser.body_limit(boost::none);
-  error_code ec;
-  parser.put(asio::buffer(block), ec);
-  if (ec && ec != http::error::need_more) return std::nullopt;
-  if (!parser.is_header_done()) return std::nullopt;
-  return parser.release();
-}
 
 Clock::time_point from_ms(int64_t ms) { return Clock::time_point(std::chrono::milliseconds(ms)); }
 
@@ -140,40 +127,44 @@ std::optional<StoredReply> find_stored_reply(const store::ObjectStore& store, co
     record = store.lookup(key);
   }
   if (!record || record->kind != store::RecordKind::Object) return std::nullopt;
-  auto header = parse_header_block(record->header_block);
-  if (!header) return std::nullopt;
-  StoredReply reply{key, std::move(*record), std::move(*header), {}};
+  auto parsed = parsed_stored_header(key, record->header_block);
+  if (!parsed) return std::nullopt;
+  StoredReply reply{key, std::move(*record), std::move(parsed), {}};
   reevaluate_freshness(reply, pattern, now, negative_ttl);
   return reply;
 }
 
 void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clock::time_point now,
                           Seconds negative_ttl) {
-  auto timing = timing_from_headers(reply.header, reply.record.status, from_ms(reply.record.request_time),
-                                    from_ms(reply.record.response_time));
+  auto timing = reply.parsed->timing;
+  timing.status = reply.record.status;
+  timing.request_time = from_ms(reply.record.request_time);
+  timing.response_time = from_ms(reply.record.response_time);
   reply.freshness = evaluate_freshness(timing, pattern, now, negative_ttl);
 }
 
 void freshen_stored_reply(store::ObjectStore& store, StoredReply& reply, const http::fields& not_modified,
                           Clock::time_point request_time, Clock::time_point response_time) {
-  apply_not_modified(reply.header, not_modified);
+  auto updated = reply.header();
+  apply_not_modified(updated, not_modified);
+  reply.parsed = stored_header_of(std::move(updated));
   reply.record.request_time = epoch_ms(request_time);
   reply.record.response_time = epoch_ms(response_time);
-  reply.record.header_block = header_text(reply.header);
+  reply.record.header_block = reply.parsed->block;
   store.commit_object(reply.key, reply.record);
 }
 
 HitShape shape_for(const http::request<http::empty_body>& request, const StoredReply& reply, bool* matched_etag) {
   HitShape shape;
   shape.head = request.method() == http::verb::head;
-  auto condition = evaluate_client_conditionals(request, reply.header, from_ms(reply.record.response_time));
+  auto condition = evaluate_client_conditionals(request, reply.header(), from_ms(reply.record.response_time));
   if (condition == ClientConditional::NotModified) {
     shape.not_modified = true;
     if (matched_etag) *matched_etag = request.count(http::field::if_none_match) > 0;
     return shape;
   }
   if (request.method() == http::verb::get && reply.record.status == 200 && request.count(http::field::range) &&
-      if_range_permits(request, reply.header)) {
+      if_range_permits(request, reply.header())) {
     auto range = request[http::field::range];
     shape.ranges = resolve_ranges({range.data(), range.size()}, reply.record.body_length);
   }
@@ -186,23 +177,25 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   HitOutcome out;
   const auto& record = reply.record;
   const uint64_t length = record.body_length;
-  auto& res = reply.header;
-  out.content_type = std::string(media_type(res[http::field::content_type]));
+  const auto& stored = reply.header();
+  out.content_type = std::string(media_type(stored[http::field::content_type]));
 
-  // The reply's body as segments, and the header changes that go with it.
+  // The reply's body as segments, and the header changes that go with it: a 304,
+  // 416 or 206 is an edited copy of the stored header, a whole reply the stored
+  // header itself.
   std::vector<BodySegment> body;
+  std::optional<http::response<http::empty_body>> edited;
   if (shape.not_modified) {
-    http::response<http::empty_body> not_modified{http::status::not_modified, 11};
-    for (const auto& f : not_modified_fields(res)) not_modified.insert(f.name_string(), f.value());
-    res = std::move(not_modified);
+    auto& not_modified = edited.emplace(http::status::not_modified, 11);
+    for (const auto& f : not_modified_fields(stored)) not_modified.insert(f.name_string(), f.value());
   } else if (shape.ranges.outcome == RangeOutcome::Unsatisfiable) {
-    http::response<http::empty_body> refused{http::status::range_not_satisfiable, 11};
-    for (const auto& f : not_modified_fields(res)) refused.insert(f.name_string(), f.value());
+    auto& refused = edited.emplace(http::status::range_not_satisfiable, 11);
+    for (const auto& f : not_modified_fields(stored)) refused.insert(f.name_string(), f.value());
     refused.set(http::field::content_range, "bytes */" + std::to_string(length));
     refused.content_length(0);
-    res = std::move(refused);
   } else if (shape.ranges.outcome == RangeOutcome::Satisfiable && shape.ranges.ranges.size() == 1) {
     const auto& r = shape.ranges.ranges.front();
+    auto& res = edited.emplace(stored);
     res.result(http::status::partial_content);
     res.set(http::field::content_range, content_range(r, length));
     res.content_length(r.size());
@@ -210,7 +203,7 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   } else if (shape.ranges.outcome == RangeOutcome::Satisfiable) {
     // multipart/byteranges (RFC 9110 §14.6): each part with its own type and range.
     const std::string boundary = multipart_boundary();
-    const std::string type(res[http::field::content_type]);
+    const std::string type(stored[http::field::content_type]);
     uint64_t total = 0;
     for (const auto& r : shape.ranges.ranges) {
       std::string part = "\r\n--" + boundary + "\r\n";
@@ -223,6 +216,7 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
     std::string closing = "\r\n--" + boundary + "--\r\n";
     total += closing.size();
     body.push_back({std::move(closing), 0, 0});
+    auto& res = edited.emplace(stored);
     res.result(http::status::partial_content);
     res.set(http::field::content_type, "multipart/byteranges; boundary=" + boundary);
     res.content_length(total);
@@ -232,19 +226,15 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   const bool send_body = !shape.head && !shape.not_modified;
   if (!send_body) body.clear();
 
-  res.version(11);
-  res.set(http::field::age, std::to_string(reply.freshness.age.count()));
-  if (active.config->via) append_via(res, 11, active.hostname);
-  res.set("X-Cache", "HIT from " + active.hostname);
-  res.set("X-Cache-Lookup", "HIT from " + active.hostname + ":" + std::to_string(port));
-  res.set("Cache-Status", active.hostname + "; hit");
-  res.keep_alive(keep_alive);
+  const auto& res = edited ? *edited : stored;
+  std::string via_entry;
+  if (active.config->via) via_entry.append("1.1 ").append(active.hostname).append(" (").append(kProductToken).append(")");
   out.status = res.result_int();
 
   // The header goes out with the first body bytes, which are read (and checked)
   // first: a damaged first chunk sends nothing and the request becomes a miss.
   ReplySender sender(client, send_buffer, active.config->read_timeout);
-  sender.add_text(header_text(res));
+  sender.add_text(hit_header_text(res, {reply.freshness.age.count(), via_entry, active.hostname, port, keep_alive}));
   for (const auto& segment : body) {
     if (segment.length == 0) {
       sender.add_text(segment.text);

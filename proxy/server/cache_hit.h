@@ -7,6 +7,7 @@
 #include "proxy/cache/freshness.h"
 #include "proxy/http/byte_ranges.h"
 #include "proxy/server/forwarder.h"
+#include "proxy/server/stored_header.h"
 #include "store/object_store.h"
 
 #include <optional>
@@ -17,8 +18,10 @@ namespace cuttle {
 struct StoredReply {
   std::string key;  // the variant's key when the URL varies
   store::ObjectRecord record;
-  http::response<http::empty_body> header;  // the stored header (a message, for keep_alive())
+  std::shared_ptr<const StoredHeader> parsed;  // the record's header, parsed (shared with this thread's memo)
   FreshnessDecision freshness;
+
+  const http::response<http::empty_body>& header() const { return parsed->message; }
 };
 
 // The stored reply for `url` as this request selects it (Vary), with its

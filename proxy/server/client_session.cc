@@ -322,7 +322,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   ClientSide client{stream_, buffer_, client_ip_};
   if (req.method_string() == "PURGE") co_return co_await purge(target, tx, !has_body);
   if (is_connect) {
-    UpstreamSpec spec{target.host, target.port, false, {}};
+    UpstreamSpec spec{target.host, target.port, false, {}, std::nullopt};
     auto outcome = co_await run_tunnel(client, spec, config, services_);
     if (outcome.error) {
       tx.entry.result_code = "TCP_TUNNEL";
@@ -337,23 +337,32 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     co_return false;
   }
 
-  ForwardPlan plan;
+  // A hit needs no next hop: peers are selected (and asked over ICP) only for
+  // what goes upstream, as Squid's peer selection starts only for a miss.
+  store::ObjectStore* store = services_.runtime.store();
+  if (store && (req.method() == http::verb::get || req.method() == http::verb::head))
+    co_return co_await through_cache(*store, target, parser, facts, has_body, tx);
+  auto plan = co_await plan_forwarding(target, req.base(), facts, tx);
+  if (!plan) co_return co_await reply_error(ErrorKind::CannotForward, tx, !has_body);
+  co_return co_await forward(parser, *plan, target, tx);
+}
+
+awaitable<std::optional<ForwardPlan>> ClientSession::plan_forwarding(const RequestTarget& target,
+                                                                     const http::request_header<>& request,
+                                                                     const RequestFacts& facts, Transaction& tx) {
+  const ActiveConfig& active = *tx.active;
   if (port_.accel && active.origin_server) {
     const auto& peer = *active.origin_server;
-    plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile};
+    ForwardPlan plan;
+    plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile, peer.connect_timeout};
     plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
     plan.hierarchy = "FIRSTUP_PARENT";
     plan.request_target = target.path;
-  } else {
-    tx.next_hops = co_await choose_next_hops(active, target, req.base(), facts, services_);
-    if (tx.next_hops.empty()) co_return co_await reply_error(ErrorKind::CannotForward, tx, !has_body);
-    plan = tx.next_hops.front();
+    co_return plan;
   }
-
-  store::ObjectStore* store = services_.runtime.store();
-  if (store && (req.method() == http::verb::get || req.method() == http::verb::head))
-    co_return co_await through_cache(*store, target, parser, std::move(plan), has_body, tx);
-  co_return co_await forward(parser, plan, target, tx);
+  tx.next_hops = co_await choose_next_hops(active, target, request, facts, services_);
+  if (tx.next_hops.empty()) co_return std::nullopt;
+  co_return tx.next_hops.front();
 }
 
 awaitable<bool> ClientSession::forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,

@@ -42,6 +42,11 @@ class ClientSession {
   // Writes a reply cuttle makes itself (PAC file, manager report) and logs it.
   awaitable<bool> send_own_reply(http::response<http::string_body>& res, Transaction& tx, bool keep_alive);
   awaitable<bool> serve_pac_file(http::request_parser<http::empty_body>& parser, Transaction& tx, bool keep_alive);
+  // Where a request that goes upstream goes first (the accelerator's origin, or
+  // peer selection, which fills tx.next_hops); nothing when no hop may take it.
+  awaitable<std::optional<ForwardPlan>> plan_forwarding(const RequestTarget& target,
+                                                        const http::request_header<>& request,
+                                                        const RequestFacts& facts, Transaction& tx);
   awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                           const RequestTarget& target, Transaction& tx);
   // Logs a forwarded reply, or answers the error it ended with.
@@ -54,8 +59,8 @@ class ClientSession {
   // ---- the cache (client_session_cache.cc) ----
   // GET and HEAD with a store: a hit, a revalidation, or a miss stored while relayed.
   awaitable<bool> through_cache(store::ObjectStore& store, const RequestTarget& target,
-                                http::request_parser<http::empty_body>& parser, ForwardPlan plan, bool has_body,
-                                Transaction& tx);
+                                http::request_parser<http::empty_body>& parser, const RequestFacts& facts,
+                                bool has_body, Transaction& tx);
   // Sends a stored reply as `request` asks for it (304, ranges); the keep-alive
   // verdict, or nothing when its body turned out damaged (nothing was sent).
   awaitable<std::optional<bool>> serve_hit(store::ObjectStore& store, StoredReply& stored,

@@ -18,11 +18,10 @@ namespace {
 
 std::optional<StoredState> state_of(const std::optional<StoredReply>& stored) {
   if (!stored) return std::nullopt;
-  const auto& h = stored->header;
   StoredState state;
   state.freshness = stored->freshness;
-  state.cache_control = parse_cache_control(joined_values(h, "Cache-Control"));
-  state.has_validator = h.count(http::field::etag) || h.count(http::field::last_modified);
+  state.cache_control = stored->parsed->timing.cache_control;
+  state.has_validator = stored->parsed->has_validator;
   return state;
 }
 
@@ -33,8 +32,8 @@ std::string_view hit_code(const StoredReply& stored) {
 }  // namespace
 
 awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const RequestTarget& target,
-                                             http::request_parser<http::empty_body>& parser, ForwardPlan plan,
-                                             bool has_body, Transaction& tx) {
+                                             http::request_parser<http::empty_body>& parser,
+                                             const RequestFacts& facts, bool has_body, Transaction& tx) {
   const ActiveConfig& active = *tx.active;
   const Config& config = *active.config;
   auto& req = parser.get();
@@ -43,14 +42,19 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
   const auto& pattern = match_refresh_pattern(config.refresh_patterns, url);
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
   const auto client = client_directives(req);
-  // Squid's X-Cache-Lookup: what the cache held before this request went upstream.
-  plan.cache_lookup = "MISS from " + active.hostname + ":" + std::to_string(port_.port);
+  // Where the request goes when it goes upstream, chosen only then.
+  auto next_hop = [&]() -> awaitable<std::optional<ForwardPlan>> {
+    auto plan = co_await plan_forwarding(target, req.base(), facts, tx);
+    // Squid's X-Cache-Lookup: what the cache held before this request went upstream.
+    if (plan) plan->cache_lookup = "MISS from " + active.hostname + ":" + std::to_string(port_.port);
+    co_return plan;
+  };
 
   auto stored = find_stored_reply(store, url, req, pattern, Clock::now(), negative_ttl);
   auto decision = choose_cache_use(state_of(stored), client, pattern);
   // If-Match and If-Unmodified-Since are the origin's to evaluate.
   if (stored && (decision.use == CacheUse::Hit || decision.use == CacheUse::HitWhileRevalidating) &&
-      evaluate_client_conditionals(req, stored->header, {}) == ClientConditional::ForOrigin)
+      evaluate_client_conditionals(req, stored->header(), {}) == ClientConditional::ForOrigin)
     decision.use = CacheUse::Miss;
 
   switch (decision.use) {
@@ -59,15 +63,19 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
       co_return co_await reply_error(ErrorKind::OnlyIfCachedMiss, tx, !has_body);
     case CacheUse::HitWhileRevalidating:
       if (is_get)
-        start_background_refresh(stream_.get_executor(), services_, tx.active, url, plan, http::fields(req.base()),
-                                 *stored, pattern);
+        if (auto plan = co_await next_hop())
+          start_background_refresh(stream_.get_executor(), services_, tx.active, url, *plan,
+                                   http::fields(req.base()), *stored, pattern);
       [[fallthrough]];
     case CacheUse::Hit:
       if (auto served = co_await serve_hit(store, *stored, req, has_body, tx, hit_code(*stored))) co_return *served;
       break;  // the stored body was damaged: fetch it
     case CacheUse::Revalidate:
-      if (is_get)
-        co_return co_await revalidate(store, url, pattern, parser, std::move(plan), std::move(*stored), has_body, tx);
+      if (is_get) {
+        auto plan = co_await next_hop();
+        if (!plan) co_return co_await reply_error(ErrorKind::CannotForward, tx, !has_body);
+        co_return co_await revalidate(store, url, pattern, parser, std::move(*plan), std::move(*stored), has_body, tx);
+      }
       break;  // a HEAD is forwarded as it is
     case CacheUse::ClientRefresh:
       tx.entry.result_code = "TCP_CLIENT_REFRESH_MISS";
@@ -87,12 +95,14 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
         if (auto served = co_await serve_hit(store, *again, req, has_body, tx, hit_code(*again))) co_return *served;
     }
   }
+  auto plan = co_await next_hop();
+  if (!plan) co_return co_await reply_error(ErrorKind::CannotForward, tx, !has_body);
   std::optional<CacheFill> fill;
   if (is_get)
     fill.emplace(store, url, tx.entry.method, http::fields(req.base()), pattern, config.maximum_object_size,
                  negative_ttl);
-  plan.fill = fill ? &*fill : nullptr;
-  co_return co_await forward(parser, plan, target, tx);
+  plan->fill = fill ? &*fill : nullptr;
+  co_return co_await forward(parser, *plan, target, tx);
 }
 
 namespace {
@@ -153,8 +163,8 @@ awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::
   for (auto name : {http::field::if_none_match, http::field::if_modified_since, http::field::if_range,
                     http::field::range})
     req.erase(name);
-  if (auto etag = stored.header[http::field::etag]; !etag.empty()) req.set(http::field::if_none_match, etag);
-  if (auto modified = stored.header[http::field::last_modified]; !modified.empty())
+  if (auto etag = stored.header()[http::field::etag]; !etag.empty()) req.set(http::field::if_none_match, etag);
+  if (auto modified = stored.header()[http::field::last_modified]; !modified.empty())
     req.set(http::field::if_modified_since, modified);
 
   CacheFill fill(store, url, tx.entry.method, http::fields(original.base()), pattern, config.maximum_object_size,

@@ -207,7 +207,7 @@ awaitable<std::vector<ForwardPlan>> choose_next_hops(const ActiveConfig& active,
     plan.hierarchy = candidate.hierarchy;
     plan.host_header = target.authority();
     if (!candidate.peer) {
-      plan.upstream = UpstreamSpec{target.host, target.port, target.scheme == "https", config.tls_outgoing_cafile};
+      plan.upstream = UpstreamSpec{target.host, target.port, target.scheme == "https", config.tls_outgoing_cafile, std::nullopt};
       plan.request_target = target.path;
     } else {
       const auto& peer = config.cache_peers[*candidate.peer];

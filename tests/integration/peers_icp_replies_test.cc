@@ -1,5 +1,5 @@
-// How cuttle reads ICP replies, against scripted ICP peers on loopback: the
-// first HIT ends the wait (a silent sibling costs nothing then), a peer slower
+// How cuttle reads ICP replies, against scripted ICP peers on loopback: peers are
+// asked only for what is not a hit of cuttle's own cache, the first HIT ends the wait (a silent sibling costs nothing then), a peer slower
 // than the HIT still counts as alive, and a parent MISS carrying the origin RTT
 // (ICP_FLAG_SRC_RTT) decides CLOSEST_PARENT_MISS when query_icmp is on.
 #include "proxy/http/http_date.h"
@@ -7,6 +7,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/icp_peer.h"
 #include "tests/support/origin_server.h"
+#include "tests/support/temp_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -53,6 +54,26 @@ TEST(PeersIcpReplies, TheFirstHitEndsTheWaitForASilentSibling) {
   EXPECT_EQ(line.find("TIMEOUT_"), std::string::npos) << "a HIT ended the wait, no timeout: " << line;
   EXPECT_EQ(silent.queries(), 1u) << "the silent sibling was asked too";
   EXPECT_TRUE(origin.requests().empty());
+}
+
+// Squid selects peers only for a miss (FwdState starts peer selection): a fresh
+// object in cuttle's own store is served without asking anyone.
+TEST(PeersIcpReplies, AHitFromTheOwnStoreAsksNoPeer) {
+  OriginServer origin(answering_as("origin"));
+  ScriptedIcpPeer sibling(icp::Opcode::Miss);
+  TempDir dir("icp-own-hit");
+  CuttleProcess cuttle("cache_dir lmdb " + dir.file("cache") + " 16\n" + "icp_port " + port_of(free_port()) + "\n" +
+                       "cache_peer 127.0.0.1 sibling " + port_of(free_port()) + " " + port_of(sibling.port()) +
+                       " no-digest name=sib\n");
+  auto miss = proxy_get(cuttle.port(), origin.url("/own"));
+  ASSERT_EQ(miss.result_int(), 200) << miss;
+  EXPECT_EQ(sibling.queries(), 1u) << "a miss asks the sibling";
+  auto hit = proxy_get(cuttle.port(), origin.url("/own"));
+  ASSERT_EQ(hit.result_int(), 200) << hit;
+  EXPECT_EQ(hit["X-Cache"], "HIT from cuttle-test");
+  EXPECT_EQ(origin.requests().size(), 1u);
+  std::this_thread::sleep_for(100ms);  // a query sent for the hit would have arrived by now
+  EXPECT_EQ(sibling.queries(), 1u) << "the hit must not have asked the sibling";
 }
 
 TEST(PeersIcpReplies, ASiblingSlowerThanTheHitIsNotDeclaredDead) {

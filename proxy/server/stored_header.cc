@@ -1,0 +1,70 @@
+#include "proxy/server/stored_header.h"
+
+#include "proxy/cache/cache_policy.h"
+#include "proxy/http/header_text.h"
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+namespace cuttle {
+namespace {
+
+std::optional<http::response<http::empty_body>> parse_header_block(const std::string& block) {
+  http::response_parser<http::empty_body> parser;
+  parser.eager(false);
+  // Only the header is parsed, but Beast checks Content-Length against the body
+  // limit (8 MB by default) while reading it.
+  parser.body_limit(boost::none);
+  error_code ec;
+  parser.put(asio::buffer(block), ec);
+  if (ec && ec != http::error::need_more) return std::nullopt;
+  if (!parser.is_header_done()) return std::nullopt;
+  return parser.release();
+}
+
+std::shared_ptr<StoredHeader> derive(std::string block, http::response<http::empty_body> message) {
+  auto parsed = std::make_shared<StoredHeader>();
+  parsed->block = std::move(block);
+  parsed->message = std::move(message);
+  parsed->timing = timing_from_headers(parsed->message, 0, {}, {});
+  parsed->has_validator = parsed->message.count(http::field::etag) || parsed->message.count(http::field::last_modified);
+  return parsed;
+}
+
+// Per worker thread, so no locking. Bounded by emptying it when full: the hot
+// objects are parsed again once, which costs less than tracking recency per hit.
+constexpr size_t kMemoEntries = 4096;
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+struct StringEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+using Memo = boost::unordered_flat_map<std::string, std::shared_ptr<const StoredHeader>, StringHash, StringEqual>;
+
+}  // namespace
+
+std::shared_ptr<const StoredHeader> parse_stored_header(std::string block) {
+  auto message = parse_header_block(block);
+  if (!message) return nullptr;
+  return derive(std::move(block), std::move(*message));
+}
+
+std::shared_ptr<const StoredHeader> stored_header_of(http::response<http::empty_body> message) {
+  auto block = header_text(message);
+  return derive(std::move(block), std::move(message));
+}
+
+std::shared_ptr<const StoredHeader> parsed_stored_header(std::string_view key, const std::string& block) {
+  thread_local Memo memo;
+  if (auto it = memo.find(key); it != memo.end() && it->second->block == block) return it->second;
+  auto parsed = parse_stored_header(block);
+  if (!parsed) return nullptr;
+  if (memo.size() >= kMemoEntries) memo.clear();
+  memo.insert_or_assign(std::string(key), parsed);
+  return parsed;
+}
+
+}  // namespace cuttle
