@@ -15,9 +15,13 @@ targets=(icp_decode config_parser http_request http_conditionals store_record)
 build=build-fuzz
 jobs="$(nproc)"
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=/usr/bin/clang++ \
-  -DCUTTLE_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$build" -j"$jobs" --target "${targets[@]/%/_fuzzer}"
+started="$(date +%s)"
+# -O1 with line tables: quick to build, readable sanitizer reports; no NDEBUG, so
+# assertions (Beast's, the standard library's) are checked too.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS_FUZZ="-O1 -gline-tables-only" \
+  -DCMAKE_CXX_COMPILER=/usr/bin/clang++ -DCUTTLE_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$build" -j"$jobs" --target "${targets[@]/%/_fuzzer}" >"$build/build.log" 2>&1 || { tail -50 "$build/build.log" >&2; exit 1; }
+echo "fuzz: built in $(($(date +%s) - started)) s"
 
 scratch="$(mktemp -d /tmp/cuttle-fuzz-XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT
