@@ -124,7 +124,9 @@ void check_conditionals(const std::string& if_range, const std::string& inm, con
   if (!ims.empty()) request.set(http::field::if_modified_since, ims);
   auto verdict = evaluate_client_conditionals(request, stored, response_time);
   if (!inm.empty()) {
-    bool match = !etag.empty() && etag_list_matches(inm, etag, true);
+    // Beast trims what set() is given: compare with the ETag as stored.
+    const std::string_view stored_etag = stored[http::field::etag];
+    bool match = !stored_etag.empty() && etag_list_matches(inm, stored_etag, true);
     FUZZ_CHECK(verdict == (match ? ClientConditional::NotModified : ClientConditional::Modified));
   } else if (ims.empty() || !parse_http_date(ims)) {
     FUZZ_CHECK(verdict == ClientConditional::None);  // an invalid date is ignored
@@ -139,7 +141,7 @@ void check_conditionals(const std::string& if_range, const std::string& inm, con
   bool permits = if_range_permits(ranged, stored);
   // A weak validator never permits a range (RFC 9110 §13.1.5).
   if (if_range.starts_with("W/")) FUZZ_CHECK(!permits);
-  if (permits && if_range.starts_with('"')) FUZZ_CHECK(strong_etag_match(if_range, etag));
+  if (permits && if_range.starts_with('"')) FUZZ_CHECK(strong_etag_match(if_range, stored[http::field::etag]));
 
   // A 304 carries stored fields only, never Content-Type.
   auto carried = not_modified_fields(stored);
