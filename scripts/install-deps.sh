@@ -10,6 +10,7 @@ packages=(
   squid squidclient curl ca-certificates
   nodejs chromium iproute2 prometheus
   wrk  # the reload-under-load test
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
 )
 # Benchmarks also want a reference web server.
 if [[ "${CUTTLE_BENCH:-0}" == 1 ]]; then

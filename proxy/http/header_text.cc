@@ -34,7 +34,11 @@ std::string header_text(const http::response_header<>& header) {
   out.reserve(16 + reason.size() + fields_size(header));
   append_version(out, header.version());
   out += ' ';
-  out += std::to_string(header.result_int());
+  // Always three digits (RFC 9112 §4): Beast reads "HTTP/1.1 020 x" as status 20.
+  const unsigned status = header.result_int();
+  out += static_cast<char>('0' + status / 100 % 10);
+  out += static_cast<char>('0' + status / 10 % 10);
+  out += static_cast<char>('0' + status % 10);
   out += ' ';
   out += reason;
   out += "\r\n";

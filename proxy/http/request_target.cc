@@ -79,6 +79,9 @@ TargetResult parse_absolute_target(std::string_view target) {
   TargetResult result;
   auto parsed = urls::parse_absolute_uri(target);
   if (!parsed || !parsed->has_authority()) return result;
+  // Boost.URL 1.81 reads "http://[::1]:80x/y" as port "80" and path "x/y"; after
+  // an authority the path must be empty or start with '/' (RFC 3986 §3.3).
+  if (!parsed->encoded_path().empty() && !parsed->encoded_path().starts_with('/')) return result;
   RequestTarget t;
   t.scheme = lowercase(parsed->scheme());
   uint16_t port = default_port(t.scheme);

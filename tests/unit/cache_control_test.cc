@@ -67,6 +67,15 @@ TEST(HttpDate, FixdatesRoundTripAcrossCenturiesAndLeapDays) {
   EXPECT_EQ(std::chrono::system_clock::to_time_t(*leap), 825595200);
 }
 
+TEST(HttpDate, DatesBeyondTheClockReadAsItsLatestSafeInstant) {
+  // system_clock ends in 2262: "never expires" dates must not wrap into the past.
+  auto latest = parse_http_date("Wed, 01 Jan 2200 00:00:00 GMT");
+  ASSERT_TRUE(latest);
+  for (auto text : {"Fri, 31 Dec 9999 23:59:59 GMT", "Fri Dec 31 23:59:59 9999", "Sat, 31 Dec 2271 23:59:59 GMT"})
+    EXPECT_EQ(parse_http_date(text), latest) << text;
+  EXPECT_LT(*parse_http_date("Tue, 31 Dec 2199 23:59:59 GMT"), *latest);
+}
+
 TEST(HttpDate, RejectsGarbageAndImpossibleDates) {
   EXPECT_FALSE(parse_http_date(""));
   EXPECT_FALSE(parse_http_date("0"));

@@ -44,6 +44,15 @@ TEST(HeaderText, UnknownStatusCodesKeepTheirNumber) {
   EXPECT_EQ(header_text(res), beast_text(res.base()));
 }
 
+TEST(HeaderText, StatusIsAlwaysThreeDigits) {
+  // Beast parses "HTTP/1.1 020 X" as status 20; written back it must stay readable.
+  http::response<http::empty_body> res;
+  res.result(20);
+  res.version(11);
+  EXPECT_EQ(header_text(res).substr(0, 13), "HTTP/1.1 020 ");
+  EXPECT_EQ(header_text(res), beast_text(res.base()));
+}
+
 TEST(HeaderText, RequestMatchesBeastsSerialization) {
   http::request<http::empty_body> req{http::verb::get, "http://example.com/a?b", 11};
   req.set(http::field::host, "example.com");

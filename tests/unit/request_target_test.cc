@@ -76,7 +76,8 @@ TEST(RequestTarget, UnsupportedSchemeIsNot400) {
 TEST(RequestTarget, MalformedAbsoluteTargets) {
   for (auto text : {"/origin/form", "example.com:80", "http:///nohost", "http://example.com:99999/",
                     "http://example.com:0/", "http://example.com:/", "http://exa mple.com/", "http://ex<ample.com/",
-                    "http://example.com/#fragment", "", "*"}) {
+                    "http://example.com/#fragment", "", "*",
+                    "http://[::1]:80x/y", "http://[::1]x", "http://example.com:8080x/y"}) {
     auto r = parse_absolute_target(text);
     EXPECT_FALSE(r.target.has_value()) << text;
     EXPECT_EQ(r.problem, TargetProblem::Malformed) << text;

@@ -4,13 +4,14 @@
 // through the Responder: any reply it writes must itself decode.
 #include "icp/message.h"
 #include "icp/responder.h"
+#include "tests/fuzz/fuzz_target.h"
 
-#include <cstdlib>
-#include <cstring>
+#include <vector>
 
 using namespace cuttle::icp;
 
 namespace {
+
 bool inside(std::string_view v, const uint8_t* data, size_t size) {
   auto* p = reinterpret_cast<const uint8_t*>(v.data());
   return v.empty() || (p >= data && p + v.size() <= data + size);
@@ -23,26 +24,26 @@ void check_responder(const uint8_t* data, size_t size) {
   static std::vector<uint8_t> out(kMaxMessageSize);
   auto outcome = responder.handle(std::span(data, size), boost::asio::ip::address_v4::loopback(),
                                   RefusalLimit::Clock::now(), out);
-  if (outcome.reply_size > out.size()) std::abort();
-  if (outcome.reply_size > 0 && !decode(std::span(out.data(), outcome.reply_size)).ok()) std::abort();
+  FUZZ_CHECK(outcome.reply_size <= out.size());
+  FUZZ_CHECK(outcome.reply_size == 0 || decode(std::span(out.data(), outcome.reply_size)).ok());
 }
+
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+CUTTLE_FUZZ_TARGET(icp_decode) {
   check_responder(data, size);
   auto d = decode(std::span(data, size));
   if (!d.ok()) return 0;
   const auto& m = d.message;
-  if (!inside(m.url, data, size) || !inside(m.object, data, size)) std::abort();
-  if (m.url.find('\0') != std::string_view::npos) std::abort();
+  FUZZ_CHECK(inside(m.url, data, size) && inside(m.object, data, size));
+  FUZZ_CHECK(m.url.find('\0') == std::string_view::npos);
   auto bytes = encode(m);
-  if (bytes.size() > size) std::abort();  // the input may carry ignored trailing bytes, never fewer
+  FUZZ_CHECK(bytes.size() <= size);  // the input may carry ignored trailing bytes, never fewer
   auto again = decode(bytes);
-  if (!again.ok()) std::abort();
+  FUZZ_CHECK(again.ok());
   const auto& n = again.message;
-  if (n.opcode != m.opcode || n.version != m.version || n.request_number != m.request_number ||
-      n.options != m.options || n.option_data != m.option_data || n.url != m.url || n.object != m.object ||
-      n.requester_address != m.requester_address || n.sender_address != m.sender_address)
-    std::abort();
+  FUZZ_CHECK(n.opcode == m.opcode && n.version == m.version && n.request_number == m.request_number &&
+             n.options == m.options && n.option_data == m.option_data && n.url == m.url && n.object == m.object &&
+             n.requester_address == m.requester_address && n.sender_address == m.sender_address);
   return 0;
 }
