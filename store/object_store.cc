@@ -312,8 +312,11 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
       break;
     }
     case Operation::Type::Commit: {
-      // A record for the same object (a header freshened by a 304) keeps its body.
+      // A record for the same object (a header freshened by a 304) keeps its body,
+      // even one evicted or replaced while the 304 was awaited: the revalidation
+      // pinned it, so it is taken back from retirement.
       remove_in(txn, op.key, op.record.object_id);
+      std::erase(retired_, op.record.object_id);
       if (op.record.last_access == 0) op.record.last_access = now_ms();
       auto encoded = encode(op.record);
       txn.put(meta_, op.key, encoded);

@@ -163,6 +163,28 @@ TEST(ObjectStore, APinnedBodyOutlivesItsReplacementUntilTheLastPinGoes) {
   EXPECT_EQ(store.stats().bytes, one_object);
 }
 
+TEST(ObjectStore, ABodyRemovedWhilePinnedComesBackWhenItsRecordIsCommittedAgain) {
+  // A revalidation pins the stale body; an eviction during the origin's round trip
+  // must not leave the 304's freshened record without a body.
+  StoreDir dir;
+  ObjectStore store(dir.options(64ull << 20, 1000));
+  ASSERT_TRUE(put(store, "k", body_of(5000, 'r')));
+  auto record = *store.lookup("k");
+  {
+    auto pin = store.pin(record.object_id);
+    std::promise<bool> removed;
+    store.remove("k", [&](bool r) { removed.set_value(r); });
+    ASSERT_TRUE(removed.get_future().get());
+    record.response_time += 1;
+    std::promise<bool> committed;
+    store.commit_object("k", record, [&](bool ok) { committed.set_value(ok); });
+    ASSERT_TRUE(committed.get_future().get());
+  }
+  store.flush();
+  store.flush();
+  EXPECT_EQ(get_body(store, "k"), body_of(5000, 'r'));
+}
+
 TEST(ObjectStore, RecommittingTheSameObjectWithANewHeaderKeepsItsBody) {
   // A 304 freshens a stored header: the record is committed again with the same
   // object id, and the body must survive.
