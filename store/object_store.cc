@@ -258,13 +258,42 @@ void ObjectStore::delete_chunks(Transaction& txn, uint64_t object_id) {
   if (freed) add_bytes(txn, -freed);
 }
 
+ObjectStore::Pin ObjectStore::pin(uint64_t object_id) const {
+  std::lock_guard lock(pins_mutex_);
+  ++pins_[object_id];
+  return Pin(this, object_id);
+}
+
+void ObjectStore::unpin(uint64_t object_id) const {
+  std::lock_guard lock(pins_mutex_);
+  if (auto it = pins_.find(object_id); it != pins_.end() && --it->second == 0) pins_.erase(it);
+}
+
+void ObjectStore::retire_chunks(Transaction& txn, uint64_t object_id, std::string_view key) {
+  txn.put(pending_, big_endian64(object_id), key);
+  retired_.push_back(object_id);
+}
+
+void ObjectStore::delete_retired(Transaction& txn) {
+  std::erase_if(retired_, [&](uint64_t object_id) {
+    {
+      std::lock_guard lock(pins_mutex_);
+      if (pins_.count(object_id)) return false;
+    }
+    delete_chunks(txn, object_id);
+    txn.erase(pending_, big_endian64(object_id));
+    return true;
+  });
+}
+
 void ObjectStore::remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of) {
   auto value = txn.get(meta_, key);
   if (!value) return;
   int64_t freed = static_cast<int64_t>(key.size() + value->size());
   if (auto record = decode(*value)) {
     txn.erase(lru_, lru_key(record->last_access, record->object_id));
-    if (record->kind == RecordKind::Object && record->object_id != keep_body_of) delete_chunks(txn, record->object_id);
+    if (record->kind == RecordKind::Object && record->object_id != keep_body_of)
+      retire_chunks(txn, record->object_id, key);
   }
   txn.erase(meta_, key);
   add_bytes(txn, -freed);
@@ -283,8 +312,11 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
       break;
     }
     case Operation::Type::Commit: {
-      // A record for the same object (a header freshened by a 304) keeps its body.
+      // A record for the same object (a header freshened by a 304) keeps its body,
+      // even one evicted or replaced while the 304 was awaited: the revalidation
+      // pinned it, so it is taken back from retirement.
       remove_in(txn, op.key, op.record.object_id);
+      std::erase(retired_, op.record.object_id);
       if (op.record.last_access == 0) op.record.last_access = now_ms();
       auto encoded = encode(op.record);
       txn.put(meta_, op.key, encoded);
@@ -380,7 +412,7 @@ void ObjectStore::writer_loop() {
       // Touches alone wait for the timeout: they ride along with writes when there are any.
       wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
       if (stopping_ && queue_.empty() && touches_.empty()) return;
-      if (queue_.empty() && touches_.empty()) continue;
+      if (queue_.empty() && touches_.empty() && retired_.empty()) continue;
       size_t batch_bytes = 0;
       while (!queue_.empty() && batch.size() < kMaxOperationsPerCommit && batch_bytes < kMaxBytesPerCommit) {
         if (queue_.front()->data) batch_bytes += queue_.front()->data->size();
@@ -389,10 +421,12 @@ void ObjectStore::writer_loop() {
       }
     }
     bool ok = true;
+    const auto retired_before = retired_;
     // A full map is handled by evicting hard and trying the batch once more.
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
         Transaction txn(env_, Transaction::Mode::ReadWrite);
+        delete_retired(txn);
         if (attempt == 1) evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * kLowWater / 2));
         for (auto& op : batch) apply(txn, *op);
         apply_touches(txn);
@@ -403,6 +437,8 @@ void ObjectStore::writer_loop() {
         break;
       } catch (const StoreError& e) {
         ok = false;
+        // The aborted transaction neither deleted nor retired anything.
+        retired_ = retired_before;
         if (e.code() != MDB_MAP_FULL) break;
       }
     }

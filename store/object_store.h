@@ -31,6 +31,8 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace cuttle::store {
 
@@ -81,6 +83,37 @@ class ObjectStore {
   std::optional<std::string> read_chunk(uint64_t object_id, uint32_t chunk) const;
   StoreStats stats() const;
 
+  // Keeps an object's chunks readable while a reply streams them with waits in
+  // between: if the object is replaced, removed or evicted meanwhile, its chunks
+  // go only after the last pin does (listed in `pending` until then, so a crash
+  // still frees them at the next open). Pin first, then check the object is still
+  // current (lookup): a body found gone at that point was never promised to anyone.
+  class Pin {
+   public:
+    Pin() = default;
+    Pin(Pin&& other) noexcept : store_(std::exchange(other.store_, nullptr)), object_id_(other.object_id_) {}
+    Pin& operator=(Pin&& other) noexcept {
+      if (this != &other) {
+        release();
+        store_ = std::exchange(other.store_, nullptr);
+        object_id_ = other.object_id_;
+      }
+      return *this;
+    }
+    ~Pin() { release(); }
+
+   private:
+    friend class ObjectStore;
+    Pin(const ObjectStore* store, uint64_t object_id) : store_(store), object_id_(object_id) {}
+    void release() {
+      if (store_) store_->unpin(object_id_);
+      store_ = nullptr;
+    }
+    const ObjectStore* store_ = nullptr;
+    uint64_t object_id_ = 0;
+  };
+  Pin pin(uint64_t object_id) const;
+
   // ---- writes: queued to the writer thread, applied in order ----
   uint64_t allocate_object_id() { return next_object_id_.fetch_add(1); }
   // Body bytes queued for the writer and not yet committed. Writers of large
@@ -118,6 +151,12 @@ class ObjectStore {
   // Deletes `key`'s record and its body, unless the body is object `keep_body_of`.
   void remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of = 0);
   void delete_chunks(Transaction& txn, uint64_t object_id);
+  // The body of an object no longer in `meta`: deleted by delete_retired() once unpinned.
+  void retire_chunks(Transaction& txn, uint64_t object_id, std::string_view key);
+  // In a transaction after the one that retired them, so a reader that pinned
+  // an object and then still found it current is always seen pinned here.
+  void delete_retired(Transaction& txn);
+  void unpin(uint64_t object_id) const;
   void add_bytes(Transaction& txn, int64_t delta);
   uint64_t stored_bytes(const Transaction& txn) const;
   void recover_pending();
@@ -134,6 +173,9 @@ class ObjectStore {
   std::atomic<uint64_t> queued_bytes_{0};
   std::atomic<size_t> staged_chunk_count_{0};  // lets reads skip the mutex when nothing is staged
   mutable VerifiedChunks verified_;
+  mutable std::mutex pins_mutex_;
+  mutable std::unordered_map<uint64_t, int> pins_;  // object id -> replies reading it
+  std::vector<uint64_t> retired_;  // writer thread only
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -231,6 +231,19 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   if (active.config->via) via_entry.append("1.1 ").append(active.hostname).append(" (").append(kProductToken).append(")");
   out.status = res.result_int();
 
+  // Chunks are read one at a time with sends in between: a body of several must
+  // stay while this reply streams it, even if the object is replaced or evicted
+  // meanwhile. Pinned, it is still current or it is not served at all.
+  store::ObjectStore::Pin pin;
+  if (send_body && record.chunk_count > 1) {
+    pin = store.pin(record.object_id);
+    auto current = store.lookup(reply.key);
+    if (!current || current->object_id != record.object_id) {
+      out.swap_failed = true;
+      co_return out;
+    }
+  }
+
   // The header goes out with the first body bytes, which are read (and checked)
   // first: a damaged first chunk sends nothing and the request becomes a miss.
   ReplySender sender(client, send_buffer, active.config->read_timeout);

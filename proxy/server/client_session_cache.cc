@@ -145,6 +145,8 @@ awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
   auto& req = parser.get();
   const auto client = client_directives(req);
+  // A 304 serves this body: an eviction during the round trip must not take it.
+  const auto pin = store.pin(stored.record.object_id);
 
   // Concurrent requests for a stale object wait for one revalidation.
   std::optional<CollapsedForwarding::Lead> lead;

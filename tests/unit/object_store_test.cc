@@ -135,9 +135,54 @@ TEST(ObjectStore, ReplacingAKeyFreesTheOldBody) {
   uint64_t one_object = store.stats().bytes;
   ASSERT_TRUE(put(store, "k", body_of(600000, 'f')));
   EXPECT_EQ(get_body(store, "k"), body_of(600000, 'f'));
+  store.flush();  // the old body goes in the transaction after its replacement
   EXPECT_FALSE(store.read_chunk(old_id, 0));
   EXPECT_EQ(store.stats().bytes, one_object);
   EXPECT_EQ(store.stats().objects, 1u);
+}
+
+TEST(ObjectStore, APinnedBodyOutlivesItsReplacementUntilTheLastPinGoes) {
+  // A hit streaming a multi-chunk body reads one chunk at a time; a revalidation
+  // that stores a new version meanwhile must not cut the reply short.
+  StoreDir dir;
+  ObjectStore store(dir.options(64ull << 20, 1000));
+  const std::string old_body = body_of(5000, 'p');
+  ASSERT_TRUE(put(store, "k", old_body));
+  const uint64_t one_object = store.stats().bytes;
+  const auto old_id = store.lookup("k")->object_id;
+  {
+    auto pin = store.pin(old_id);
+    ASSERT_TRUE(put(store, "k", body_of(5000, 'q')));
+    store.flush();
+    store.flush();
+    EXPECT_EQ(store.read_chunk(old_id, 4), old_body.substr(4000));
+    EXPECT_EQ(get_body(store, "k"), body_of(5000, 'q'));
+  }
+  store.flush();
+  EXPECT_FALSE(store.read_chunk(old_id, 0));
+  EXPECT_EQ(store.stats().bytes, one_object);
+}
+
+TEST(ObjectStore, ABodyRemovedWhilePinnedComesBackWhenItsRecordIsCommittedAgain) {
+  // A revalidation pins the stale body; an eviction during the origin's round trip
+  // must not leave the 304's freshened record without a body.
+  StoreDir dir;
+  ObjectStore store(dir.options(64ull << 20, 1000));
+  ASSERT_TRUE(put(store, "k", body_of(5000, 'r')));
+  auto record = *store.lookup("k");
+  {
+    auto pin = store.pin(record.object_id);
+    std::promise<bool> removed;
+    store.remove("k", [&](bool r) { removed.set_value(r); });
+    ASSERT_TRUE(removed.get_future().get());
+    record.response_time += 1;
+    std::promise<bool> committed;
+    store.commit_object("k", record, [&](bool ok) { committed.set_value(ok); });
+    ASSERT_TRUE(committed.get_future().get());
+  }
+  store.flush();
+  store.flush();
+  EXPECT_EQ(get_body(store, "k"), body_of(5000, 'r'));
 }
 
 TEST(ObjectStore, RecommittingTheSameObjectWithANewHeaderKeepsItsBody) {
@@ -186,6 +231,7 @@ TEST(ObjectStore, RemoveDeletesTheObjectAndSaysWhetherItExisted) {
   EXPECT_TRUE(removed.get_future().get());
   EXPECT_FALSE(absent.get_future().get());
   EXPECT_FALSE(store.lookup("gone-soon"));
+  store.flush();
   EXPECT_EQ(store.stats().bytes, 0u);
 }
 
@@ -199,6 +245,7 @@ TEST(ObjectStore, EvictsLeastRecentlyUsedToStayUnderItsSize) {
     store.touch("object-0", 0, 1'000'000'000'000'000 + i);
     ASSERT_TRUE(put(store, "object-" + std::to_string(i), body_of(200000, 'h')));
   }
+  store.flush();
   auto stats = store.stats();
   EXPECT_LE(stats.bytes, limit);
   EXPECT_GT(stats.evictions, 0u);
