@@ -2,11 +2,22 @@
 
 #include "tests/support/log_file.h"
 
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 namespace cuttle::testing {
+namespace {
+
+// CUTTLE_TEST_WORKERS=N runs every test's cuttle with N workers (the ThreadSanitizer
+// run uses 2, so requests, the store and the counters cross worker threads).
+std::string test_workers() {
+  const char* n = std::getenv("CUTTLE_TEST_WORKERS");
+  return n && *n ? n : "1";
+}
+
+}  // namespace
 
 CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_options)
     : dir_("cuttle-proc"), port_(free_port()) {
@@ -16,7 +27,7 @@ CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_
        << "pid_filename " << dir_.file("cuttle.pid") << "\n"
        << "access_log " << dir_.file("access.log") << "\n"
        << "visible_hostname cuttle-test\n"
-       << "workers 1\n"
+       << "workers " << test_workers() << "\n"
        << "http_access allow localhost\n"
        << "http_access deny all\n";
   dir_.write("cuttle.conf", conf.str());
