@@ -39,6 +39,8 @@ bool reparse_header(const std::string& text, http::request_parser<http::empty_bo
 // Beast reads at most a buffer's spare capacity (512 bytes when empty); browsers'
 // request headers are mostly under this.
 constexpr size_t kRequestReadSize = 4096;
+// Room beyond the header limit for one relay-sized read of a request body.
+constexpr size_t kRequestBodyBufferSlack = RelayBufferPool::kBufferSize;
 
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
@@ -72,6 +74,9 @@ awaitable<void> ClientSession::run() {
     http::request_parser<http::empty_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(config.request_header_max_size, UINT32_MAX)));
     parser.body_limit(boost::none);
+    // Beast's parser asks for more bytes until a chunk-size line or a trailer
+    // section ends: without a cap the buffer would grow as long as a client sends.
+    buffer_.max_size(config.request_header_max_size + kRequestBodyBufferSlack);
     // The first request gets request_timeout; a kept-alive connection waiting for
     // its next request gets client_idle_pconn_timeout.
     stream_.expires_after(first ? config.request_timeout : config.client_idle_pconn_timeout);

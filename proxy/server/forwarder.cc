@@ -12,7 +12,14 @@ namespace {
 constexpr size_t kRelayBufferSize = RelayBufferPool::kBufferSize;
 // Idle connections shrink their read buffers back to this (see give_back).
 
-enum class SendStatus { Sent, UpstreamFailed, ClientFailed };
+// MalformedBody: the client's body framing broke (a bad chunk, or a chunk-size
+// line or trailer section longer than the client buffer may grow).
+enum class SendStatus { Sent, UpstreamFailed, ClientFailed, MalformedBody };
+
+bool is_malformed_message(const error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_chunk).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
 
 // Streams the request (header, then body as it arrives from the client) upstream.
 template <class Upstream>
@@ -33,7 +40,7 @@ awaitable<SendStatus> send_request(Upstream& upstream, ClientSide& client,
       client.stream.expires_after(config.read_timeout);
       auto [ec, n] = co_await http::async_read_some(client.stream, client.buffer, parser, use_nothrow);
       if (ec == http::error::need_buffer) ec = {};
-      if (ec) co_return SendStatus::ClientFailed;
+      if (ec) co_return is_malformed_message(ec) ? SendStatus::MalformedBody : SendStatus::ClientFailed;
       req.body().size = buf.size() - req.body().size;
       // A zero-length piece must not reach the serializer: in chunked framing it
       // would be written as the last-chunk and end the body early.
@@ -260,6 +267,13 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
         [&](auto& s) { return send_request(s, client, parser, serializer, buf, config); }, conn->stream);
     if (sent == SendStatus::ClientFailed) {
       out.aborted = true;
+      co_return out;
+    }
+    if (sent == SendStatus::MalformedBody) {
+      // Nothing was answered yet: the client learns why, and the connection ends
+      // (its bytes past the bad framing must never be read as a request).
+      out.error = ErrorKind::InvalidRequest;
+      out.error_detail = "malformed request body";
       co_return out;
     }
     std::optional<http::response_parser<http::buffer_body>> response;
