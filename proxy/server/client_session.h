@@ -66,9 +66,10 @@ class ClientSession {
   awaitable<std::optional<bool>> serve_hit(store::ObjectStore& store, StoredReply& stored,
                                            const http::request<http::empty_body>& request, bool has_body,
                                            Transaction& tx, std::string_view result_code);
+  // `pin` keeps the stored body (found current after pinning) for a 304 to serve.
   awaitable<bool> revalidate(store::ObjectStore& store, const std::string& url, const RefreshPattern& pattern,
                              http::request_parser<http::empty_body>& parser, ForwardPlan plan, StoredReply stored,
-                             bool has_body, Transaction& tx);
+                             store::ObjectStore::Pin pin, bool has_body, Transaction& tx);
   // RFC 9111 §4.4: a successful unsafe request makes stored copies of its target
   // (and same-origin Location / Content-Location) unusable.
   void invalidate_after_unsafe_method(const RequestTarget& target, const ForwardOutcome& outcome);

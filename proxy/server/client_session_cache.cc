@@ -72,9 +72,19 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
       break;  // the stored body was damaged: fetch it
     case CacheUse::Revalidate:
       if (is_get) {
+        // A 304 is answered with this body, so it must outlive the round trip:
+        // pinned first, then found still current (an eviction or replacement
+        // between the lookup and the pin may already have deleted it).
+        auto pin = store.pin(stored->record.object_id);
+        auto current = store.lookup(stored->key);
+        if (!current || current->object_id != stored->record.object_id) {
+          decision.use = CacheUse::Miss;  // gone meanwhile: fetch it whole
+          break;
+        }
         auto plan = co_await next_hop();
         if (!plan) co_return co_await reply_error(ErrorKind::CannotForward, tx, !has_body);
-        co_return co_await revalidate(store, url, pattern, parser, std::move(*plan), std::move(*stored), has_body, tx);
+        co_return co_await revalidate(store, url, pattern, parser, std::move(*plan), std::move(*stored),
+                                      std::move(pin), has_body, tx);
       }
       break;  // a HEAD is forwarded as it is
     case CacheUse::ClientRefresh:
@@ -140,13 +150,12 @@ awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& stor
 awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::string& url,
                                           const RefreshPattern& pattern,
                                           http::request_parser<http::empty_body>& parser, ForwardPlan plan,
-                                          StoredReply stored, bool has_body, Transaction& tx) {
+                                          StoredReply stored, store::ObjectStore::Pin pin, bool has_body,
+                                          Transaction& tx) {
   const Config& config = *tx.active->config;
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
   auto& req = parser.get();
   const auto client = client_directives(req);
-  // A 304 serves this body: an eviction during the round trip must not take it.
-  const auto pin = store.pin(stored.record.object_id);
 
   // Concurrent requests for a stale object wait for one revalidation.
   std::optional<CollapsedForwarding::Lead> lead;
