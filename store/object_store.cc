@@ -1,5 +1,7 @@
 #include "store/object_store.h"
 
+#include "store/stored_key.h"
+
 #include "store/sha256.h"
 
 #include <chrono>
@@ -91,11 +93,12 @@ void ObjectStore::recover_pending() {
   txn.commit();
 }
 
-std::optional<ObjectRecord> ObjectStore::lookup(std::string_view key) const {
+std::optional<ObjectRecord> ObjectStore::lookup(std::string_view cache_key) const {
+  const std::string key = stored_key(cache_key);
   {
     std::lock_guard lock(mutex_);
-    if (auto it = staged_records_.find(std::string(key)); it != staged_records_.end()) return it->second;
-    if (staged_removals_.count(std::string(key))) return std::nullopt;
+    if (auto it = staged_records_.find(key); it != staged_records_.end()) return it->second;
+    if (staged_removals_.count(key)) return std::nullopt;
   }
   Transaction txn(env_, Transaction::Mode::ReadOnly);
   auto value = txn.get(meta_, key);
@@ -147,7 +150,8 @@ StoreStats ObjectStore::stats() const {
 }
 
 
-void ObjectStore::put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data) {
+void ObjectStore::put_chunk(uint64_t object_id, std::string cache_key, uint32_t chunk, std::string data) {
+  auto key = stored_key(cache_key);
   auto shared = std::make_shared<const std::string>(std::move(data));
   queued_bytes_.fetch_add(shared->size(), std::memory_order_relaxed);
   {
@@ -160,7 +164,8 @@ void ObjectStore::put_chunk(uint64_t object_id, std::string key, uint32_t chunk,
   wake_.notify_one();
 }
 
-void ObjectStore::commit_object(std::string key, ObjectRecord record, std::function<void(bool)> done) {
+void ObjectStore::commit_object(std::string cache_key, ObjectRecord record, std::function<void(bool)> done) {
+  auto key = stored_key(cache_key);
   {
     std::lock_guard lock(mutex_);
     staged_records_[key] = record;
@@ -180,7 +185,8 @@ void ObjectStore::abandon_object(uint64_t object_id) {
   wake_.notify_one();
 }
 
-void ObjectStore::remove(std::string key, std::function<void(bool)> done) {
+void ObjectStore::remove(std::string cache_key, std::function<void(bool)> done) {
+  auto key = stored_key(cache_key);
   {
     std::lock_guard lock(mutex_);
     if (auto it = staged_records_.find(key); it != staged_records_.end()) {
@@ -198,7 +204,7 @@ void ObjectStore::remove_with_variants(std::string key, std::function<void(bool)
   {
     std::lock_guard lock(mutex_);
     for (auto it = staged_records_.begin(); it != staged_records_.end();) {
-      bool match = it->first == key || it->first.starts_with(key + '\n');
+      bool match = is_key_or_variant(it->first, key);
       if (match) unstage_chunks(it->second.object_id);
       it = match ? staged_records_.erase(it) : std::next(it);
     }
@@ -214,8 +220,9 @@ void ObjectStore::unstage_chunks(uint64_t object_id) {
   staged_chunk_count_.store(staged_chunks_.size(), std::memory_order_release);
 }
 
-void ObjectStore::touch(std::string key, int64_t last_access, int64_t now) {
+void ObjectStore::touch(std::string cache_key, int64_t last_access, int64_t now) {
   if (now - last_access < kTouchGranularityMs) return;
+  auto key = stored_key(cache_key);
   std::lock_guard lock(mutex_);
   touches_[std::move(key)] = now;  // the writer picks these up with its next batch
 }
@@ -333,13 +340,17 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
       std::vector<std::string> keys;
       MDB_cursor* cursor = nullptr;
       check(mdb_cursor_open(txn.get(), meta_, &cursor), "mdb_cursor_open");
-      MDB_val k = as_val(op.key), v{};
+      // op.key is the cache key as given (not stored_key()): the URL whose
+      // variants are stored right after it.
+      const auto prefix = variant_scan_prefix(op.key);
+      MDB_val k = as_val(prefix), v{};
       for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
            rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
         auto found = as_view(k);
-        if (found != op.key && !(found.starts_with(op.key) && found.size() > op.key.size() && found[op.key.size()] == '\n'))
-          break;
-        keys.emplace_back(found);
+        if (!found.starts_with(prefix)) break;
+        if (is_key_or_variant(found, op.key)) keys.emplace_back(found);
+        // Keys sort as URL, URL\x01…, URL\n…, then longer URLs: past those, nothing is a variant.
+        else if (found.size() > op.key.size() && static_cast<unsigned char>(found[op.key.size()]) > '\n') break;
       }
       mdb_cursor_close(cursor);
       op.found = !keys.empty();

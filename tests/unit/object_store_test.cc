@@ -3,6 +3,7 @@
 #include "store/object_store.h"
 #include "store/object_writer.h"
 #include "store/sha256.h"
+#include "store/stored_key.h"
 
 #include <gtest/gtest.h>
 
@@ -233,6 +234,52 @@ TEST(ObjectStore, RemoveDeletesTheObjectAndSaysWhetherItExisted) {
   EXPECT_FALSE(store.lookup("gone-soon"));
   store.flush();
   EXPECT_EQ(store.stats().bytes, 0u);
+}
+
+// LMDB keys stop at 511 bytes; URLs and Vary variant keys do not. A long key
+// once failed the writer's whole batch, taking the objects committed with it.
+TEST(ObjectStore, KeysLongerThanLmdbAllowsAreStoredAndRemovedWithTheirVariants) {
+  StoreDir dir;
+  ObjectStore store(dir.options());
+  const std::string long_url = "http://example.test/" + std::string(3000, 'q');
+  const std::string other_long = "http://example.test/" + std::string(2999, 'q') + "z";  // same first 400 bytes
+  std::promise<bool> short_done;
+  {
+    // Queued together so that one writer transaction takes both.
+    ObjectWriter long_writer(store, long_url), short_writer(store, "http://example.test/short");
+    long_writer.append(body_of(3000, 'l'));
+    short_writer.append(body_of(1000, 's'));
+    ObjectRecord record;
+    record.status = 200;
+    record.header_block = "HTTP/1.1 200 OK\r\n\r\n";
+    long_writer.finish(record, {});
+    short_writer.finish(record, [&](bool ok) { short_done.set_value(ok); });
+  }
+  EXPECT_TRUE(short_done.get_future().get());
+  store.flush();
+  EXPECT_EQ(get_body(store, long_url), body_of(3000, 'l'));
+  EXPECT_EQ(get_body(store, "http://example.test/short"), body_of(1000, 's'));
+  EXPECT_FALSE(store.lookup(other_long)) << "a different key with the same prefix is a different object";
+
+  ASSERT_TRUE(put(store, long_url + "\naccept-language: " + std::string(600, 'x'), body_of(100, 'v')));
+  ASSERT_TRUE(put(store, other_long, body_of(100, 'o')));
+  std::promise<bool> removed;
+  store.remove_with_variants(long_url, [&](bool r) { removed.set_value(r); });
+  EXPECT_TRUE(removed.get_future().get());
+  EXPECT_FALSE(store.lookup(long_url));
+  EXPECT_FALSE(store.lookup(long_url + "\naccept-language: " + std::string(600, 'x')));
+  EXPECT_TRUE(store.lookup("http://example.test/short"));
+
+  // A URL of exactly the prefix length: its long variants are cut right after it.
+  const std::string edge = "http://example.test/" + std::string(kKeyPrefixBytes - 20, 'e');
+  ASSERT_EQ(edge.size(), kKeyPrefixBytes);
+  ASSERT_TRUE(put(store, edge, body_of(10, 'a')));
+  ASSERT_TRUE(put(store, edge + "\naccept: " + std::string(300, 'y'), body_of(10, 'b')));
+  store.remove_with_variants(edge);
+  store.flush();
+  EXPECT_FALSE(store.lookup(edge));
+  EXPECT_FALSE(store.lookup(edge + "\naccept: " + std::string(300, 'y')));
+  EXPECT_TRUE(store.lookup("http://example.test/short"));
 }
 
 TEST(ObjectStore, EvictsLeastRecentlyUsedToStayUnderItsSize) {
