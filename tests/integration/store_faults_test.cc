@@ -189,7 +189,8 @@ TEST(StoreFaults, KillDashNineUnderMixedLoadThenEveryServedBodyIsWhatTheOriginSe
     return r;
   });
   constexpr int kUrls = 250;
-  auto url_of = [&](int i) { return origin->url("/mixed/" + std::to_string(i)); };
+  const std::string base_url = origin->url("/mixed/");  // still needed once the origin is gone
+  auto url_of = [&](int i) { return base_url + std::to_string(i); };
   auto key_of = [&](int i, const std::string& language) {
     return "/mixed/" + std::to_string(i) + "|" + (kind_of(i) == Kind::Vary ? language : "");
   };
