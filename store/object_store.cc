@@ -168,7 +168,7 @@ void ObjectStore::commit_object(std::string cache_key, ObjectRecord record, std:
   auto key = stored_key(cache_key);
   {
     std::lock_guard lock(mutex_);
-    staged_records_[key] = record;
+    if (!lost_objects_.count(record.object_id)) staged_records_[key] = record;
     queue_.push_back(std::make_unique<Operation>(Operation{Operation::Type::Commit, std::move(key), record.object_id,
                                                            0, {}, std::move(record), std::move(done), nullptr}));
   }
@@ -319,6 +319,18 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
       break;
     }
     case Operation::Type::Commit: {
+      bool lost;
+      {
+        std::lock_guard lock(mutex_);
+        lost = lost_objects_.count(op.object_id) > 0;
+      }
+      if (lost) {
+        // Part of its body never reached the disk: drop the rest, store nothing.
+        delete_chunks(txn, op.object_id);
+        txn.erase(pending_, big_endian64(op.object_id));
+        op.found = false;
+        break;
+      }
       // A record for the same object (a header freshened by a 304) keeps its body,
       // even one evicted or replaced while the 304 was awaited: the revalidation
       // pinned it, so it is taken back from retirement.
@@ -433,6 +445,7 @@ void ObjectStore::writer_loop() {
     }
     bool ok = true;
     const auto retired_before = retired_;
+    std::string failure;
     // A full map is handled by evicting hard and trying the batch once more.
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
@@ -450,12 +463,30 @@ void ObjectStore::writer_loop() {
         ok = false;
         // The aborted transaction neither deleted nor retired anything.
         retired_ = retired_before;
+        failure = e.what();
         if (e.code() != MDB_MAP_FULL) break;
       }
     }
+    if (ok == writes_failing_ && options_.on_write_trouble) {
+      options_.on_write_trouble(ok ? "cache_dir " + options_.path + ": writes succeed again"
+                                   : "cache_dir " + options_.path + ": write failed (" + failure +
+                                         "); replies are relayed without being stored until writes succeed");
+    }
+    writes_failing_ = !ok;
     {
       // Committed (or dropped): LMDB answers for these from now on.
       std::lock_guard lock(mutex_);
+      // A dropped chunk leaves a hole in its object: it must never become visible.
+      if (!ok)
+        for (auto& op : batch)
+          if (op->type == Operation::Type::PutChunk) lost_objects_.insert(op->object_id);
+      // A commit or abandon settles its object's fate, whether it was applied or dropped.
+      for (auto& op : batch)
+        if (op->type == Operation::Type::Commit || op->type == Operation::Type::Abandon)
+          lost_objects_.erase(op->object_id);
+      if (!ok)
+        for (auto it = staged_records_.begin(); it != staged_records_.end();)
+          it = lost_objects_.count(it->second.object_id) ? staged_records_.erase(it) : std::next(it);
       for (auto& op : batch) {
         if (op->type == Operation::Type::PutChunk) {
           staged_chunks_.erase(chunk_key(op->object_id, op->chunk));

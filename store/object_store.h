@@ -31,6 +31,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct StoreOptions {
   std::string path;
   uint64_t max_bytes = 1ull << 30;  // cache_dir's MBYTES
   size_t chunk_size = 256 * 1024;
+  // Told, from the writer thread, when writes start failing (a full disk, an I/O
+  // error) and when they succeed again: the dropped objects are simply not stored.
+  std::function<void(const std::string&)> on_write_trouble;
 };
 
 struct StoreStats {
@@ -185,6 +189,10 @@ class ObjectStore {
   std::unordered_map<std::string, ObjectRecord> staged_records_;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> staged_chunks_;  // by chunk_key
   std::unordered_map<std::string, int> staged_removals_;  // key -> removals queued
+  // Objects some of whose chunks were dropped by a failed write: their commit must
+  // not make a body with holes visible (it abandons the rest instead).
+  std::unordered_set<uint64_t> lost_objects_;
+  bool writes_failing_ = false;  // writer thread only: to report trouble once, not per batch
   bool stopping_ = false;
   std::thread writer_;
 };

@@ -5,6 +5,7 @@
 #include "proxy/app/proxy_server.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +41,17 @@ int control_running_instance(ControlAction action, const Config& config) {
     return 1;
   }
   return 0;
+}
+
+// Squid's setMaxFD(): a proxy needs a descriptor per connection, and service
+// managers often start daemons with a soft limit (1024) far below the hard one.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  // An unlimited hard limit still stops at fs.nr_open (2^20 by default).
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+    std::cerr << "cuttle: WARNING: cannot raise the descriptor limit: " << std::strerror(errno) << "\n";
 }
 
 // Forks; the parent exits with the child's start-up verdict, read from a pipe, so
@@ -108,6 +120,7 @@ int main(int argc, char** argv) {
   if (options.action != ControlAction::None) return control_running_instance(options.action, *loaded.config);
 
   std::signal(SIGPIPE, SIG_IGN);
+  raise_descriptor_limit();
   if (options.foreground) return run_proxy(options.config_file, std::move(loaded), [] {});
   return daemonize_and_run(options, std::move(loaded));
 }

@@ -151,6 +151,13 @@ awaitable<void> relay_response(Upstream& upstream, UpstreamConnection& conn, Cli
         auto [ec, n] = co_await http::async_read_some(upstream, conn.buffer, parser, use_nothrow);
         if (ec == http::error::need_buffer) ec = {};
         if (ec) {
+          if (out.reply_bytes == 0) {
+            // Nothing reached the client yet (the header goes out with the first
+            // body bytes): a failure it can be told about, or the next hop retried.
+            out.error = classify_response_error(ec);
+            out.error_detail = ec.message();
+            co_return;
+          }
           // The origin failed mid-body: the client must see a truncated reply, so
           // its connection is closed without completing the framing.
           out.aborted = true;

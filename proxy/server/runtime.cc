@@ -4,7 +4,15 @@
 
 #include <unistd.h>
 
+#include <iostream>
+
 namespace cuttle {
+
+void ProxyRuntime::open_store(const CacheDirConfig& dir, size_t chunk_size) {
+  store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{
+      dir.path, dir.max_bytes, chunk_size,
+      [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }});
+}
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config) {
   auto active = std::make_shared<ActiveConfig>();

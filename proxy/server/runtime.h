@@ -49,9 +49,8 @@ class ProxyRuntime {
   // The object store of cache_dir, or nullptr when none is configured. Opened once
   // at start-up; reconfigure does not move it.
   store::ObjectStore* store() { return store_.get(); }
-  void open_store(const CacheDirConfig& dir, size_t chunk_size = 256 * 1024) {
-    store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{dir.path, dir.max_bytes, chunk_size});
-  }
+  // Write failures (a full disk) are logged to stderr; the proxy keeps relaying.
+  void open_store(const CacheDirConfig& dir, size_t chunk_size = 256 * 1024);
   TlsContexts& tls() { return tls_; }
   CollapsedForwarding& collapsed() { return collapsed_; }
   ProxyMetrics& metrics() { return metrics_; }

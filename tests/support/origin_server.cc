@@ -84,7 +84,6 @@ awaitable<bool> write_all(Stream& stream, std::string_view bytes) {
 
 template <class Stream>
 awaitable<bool> send_reply(Stream& stream, const OriginReply& reply, bool head_request) {
-  if (reply.raw) co_return co_await write_all(stream, *reply.raw) && false;
   uint64_t size = reply.generated_bytes ? reply.generated_bytes : reply.body.size();
   if (!co_await write_all(stream, reply_head(reply, size))) co_return false;
   bool bodiless = head_request || reply.status / 100 == 1 || reply.status == 204 || reply.status == 304;
@@ -156,6 +155,20 @@ awaitable<void> serve(OriginServer& server, Stream& stream, int connection_id) {
       co_await asio::async_read(stream, asio::buffer(&byte, 1), use_nothrow);
       co_return;
     }
+    if (reply.raw) {
+      co_await write_all(stream, *reply.raw);
+      if (reply.after_raw == OriginReply::AfterRaw::Reset) {
+        // SO_LINGER with a zero timeout: close() sends RST, not FIN.
+        auto& socket = beast::get_lowest_layer(stream);
+        error_code ignored;
+        socket.set_option(asio::socket_base::linger(true, 0), ignored);
+        socket.close(ignored);
+      } else if (reply.after_raw == OriginReply::AfterRaw::Stall) {
+        char byte;
+        co_await asio::async_read(stream, asio::buffer(&byte, 1), use_nothrow);
+      }
+      co_return;
+    }
     if (!co_await send_reply(stream, reply, req.method() == http::verb::head)) co_return;
     if (!req.keep_alive()) co_return;
   }
@@ -190,6 +203,8 @@ awaitable<void> OriginServer::session(tcp::socket s, int id) {
     co_await serve(*this, s, id);
     error_code ignored;
     s.shutdown(tcp::socket::shutdown_send, ignored);
+    s.close(ignored);
+    ++ended_;
     co_return;
   }
   asio::ssl::stream<tcp::socket> tls(std::move(s), *impl_->ssl);
@@ -197,6 +212,7 @@ awaitable<void> OriginServer::session(tcp::socket s, int id) {
   if (hec) co_return;
   co_await serve(*this, tls, id);
   co_await tls.async_shutdown(use_nothrow);
+  ++ended_;
 }
 
 void OriginServer::start() {
