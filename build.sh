@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI:
 #   ./build.sh run    install dependencies, build, run the proxy on the built-in config
-#   ./build.sh test   install dependencies, build, run every test
+#   ./build.sh test   install dependencies, build, run every test, then each fuzz target for 30 s
 #   ./build.sh        install dependencies and build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +18,11 @@ case "${1:-build}" in
     # Integration tests start processes and bind loopback ports: run them one
     # at a time; unit tests are quick either way.
     ctest --test-dir build --output-on-failure --timeout 600 "${@:2}"
+    # Then every libFuzzer target for a bounded time (clang build in build-fuzz/;
+    # docs/reliability.md). CUTTLE_FUZZ_SECONDS=0 skips it.
+    if [[ "${CUTTLE_FUZZ_SECONDS:-30}" != 0 ]]; then
+      ./scripts/fuzz.sh "${CUTTLE_FUZZ_SECONDS:-30}"
+    fi
     ;;
   build) ;;
   *)
