@@ -287,6 +287,13 @@ void ObjectStore::delete_retired(Transaction& txn) {
       std::lock_guard lock(pins_mutex_);
       if (pins_.count(object_id)) return false;
     }
+    {
+      // A queued commit of the same object (a 304 freshened it after the
+      // eviction) takes the body back: it must still be there when it lands.
+      std::lock_guard lock(mutex_);
+      for (const auto& [key, record] : staged_records_)
+        if (record.object_id == object_id) return false;
+    }
     delete_chunks(txn, object_id);
     txn.erase(pending_, big_endian64(object_id));
     return true;
@@ -328,6 +335,12 @@ void ObjectStore::apply(Transaction& txn, Operation& op) {
         // Part of its body never reached the disk: drop the rest, store nothing.
         delete_chunks(txn, op.object_id);
         txn.erase(pending_, big_endian64(op.object_id));
+        op.found = false;
+        break;
+      }
+      // Never a record without its body: one whose chunks are already gone (a
+      // header freshened after its evicted body was deleted) is not stored.
+      if (op.record.chunk_count > 0 && !txn.get(body_, chunk_key(op.object_id, 0))) {
         op.found = false;
         break;
       }

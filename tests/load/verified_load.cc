@@ -19,6 +19,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string_view>
 
@@ -76,6 +77,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
   }
   return options;
 }
+
+constexpr const char* kKeptAccessLog = "/tmp/verified_load-access.log";
 
 double mib(uint64_t kib) { return kib / 1024.0; }
 
@@ -179,6 +182,11 @@ int run(const Options& options) {
     auto output = cuttle.output();
     if (output.size() > 4000) output = output.substr(output.size() - 4000);
     std::printf("cuttle's output (last 4000 bytes):\n%s\n", output.c_str());
+    // The access log goes with the temporary directory: keep a copy to read the failures in.
+    std::error_code ec;
+    std::filesystem::copy_file(cuttle.access_log_path(), kKeptAccessLog,
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    if (!ec) std::printf("cuttle's access.log kept as %s\n", kKeptAccessLog);
   }
   std::printf("%s\n", tally.errors == 0 ? "PASS" : "FAIL");
   return tally.errors == 0 ? 0 : 1;

@@ -22,7 +22,7 @@ class StoreDir {
   }
   ~StoreDir() { std::filesystem::remove_all(path_); }
   StoreOptions options(uint64_t max_bytes = 64ull << 20, size_t chunk_size = 256 * 1024) const {
-    return {path_, max_bytes, chunk_size};
+    return {path_, max_bytes, chunk_size, {}};
   }
   const std::string& path() const { return path_; }
 
@@ -184,6 +184,41 @@ TEST(ObjectStore, ABodyRemovedWhilePinnedComesBackWhenItsRecordIsCommittedAgain)
   store.flush();
   store.flush();
   EXPECT_EQ(get_body(store, "k"), body_of(5000, 'r'));
+}
+
+TEST(ObjectStore, AQueuedRecommitKeepsAnEvictedBodyFromBeingDeleted) {
+  // The verified load's 502s: a 304 freshened a record (its commit queued, the
+  // reply already sent, nothing pinned any more) while an eviction retired the
+  // body; the next batch deleted the body before committing the record, leaving
+  // a record whose body was gone.
+  StoreDir dir;
+  ObjectStore store(dir.options(64ull << 20, 1000));
+  ASSERT_TRUE(put(store, "k", body_of(5000, 'q')));
+  auto record = *store.lookup("k");
+  store.remove("k");
+  store.flush();  // retired in this batch: deleted at the start of the next one, unless still wanted
+  record.response_time += 1;
+  std::promise<bool> committed;
+  store.commit_object("k", record, [&](bool ok) { committed.set_value(ok); });
+  EXPECT_TRUE(committed.get_future().get());
+  store.flush();
+  store.flush();
+  EXPECT_EQ(get_body(store, "k"), body_of(5000, 'q'));
+}
+
+TEST(ObjectStore, ARecordWhoseBodyIsGoneIsNotCommitted) {
+  StoreDir dir;
+  ObjectStore store(dir.options(64ull << 20, 1000));
+  ASSERT_TRUE(put(store, "k", body_of(5000, 'g')));
+  auto record = *store.lookup("k");
+  store.remove("k");
+  store.flush();
+  store.flush();  // the body is deleted now
+  std::promise<bool> committed;
+  store.commit_object("k", record, [&](bool ok) { committed.set_value(ok); });
+  EXPECT_FALSE(committed.get_future().get());
+  store.flush();
+  EXPECT_FALSE(store.lookup("k")) << "a record must never point at a deleted body";
 }
 
 TEST(ObjectStore, RecommittingTheSameObjectWithANewHeaderKeepsItsBody) {
