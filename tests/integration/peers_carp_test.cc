@@ -98,8 +98,11 @@ TEST(PeersCarp, EveryUrlGoesToItsCarpOwnerAndFailsOverInItsOwnOrder) {
   }
   EXPECT_GT(moved, 30u);
   // The others stay where they were.
-  for (size_t i = 0; i < urls.size(); ++i)
-    if (order[i][0] != stopped) ASSERT_EQ(front.fetch(urls[i]), order[i][0]) << urls[i];
+  for (size_t i = 0; i < urls.size(); ++i) {
+    if (order[i][0] != stopped) {
+      ASSERT_EQ(front.fetch(urls[i]), order[i][0]) << urls[i];
+    }
+  }
   EXPECT_NE(front.cuttle->output().find("Detected DEAD Parent: 127.0.0." + std::to_string(stopped + 2)),
             std::string::npos)
       << front.cuttle->output();

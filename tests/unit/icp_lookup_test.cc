@@ -21,7 +21,7 @@ class StoreFixture : public ::testing::Test {
   StoreFixture() {
     char pattern[] = "/tmp/cuttle-icp-store-XXXXXX";
     path_ = mkdtemp(pattern);
-    store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{path_, 64ull << 20, 256 * 1024});
+    store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{path_, 64ull << 20, 256 * 1024, {}});
   }
   ~StoreFixture() override {
     store_.reset();
