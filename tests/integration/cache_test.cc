@@ -4,6 +4,7 @@
 #include "tests/support/cuttle_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
+#include "tests/support/process_stats.h"
 
 #include <gtest/gtest.h>
 
@@ -389,15 +390,8 @@ TEST(Cache, CollapsedForwardingCanBeTurnedOff) {
 namespace cuttle::testing {
 namespace {
 
-// Anonymous resident memory: the heap, not LMDB's file pages (page cache the
-// kernel reclaims at will, counted in VmHWM too).
-uint64_t anon_rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.starts_with("RssAnon:")) return std::stoull(line.substr(8));
-  return 0;
-}
+// anon_rss_kib() (tests/support/process_stats.h): the heap, not LMDB's file pages
+// (page cache the kernel reclaims at will, counted in VmHWM too).
 
 // Samples anon RSS every few milliseconds while it lives; peak() is the highest.
 class AnonRssSampler {
