@@ -27,6 +27,15 @@ Environment::Environment(const std::string& path, uint64_t map_bytes, unsigned m
 
 Environment::~Environment() { mdb_env_close(env_); }
 
+void Environment::ensure_free_map(uint64_t free_bytes) {
+  MDB_envinfo info{};
+  check(mdb_env_info(env_, &info), "mdb_env_info");
+  MDB_stat stat{};
+  check(mdb_env_stat(env_, &stat), "mdb_env_stat");
+  const uint64_t used = (info.me_last_pgno + 1) * static_cast<uint64_t>(stat.ms_psize);
+  if (used + free_bytes > info.me_mapsize) check(mdb_env_set_mapsize(env_, used + free_bytes), "mdb_env_set_mapsize");
+}
+
 Transaction::Transaction(const Environment& env, Mode mode) {
   check(mdb_txn_begin(env.get(), nullptr, mode == Mode::ReadOnly ? MDB_RDONLY : 0, &txn_), "mdb_txn_begin");
 }

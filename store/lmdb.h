@@ -37,6 +37,12 @@ class Environment {
 
   MDB_env* get() const { return env_; }
 
+  // Grows the map so that at least `free_bytes` lie beyond the pages in use. LMDB
+  // maps at least the whole file, so data written under a larger map (cache_dir
+  // shrunk since) can leave no free page at all, and then even a delete fails with
+  // MDB_MAP_FULL. Only while no transaction of this process is open.
+  void ensure_free_map(uint64_t free_bytes);
+
  private:
   MDB_env* env_ = nullptr;
 };

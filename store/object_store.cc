@@ -26,7 +26,13 @@ std::string lru_key(int64_t last_access, uint64_t object_id) {
 
 // The map bounds the file; logical accounting bounds the data. LMDB needs room for
 // B-tree pages and its free list on top of the data itself.
-uint64_t map_size_for(uint64_t max_bytes) { return max_bytes + max_bytes / 2 + (64ull << 20); }
+uint64_t map_size_for(const StoreOptions& options) {
+  if (options.map_bytes) return options.map_bytes;
+  return options.max_bytes + options.max_bytes / 2 + (64ull << 20);
+}
+// Free map kept at open beyond what the file already uses: a few write batches, so
+// eviction of an over-full store (cache_dir shrunk) can run and then reuse its pages.
+constexpr uint64_t kMinFreeMapAtOpen = 4 * kMaxBytesPerCommit;
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -48,7 +54,8 @@ struct ObjectStore::Operation {
 };
 
 ObjectStore::ObjectStore(StoreOptions options)
-    : options_(std::move(options)), env_(options_.path, map_size_for(options_.max_bytes), 8) {
+    : options_(std::move(options)), env_(options_.path, map_size_for(options_), 8) {
+  env_.ensure_free_map(std::min<uint64_t>(kMinFreeMapAtOpen, map_size_for(options_) / 4));
   Transaction txn(env_, Transaction::Mode::ReadWrite);
   meta_ = open_database(txn, "meta");
   body_ = open_database(txn, "body");
@@ -440,13 +447,46 @@ void ObjectStore::evict_down_to(Transaction& txn, uint64_t target_bytes) {
   }
 }
 
+bool ObjectStore::evict_for_full_map() {
+  const auto retired_before = retired_;
+  try {
+    // LMDB hands out the pages freed by transaction N only from N + 2 on (it keeps
+    // the last two snapshots whole), so the room is made in commits of its own:
+    // evict (bodies are retired, as always), delete the retired bodies that no
+    // reply holds, then one tiny commit that makes the freed pages usable.
+    {
+      Transaction txn(env_, Transaction::Mode::ReadWrite);
+      // Half of what is stored (at most down to the low mark), so the next
+      // batches do not run into a full map again at once.
+      const uint64_t bytes = stored_bytes(txn);
+      evict_down_to(txn, std::min<uint64_t>(bytes / 2, static_cast<uint64_t>(options_.max_bytes * kLowWater)));
+      txn.commit();
+    }
+    for (int step = 0; step < 2; ++step) {
+      Transaction txn(env_, Transaction::Mode::ReadWrite);
+      if (step == 0) delete_retired(txn);
+      else add_bytes(txn, 0);
+      txn.commit();
+    }
+    return true;
+  } catch (const StoreError&) {
+    retired_ = retired_before;
+    return false;
+  }
+}
+
 void ObjectStore::writer_loop() {
+  // Evicted bodies are deleted by the commit after the one that evicted them (see
+  // delete_retired): that one follows at once, so the store is back under its
+  // size within a commit rather than after the idle second.
+  bool evicted = false;
   for (;;) {
     std::vector<std::unique_ptr<Operation>> batch;
     {
       std::unique_lock lock(mutex_);
       // Touches alone wait for the timeout: they ride along with writes when there are any.
-      wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
+      if (!evicted)
+        wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
       if (stopping_ && queue_.empty() && touches_.empty()) return;
       if (queue_.empty() && touches_.empty() && retired_.empty()) continue;
       size_t batch_bytes = 0;
@@ -457,14 +497,18 @@ void ObjectStore::writer_loop() {
       }
     }
     bool ok = true;
-    const auto retired_before = retired_;
+    const uint64_t evictions_before = evictions_.load();
+    auto retired_before = retired_;
     std::string failure;
-    // A full map is handled by evicting hard and trying the batch once more.
+    // A full map is handled by evicting and trying the batch once more.
     for (int attempt = 0; attempt < 2; ++attempt) {
+      if (attempt == 1) {
+        if (!evict_for_full_map()) break;
+        retired_before = retired_;
+      }
       try {
         Transaction txn(env_, Transaction::Mode::ReadWrite);
         delete_retired(txn);
-        if (attempt == 1) evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * kLowWater / 2));
         for (auto& op : batch) apply(txn, *op);
         apply_touches(txn);
         if (stored_bytes(txn) > options_.max_bytes * kHighWater)
@@ -486,6 +530,7 @@ void ObjectStore::writer_loop() {
                                          "); replies are relayed without being stored until writes succeed");
     }
     writes_failing_ = !ok;
+    evicted = ok && evictions_.load() > evictions_before;
     {
       // Committed (or dropped): LMDB answers for these from now on.
       std::lock_guard lock(mutex_);

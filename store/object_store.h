@@ -44,6 +44,9 @@ struct StoreOptions {
   // Told, from the writer thread, when writes start failing (a full disk, an I/O
   // error) and when they succeed again: the dropped objects are simply not stored.
   std::function<void(const std::string&)> on_write_trouble;
+  // The LMDB map; 0 derives it from max_bytes (1.5 × + 64 MiB), which writes cannot
+  // fill. Tests set a small one to drive the store into MDB_MAP_FULL.
+  uint64_t map_bytes = 0;
 };
 
 struct StoreStats {
@@ -152,6 +155,7 @@ class ObjectStore {
   void apply(Transaction& txn, Operation& op);
   void apply_touches(Transaction& txn);
   void evict_down_to(Transaction& txn, uint64_t target_bytes);
+  bool evict_for_full_map();  // after MDB_MAP_FULL: false when even that failed
   // Deletes `key`'s record and its body, unless the body is object `keep_body_of`.
   void remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of = 0);
   void delete_chunks(Transaction& txn, uint64_t object_id);

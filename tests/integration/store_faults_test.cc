@@ -86,6 +86,54 @@ TEST(StoreFaults, ACacheDirFarSmallerThanTheTrafficKeepsServingByEvicting) {
   EXPECT_GT(origin.requests().size(), size_t(kObjects) + 2) << "nothing was evicted";
 }
 
+// An admin shrinks cache_dir: the file holds ~100 MB, more than the map that 4 MB
+// would get (70 MB), so LMDB maps the whole file with no free page left. The
+// restarted cuttle evicts down to the new size and goes on storing and serving.
+TEST(StoreFaults, ShrinkingCacheDirBelowWhatTheFileHoldsEvictsAndKeepsCaching) {
+  OriginServer origin([&](const RecordedRequest& req) {
+    OriginReply r;
+    r.headers = {{"Cache-Control", "max-age=600"}};
+    r.body = body_for(req.target, 1 << 20, 1000);
+    return r;
+  });
+  TempDir dir;
+  const std::string cache = dir.file("cache");
+  auto url = [&](const std::string& name, int i) { return origin.url("/" + name + "/" + std::to_string(i)); };
+  {
+    CuttleProcess large("cache_dir lmdb " + cache + " 256\nmaximum_object_size 8 MB\n");
+    for (int i = 0; i < 100; ++i) ASSERT_EQ(proxy_get(large.port(), url("old", i)).result_int(), 200);
+    ASSERT_EQ(proxy_get(large.port(), url("old", 99))["X-Cache"], "HIT from cuttle-test");
+  }
+  ASSERT_GT(std::filesystem::file_size(cache + "/data.mdb"), 100u << 20);
+  CuttleProcess small("cache_dir lmdb " + cache + " 4\nmaximum_object_size 8 MB\n");
+  for (int i = 0; i < 12; ++i) {
+    auto res = proxy_get(small.port(), url("new", i));
+    ASSERT_EQ(res.result_int(), 200) << url("new", i);
+    ASSERT_EQ(res.body(), body_for("/new/" + std::to_string(i), 1 << 20, 1000));
+  }
+  // Objects are committed by the store's writer a moment after their reply.
+  auto hit = [&](int i) {
+    for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(50ms)) {
+      auto res = proxy_get(small.port(), url("new", i));
+      EXPECT_EQ(res.body(), body_for("/new/" + std::to_string(i), 1 << 20, 1000));
+      if (res["X-Cache"] == "HIT from cuttle-test") return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(hit(11)) << "nothing is stored after the shrink";
+  // Evicted bodies go in the commit after the eviction (replies may still read
+  // them): the size is back under the bound within moments.
+  std::string info;
+  for (auto deadline = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(50ms))
+    if (info = cache_manager_info(small.port()); info_figure(info, "Storage Swap size:\t") <= 4096u) break;
+  EXPECT_LE(info_figure(info, "Storage Swap size:\t"), 4096u) << info;
+  EXPECT_EQ(small.output().find("write failed"), std::string::npos) << small.output();
+  EXPECT_EQ(proxy_get(small.port(), url("old", 99))["X-Cache"].find("HIT"), std::string::npos)
+      << "old objects were evicted";
+}
+
 // A tmpfs mounted on a directory of the test's own: a disk that really fills up.
 class SmallDisk {
  public:

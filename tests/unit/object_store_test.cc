@@ -345,6 +345,53 @@ TEST(ObjectStore, EvictsLeastRecentlyUsedToStayUnderItsSize) {
   EXPECT_EQ(get_body(store, "object-39"), body_of(200000, 'h'));
 }
 
+// An admin who shrinks cache_dir leaves more data in the file than the new map
+// would hold: LMDB then maps exactly the file, with no free page, and even the
+// deletes of an eviction fail with MDB_MAP_FULL. The store opens with room to evict.
+TEST(ObjectStore, AShrunkCacheDirEvictsItsOldDataAndKeepsStoring) {
+  StoreDir dir;
+  const std::string old_body = body_of(1 << 20, 'o');
+  {
+    ObjectStore large(dir.options(512ull << 20));
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(put(large, "old-" + std::to_string(i), old_body, 1 << 20));
+  }
+  const uint64_t limit = 4ull << 20;  // its map (70 MiB) is smaller than the file
+  ObjectStore small(dir.options(limit));
+  auto before = small.stats();
+  EXPECT_GE(before.map_size, before.map_used + (16 << 20));
+  for (int i = 0; i < 30; ++i)
+    ASSERT_TRUE(put(small, "new-" + std::to_string(i), body_of(300000, static_cast<char>('a' + i % 20))))
+        << "object " << i;
+  small.flush();
+  auto after = small.stats();
+  EXPECT_LE(after.bytes, limit);
+  EXPECT_GE(after.evictions, 100u);
+  EXPECT_EQ(after.map_size, before.map_size) << "eviction freed pages for reuse; the map did not grow";
+  EXPECT_EQ(get_body(small, "new-29"), body_of(300000, static_cast<char>('a' + 29 % 20)));
+  EXPECT_FALSE(small.lookup("old-99"));
+}
+
+// A map filled by writes (only reachable with a map smaller than the default
+// 1.5 × cache_dir + 64 MiB): the writer evicts in a transaction of its own and
+// stores the batch that did not fit; nothing is lost silently, nothing throws.
+TEST(ObjectStore, AFullMapIsRelievedByEvictionAndStoringGoesOn) {
+  StoreDir dir;
+  auto options = dir.options(64ull << 20);
+  options.map_bytes = 6ull << 20;  // data can never reach max_bytes: the map fills first
+  std::vector<std::string> troubles;
+  options.on_write_trouble = [&](const std::string& what) { troubles.push_back(what); };
+  ObjectStore store(options);
+  int stored = 0;
+  for (int i = 0; i < 60; ++i) stored += put(store, "object-" + std::to_string(i), body_of(200000, 'f'), 50000);
+  store.flush();
+  auto stats = store.stats();
+  EXPECT_EQ(stored, 60) << (troubles.empty() ? "" : troubles.front());
+  EXPECT_GT(stats.evictions, 0u);
+  EXPECT_LE(stats.map_used, stats.map_size);
+  EXPECT_EQ(get_body(store, "object-59"), body_of(200000, 'f'));
+  EXPECT_FALSE(store.lookup("object-0"));
+}
+
 TEST(ObjectStore, DamagedChunkIsNeverReturned) {
   StoreDir dir;
   uint64_t id;
