@@ -55,11 +55,13 @@ Worker::Worker(ProxyRuntime& runtime, int index)
 
 Worker::~Worker() {
   stop_and_join();
+  ioc_->destroy_unfinished_work();
+  // I/O objects go before their io_context's services do.
   acceptors_.clear();
   icp_.reset();
   metrics_.reset();
   pool_.clear();
-  ioc_.reset();  // destroys unfinished coroutine frames now, not after the members they use
+  ioc_.reset();
 }
 
 void Worker::listen(const std::vector<HttpPortConfig>& ports) {

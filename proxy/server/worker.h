@@ -23,6 +23,15 @@ void ensure_port_is_free(const HttpPortConfig& port);
 // std::runtime_error naming the port.
 std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPortConfig& port, bool share_port);
 
+// An io_context whose unfinished work (handlers, the coroutine frames they own)
+// can be destroyed before the I/O objects and services those frames refer to:
+// ~io_context does it too, but only after every member of the Worker is gone.
+class WorkerContext : public asio::io_context {
+ public:
+  using asio::io_context::io_context;
+  void destroy_unfinished_work() { shutdown(); }  // idempotent; ~io_context calls it again
+};
+
 class Worker {
  public:
   Worker(ProxyRuntime& runtime, int index);
@@ -48,9 +57,9 @@ class Worker {
 
   ProxyRuntime& runtime_;
   int index_;
-  // Destroyed explicitly in ~Worker, while the pools and session registry that
-  // coroutine frames still refer to are alive.
-  std::optional<asio::io_context> ioc_{std::in_place, 1};
+  // Its unfinished coroutine frames are destroyed first thing in ~Worker, while
+  // everything they refer to (ICP client, pools, session registry) is alive.
+  std::optional<WorkerContext> ioc_{std::in_place, 1};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<HttpPortConfig> ports_;
   std::unique_ptr<IcpService> icp_;  // only on the worker that owns ICP

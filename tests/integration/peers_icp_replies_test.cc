@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <thread>
 
 namespace cuttle::testing {
@@ -53,6 +54,25 @@ TEST(PeersIcpReplies, TheFirstHitEndsTheWaitForASilentSibling) {
   EXPECT_NE(line.find(" SIBLING_HIT/127.0.0.1 "), std::string::npos) << line;
   EXPECT_EQ(line.find("TIMEOUT_"), std::string::npos) << "a HIT ended the wait, no timeout: " << line;
   EXPECT_EQ(silent.queries(), 1u) << "the silent sibling was asked too";
+  EXPECT_TRUE(origin.requests().empty());
+}
+
+// SIGINT stops at once, with a query to a silent sibling still awaited: the
+// unfinished coroutine is destroyed while the ICP client it waits in still exists
+// (under AddressSanitizer this was a use after free, and a failing exit status).
+TEST(PeersIcpReplies, StoppingWhileAnIcpQueryIsAwaitedExitsCleanly) {
+  OriginServer origin;
+  auto silent = ScriptedIcpPeer::silent();
+  CuttleProcess cuttle("icp_port " + port_of(free_port()) + "\n" + "cache_peer 127.0.0.1 sibling " +
+                       port_of(free_port()) + " " + port_of(silent.port()) + " no-digest name=silent\n" +
+                       "icp_query_timeout 5000\n");
+  RawConnection waiting(cuttle.port());
+  waiting.send(request_text("GET", origin.url("/waits")));
+  for (auto deadline = std::chrono::steady_clock::now() + 3s;
+       silent.queries() == 0 && std::chrono::steady_clock::now() < deadline;)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(silent.queries(), 1u);
+  EXPECT_EQ(cuttle.stop(SIGINT, 5s), 0) << cuttle.output();
   EXPECT_TRUE(origin.requests().empty());
 }
 

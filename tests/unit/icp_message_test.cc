@@ -62,7 +62,8 @@ TEST(IcpDecode, QueryCarriesRequesterAddressThenNulTerminatedUrl) {
 
 TEST(IcpDecode, EveryReplyOpcodeCarriesJustTheUrl) {
   for (uint8_t op : {2, 3, 4, 10, 11, 21, 22}) {
-    auto d = decode(datagram(op, 2, 7, 0, 0, 0, url_payload("http://h/x")));
+    const Bytes bytes = datagram(op, 2, 7, 0, 0, 0, url_payload("http://h/x"));  // the message's views point into it
+    auto d = decode(bytes);
     ASSERT_TRUE(d.ok()) << int(op) << ": " << decode_error_name(d.error);
     EXPECT_EQ(uint8_t(d.message.opcode), op);
     EXPECT_EQ(d.message.url, "http://h/x");
@@ -72,7 +73,8 @@ TEST(IcpDecode, EveryReplyOpcodeCarriesJustTheUrl) {
 }
 
 TEST(IcpDecode, OpcodeZeroIsInvalidButDecodes) {
-  auto d = decode(datagram(0, 2, 1, 0, 0, 0, url_payload("u")));
+  const Bytes bytes = datagram(0, 2, 1, 0, 0, 0, url_payload("u"));  // the message's views point into it
+  auto d = decode(bytes);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d.message.opcode, Opcode::Invalid);
   EXPECT_FALSE(is_reply(d.message.opcode));
@@ -82,7 +84,8 @@ TEST(IcpDecode, HitObjCarriesObjectLengthAndObject) {
   Bytes p = url_payload("http://h/o");
   append16(p, 5);
   append_text(p, "hello");
-  auto d = decode(datagram(23, 2, 9, kFlagHitObj, 0, 0, p));
+  const Bytes bytes = datagram(23, 2, 9, kFlagHitObj, 0, 0, p);  // the message's views point into it
+  auto d = decode(bytes);
   ASSERT_TRUE(d.ok()) << decode_error_name(d.error);
   EXPECT_EQ(d.message.opcode, Opcode::HitObj);
   EXPECT_EQ(d.message.object, "hello");
@@ -100,7 +103,8 @@ TEST(IcpDecode, HitObjWhoseObjectRunsPastTheEndIsRejected) {
 }
 
 TEST(IcpDecode, FlagsAndOptionDataAreReadInNetworkOrder) {
-  auto d = decode(datagram(3, 2, 1, kFlagHitObj | kFlagSrcRtt, 0x00030042, 0, url_payload("http://h/")));
+  const Bytes bytes = datagram(3, 2, 1, kFlagHitObj | kFlagSrcRtt, 0x00030042, 0, url_payload("http://h/"));  // the message's views point into it
+  auto d = decode(bytes);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d.message.options, 0xC0000000u);
   EXPECT_EQ(d.message.option_data & 0xffff, 0x42u);  // RTT in the low 16 bits
@@ -108,7 +112,8 @@ TEST(IcpDecode, FlagsAndOptionDataAreReadInNetworkOrder) {
 }
 
 TEST(IcpDecode, VersionThreeIsAccepted) {
-  auto d = decode(datagram(1, 3, 1, 0, 0, 0, query_payload("http://h/")));
+  const Bytes bytes = datagram(1, 3, 1, 0, 0, 0, query_payload("http://h/"));  // the message's views point into it
+  auto d = decode(bytes);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d.message.version, 3);
 }
@@ -159,7 +164,8 @@ TEST(IcpDecode, UrlWithoutNulIsRejectedButTheHeaderIsKnown) {
   Bytes p;
   append32(p, 0);
   append_text(p, "http://h/no-nul");
-  auto d = decode(datagram(1, 2, 77, 0, 0, 0, p));
+  const Bytes bytes = datagram(1, 2, 77, 0, 0, 0, p);  // the message's views point into it
+  auto d = decode(bytes);
   EXPECT_EQ(d.error, DecodeError::UrlNotTerminated);
   EXPECT_TRUE(d.header_valid);
   EXPECT_EQ(d.message.request_number, 77u);
@@ -182,7 +188,8 @@ TEST(IcpDecode, UnusedOpcodesAreRejected) {
 TEST(IcpDecode, BytesAfterTheUrlAreIgnored) {
   Bytes p = url_payload("http://h/");
   append_text(p, "padding");
-  auto d = decode(datagram(3, 2, 1, 0, 0, 0, p));
+  const Bytes bytes = datagram(3, 2, 1, 0, 0, 0, p);  // the message's views point into it
+  auto d = decode(bytes);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d.message.url, "http://h/");
 }
