@@ -11,6 +11,8 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -40,9 +42,29 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::string output_fil
   if (fd >= 0) ::close(fd);
 }
 
+namespace {
+
+// Under scripts/test-sanitizers.sh, a child whose output holds a sanitizer report
+// (UBSan writes to stderr beside ASan, whatever log_path says) leaves its output
+// in $CUTTLE_SANITIZER_REPORTS, where the script finds it and fails the run: a
+// report in a child's output must not vanish with the test's temporary files.
+void keep_sanitizer_report(const std::string& output, pid_t pid) {
+  const char* dir = std::getenv("CUTTLE_SANITIZER_REPORTS");
+  if (!dir || !*dir) return;
+  for (const char* marker : {"runtime error:", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                             "WARNING: ThreadSanitizer", "ERROR: ThreadSanitizer"}) {
+    if (output.find(marker) == std::string::npos) continue;
+    std::ofstream(std::string(dir) + "/child-output." + std::to_string(pid)) << output;
+    return;
+  }
+}
+
+}  // namespace
+
 ChildProcess::~ChildProcess() {
   if (running()) stop(SIGTERM, std::chrono::seconds(10));
   if (running()) stop(SIGKILL, std::chrono::seconds(5));
+  keep_sanitizer_report(output(), pid_);
 }
 
 bool ChildProcess::running() {
