@@ -15,6 +15,8 @@ namespace http = boost::beast::http;
 enum class ErrorKind {
   InvalidRequest,     // 400 ERR_INVALID_REQ: malformed request line or headers
   InvalidUrl,         // 400 ERR_INVALID_URL
+  ExpectationFailed,  // 417 ERR_INVALID_REQ: an Expect other than 100-continue (as Squid)
+  UnsupportedHttpVersion,  // 505 ERR_UNSUP_HTTPVERSION: a request line with a major version other than 1
   AccessDenied,       // 403 ERR_ACCESS_DENIED
   MethodNotAllowed,   // 405 ERR_UNSUP_REQ (CONNECT on an accelerator port)
   HeadersTooLarge,    // 431 ERR_TOO_BIG

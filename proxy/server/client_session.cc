@@ -16,6 +16,7 @@
 #include "proxy/server/cache_manager_password.h"
 #include "proxy/server/pac_file.h"
 #include "proxy/http/header_text.h"
+#include "proxy/http/request_line.h"
 #include "proxy/peers/peer_requests.h"
 #include "proxy/server/next_hops.h"
 #include "proxy/server/tunnel.h"
@@ -96,6 +97,14 @@ awaitable<void> ClientSession::run() {
       if (ec == http::error::header_limit) {
         tx.entry.url = "error:request-too-large";
         co_await reply_error(ErrorKind::HeadersTooLarge, tx, false);
+      } else if (ec == http::error::bad_version) {
+        // Beast takes HTTP/1.0 and 1.1 only; another major version (HTTP/2.0 sent
+        // in clear) gets 505 as from Squid, a garbled version 400.
+        const auto data = buffer_.data();
+        auto major = request_line_major_version({static_cast<const char*>(data.data()), data.size()});
+        tx.entry.url = "error:invalid-request";
+        co_await reply_error(major && *major != 1 ? ErrorKind::UnsupportedHttpVersion : ErrorKind::InvalidRequest, tx,
+                             false, ec.message());
       } else if (ec != beast::error::timeout && ec != http::error::end_of_stream &&
                  ec.category() == http::make_error_code(http::error::bad_method).category()) {
         tx.entry.url = "error:invalid-request";
@@ -248,6 +257,26 @@ awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& t
   co_return res.keep_alive() && !ec;
 }
 
+awaitable<bool> ClientSession::answer_as_final_recipient(const http::request<http::empty_body>& req, Transaction& tx,
+                                                         bool keep_alive) {
+  http::response<http::string_body> res{http::status::ok, 11};
+  res.set(http::field::server, kProductToken);
+  res.set(http::field::date, http_date(std::chrono::system_clock::now()));
+  if (req.method() == http::verb::trace) {
+    // RFC 9110 §9.3.8: the request as received, less the fields that carry
+    // credentials (a script must not read them back through TRACE).
+    http::request<http::empty_body> echo = req;
+    for (auto field : {http::field::authorization, http::field::proxy_authorization, http::field::cookie})
+      echo.erase(field);
+    res.set(http::field::content_type, "message/http");
+    res.body() = header_text(echo);
+  } else {
+    res.set(http::field::allow, "GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, CONNECT, PURGE");
+  }
+  res.prepare_payload();
+  co_return co_await send_own_reply(res, tx, keep_alive);
+}
+
 void ClientSession::log(Transaction& tx) {
   tx.entry.end_time = std::chrono::system_clock::now();
   tx.entry.elapsed =
@@ -278,6 +307,9 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   if (host_count > 1 || (host_count == 0 && req.version() >= 11 && !is_connect))
     co_return co_await reply_error(ErrorKind::InvalidRequest, tx, false,
                                    host_count ? "more than one Host header" : "HTTP/1.1 request without Host");
+
+  if (has_unsupported_expectation(req))
+    co_return co_await reply_error(ErrorKind::ExpectationFailed, tx, false, "Expect: " + std::string(req[http::field::expect]));
 
   if (is_connect && port_.accel) {
     // As Squid: an accelerator port must not become a tunnel to anywhere.
@@ -323,6 +355,8 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     std::cerr << "cuttle: WARNING: Forwarding loop detected for: " << tx.entry.url << std::endl;
     co_return co_await reply_error(ErrorKind::ForwardingLoop, tx, !has_body);
   }
+
+  if (max_forwards(req.method(), req) == 0u) co_return co_await answer_as_final_recipient(req, tx, !has_body);
 
   ClientSide client{stream_, buffer_, client_ip_};
   if (req.method_string() == "PURGE") co_return co_await purge(target, tx, !has_body);

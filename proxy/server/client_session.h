@@ -37,6 +37,9 @@ class ClientSession {
   awaitable<bool> handle(http::request_parser<http::empty_body>& parser, Transaction& tx);
   awaitable<bool> reply_error(ErrorKind kind, Transaction& tx, bool keep_alive, std::string detail = {});
   awaitable<bool> purge(const RequestTarget& target, Transaction& tx, bool keep_alive);
+  // TRACE or OPTIONS with Max-Forwards: 0: this proxy is the final recipient.
+  awaitable<bool> answer_as_final_recipient(const http::request<http::empty_body>& req, Transaction& tx,
+                                            bool keep_alive);
   awaitable<bool> serve_cache_manager(const ManagerRequest& manager, http::request_parser<http::empty_body>& parser,
                                       Transaction& tx, bool keep_alive);
   // Writes a reply cuttle makes itself (PAC file, manager report) and logs it.

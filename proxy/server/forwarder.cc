@@ -1,6 +1,7 @@
 #include "proxy/server/forwarder.h"
 
 #include "proxy/http/header_rules.h"
+#include "proxy/http/request_line.h"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -218,6 +219,9 @@ awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_pars
   auto& req = parser.get();
   remove_hop_by_hop(req);
   req.erase(http::field::expect);
+  // RFC 9110 §7.6.2 (Max-Forwards 0 never gets here: client_session answers it).
+  if (auto hops = max_forwards(req.method(), req); hops && *hops > 0)
+    req.set(http::field::max_forwards, std::to_string(*hops - 1));
   // Credentials for a proxy are not the origin's business (Squid passes them only to
   // peers with login=PASS, which arrives with peer selection).
   req.erase(http::field::proxy_authorization);

@@ -69,5 +69,47 @@ TEST(HostileRequests, ATargetLongerThanTheHeaderLimitGets431) {
   EXPECT_TRUE(origin.requests().empty());
 }
 
+// RFC 9110 §10.1.1 and Squid: an expectation other than 100-continue gets 417 and
+// is never passed on; 100-continue itself is served (Forwarding.ExpectContinue...).
+TEST(HostileRequests, AnExpectationOtherThanContinueGets417AndIsNotForwarded) {
+  OriginServer origin;
+  CuttleProcess cuttle;
+  for (const std::string expect : {"foo", "100-continue, bar", "", "100-continue;x=1"}) {
+    SCOPED_TRACE(expect);
+    auto answer = send_hostile(cuttle.port(), request_text("GET", origin.url("/e"), "Expect: " + expect + "\r\n"));
+    EXPECT_EQ(answer.first_status, 417);
+    EXPECT_NE(answer.raw.find("X-Squid-Error: ERR_INVALID_REQ"), std::string::npos) << answer.raw.substr(0, 300);
+    EXPECT_TRUE(answer.closed);
+  }
+  EXPECT_TRUE(origin.requests().empty());
+}
+
+// RFC 9110 §7.6.2: TRACE and OPTIONS with Max-Forwards: 0 are answered by the proxy
+// itself; above 0 the value is forwarded one less. TRACE reflects the request but
+// not its credentials.
+TEST(HostileRequests, MaxForwardsZeroMakesCuttleTheFinalRecipientOfTraceAndOptions) {
+  OriginServer origin;
+  CuttleProcess cuttle;
+  auto trace = send_hostile(cuttle.port(), request_text("TRACE", origin.url("/t"),
+                                                        "Max-Forwards: 0\r\nCookie: secret=1\r\n"
+                                                        "Authorization: Basic c2VjcmV0\r\nX-Probe: here\r\n"
+                                                        "Connection: close\r\n"));
+  EXPECT_EQ(trace.first_status, 200) << trace.raw;
+  EXPECT_NE(trace.raw.find("Content-Type: message/http"), std::string::npos) << trace.raw;
+  EXPECT_NE(trace.raw.find("TRACE " + origin.url("/t") + " HTTP/1.1\r\n"), std::string::npos) << trace.raw;
+  EXPECT_NE(trace.raw.find("X-Probe: here"), std::string::npos) << trace.raw;
+  EXPECT_EQ(trace.raw.find("secret"), std::string::npos) << "credentials reflected: " << trace.raw;
+  EXPECT_EQ(trace.raw.find("c2VjcmV0"), std::string::npos) << "credentials reflected: " << trace.raw;
+  auto options = send_hostile(cuttle.port(), request_text("OPTIONS", origin.url("/o"), "Max-Forwards: 0\r\nConnection: close\r\n"));
+  EXPECT_EQ(options.first_status, 200) << options.raw;
+  EXPECT_NE(options.raw.find("Allow: "), std::string::npos) << options.raw;
+  EXPECT_TRUE(origin.requests().empty());
+
+  auto forwarded = proxy_request(cuttle.port(), "OPTIONS", origin.url("/o"), "", {{"Max-Forwards", "3"}});
+  EXPECT_EQ(forwarded.result_int(), 200);
+  ASSERT_EQ(origin.requests().size(), 1u);
+  EXPECT_EQ(origin.requests()[0].header("Max-Forwards"), "2");
+}
+
 }  // namespace
 }  // namespace cuttle::testing

@@ -48,9 +48,11 @@ TEST(HostileSyntax, BrokenRequestLinesAndFieldsGetAnErrorAndNothingIsForwarded) 
       {"a method with a slash in it", "GE/T " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
       {"no version: HTTP/0.9", "GET " + url + "\r\n\r\n", 400},
       {"a lowercase protocol name", "GET " + url + " http/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
-      // Squid 5.7 answers 505 to these two; cuttle's parser knows only HTTP/1.x.
-      {"HTTP/2.0 in a request line", "GET " + url + " HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 400},
-      {"HTTP/3.0 in a request line", "GET " + url + " HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n", 400},
+      // Another major version: 505 ERR_UNSUP_HTTPVERSION, as from Squid 5.7.
+      {"HTTP/2.0 in a request line", "GET " + url + " HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 505},
+      {"HTTP/3.0 in a request line", "GET " + url + " HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n", 505},
+      {"the HTTP/2 connection preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505},
+      {"a two-digit major version", "GET " + url + " HTTP/11.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
       {"two spaces between method and target", "GET  " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
   };
   for (const auto& c : cases) expect_refused(cuttle, origin, c);
