@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for people and CI:
 #   ./build.sh run    install dependencies, build, run the proxy on the built-in config
-#   ./build.sh test   install dependencies, build, run every test, then each fuzz target for 30 s
+#   ./build.sh test   install dependencies, build, run every test, each fuzz target for 30 s,
+#                     then every test again under AddressSanitizer + UBSan
 #   ./build.sh        install dependencies and build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +23,11 @@ case "${1:-build}" in
     # docs/reliability.md). CUTTLE_FUZZ_SECONDS=0 skips it.
     if [[ "${CUTTLE_FUZZ_SECONDS:-30}" != 0 ]]; then
       ./scripts/fuzz.sh "${CUTTLE_FUZZ_SECONDS:-30}"
+    fi
+    # Then the whole suite under ASan + UBSan + LSan (build-asan/, zero reports
+    # allowed). CUTTLE_ASAN=0 skips it. ThreadSanitizer: scripts/test-sanitizers.sh tsan.
+    if [[ "${CUTTLE_ASAN:-1}" != 0 ]]; then
+      ./scripts/test-sanitizers.sh asan
     fi
     ;;
   build) ;;

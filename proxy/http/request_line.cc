@@ -1,23 +1,13 @@
 #include "proxy/http/request_line.h"
 
-#include <algorithm>
-#include <cctype>
+#include "proxy/http/header_rules.h"  // trim
+
+#include <boost/beast/core/string.hpp>
+
 #include <charconv>
 
 namespace cuttle {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -47,7 +37,7 @@ bool has_unsupported_expectation(const http::fields& fields) {
       const auto member = trim(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       if (member.empty()) continue;
-      if (!iequals(member, "100-continue")) return true;
+      if (!boost::beast::iequals(member, "100-continue")) return true;
       any_member = true;
     }
   }
