@@ -271,7 +271,10 @@ awaitable<bool> ClientSession::answer_as_final_recipient(const http::request<htt
     res.set(http::field::content_type, "message/http");
     res.body() = header_text(echo);
   } else {
-    res.set(http::field::allow, "GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, CONNECT, PURGE");
+    // What this proxy accepts: any method is forwarded; PURGE only when an ACL enables it.
+    res.set(http::field::allow, tx.active->config->purge_enabled
+                                    ? "GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, CONNECT, PURGE"
+                                    : "GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, CONNECT");
   }
   res.prepare_payload();
   co_return co_await send_own_reply(res, tx, keep_alive);
