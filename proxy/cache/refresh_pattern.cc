@@ -79,9 +79,8 @@ const std::vector<RefreshPattern>& default_refresh_patterns() {
 
 const RefreshPattern& match_refresh_pattern(const std::vector<RefreshPattern>& configured, std::string_view url) {
   const auto& patterns = configured.empty() ? default_refresh_patterns() : configured;
-  std::string subject(url);
   for (const auto& p : patterns)
-    if (p.regex->search(subject)) return p;
+    if (p.regex->search(url)) return p;
   return default_refresh_patterns().back();
 }
 

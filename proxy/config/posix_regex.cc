@@ -16,10 +16,13 @@ PosixRegex::PosixRegex(const std::string& pattern, bool case_insensitive) {
     regfree(const_cast<regex_t*>(r));
     delete r;
   });
+  literal_ = LiteralPattern::compile(pattern, case_insensitive);
 }
 
-bool PosixRegex::search(const std::string& subject) const {
-  return regexec(compiled_.get(), subject.c_str(), 0, nullptr, 0) == 0;
+bool PosixRegex::search(std::string_view subject) const {
+  if (literal_) return literal_->search(subject);
+  const std::string terminated(subject);  // regexec wants a C string
+  return regexec(compiled_.get(), terminated.c_str(), 0, nullptr, 0) == 0;
 }
 
 }  // namespace cuttle
