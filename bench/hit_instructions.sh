@@ -39,7 +39,9 @@ cache_dir lmdb $D/store 256
 http_access allow localhost
 http_access deny all
 C
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT" "$BIN" -N -f "$D/cuttle.conf" \
+# Callgrind writes into $D: its last dump, at exit, holds nothing measured and
+# must not overwrite the measured one copied to $OUT.
+valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$D/callgrind.out" "$BIN" -N -f "$D/cuttle.conf" \
   >"$D/cuttle.out" 2>&1 &
 CUTTLE=$!
 trap 'kill $CUTTLE $NGINX_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$D"' EXIT
@@ -52,10 +54,9 @@ wrk -t1 -c10 -d2s -s "$D/proxy.lua" "http://127.0.0.1:$CUTTLE_PORT/" >/dev/null
 callgrind_control -i on $CUTTLE >/dev/null
 wrk -t1 -c10 -d"${SECS}s" -s "$D/proxy.lua" "http://127.0.0.1:$CUTTLE_PORT/" >"$D/wrk.out"
 callgrind_control -i off $CUTTLE >/dev/null
-rm -f "$OUT".*
 callgrind_control -d $CUTTLE >/dev/null
 sleep 1
 requests=$(awk '/requests in/{print $1}' "$D/wrk.out")
-instructions=$(callgrind_annotate "$OUT".1 2>/dev/null | awk '/PROGRAM TOTALS/{gsub(",", "", $1); print $1}')
-mv "$OUT".1 "$OUT"
+instructions=$(callgrind_annotate "$D/callgrind.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/{gsub(",", "", $1); print $1}')
+cp "$D/callgrind.out.1" "$OUT"
 echo "requests $requests instructions $instructions per-request $((instructions / requests))"
