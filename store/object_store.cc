@@ -167,39 +167,43 @@ void ObjectStore::put_chunk(uint64_t object_id, std::string cache_key, uint32_t 
   auto key = stored_key(cache_key);
   auto shared = std::make_shared<const std::string>(std::move(data));
   queued_bytes_.fetch_add(shared->size(), std::memory_order_relaxed);
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     staged_chunks_[chunk_key(object_id, chunk)] = shared;
     staged_chunk_count_.store(staged_chunks_.size(), std::memory_order_release);
-    queue_.push_back(std::make_unique<Operation>(
+    wake = enqueue_locked(std::make_unique<Operation>(
         Operation{Operation::Type::PutChunk, std::move(key), object_id, chunk, std::move(shared), {}, {}, nullptr}));
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void ObjectStore::commit_object(std::string cache_key, ObjectRecord record, std::function<void(bool)> done) {
   auto key = stored_key(cache_key);
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (!lost_objects_.count(record.object_id)) staged_records_[key] = record;
-    queue_.push_back(std::make_unique<Operation>(Operation{Operation::Type::Commit, std::move(key), record.object_id,
+    wake = enqueue_locked(std::make_unique<Operation>(Operation{Operation::Type::Commit, std::move(key), record.object_id,
                                                            0, {}, std::move(record), std::move(done), nullptr}));
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void ObjectStore::abandon_object(uint64_t object_id) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     unstage_chunks(object_id);
-    queue_.push_back(
+    wake = enqueue_locked(
         std::make_unique<Operation>(Operation{Operation::Type::Abandon, {}, object_id, 0, {}, {}, {}, nullptr}));
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void ObjectStore::remove(std::string cache_key, std::function<void(bool)> done) {
   auto key = stored_key(cache_key);
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (auto it = staged_records_.find(key); it != staged_records_.end()) {
@@ -207,13 +211,14 @@ void ObjectStore::remove(std::string cache_key, std::function<void(bool)> done) 
       staged_records_.erase(it);
     }
     ++staged_removals_[key];
-    queue_.push_back(std::make_unique<Operation>(
+    wake = enqueue_locked(std::make_unique<Operation>(
         Operation{Operation::Type::Remove, std::move(key), 0, 0, {}, {}, std::move(done), nullptr}));
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void ObjectStore::remove_with_variants(std::string key, std::function<void(bool)> done) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     for (auto it = staged_records_.begin(); it != staged_records_.end();) {
@@ -221,10 +226,26 @@ void ObjectStore::remove_with_variants(std::string key, std::function<void(bool)
       if (match) unstage_chunks(it->second.object_id);
       it = match ? staged_records_.erase(it) : std::next(it);
     }
-    queue_.push_back(std::make_unique<Operation>(
+    wake = enqueue_locked(std::make_unique<Operation>(
         Operation{Operation::Type::RemoveWithVariants, std::move(key), 0, 0, {}, {}, std::move(done), nullptr}));
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
+}
+
+// The writer sleeps only while the queue is empty or while it gathers a group
+// commit, which a full batch or a flush() cuts short: only those need a wake-up.
+// (Waking it for every write cost a futex call and a context switch per stored
+// object or freshened header.)
+bool ObjectStore::enqueue_locked(std::unique_ptr<Operation> op) {
+  const bool was_empty = queue_.empty();
+  if (op->type == Operation::Type::Barrier) ++queued_barriers_;
+  queue_.push_back(std::move(op));
+  return was_empty || commit_is_due_locked();
+}
+
+bool ObjectStore::commit_is_due_locked() const {
+  return stopping_ || queued_barriers_ > 0 || queue_.size() >= kMaxOperationsPerCommit ||
+         queued_bytes_.load(std::memory_order_relaxed) >= kMaxBytesPerCommit;
 }
 
 void ObjectStore::unstage_chunks(uint64_t object_id) {
@@ -242,12 +263,13 @@ void ObjectStore::touch(std::string cache_key, int64_t last_access, int64_t now)
 
 void ObjectStore::flush() {
   std::promise<void> done;
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(
+    wake = enqueue_locked(
         std::make_unique<Operation>(Operation{Operation::Type::Barrier, {}, 0, 0, {}, {}, {}, &done}));
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
   done.get_future().wait();
 }
 
@@ -494,16 +516,14 @@ void ObjectStore::writer_loop() {
       // Touches alone wait for the timeout: they ride along with writes when there are any.
       if (!evicted) {
         wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
-        wake_.wait_until(lock, last_commit + kMinCommitInterval, [&] {
-          return stopping_ || queue_.size() >= kMaxOperationsPerCommit ||
-                 queued_bytes_.load(std::memory_order_relaxed) >= kMaxBytesPerCommit;
-        });
+        wake_.wait_until(lock, last_commit + kMinCommitInterval, [&] { return commit_is_due_locked(); });
       }
       if (stopping_ && queue_.empty() && touches_.empty()) return;
       if (queue_.empty() && touches_.empty() && retired_.empty()) continue;
       size_t batch_bytes = 0;
       while (!queue_.empty() && batch.size() < kMaxOperationsPerCommit && batch_bytes < kMaxBytesPerCommit) {
         if (queue_.front()->data) batch_bytes += queue_.front()->data->size();
+        if (queue_.front()->type == Operation::Type::Barrier) --queued_barriers_;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

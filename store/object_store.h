@@ -169,6 +169,9 @@ class ObjectStore {
   uint64_t stored_bytes(const Transaction& txn) const;
   void recover_pending();
   void unstage_chunks(uint64_t object_id);  // mutex_ held
+  // Queues an operation (mutex_ held); true when the writer must be woken for it.
+  bool enqueue_locked(std::unique_ptr<Operation> op);
+  bool commit_is_due_locked() const;  // a full batch, a flush() or stop: no group-commit wait
   std::shared_ptr<const std::string> staged_chunk(uint64_t object_id, uint32_t chunk) const;
   // The chunk's data within `txn`'s mapping, if present and intact.
   std::optional<std::string_view> checked_chunk(const Transaction& txn, uint64_t object_id, uint32_t chunk) const;
@@ -188,6 +191,7 @@ class ObjectStore {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Operation>> queue_;
+  size_t queued_barriers_ = 0;  // flush() calls waiting in queue_
   std::unordered_map<std::string, int64_t> touches_;
   // Queued but not yet committed: what lookups must already see.
   std::unordered_map<std::string, ObjectRecord> staged_records_;
