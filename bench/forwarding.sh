@@ -245,17 +245,6 @@ measure_once() {
                 $1, $2, $3, $4, $5, $6, $7, $10, $8 }' <<<"$ROW" >&2
 }
 
-measure() {  # measure PROXY SIZE ROUND: repeats a run disturbed by other processes
-  local a
-  for ((a = 1; a <= RETRIES + 1; a++)); do
-    wait_quiet
-    measure_once "$1" "$2" "$3" "$a"
-    ((OTHER <= OTHER_MAX)) && break
-    ((a <= RETRIES)) && log "run disturbed by other processes (${OTHER}% of a core > ${OTHER_MAX}%); repeating it"
-  done
-  printf '%s\n' "$ROW" >>"$RESULTS"
-}
-
 log "measuring: ${DURATION}s runs after ${WARMUP}s warm-up, $CONNS connections, $THREADS wrk thread(s), $ROUNDS round(s), sizes: $SIZES"
 log "pinning: proxies on core $PROXY_CPU, wrk on core $CLIENT_CPU, nginx on core $ORIGIN_CPU"
 for ((r = 1; r <= ROUNDS; r++)); do

@@ -262,17 +262,6 @@ measure_once() {  # measure_once SERVER SIZE ROUND ATTEMPT: sets ROW and OTHER
                 $1, $2, $3, $4, $5, $6, $7, $10, $8 }' <<<"$ROW" >&2
 }
 
-measure() {  # measure SERVER SIZE ROUND: repeats a run disturbed by other processes
-  local a
-  for ((a = 1; a <= RETRIES + 1; a++)); do
-    wait_quiet
-    measure_once "$1" "$2" "$3" "$a"
-    ((OTHER <= OTHER_MAX)) && break
-    ((a <= RETRIES)) && log "run disturbed by other processes (${OTHER}% of a core > ${OTHER_MAX}%); repeating it"
-  done
-  printf '%s\n' "$ROW" >>"$RESULTS"
-}
-
 log "measuring: ${DURATION}s runs after ${WARMUP}s warm-up, $CONNS connections (1k, 16k) / $CONNS_LARGE (256k, 8m), $THREADS wrk thread(s) ($THREADS_8M at 8m), $ROUNDS round(s), sizes: $SIZES"
 log "pinning: cuttle, squid and nginx on core $PROXY_CPU (one at a time under load), wrk on core $CLIENT_CPU"
 for ((r = 1; r <= ROUNDS; r++)); do

@@ -143,17 +143,6 @@ measure_once() {  # SETUP ROUND: sets ROW (setup round p50_ms p99_ms requests ti
     "$round" "$REQUESTS" "$(cut -f3 <<<"$ROW")" "$(cut -f4 <<<"$ROW")" "$timeouts" "$OTHER")"
 }
 
-measure() {  # SETUP ROUND: repeats a run disturbed by other processes
-  local a
-  for ((a = 1; a <= RETRIES + 1; a++)); do
-    wait_quiet
-    measure_once "$1" "$2"
-    ((OTHER <= OTHER_MAX)) && break
-    ((a <= RETRIES)) && log "run disturbed by other processes (${OTHER}% of a core > ${OTHER_MAX}%); repeating it"
-  done
-  printf '%s\n' "$ROW" >>"$RESULTS"
-}
-
 log "measuring: ${DURATION}s runs after ${WARMUP}s warm-up, $CONNS connection(s), $ROUNDS round(s); cuttles on core $PROXY_CPU, wrk, nginx and squids on core $CLIENT_CPU"
 for ((r = 1; r <= ROUNDS; r++)); do
   for setup in none siblings; do measure "$setup" "$r"; done

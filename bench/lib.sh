@@ -241,6 +241,21 @@ wait_quiet() {
   done
 }
 
+# measure ARGS...: the script's measure_once ARGS... ATTEMPT (which must set ROW, a
+# tab-separated result line, and OTHER, the % of a core other processes used
+# meanwhile) after a quiet wait, repeated when other processes disturbed it;
+# appends ROW to $RESULTS.
+measure() {
+  local a
+  for ((a = 1; a <= RETRIES + 1; a++)); do
+    wait_quiet
+    measure_once "$@" "$a"
+    ((OTHER <= OTHER_MAX)) && break
+    ((a <= RETRIES)) && log "run disturbed by other processes (${OTHER}% of a core > ${OTHER_MAX}%); repeating it"
+  done
+  printf '%s\n' "$ROW" >>"$RESULTS"
+}
+
 # run_wrk_at CPU PORT LUA SECONDS OUTFILE THREADS CONNS: wrk pinned to CPU; sets
 # WRK_TICKS (wrk's own CPU time). Dies if wrk fails.
 WRK_TICKS=0

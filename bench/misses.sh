@@ -172,17 +172,6 @@ measure_once() {  # PROXY MODE ROUND: sets ROW and OTHER
   OTHER=$(cut -f8 <<<"$ROW")
   awk -F'\t' '{ printf "[bench] %-6s %-7s round %s: %7s req/s  p99 %7.2f ms  proxy CPU %3s%%  wrk+nginx core %3s%%  others %3s%%  other log codes %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' <<<"$ROW" >&2
 }
-measure() {
-  local a
-  for ((a = 1; a <= RETRIES + 1; a++)); do
-    wait_quiet
-    measure_once "$@"
-    ((OTHER <= OTHER_MAX)) && break
-    ((a <= RETRIES)) && log "run disturbed by other processes (${OTHER}% of a core > ${OTHER_MAX}%); repeating it"
-  done
-  printf '%s\n' "$ROW" >>"$RESULTS"
-}
-
 log "measuring: ${DURATION}s runs after ${WARMUP}s warm-up, $CONNS connections, $ROUNDS round(s), modes: $MODES"
 for ((r = 1; r <= ROUNDS; r++)); do
   for m in $MODES; do
