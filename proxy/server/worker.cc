@@ -15,11 +15,11 @@ tcp::endpoint endpoint_for(const HttpPortConfig& port) {
   return {asio::ip::make_address(port.address), port.port};
 }
 
-// Binds `port`; with `share_port`, SO_REUSEPORT lets every worker bind it too.
-// Throws std::runtime_error naming the port and the system's reason.
-}  // namespace
-
-std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPortConfig& port, bool share_port) {
+// Opens and binds `port` without listening; with `share_port`, SO_REUSEPORT lets
+// every worker bind it too. Throws std::runtime_error naming the port and the
+// system's reason.
+std::unique_ptr<tcp::acceptor> bind_port(asio::io_context& ioc, const HttpPortConfig& port, bool share_port,
+                                         bool listen) {
   auto acceptor = std::make_unique<tcp::acceptor>(ioc);
   auto endpoint = endpoint_for(port);
   error_code ec;
@@ -34,7 +34,7 @@ std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPo
   if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec && share_port) acceptor->set_option(reuse_port(true), ec);
   if (!ec) acceptor->bind(endpoint, ec);
-  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec && listen) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
     throw std::runtime_error(port.where + ": cannot listen on http_port " +
                              (port.address.empty() ? "" : port.address + ":") + std::to_string(port.port) + ": " +
@@ -42,9 +42,19 @@ std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPo
   return acceptor;
 }
 
+}  // namespace
+
+std::unique_ptr<tcp::acceptor> bind_listener(asio::io_context& ioc, const HttpPortConfig& port, bool share_port) {
+  return bind_port(ioc, port, share_port, /*listen=*/true);
+}
+
 void ensure_port_is_free(const HttpPortConfig& port) {
+  // Binding alone fails while anyone listens on the port (with or without
+  // SO_REUSEPORT). A probe that also listened would accept clients' connections
+  // into its backlog and reset them when closed a moment later: a client that
+  // connects while cuttle starts must reach a worker or be refused, never be reset.
   asio::io_context ioc;
-  bind_listener(ioc, port, /*share_port=*/false);  // closed again at once
+  bind_port(ioc, port, /*share_port=*/false, /*listen=*/false);  // closed again at once
 }
 
 Worker::Worker(ProxyRuntime& runtime, int index)

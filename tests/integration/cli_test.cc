@@ -137,6 +137,39 @@ TEST(CommandLine, BusyPortIsAFatalStartupError) {
   EXPECT_NE(r.output.find("cannot listen on http_port"), std::string::npos) << r.output;
 }
 
+// Start-up first checks that no one else listens on the port. That check once
+// listened itself for a moment: a client connecting just then was accepted into its
+// backlog and reset when it closed ("Connection reset by peer" after a successful
+// connect). A client hammering the port while cuttle starts must be refused until a
+// worker listens, then served.
+TEST(CommandLine, AClientConnectingWhileCuttleStartsIsServedNotReset) {
+  OriginServer origin;
+  for (int start = 0; start < 20; ++start) {
+    TempDir dir;
+    const auto port = free_port();
+    dir.write("c.conf", "http_port 127.0.0.1:" + std::to_string(port) + "\npid_filename " + dir.file("c.pid") +
+                            "\naccess_log none\nacl loopback src 127.0.0.0/8\nhttp_access allow loopback\n");
+    ChildProcess cuttle({CUTTLE_BINARY, "-N", "-f", dir.file("c.conf")}, dir.file("out"));
+    std::unique_ptr<RawConnection> connection;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!connection && std::chrono::steady_clock::now() < deadline) {
+      try {
+        // From 127.0.0.2: a connect from 127.0.0.1 to a port no one listens on yet
+        // can pick that very port as its source port and connect to itself, which
+        // would also keep cuttle from binding it.
+        connection = std::make_unique<RawConnection>(port, "127.0.0.2");
+      } catch (const std::exception&) {  // refused: nothing listens yet
+      }
+    }
+    ASSERT_TRUE(connection) << "cuttle never accepted a connection: " << cuttle.output();
+    connection->send(request_text("GET", origin.url("/start-" + std::to_string(start)), "Connection: close\r\n"));
+    Response res;
+    ASSERT_NO_THROW(res = connection->read_response()) << "start " << start << ": " << cuttle.output();
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(cuttle.stop(SIGTERM), 0);
+  }
+}
+
 TEST(CommandLine, BuiltInDefaultServesLocalhostOn3128) {
   // The README's first command: no -f, listening on 127.0.0.1:3128, state in ./var.
   if (wait_for_port(3128, std::chrono::milliseconds(50))) GTEST_SKIP() << "something already listens on 3128";
