@@ -25,9 +25,42 @@ Environment::Environment(const std::string& path, uint64_t map_bytes, unsigned m
   }
 }
 
-Environment::~Environment() { mdb_env_close(env_); }
+Environment::~Environment() {
+  abort_idle_readers();
+  mdb_env_close(env_);
+}
+
+// Enough for every worker's concurrent hits; beyond it a handle is aborted, so
+// that the kept ones never take many of the 1024 reader slots.
+constexpr size_t kMaxIdleReaders = 64;
+
+MDB_txn* Environment::take_idle_reader() const {
+  std::lock_guard lock(idle_mutex_);
+  if (idle_readers_.empty()) return nullptr;
+  MDB_txn* txn = idle_readers_.back();
+  idle_readers_.pop_back();
+  return txn;
+}
+
+void Environment::keep_idle_reader(MDB_txn* txn) const {
+  {
+    std::lock_guard lock(idle_mutex_);
+    if (idle_readers_.size() < kMaxIdleReaders) {
+      idle_readers_.push_back(txn);
+      return;
+    }
+  }
+  mdb_txn_abort(txn);
+}
+
+void Environment::abort_idle_readers() {
+  std::lock_guard lock(idle_mutex_);
+  for (MDB_txn* txn : idle_readers_) mdb_txn_abort(txn);
+  idle_readers_.clear();
+}
 
 void Environment::ensure_free_map(uint64_t free_bytes) {
+  abort_idle_readers();  // no handle of this process may outlive a remap
   MDB_envinfo info{};
   check(mdb_env_info(env_, &info), "mdb_env_info");
   MDB_stat stat{};
@@ -36,12 +69,27 @@ void Environment::ensure_free_map(uint64_t free_bytes) {
   if (used + free_bytes > info.me_mapsize) check(mdb_env_set_mapsize(env_, used + free_bytes), "mdb_env_set_mapsize");
 }
 
-Transaction::Transaction(const Environment& env, Mode mode) {
-  check(mdb_txn_begin(env.get(), nullptr, mode == Mode::ReadOnly ? MDB_RDONLY : 0, &txn_), "mdb_txn_begin");
+Transaction::Transaction(const Environment& env, Mode mode) : env_(env), read_only_(mode == Mode::ReadOnly) {
+  if (read_only_) {
+    if (MDB_txn* idle = env.take_idle_reader()) {
+      if (mdb_txn_renew(idle) == MDB_SUCCESS) {
+        txn_ = idle;
+        return;
+      }
+      mdb_txn_abort(idle);  // and begin afresh, which reports any error
+    }
+  }
+  check(mdb_txn_begin(env.get(), nullptr, read_only_ ? MDB_RDONLY : 0, &txn_), "mdb_txn_begin");
 }
 
 Transaction::~Transaction() {
-  if (txn_) mdb_txn_abort(txn_);
+  if (!txn_) return;
+  if (read_only_) {
+    mdb_txn_reset(txn_);
+    env_.keep_idle_reader(txn_);
+  } else {
+    mdb_txn_abort(txn_);
+  }
 }
 
 void Transaction::commit() {

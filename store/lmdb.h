@@ -5,10 +5,12 @@
 #include <lmdb.h>
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cuttle::store {
 
@@ -43,8 +45,20 @@ class Environment {
   // MDB_MAP_FULL. Only while no transaction of this process is open.
   void ensure_free_map(uint64_t free_bytes);
 
+  // Read-only transactions ended by Transaction are reset and kept for the next
+  // one: mdb_txn_renew reuses the handle and its reader slot, where
+  // mdb_txn_begin + mdb_txn_abort allocate, search the reader table under a
+  // mutex and free (a cached hit opens two read transactions). A reset handle
+  // holds no snapshot, so it keeps no page from being reused.
+  MDB_txn* take_idle_reader() const;      // nullptr when none is kept
+  void keep_idle_reader(MDB_txn* txn) const;  // `txn` already reset
+
  private:
+  void abort_idle_readers();
+
   MDB_env* env_ = nullptr;
+  mutable std::mutex idle_mutex_;
+  mutable std::vector<MDB_txn*> idle_readers_;
 };
 
 class Transaction {
@@ -64,7 +78,9 @@ class Transaction {
   bool erase(MDB_dbi db, std::string_view key);  // false if absent
 
  private:
+  const Environment& env_;
   MDB_txn* txn_ = nullptr;
+  bool read_only_;
 };
 
 // Opens (creating) a named database; call once at start-up in a write transaction.

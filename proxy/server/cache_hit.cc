@@ -52,7 +52,7 @@ class ReplySender {
                                 uint64_t offset, uint64_t length) {
     const uint64_t chunk_size = store.options().chunk_size;
     while (length > 0) {
-      if (!co_await drain()) co_return Result::ClientGone;
+      if (!spill_.empty() && !co_await drain()) co_return Result::ClientGone;
       const auto index = static_cast<uint32_t>(offset / chunk_size);
       const uint64_t within = offset - uint64_t(index) * chunk_size;
       uint64_t taken = 0;
@@ -69,12 +69,21 @@ class ReplySender {
     co_return Result::Sent;
   }
 
-  // Sends whatever is still pending or kept.
-  awaitable<bool> finish() {
-    if (!pending_.empty()) {
-      send_or_keep({});
-    }
-    co_return co_await drain();
+  // Sends whatever is still pending; true when nothing is left to wait for
+  // (otherwise co_await drain()). Not a coroutine, as drain() is only called when
+  // needed: each coroutine call allocates a frame, and a small hit needs none.
+  bool finish_without_waiting() {
+    if (!pending_.empty()) send_or_keep({});
+    return spill_.empty();
+  }
+
+  awaitable<bool> drain() {
+    if (spill_.empty()) co_return true;
+    client_.stream.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(client_.stream, asio::buffer(spill_), use_nothrow);
+    sent_ += n;
+    spill_.clear();
+    co_return !ec;
   }
 
   uint64_t bytes_sent() const { return sent_; }
@@ -97,15 +106,6 @@ class ReplySender {
       spill_.assign(piece.substr(n - pending_.size()));
     }
     pending_.clear();
-  }
-
-  awaitable<bool> drain() {
-    if (spill_.empty()) co_return true;
-    client_.stream.expires_after(timeout_);
-    auto [ec, n] = co_await asio::async_write(client_.stream, asio::buffer(spill_), use_nothrow);
-    sent_ += n;
-    spill_.clear();
-    co_return !ec;
   }
 
   ClientSide& client_;
@@ -247,7 +247,9 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   // The header goes out with the first body bytes, which are read (and checked)
   // first: a damaged first chunk sends nothing and the request becomes a miss.
   ReplySender sender(client, send_buffer, active.config->read_timeout);
-  sender.add_text(hit_header_text(res, {reply.freshness.age.count(), via_entry, active.hostname, port, keep_alive}));
+  const HitAnnotations annotations{reply.freshness.age.count(), via_entry, active.hostname, port, keep_alive};
+  const auto& prefix = reply.parsed->hit_prefix[!via_entry.empty()];
+  sender.add_text(!edited && prefix ? hit_header_text(*prefix, annotations) : hit_header_text(res, annotations));
   for (const auto& segment : body) {
     if (segment.length == 0) {
       sender.add_text(segment.text);
@@ -267,7 +269,8 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
       co_return out;
     }
   }
-  const bool finished = co_await sender.finish();
+  bool finished = sender.finish_without_waiting();
+  if (!finished) finished = co_await sender.drain();
   out.reply_bytes = sender.bytes_sent();
   if (!finished) out.aborted = true;
   co_return out;

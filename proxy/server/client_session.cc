@@ -11,6 +11,7 @@
 #include "proxy/http/http_date.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_target.h"
+#include "proxy/server/known_target.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/cache_manager.h"
 #include "proxy/server/cache_manager_password.h"
@@ -326,16 +327,19 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   if (!port_.accel && !is_connect && is_pac_request(req.method(), req.target()))
     co_return co_await serve_pac_file(parser, tx, !has_body);
 
-  TargetResult parsed;
-  if (is_connect) parsed = parse_connect_target(req.target());
-  else if (port_.accel) parsed = parse_accel_target(req.target(), req[http::field::host], port_);
-  else parsed = parse_absolute_target(req.target());
+  std::shared_ptr<const KnownTarget> known;
+  if (is_connect) known = std::make_shared<const KnownTarget>(known_target(parse_connect_target(req.target())));
+  else if (port_.accel)
+    known = std::make_shared<const KnownTarget>(
+        known_target(parse_accel_target(req.target(), req[http::field::host], port_)));
+  else known = known_absolute_target(req.target());
+  const TargetResult& parsed = known->parsed;
   if (!parsed.target) {
     auto kind = parsed.problem == TargetProblem::UnsupportedScheme ? ErrorKind::UnsupportedRequest : ErrorKind::InvalidUrl;
     co_return co_await reply_error(kind, tx, !has_body);
   }
   const RequestTarget& target = *parsed.target;
-  tx.entry.url = target.url();
+  tx.entry.url = known->url;
 
   RequestFacts facts;
   facts.client = client_address_;

@@ -47,10 +47,10 @@ std::string edited_copy_text(const http::response_header<>& stored, const HitAnn
 
 }  // namespace
 
-std::string hit_header_text(const http::response_header<>& stored, const HitAnnotations& added) {
-  if (stored.count(http::field::connection)) return edited_copy_text(stored, added);
-  const bool adds_via = !added.via_entry.empty();
-  std::string out;
+std::optional<HitHeaderPrefix> hit_header_prefix(const http::response_header<>& stored, bool adds_via) {
+  if (stored.count(http::field::connection)) return std::nullopt;
+  HitHeaderPrefix prefix;
+  auto& out = prefix.text;
   out.reserve(512);
   out.append("HTTP/1.1 ");
   char number[24];
@@ -58,19 +58,28 @@ std::string hit_header_text(const http::response_header<>& stored, const HitAnno
   out += ' ';
   out.append(stored.reason());
   out.append("\r\n");
-  std::string via;
   for (const auto& field : stored) {
     if (!set_by_this_cache(field, adds_via)) {
       append_field(out, field.name_string(), field.value());
     } else if (field.name() == http::field::via && !field.value().empty()) {
-      if (!via.empty()) via += ", ";
-      via.append(field.value());
+      if (!prefix.stored_via.empty()) prefix.stored_via += ", ";
+      prefix.stored_via.append(field.value());
     }
   }
+  return prefix;
+}
+
+std::string hit_header_text(const HitHeaderPrefix& prefix, const HitAnnotations& added) {
+  std::string out;
+  out.reserve(prefix.text.size() + prefix.stored_via.size() + added.via_entry.size() + 3 * added.hostname.size() +
+              128);
+  out.append(prefix.text);
+  char number[24];
   append_field(out, "Age", {number, std::to_chars(number, number + sizeof number, added.age_seconds).ptr});
-  if (adds_via) {
-    if (!via.empty()) via += ", ";
-    append_field(out, "Via", via.append(added.via_entry));
+  if (!added.via_entry.empty()) {
+    out.append("Via: ").append(prefix.stored_via);
+    if (!prefix.stored_via.empty()) out.append(", ");
+    out.append(added.via_entry).append("\r\n");
   }
   out.append("X-Cache: HIT from ").append(added.hostname).append("\r\n");
   out.append("X-Cache-Lookup: HIT from ").append(added.hostname).append(":");
@@ -79,6 +88,11 @@ std::string hit_header_text(const http::response_header<>& stored, const HitAnno
   if (!added.keep_alive) out.append("Connection: close\r\n");
   out.append("\r\n");
   return out;
+}
+
+std::string hit_header_text(const http::response_header<>& stored, const HitAnnotations& added) {
+  auto prefix = hit_header_prefix(stored, !added.via_entry.empty());
+  return prefix ? hit_header_text(*prefix, added) : edited_copy_text(stored, added);
 }
 
 }  // namespace cuttle

@@ -9,6 +9,7 @@
 #include "proxy/server/asio_types.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,20 @@ struct HitAnnotations {
 };
 
 std::string hit_header_text(const http::response_header<>& stored, const HitAnnotations& added);
+
+// The part of a hit's header that depends only on the stored header (and on
+// whether this cache adds a Via entry): the status line and the stored fields it
+// keeps, and the stored Via values. Computed once per stored header and kept with
+// its parsed form, so that a hit only appends the fields that change per request.
+// Nothing for a stored header with a Connection field (edited the general way).
+struct HitHeaderPrefix {
+  std::string text;        // "HTTP/1.1 200 OK\r\n" and the kept fields, each ending in CRLF
+  std::string stored_via;  // the stored Via values joined by ", " (when this cache adds its own)
+};
+std::optional<HitHeaderPrefix> hit_header_prefix(const http::response_header<>& stored, bool adds_via);
+
+// The same bytes as hit_header_text(stored, added) for the `stored` that `prefix`
+// came from, built with `added.via_entry` empty exactly when the prefix's adds_via was false.
+std::string hit_header_text(const HitHeaderPrefix& prefix, const HitAnnotations& added);
 
 }  // namespace cuttle

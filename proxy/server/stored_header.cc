@@ -2,8 +2,7 @@
 
 #include "proxy/cache/cache_policy.h"
 #include "proxy/http/header_text.h"
-
-#include <boost/unordered/unordered_flat_map.hpp>
+#include "proxy/server/bounded_memo.h"
 
 namespace cuttle {
 namespace {
@@ -27,22 +26,12 @@ std::shared_ptr<StoredHeader> derive(std::string block, http::response<http::emp
   parsed->message = std::move(message);
   parsed->timing = timing_from_headers(parsed->message, 0, {}, {});
   parsed->has_validator = parsed->message.count(http::field::etag) || parsed->message.count(http::field::last_modified);
+  for (bool adds_via : {false, true}) parsed->hit_prefix[adds_via] = hit_header_prefix(parsed->message, adds_via);
   return parsed;
 }
 
-// Per worker thread, so no locking. Bounded by emptying it when full: the hot
-// objects are parsed again once, which costs less than tracking recency per hit.
+// Per worker thread, so no locking.
 constexpr size_t kMemoEntries = 4096;
-
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-};
-struct StringEqual {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-};
-using Memo = boost::unordered_flat_map<std::string, std::shared_ptr<const StoredHeader>, StringHash, StringEqual>;
 
 }  // namespace
 
@@ -58,12 +47,11 @@ std::shared_ptr<const StoredHeader> stored_header_of(http::response<http::empty_
 }
 
 std::shared_ptr<const StoredHeader> parsed_stored_header(std::string_view key, const std::string& block) {
-  thread_local Memo memo;
-  if (auto it = memo.find(key); it != memo.end() && it->second->block == block) return it->second;
+  thread_local BoundedMemo<StoredHeader> memo(kMemoEntries);
+  if (auto known = memo.find(key); known && known->block == block) return known;
   auto parsed = parse_stored_header(block);
   if (!parsed) return nullptr;
-  if (memo.size() >= kMemoEntries) memo.clear();
-  memo.insert_or_assign(std::string(key), parsed);
+  memo.remember(key, parsed);
   return parsed;
 }
 

@@ -7,8 +7,10 @@
 
 #include "proxy/cache/freshness.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/hit_header.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,9 @@ struct StoredHeader {
   http::response<http::empty_body> message;  // the parsed header
   ResponseTiming timing;                     // from the header; request/response times and status left at zero
   bool has_validator = false;                // ETag or Last-Modified
+  // The unchanging part of a hit's header, without and with this cache's Via entry
+  // (index: adds Via); nothing when the header has a Connection field.
+  std::optional<HitHeaderPrefix> hit_prefix[2];
 };
 
 // Parses `block` ("HTTP/1.1 200 OK\r\n...\r\n\r\n"); nothing when it is not a header.

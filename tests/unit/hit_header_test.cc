@@ -46,6 +46,12 @@ void expect_same_bytes(const std::string& stored_text) {
         HitAnnotations a{age, via, "cache1", 3128, keep_alive};
         EXPECT_EQ(hit_header_text(stored, a), edited_with_beast(stored, a))
             << stored_text << "keep_alive=" << keep_alive << " via=" << via << " age=" << age;
+        // The way a hit takes: the prefix kept with the parsed header, then the rest.
+        auto prefix = hit_header_prefix(stored, !via.empty());
+        EXPECT_EQ(prefix.has_value(), stored.count(http::field::connection) == 0) << stored_text;
+        if (prefix) {
+          EXPECT_EQ(hit_header_text(*prefix, a), edited_with_beast(stored, a)) << stored_text;
+        }
       }
 }
 
