@@ -48,6 +48,8 @@
 #                      (start the script with setsid; see bench/lib.sh)
 #   BENCH_KEEP         1: keep the temp dir (configs, logs) for inspection
 #   CUTTLE_BINARY      use this cuttle instead of building build-bench/cuttle
+#   BENCH_SUMMARY      FILE: also append each median as a tab-separated row
+#                      "bench case server req/s p99_ms" to FILE (bench/compare.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -279,6 +281,7 @@ for s in $SIZES; do
   for p in cuttle squid; do
     RPS[$p$s]=$(col "$p" "$s" 4 | median)
     P99[$p$s]=$(col "$p" "$s" 5 | median)
+    bench_summary forwarding "$s" "$p" "${RPS[$p$s]}" "${P99[$p$s]}"
     cpu=$(col "$p" "$s" 6 | median)
     other=$(col "$p" "$s" 8 | sort -g | tail -1)
     client=$(col "$p" "$s" 10 | median)
@@ -295,9 +298,4 @@ for s in $SIZES; do
   paired=$(awk -F'\t' -v s="$s" '$2 == s { v[$1, $3] = $4 } END { for (r = 1; (("cuttle", r) in v) && (("squid", r) in v); r++) printf "%.2f\n", v["cuttle", r] / v["squid", r] }' "$RESULTS")
   printf '  per-round req/s ratios (%s): %s -> median %.2f\n' "$s" "$(paste -sd' ' <<<"$paired")" "$(median <<<"$paired")"
 done
-disturbed=$(awk -F'\t' -v m="$OTHER_MAX" '$8 > m' "$RESULTS" | wc -l)
-if ((disturbed > 0)); then
-  echo
-  echo "WARNING: $disturbed run(s) still had more than ${OTHER_MAX}% of a core used by other processes after $RETRIES retries;"
-  echo "         the machine was not quiet: treat these numbers with care (BENCH_KEEP=1 keeps the raw rows)."
-fi
+report_disturbed "$RESULTS" 8

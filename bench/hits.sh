@@ -54,6 +54,8 @@
 #   BENCH_PERF_SECONDS seconds of each profile                      [5]
 #   BENCH_KEEP         1: keep the temp dir (configs, logs, wrk outputs, profiles)
 #   CUTTLE_BINARY      use this cuttle instead of building build-bench/cuttle
+#   BENCH_SUMMARY      FILE: also append each median as a tab-separated row
+#                      "bench case server req/s p99_ms" to FILE (bench/compare.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -158,41 +160,16 @@ wait_listen "$SQUID_PORT" "$SQUID_PID" squid
 
 server_port() { case "$1" in cuttle) echo "$CUTTLE_PORT" ;; squid) echo "$SQUID_PORT" ;; nginx) echo "$NGINX_PORT" ;; esac; }
 server_pids() { case "$1" in cuttle) echo "$CUTTLE_PID" ;; squid) echo "$SQUID_PID" ;; nginx) echo "${NGINX_PIDS[*]}" ;; esac; }
-HIT_RE='TCP_(MEM_)?HIT(_ABORTED)?/'
 
 # ---------------------------------------------------------------- warm and verify
-# Each object through each proxy until the proxy answers it as a hit (X-Cache: HIT),
-# byte-exact every time; then its access.log must show a TCP_HIT/TCP_MEM_HIT line
-# for the URL (squid's stdio log is written with a delay: wait for it, bounded).
+# Each object through each proxy until it is a hit, byte-exact, and logged as one.
 for p in cuttle squid; do
-  port=$(server_port "$p")
-  for s in $SIZES; do
-    url="http://127.0.0.1:$NGINX_PORT/$s"
-    hit="" deadline=$((SECONDS + 30)) n=0
-    while ((SECONDS < deadline)); do
-      n=$((n + 1))
-      out=$(curl -sS --max-time 10 -x "http://127.0.0.1:$port" -D "$TMP/$p.headers" -o "$TMP/$p.body" \
-        -w '%{http_code} %{size_download}' "$url" 2>/dev/null) || out="curl-error"
-      if [[ "$out" == "200 ${BYTES[$s]}" ]]; then
-        cmp -s "$TMP/$p.body" "$TMP/www/$s" || die "$p /$s: body differs from the file (request $n)"
-        if grep -qi '^x-cache: HIT' "$TMP/$p.headers"; then hit=1; break; fi
-      fi
-      sleep 0.2
-    done
-    [[ -n "$hit" ]] || die "$p never answered /$s as a hit within 30 s (last: '$out'; headers in $TMP/$p.headers)"
-    logged="" deadline=$((SECONDS + 20))
-    while ((SECONDS < deadline)); do
-      if grep -F " $url " "$TMP/$p/access.log" 2>/dev/null | grep -qE "$HIT_RE"; then logged=1; break; fi
-      sleep 0.2
-    done
-    [[ -n "$logged" ]] || die "$p answered /$s with X-Cache: HIT but its access.log shows no TCP_HIT/TCP_MEM_HIT for $url"
-    log "$p: /$s is a hit after $n request(s): $(grep -F " $url " "$TMP/$p/access.log" | grep -oE "$HIT_RE" | tail -1), body byte-exact"
-  done
+  for s in $SIZES; do warm_hit "$p" "$(server_port "$p")" "http://127.0.0.1:$NGINX_PORT/$s" "$TMP/www/$s" "$TMP/$p"; done
 done
 # From here on every request to a proxy must be a hit: remember where the logs are.
 declare -A LOG_FROM
-LOG_FROM[cuttle]=$(log_lines "$TMP/cuttle/access.log")
-LOG_FROM[squid]=$(log_lines "$TMP/squid/access.log")
+LOG_FROM[cuttle]=$(alog_mark "$TMP/cuttle")
+LOG_FROM[squid]=$(alog_mark "$TMP/squid")
 
 for s in $SIZES; do
   write_wrk_lua "$TMP/wrk-proxy-$s.lua" "http://127.0.0.1:$NGINX_PORT/$s" "127.0.0.1:$NGINX_PORT"
@@ -202,17 +179,6 @@ done
 # ---------------------------------------------------------------- measure
 RESULTS="$TMP/results.tsv"  # server size round req/s p99_ms server_cpu% server_core% other% attempt client_core%
 : >"$RESULTS"
-
-# check_hits PROXY: every access.log line since warming must be a hit (dies if not).
-# Squid also logs a connection closed before it sent any request (wrk opens its
-# connections anew for each run and closes them when it stops) as
-# "NONE_NONE/000 ... error:transaction-end-before-headers": not a request, ignored.
-NOT_A_REQUEST_RE='NONE_NONE/000 0 - error:transaction-end-before-headers'
-check_hits() {
-  local p="$1" alog="$TMP/$1/access.log" bad
-  bad=$(tail -n +"$((LOG_FROM[$p] + 1))" "$alog" | grep -vE "$NOT_A_REQUEST_RE" | grep -vcE "$HIT_RE" || true)
-  ((bad == 0)) || die "$p: $bad access.log line(s) since warming are not hits, e.g. $(tail -n +"$((LOG_FROM[$p] + 1))" "$alog" | grep -vE "$NOT_A_REQUEST_RE" | grep -vE "$HIT_RE" | head -2)"
-}
 
 measure_once() {  # measure_once SERVER SIZE ROUND ATTEMPT: sets ROW and OTHER
   local srv="$1" s="$2" r="$3" a="$4" out port lua pids
@@ -227,7 +193,7 @@ measure_once() {  # measure_once SERVER SIZE ROUND ATTEMPT: sets ROW and OTHER
     parse_wrk "$out.warmup" "$srv /$s (warm-up)"
   fi
   local lines0=0 t0 n0 m0 c0 k0 w0
-  [[ "$srv" != nginx ]] && lines0=$(log_lines "$TMP/$srv/access.log")
+  [[ "$srv" != nginx ]] && lines0=$(alog_lines "$TMP/$srv")
   t0=$(proc_ticks "${pids[@]}")
   n0=$(proc_ticks "$CUTTLE_PID" "$SQUID_PID" "${NGINX_PIDS[@]}")
   m0=$(machine_busy)
@@ -244,10 +210,8 @@ measure_once() {  # measure_once SERVER SIZE ROUND ATTEMPT: sets ROW and OTHER
   k1=$(core_busy "$CLIENT_CPU")
   parse_wrk "$out" "$srv /$s"
   if [[ "$srv" != nginx ]]; then
-    local logged
-    logged=$(($(log_lines "$TMP/$srv/access.log") - lines0))
-    ((logged + 500 >= REQUESTS)) || die "$srv /$s: wrk completed $REQUESTS requests but the access.log grew by only $logged lines"
-    check_hits "$srv"
+    check_logged "$srv /$s" "$TMP/$srv" "$lines0" "$REQUESTS"
+    check_hits "$srv" "$TMP/$srv" "${LOG_FROM[$srv]}"
   fi
   # other = machine busy time minus all three servers and wrk (softirq excluded)
   ROW=$(awk -v p="$srv" -v s="$s" -v r="$r" -v a="$a" -v n="$REQUESTS" -v d="$DUR_US" -v p99="$P99_US" -v hz="$CLK_TCK" \
@@ -289,7 +253,7 @@ if ((PERF)); then
     perf report -i "$TMP/perf-cuttle-$s.data" --stdio --no-children -g none --sort dso 2>/dev/null |
       grep -E '^ +[0-9]' | awk '{ sub(/ +- +-$/, ""); $1 = $1; print }' | head -6 >"$TMP/perf-cuttle-$s.dso.txt" || true
   done
-  check_hits cuttle
+  check_hits cuttle "$TMP/cuttle" "${LOG_FROM[cuttle]}"
 fi
 
 # ---------------------------------------------------------------- report
@@ -311,6 +275,7 @@ for s in $SIZES; do
   for srv in cuttle squid nginx; do
     RPS[$srv$s]=$(col "$srv" "$s" 4 | median)
     P99[$srv$s]=$(col "$srv" "$s" 5 | median)
+    bench_summary hits "$s" "$srv" "${RPS[$srv$s]}" "${P99[$srv$s]}"
     printf '| %s | %s | %.0f | %.0f | %.2f | %.0f%% | %.0f%% | %.0f%% | %s |\n' "$s" "$srv" "${RPS[$srv$s]}" \
       "$(awk -v r="${RPS[$srv$s]}" -v b="${BYTES[$s]}" 'BEGIN { print r * b / 1e6 }')" "${P99[$srv$s]}" \
       "$(col "$srv" "$s" 6 | median)" "$(col "$srv" "$s" 10 | median)" "$(col "$srv" "$s" 8 | sort -g | tail -1)" \
@@ -331,12 +296,7 @@ if ((ROUNDS > 1)); then
     printf 'per-round cuttle/squid req/s (%s): %s -> median %.2f\n' "$s" "$(paste -sd' ' <<<"$paired")" "$(median <<<"$paired")"
   done
 fi
-disturbed=$(awk -F'\t' -v m="$OTHER_MAX" '$8 > m' "$RESULTS" | wc -l)
-if ((disturbed > 0)); then
-  echo
-  echo "WARNING: $disturbed run(s) still had more than ${OTHER_MAX}% of a core used by other processes after $RETRIES retries;"
-  echo "         the machine was not quiet: treat these numbers with care (BENCH_KEEP=1 keeps the raw rows)."
-fi
+report_disturbed "$RESULTS" 8
 if ((PERF)); then
   for s in $SIZES; do
     echo

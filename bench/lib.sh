@@ -61,6 +61,28 @@ bench_setup() {
   fi
   CUTTLE="${CUTTLE_BINARY:-$ROOT/build-bench/cuttle}"
   [[ -x "$CUTTLE" ]] || die "cuttle binary $CUTTLE is not executable"
+  # found unwritable now rather than after the whole run
+  [[ -z "${BENCH_SUMMARY:-}" ]] || { : >>"$BENCH_SUMMARY"; } 2>/dev/null || die "cannot write BENCH_SUMMARY=$BENCH_SUMMARY"
+}
+
+# bench_summary BENCH CASE SERVER REQ_S P99_MS: with BENCH_SUMMARY=FILE, appends
+# one tab-separated row of a median result to FILE (read by bench/compare.sh).
+bench_summary() {
+  (($# == 5)) || die "bench_summary: 5 fields expected, got $#: $*"
+  [[ -n "${BENCH_SUMMARY:-}" ]] || return 0
+  printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_SUMMARY" || die "cannot append to BENCH_SUMMARY=$BENCH_SUMMARY"
+}
+
+# report_disturbed RESULTS COLUMN: the warning printed when runs' other-CPU figures
+# (COLUMN of RESULTS) stayed above OTHER_MAX after the retries.
+report_disturbed() {
+  local disturbed
+  disturbed=$(awk -F'\t' -v m="$OTHER_MAX" -v c="$2" '$c > m' "$1" | wc -l)
+  if ((disturbed > 0)); then
+    echo
+    echo "WARNING: $disturbed run(s) still had more than ${OTHER_MAX}% of a core used by other processes after $RETRIES retries;"
+    echo "         the machine was not quiet: treat these numbers with care (BENCH_KEEP=1 keeps the raw rows)."
+  fi
 }
 
 # Describes the cuttle under test (for the report).
@@ -84,22 +106,52 @@ bench_conditions() {
 # PIDS (reverse order) and WRK_PID, and removes $TMP unless BENCH_KEEP=1 or failure.
 PIDS=()
 WRK_PID=""
-stop_pid() {  # pid: TERM, wait up to 5 s, then KILL
+stop_pid() {  # stop_pid PID [SECONDS]: TERM, wait up to SECONDS (5), then KILL
   local pid="$1" i
   kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
+  for ((i = 0; i < ${2:-5} * 10; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
+# start_time PID: the process's start time (jiffies after boot), to tell it from a
+# later process that reuses its pid
+start_time() { awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$1/stat" 2>/dev/null || true; }
+descendants() {  # descendants PID: pids of its children, grandchildren, ...
+  local kid
+  for kid in $(cat /proc/"$1"/task/*/children 2>/dev/null || true); do
+    echo "$kid"
+    descendants "$kid"
+  done
+}
+# stop_same PID:START: stop_pid PID unless it exited and the pid was reused since
+stop_same() {
+  [[ "$(start_time "${1%%:*}")" == "${1#*:}" ]] && stop_pid "${1%%:*}"
+  return 0
+}
+# stop_tree PID [SECONDS]: stop_pid PID, then whatever of its descendants outlived it.
+stop_tree() {
+  local kid left=()
+  for kid in $(descendants "$1"); do left+=("$kid:$(start_time "$kid")"); done
+  stop_pid "$1" "${2:-5}"
+  for kid in "${left[@]}"; do stop_same "$kid"; done
+}
+# "PID:START" of processes stopped after PIDS: squid's SMP kids, left behind
+# (reparented, out of stop_tree's reach) if their master dies first.
+KIDS=()
+CLEANUP_GLOBS=()  # files processes leave behind (squid's SMP sockets and segments)
 bench_cleanup() {
-  local rc=$? i
+  local rc=$? i f
   trap - EXIT INT TERM
   [[ -n "$WRK_PID" ]] && stop_pid "$WRK_PID"
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_tree "${PIDS[i]}"; done
+  for i in "${KIDS[@]}"; do stop_same "$i"; done
+  for i in "${CLEANUP_GLOBS[@]}"; do
+    while read -r f; do [[ -n "$f" ]] && rm -f -- "$f"; done < <(compgen -G "$i" || true)
+  done
   if [[ "${BENCH_KEEP:-0}" == 1 || $rc -ne 0 ]]; then
     log "configs and logs kept in $TMP"
   else
@@ -117,10 +169,16 @@ bench_tmp() {
 }
 
 used_ports=" "
+# Ports are taken below the kernel's ephemeral range: a port that an outgoing
+# connection holds as its local end (a busy test suite holds thousands) accepts
+# nothing, so the probe below finds it free, yet a server's bind to it fails.
+PORT_TOP=60000
+read -r PORT_TOP _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+((PORT_TOP > 21000)) || PORT_TOP=60000
 free_port() {  # free_port VAR: a loopback TCP port nobody listens on (bounded tries)
   local i p
   for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % (PORT_TOP - 20000)))
     [[ "$used_ports" == *" $p "* ]] && continue
     if ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then  # nobody answers there
       used_ports+="$p "
@@ -314,18 +372,34 @@ parse_wrk() {
 }
 
 # ---------------------------------------------------------------- proxies
-# start_squid DIR CPU PORT CONFIG: a squid 5.7 (-N) pinned to CPU, listening on
-# 127.0.0.1:PORT, with CONFIG first and then its files in DIR (owned by user
-# proxy, which squid drops to); no netdb, pinger, HTCP or digests. Sets LAST_PID.
+# start_squid DIR CPU PORT CONFIG [SERVICE]: a squid 5.7 pinned to CPU (a taskset
+# list), listening on 127.0.0.1:PORT, with CONFIG first and then its files in DIR
+# (owned by user proxy, which squid drops to); no netdb, pinger, HTCP or digests.
+# Without SERVICE: `squid -N`, one process, DIR/access.log. With SERVICE: SMP
+# (`--foreground -n SERVICE`, CONFIG's `workers N`): a master, N worker kids and a
+# coordinator, one DIR/access-K.log per kid (the stdio module does not append, so
+# kids sharing one file would overwrite each other's lines); SERVICE names the
+# shared memory segments and IPC sockets, which are removed on exit. Sets LAST_PID
+# (the master) and LAST_PIDS (it and its kids).
 start_squid() {
-  local dir="$1" cpu="$2" port="$3" config="$4"
+  local dir="$1" cpu="$2" port="$3" config="$4" service="${5:-}" mode=(-N) alog="$1/access.log" kids=1 i
+  if [[ -n "$service" ]]; then
+    mode=(--foreground -n "$service")
+    alog="$dir/access-\${process_number}.log"
+    kids=$(sed -n 's/^workers \([0-9][0-9]*\)$/\1/p' <<<"$config")
+    [[ -n "$kids" ]] || die "start_squid $dir: SMP mode needs 'workers N' in its config"
+    ((kids > 1)) && kids=$((kids + 1))  # the coordinator
+    # squid's IPC sockets live here (DEFAULT_STATEDIR); the package creates it at boot
+    [[ -d /var/run/squid ]] || install -d -o proxy -g proxy /var/run/squid || die "cannot create /var/run/squid"
+    CLEANUP_GLOBS+=("/var/run/squid/$service-*.ipc" "/dev/shm/$service-*.shm")
+  fi
   mkdir -p "$dir"
   cat >"$dir/squid.conf" <<EOF
 $config
 http_port 127.0.0.1:$port
 pid_filename $dir/squid.pid
 cache_log $dir/cache.log
-access_log stdio:$dir/access.log
+access_log stdio:$alog
 coredump_dir $dir
 netdb_filename none
 htcp_port 0
@@ -339,23 +413,34 @@ EOF
   "$SQUID" -k parse -f "$dir/squid.conf" >"$dir/parse.log" 2>&1 ||
     die "squid rejects $dir/squid.conf: $(tail -5 "$dir/parse.log")"
   chown -R proxy:proxy "$dir"
-  taskset -c "$cpu" "$SQUID" -N -f "$dir/squid.conf" >"$dir/out.log" 2>&1 &
+  taskset -c "$cpu" "$SQUID" "${mode[@]}" -f "$dir/squid.conf" >"$dir/out.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
   wait_listen "$port" "$LAST_PID" "squid ($dir)"
+  LAST_PIDS=("$LAST_PID")
+  if [[ -n "$service" ]]; then
+    for ((i = 0; i < 100; i++)); do  # the kids start together; listening means one is up
+      read -r -a LAST_PIDS <<<"$LAST_PID $(descendants "$LAST_PID" | paste -sd' ')"
+      ((${#LAST_PIDS[@]} >= kids + 1)) && break
+      sleep 0.1
+    done
+    ((${#LAST_PIDS[@]} >= kids + 1)) || die "squid ($dir): $((${#LAST_PIDS[@]} - 1)) kid process(es), want $kids (see $dir/cache.log)"
+    for i in "${LAST_PIDS[@]:1}"; do KIDS+=("$i:$(start_time "$i")"); done
+  fi
 }
 
-# start_cuttle DIR CPU PORT CONFIG: $CUTTLE (-N, one worker) pinned to CPU on
-# 127.0.0.1:PORT, CONFIG first, its pid file and access.log in DIR. Sets LAST_PID.
+# start_cuttle DIR CPU PORT CONFIG [WORKERS]: $CUTTLE (-N, WORKERS worker threads,
+# 1 by default) pinned to CPU (a taskset list) on 127.0.0.1:PORT, CONFIG first, its
+# pid file and access.log in DIR. Sets LAST_PID.
 start_cuttle() {
-  local dir="$1" cpu="$2" port="$3" config="$4"
+  local dir="$1" cpu="$2" port="$3" config="$4" workers="${5:-1}"
   mkdir -p "$dir"
   cat >"$dir/cuttle.conf" <<EOF
 $config
 http_port 127.0.0.1:$port
 pid_filename $dir/cuttle.pid
 access_log $dir/access.log
-workers 1
+workers $workers
 http_access allow localhost
 http_access deny all
 EOF
@@ -365,6 +450,86 @@ EOF
   LAST_PID=$!
   PIDS+=("$LAST_PID")
   wait_listen "$port" "$LAST_PID" "cuttle ($dir)"
+}
+
+# ---------------------------------------------------------------- cached hits
+# Result codes of a hit (and of one wrk cut off when it stopped), in either proxy's log.
+HIT_RE='TCP_(MEM_)?HIT(_ABORTED)?/'
+# Squid also logs a connection closed before it sent any request (wrk opens its
+# connections anew for each run and closes them when it stops) as
+# "NONE_NONE/000 ... error:transaction-end-before-headers": not a request.
+NOT_A_REQUEST_RE='NONE_NONE/000 0 - error:transaction-end-before-headers'
+
+# A proxy's access logs: DIR/access.log, or DIR/access-K.log per SMP squid kid.
+alog_cat() { cat "$1"/access*.log 2>/dev/null || true; }
+alog_lines() { alog_cat "$1" | wc -l; }
+alog_mark() {  # alog_mark DIR: "FILE LINES" for each access log in DIR now
+  local f
+  for f in "$1"/access*.log; do [[ -f "$f" ]] && echo "$f $(wc -l <"$f")"; done
+  return 0
+}
+alog_since() {  # alog_since DIR MARK: the lines each access log got after MARK
+  local f from
+  for f in "$1"/access*.log; do
+    [[ -f "$f" ]] || continue
+    from=$(awk -v f="$f" '$1 == f { print $2 }' <<<"$2")
+    tail -n +"$((${from:-0} + 1))" "$f"
+  done
+}
+
+# warm_hit NAME PORT URL FILE DIR [IN_A_ROW]: requests URL through the proxy on
+# 127.0.0.1:PORT until it answers with X-Cache: HIT IN_A_ROW times in a row (1 by
+# default; new connections, so several SMP workers get asked), the body byte-exact
+# (FILE) every time; then DIR's access log must show a TCP_HIT/TCP_MEM_HIT for URL
+# (squid writes its stdio log with a delay: bounded wait). Dies otherwise.
+warm_hit() {
+  local name="$1" port="$2" url="$3" file="$4" dir="$5" want="${6:-1}" bytes out="" hits=0 n=0 deadline
+  bytes=$(stat -c %s "$file")
+  deadline=$((SECONDS + 30))
+  while ((hits < want && SECONDS < deadline)); do
+    n=$((n + 1))
+    out=$(curl -sS --max-time 10 -x "http://127.0.0.1:$port" -D "$TMP/$name.headers" -o "$TMP/$name.body" \
+      -w '%{http_code} %{size_download}' "$url" 2>/dev/null) || out="curl-error"
+    if [[ "$out" == "200 $bytes" ]]; then
+      cmp -s "$TMP/$name.body" "$file" || die "$name $url: body differs from the file (request $n)"
+      if grep -qi '^x-cache: HIT' "$TMP/$name.headers"; then hits=$((hits + 1)); continue; fi
+    fi
+    hits=0
+    sleep 0.2
+  done
+  ((hits >= want)) || die "$name never answered $url as a hit$( ((want > 1)) && echo " $want times in a row") within 30 s (last: '$out'; headers in $TMP/$name.headers)"
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)); do
+    if alog_cat "$dir" | grep -F " $url " | grep -qE "$HIT_RE"; then
+      log "$name: /${url##*/} is a hit after $n request(s)$( ((want > 1)) && echo " ($want in a row)"): $(alog_cat "$dir" | grep -F " $url " | grep -oE "$HIT_RE" | tail -1), body byte-exact"
+      return 0
+    fi
+    sleep 0.2
+  done
+  die "$name answered $url with X-Cache: HIT but its access.log shows no TCP_HIT/TCP_MEM_HIT for it"
+}
+
+# check_hits NAME DIR MARK [MAX_PERCENT]: every line DIR's access logs got since
+# MARK (alog_mark, taken after warming) is a hit, or all but MAX_PERCENT (0) of
+# them; sets REQUEST_LINES and NON_HITS to their counts and dies beyond that.
+check_hits() {
+  REQUEST_LINES=$(alog_since "$2" "$3" | grep -vcE "$NOT_A_REQUEST_RE" || true)
+  NON_HITS=$(alog_since "$2" "$3" | grep -vE "$NOT_A_REQUEST_RE" | grep -vcE "$HIT_RE" || true)
+  ((NON_HITS * 100 <= REQUEST_LINES * ${4:-0})) || die "$1: $NON_HITS access.log line(s) since warming are not hits$( ((${4:-0} > 0)) && echo " (over ${4}% of $REQUEST_LINES)"), e.g. $(alog_since "$2" "$3" | grep -vE "$NOT_A_REQUEST_RE" | grep -vE "$HIT_RE" | head -2)"
+}
+
+# check_logged NAME DIR LINES0 REQUESTS: DIR's access logs grew by (about) REQUESTS
+# lines since they had LINES0 (alog_lines); squid writes its stdio log with a delay,
+# so 500 lines may be missing, after waiting up to 5 s for them.
+check_logged() {
+  local logged deadline=$((SECONDS + 5))
+  while :; do
+    logged=$(($(alog_lines "$2") - $3))
+    ((logged + 500 >= $4)) && return 0
+    ((SECONDS < deadline)) || break
+    sleep 0.2
+  done
+  die "$1: wrk completed $4 requests but the access.log grew by only $logged lines"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -30,7 +30,7 @@
 #   BENCH_OBJECTS      stale objects cycled in refresh runs   [1000]
 #   BENCH_PROXY_CPU, BENCH_CLIENT_CPU, BENCH_ORIGIN_CPU       [0, 1, 1]
 #   BENCH_QUIET_MAX, BENCH_QUIET_WAIT, BENCH_OTHER_MAX, BENCH_RETRIES, BENCH_NICE,
-#   BENCH_KEEP, CUTTLE_BINARY: as in bench/forwarding.sh
+#   BENCH_KEEP, CUTTLE_BINARY, BENCH_SUMMARY: as in bench/forwarding.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -139,7 +139,6 @@ EOF
 # ---------------------------------------------------------------- measure
 RESULTS="$TMP/results.tsv"  # proxy mode round req/s p99_ms proxy_cpu% client_core% other% others_in_log
 : >"$RESULTS"
-NOT_A_REQUEST_RE='NONE_NONE/000 0 - error:transaction-end-before-headers'
 measure_once() {  # PROXY MODE ROUND: sets ROW and OTHER
   local p="$1" m="$2" r="$3" port pid out lines0 t0 m0 k0 n0 w0 t1 m1 k1 n1 w1 logged wrong code
   port=$(server_port "$p") pid=$(server_pid "$p") out="$TMP/wrk-$p-$m-$r.txt" code=$(code_of "$m")
@@ -190,6 +189,7 @@ echo "|---|---|---:|---:|---:|---:|---:|---|"
 for m in $MODES; do
   for p in cuttle squid; do
     awk -F'\t' -v p="$p" -v m="$m" '$1 == p && $2 == m' "$RESULTS" >"$TMP/sel.tsv"
+    bench_summary misses "$m" "$p" "$(cut -f4 "$TMP/sel.tsv" | median)" "$(cut -f5 "$TMP/sel.tsv" | median)"
     printf '| %s | %s | %s | %s | %s%% | %s%% | %s%% | %s |\n' "$m" "$p" \
       "$(cut -f4 "$TMP/sel.tsv" | median)" "$(cut -f5 "$TMP/sel.tsv" | median)" "$(cut -f6 "$TMP/sel.tsv" | median)" \
       "$(cut -f7 "$TMP/sel.tsv" | median)" "$(cut -f8 "$TMP/sel.tsv" | sort -g | tail -1)" "$(cut -f4 "$TMP/sel.tsv" | tr '\n' ' ' | sed 's/ $//')"
