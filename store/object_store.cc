@@ -444,7 +444,7 @@ void ObjectStore::apply_touches(Transaction& txn) {
   }
 }
 
-void ObjectStore::evict_down_to(Transaction& txn, uint64_t target_bytes) {
+uint64_t ObjectStore::evict_down_to(Transaction& txn, uint64_t target_bytes) {
   struct Victim {
     std::string lru_key, key;
   };
@@ -466,13 +466,15 @@ void ObjectStore::evict_down_to(Transaction& txn, uint64_t target_bytes) {
     victims.push_back(std::move(victim));
   }
   mdb_cursor_close(cursor);
+  uint64_t removed = 0;
   for (const auto& victim : victims) {
     if (txn.get(meta_, victim.key)) {
       remove_in(txn, victim.key);
-      evictions_.fetch_add(1);
+      ++removed;
     }
     txn.erase(lru_, victim.lru_key);  // also drops an entry whose object is gone
   }
+  return removed;
 }
 
 bool ObjectStore::evict_for_full_map() {
@@ -487,8 +489,10 @@ bool ObjectStore::evict_for_full_map() {
       // Half of what is stored (at most down to the low mark), so the next
       // batches do not run into a full map again at once.
       const uint64_t bytes = stored_bytes(txn);
-      evict_down_to(txn, std::min<uint64_t>(bytes / 2, static_cast<uint64_t>(options_.max_bytes * kLowWater)));
+      const uint64_t removed =
+          evict_down_to(txn, std::min<uint64_t>(bytes / 2, static_cast<uint64_t>(options_.max_bytes * kLowWater)));
       txn.commit();
+      evictions_.fetch_add(removed);
     }
     for (int step = 0; step < 2; ++step) {
       Transaction txn(env_, Transaction::Mode::ReadWrite);
@@ -543,9 +547,11 @@ void ObjectStore::writer_loop() {
         delete_retired(txn);
         for (auto& op : batch) apply(txn, *op);
         apply_touches(txn);
+        uint64_t removed = 0;
         if (stored_bytes(txn) > options_.max_bytes * kHighWater)
-          evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * kLowWater));
+          removed = evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * kLowWater));
         txn.commit();
+        evictions_.fetch_add(removed);  // not before: an aborted transaction evicted nothing
         last_commit = std::chrono::steady_clock::now();
         ok = true;
         break;

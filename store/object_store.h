@@ -154,7 +154,8 @@ class ObjectStore {
   void writer_loop();
   void apply(Transaction& txn, Operation& op);
   void apply_touches(Transaction& txn);
-  void evict_down_to(Transaction& txn, uint64_t target_bytes);
+  // Returns how many objects it removed; counted in evictions_ only once `txn` commits.
+  uint64_t evict_down_to(Transaction& txn, uint64_t target_bytes);
   bool evict_for_full_map();  // after MDB_MAP_FULL: false when even that failed
   // Deletes `key`'s record and its body, unless the body is object `keep_body_of`.
   void remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of = 0);
