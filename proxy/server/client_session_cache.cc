@@ -38,9 +38,9 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
   const Config& config = *active.config;
   auto& req = parser.get();
   const bool is_get = req.method() == http::verb::get;
-  // target.url(), built once per request by handle() (log() shortens it only
-  // after the request is done).
-  const std::string& url = tx.entry.url;
+  // target.url(), built once per request by handle(); a copy, as log() may strip
+  // its query while this request's fill or revalidation still needs the whole URL.
+  const std::string url = tx.entry.url;
   const auto& pattern = match_refresh_pattern(config.refresh_patterns, url);
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
   const auto client = client_directives(req);
