@@ -1,10 +1,16 @@
 #include "proxy/config/posix_regex.h"
 
+#include "proxy/config/regex_size.h"
+
 #include <stdexcept>
+#include <string>
 
 namespace cuttle {
 
 PosixRegex::PosixRegex(const std::string& pattern, bool case_insensitive) {
+  if (expanded_regex_size(pattern) > kMaxRegexSize)
+    throw std::invalid_argument("too complex: its repetitions (+, {n,m}) would expand it beyond " +
+                                std::to_string(kMaxRegexSize) + " parts");
   auto compiled = std::make_unique<regex_t>();
   int flags = REG_EXTENDED | REG_NOSUB | (case_insensitive ? REG_ICASE : 0);
   if (int rc = regcomp(compiled.get(), pattern.c_str(), flags); rc != 0) {

@@ -120,6 +120,12 @@ TEST(ConfigParser, RefreshPatternsAreReadInOrderWithTheirLocation) {
             "test.conf:2: refresh_pattern: expected [-i] REGEX MIN PERCENT% MAX");
 }
 
+TEST(ConfigParser, ARegexTooComplexToCompileIsAnErrorWithFileAndLine) {
+  const auto error = error_of("http_port 3128\nrefresh_pattern (/cgi-bin/" + std::string(70, '+') + "|\\?) 0 0% 0\n");
+  EXPECT_EQ(error.rfind("test.conf:2: ", 0), 0u) << error;
+  EXPECT_NE(error.find("too complex"), std::string::npos) << error;
+}
+
 TEST(ConfigParser, DirectiveNamesAreCaseSensitive) {
   EXPECT_EQ(error_of("HTTP_PORT 3128\n"), "test.conf:1: unknown directive 'HTTP_PORT'");
 }
