@@ -9,7 +9,7 @@ namespace cuttle {
 
 PosixRegex::PosixRegex(const std::string& pattern, bool case_insensitive) {
   if (expanded_regex_size(pattern) > kMaxRegexSize)
-    throw std::invalid_argument("too complex: its repetitions (+, {n,m}) would expand it beyond " +
+    throw std::invalid_argument("too complex: its repetitions (+, {n,m}) or nesting would expand it beyond " +
                                 std::to_string(kMaxRegexSize) + " parts");
   auto compiled = std::make_unique<regex_t>();
   int flags = REG_EXTENDED | REG_NOSUB | (case_insensitive ? REG_ICASE : 0);

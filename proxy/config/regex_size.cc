@@ -8,6 +8,8 @@ namespace cuttle {
 namespace {
 
 constexpr size_t kSaturated = std::numeric_limits<size_t>::max() / 4;
+// Deeper nesting of groups counts as too complex (no real pattern nests beyond a few).
+constexpr size_t kMaxNesting = 100;
 
 size_t add(size_t a, size_t b) { return a + b >= kSaturated ? kSaturated : a + b; }
 size_t multiply(size_t a, size_t b) { return b != 0 && a > kSaturated / b ? kSaturated : a * b; }
@@ -94,7 +96,13 @@ class SizeEstimate {
   size_t atom() {
     const char c = p_[pos_++];
     if (c == '(') {
+      if (depth_ == kMaxNesting) {  // regcomp recurses too: 20,000 levels overflow its stack
+        pos_ = p_.size();
+        return kSaturated;
+      }
+      ++depth_;
       size_t inner = alternation();
+      --depth_;
       if (pos_ < p_.size() && p_[pos_] == ')') ++pos_;
       return add(inner, 1);
     }
@@ -126,6 +134,7 @@ class SizeEstimate {
 
   std::string_view p_;
   size_t pos_ = 0;
+  size_t depth_ = 0;
 };
 
 }  // namespace

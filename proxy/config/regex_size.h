@@ -18,7 +18,9 @@ inline constexpr size_t kMaxRegexSize = 4096;
 // An estimate of the number of parse-tree nodes regcomp builds for `pattern`
 // (ERE syntax) after expanding repetitions: every atom (a bracket expression too)
 // one node, every repetition as many copies as regcomp makes; saturates instead
-// of overflowing. Invalid patterns are for regcomp to reject.
+// of overflowing; groups nested more than 100 deep count as too large (regcomp
+// recurses on them, and 20,000 levels overflow its stack). Invalid patterns are
+// for regcomp to reject.
 size_t expanded_regex_size(std::string_view pattern);
 
 }  // namespace cuttle

@@ -42,5 +42,15 @@ TEST(RegexSize, PathologicalPatternsAreRefusedBeforeRegcomp) {
   EXPECT_NO_THROW(PosixRegex("(a*){1000}", false));  // large but bounded: still compiled
 }
 
+TEST(RegexSize, DeepNestingIsRefusedBeforeRegcompOverflowsItsStack) {
+  // 20,000 levels crashed regcomp; 200,000 would overflow a recursive estimate too.
+  const std::string deep = std::string(200000, '(') + "a" + std::string(200000, ')');
+  EXPECT_GT(expanded_regex_size(deep), kMaxRegexSize);
+  EXPECT_THROW(PosixRegex(deep, false), std::invalid_argument);
+  const std::string shallow = std::string(50, '(') + "a" + std::string(50, ')');
+  EXPECT_LT(expanded_regex_size(shallow), kMaxRegexSize);
+  EXPECT_NO_THROW(PosixRegex(shallow, false));
+}
+
 }  // namespace
 }  // namespace cuttle
