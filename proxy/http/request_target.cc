@@ -19,10 +19,12 @@ std::string lowercase(std::string_view s) {
   return out;
 }
 
-bool valid_host(std::string_view host) {
+// ':' only in an IPv6 literal: a name decoded from "%3a1" must not become ":1",
+// which url() would write as "[:1]", a different (and invalid) authority.
+bool valid_host(std::string_view host, bool ipv6_literal) {
   if (host.empty() || host.size() > 255) return false;
-  return std::all_of(host.begin(), host.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == ':';
+  return std::all_of(host.begin(), host.end(), [&](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || (c == ':' && ipv6_literal);
   });
 }
 
@@ -31,7 +33,7 @@ bool take_authority(const urls::authority_view& a, uint16_t fallback_port, Reque
   if (a.host_type() == urls::host_type::none || a.host_type() == urls::host_type::ipvfuture) return false;
   // host_address(): the name, or the IP literal without brackets.
   out.host = lowercase(a.host_address());
-  if (!valid_host(out.host)) return false;
+  if (!valid_host(out.host, a.host_type() == urls::host_type::ipv6)) return false;
   if (a.has_port()) {
     auto p = a.port();
     unsigned v = 0;

@@ -174,3 +174,23 @@ TEST(RequestTarget, AccelTakesAbsoluteFormAsIs) {
 
 }  // namespace
 }  // namespace cuttle
+
+namespace cuttle {
+namespace {
+
+// Found by the http_request fuzzer: Host "%3a1" decoded to the name ":1", whose URL
+// "http://[:1]/" did not parse back.
+TEST(RequestTarget, AColonDecodedFromAPercentEscapeIsNotAName) {
+  HttpPortConfig port;
+  port.accel = true;
+  port.vhost = true;
+  EXPECT_FALSE(parse_accel_target("/", "%3a1", port).target);
+  EXPECT_FALSE(parse_absolute_target("http://%3a1/").target);
+  EXPECT_FALSE(parse_connect_target("%3a1:443").target);
+  auto v6 = parse_absolute_target("http://[::1]:8080/");  // a real IPv6 literal still is
+  ASSERT_TRUE(v6.target);
+  EXPECT_EQ(v6.target->host, "::1");
+}
+
+}  // namespace
+}  // namespace cuttle
