@@ -1,5 +1,7 @@
 #include "proxy/config/acl.h"
 
+#include "proxy/http/request_target.h"
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -141,9 +143,8 @@ std::string acl_url(const RequestFacts& f) {
   std::string host = f.host.find(':') != std::string::npos ? "[" + f.host + "]" : f.host;
   if (f.method == "CONNECT") return host + ":" + std::to_string(f.port);
   std::string scheme = lowercase(f.scheme);
-  uint16_t default_port = scheme == "http" ? 80 : scheme == "https" ? 443 : 0;
   std::string url = scheme + "://" + host;
-  if (f.port != default_port) url += ":" + std::to_string(f.port);
+  if (f.port != default_port(scheme)) url += ":" + std::to_string(f.port);
   return url + f.path;
 }
 
@@ -175,6 +176,15 @@ std::optional<AclType> acl_type_from_name(std::string_view name) {
   for (auto& [n, t] : table)
     if (n == name) return t;
   return std::nullopt;
+}
+
+bool is_squid_protocol(std::string_view name) {
+  // Squid 5.7's AnyP::ProtocolType names, which `proto` compares without case.
+  static constexpr std::string_view kNames[] = {"none",   "http",         "ftp", "https", "coap", "coaps",
+                                                "gopher", "wais",         "cache_object", "icp",  "htcp",
+                                                "urn",    "whois",        "icy", "tls",   "ssl",  "authority_form"};
+  const auto lower = lowercase(name);
+  return std::find(std::begin(kNames), std::end(kNames), lower) != std::end(kNames);
 }
 
 const char* acl_type_name(AclType type) {
@@ -246,8 +256,8 @@ bool Acl::matches(const RequestFacts& f) const {
     case AclType::Method:
       return std::find(words_.begin(), words_.end(), f.method) != words_.end();
     case AclType::Proto: {
-      // Squid calls the scheme of CONNECT requests "authority".
-      std::string proto = f.method == "CONNECT" ? "authority" : lowercase(f.scheme);
+      // Squid 5.7 leaves the scheme of a CONNECT request unset: NONE.
+      std::string proto = f.method == "CONNECT" ? "none" : lowercase(f.scheme);
       return std::find(words_.begin(), words_.end(), proto) != words_.end();
     }
     case AclType::UrlRegex: {
@@ -272,6 +282,7 @@ AclRegistry::AclRegistry() {
   auto& to_localhost = add("to_localhost", AclType::Dst);
   for (auto v : {"127.0.0.0/8", "0.0.0.0/32", "::1/128", "::/128"}) to_localhost.add_value(v);
   add("manager", AclType::Manager);
+  add("CONNECT", AclType::Method).add_value("CONNECT");
 }
 
 Acl* AclRegistry::find(std::string_view name) {

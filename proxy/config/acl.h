@@ -66,10 +66,13 @@ class Acl {
 
 std::optional<AclType> acl_type_from_name(std::string_view name);
 const char* acl_type_name(AclType type);
+// Whether `name` is a protocol Squid 5.7's `proto` ACL knows (HTTP, HTTPS,
+// CACHE_OBJECT, AUTHORITY_FORM for CONNECT, ...); Squid ignores other words.
+bool is_squid_protocol(std::string_view name);
 boost::asio::ip::address normalize_address(const boost::asio::ip::address& a);
 
-// All ACLs by name, with Squid's predefined ones (all, localhost, to_localhost,
-// manager) present from the start.
+// All ACLs by name, with Squid 5.7's predefined ones (all, localhost, to_localhost,
+// manager, CONNECT) present from the start.
 class AclRegistry {
  public:
   AclRegistry();

@@ -186,7 +186,17 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
     else throw DirectiveError("acl: unknown flag '" + flag + "'");
   }
   auto values = acl_values(args, ctx);
-  if (values.empty()) throw DirectiveError("acl " + name + ": no values given");
+  if (*type == AclType::Proto) {
+    // As Squid 5.7: a protocol it does not know is left out, with a warning.
+    std::erase_if(values, [&](const std::string& v) {
+      if (is_squid_protocol(v)) return false;
+      ctx.warn("acl " + name + ": ignoring unknown protocol '" + v + "' (as Squid does)");
+      return true;
+    });
+  }
+  // Squid 5.7 starts with an ACL that has no values (an empty value file, say):
+  // it warns, and the ACL matches nothing.
+  if (values.empty()) ctx.warn("empty ACL: acl " + name + " " + type_name + "; it matches nothing");
 
   Acl* existing = ctx.config.acls.find(name);
   if (existing && existing->type() != *type)

@@ -3,6 +3,7 @@
 #include "proxy/config/config.h"
 
 #include <boost/url/authority_view.hpp>
+#include <boost/url/grammar/ci_string.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -55,10 +56,18 @@ std::string origin_form(const urls::url_view& u) {
 }  // namespace
 
 uint16_t default_port(std::string_view scheme) {
+  // Squid's AnyP::UriScheme::defaultPort, for the schemes cuttle meets.
   if (scheme == "http") return 80;
   if (scheme == "https") return 443;
+  if (scheme == "ftp") return 21;
+  if (scheme == "gopher") return 70;
+  if (scheme == "wais") return 210;
+  if (scheme == "whois") return 43;
+  if (scheme == "cache_object") return kCacheObjectDefaultPort;
   return 0;
 }
+
+bool is_forwarded_scheme(std::string_view scheme) { return scheme == "http" || scheme == "https"; }
 
 bool RequestTarget::is_ip_literal() const {
   boost::system::error_code ec;
@@ -86,13 +95,29 @@ TargetResult parse_absolute_target(std::string_view target) {
   if (!parsed->encoded_path().empty() && !parsed->encoded_path().starts_with('/')) return result;
   RequestTarget t;
   t.scheme = lowercase(parsed->scheme());
-  uint16_t port = default_port(t.scheme);
-  if (port == 0) {
+  if (!is_forwarded_scheme(t.scheme)) {
     result.problem = TargetProblem::UnsupportedScheme;
     return result;
   }
-  if (!take_authority(parsed->authority(), port, t)) return result;
+  if (!take_authority(parsed->authority(), default_port(t.scheme), t)) return result;
   t.path = origin_form(*parsed);
+  result.target = std::move(t);
+  return result;
+}
+
+TargetResult parse_cache_object_target(std::string_view target) {
+  constexpr std::string_view kScheme = "cache_object://";
+  TargetResult result;
+  if (target.size() < kScheme.size() || !boost::urls::grammar::ci_is_equal(target.substr(0, kScheme.size()), kScheme))
+    return result;
+  auto rest = target.substr(kScheme.size());
+  const auto slash = std::min(rest.find('/'), rest.size());
+  auto parsed = urls::parse_authority(rest.substr(0, slash));
+  if (!parsed || parsed->has_userinfo()) return result;
+  RequestTarget t;
+  t.scheme = "cache_object";
+  if (!take_authority(*parsed, kCacheObjectDefaultPort, t)) return result;
+  t.path = slash < rest.size() ? std::string(rest.substr(slash)) : "/";
   result.target = std::move(t);
   return result;
 }

@@ -13,7 +13,7 @@ namespace cuttle {
 struct HttpPortConfig;
 
 struct RequestTarget {
-  std::string scheme;  // "http" or "https"; empty for CONNECT
+  std::string scheme;  // "http" or "https" ("cache_object" for the cache manager); empty for CONNECT
   std::string host;    // lowercase; IPv6 literals without brackets
   uint16_t port = 0;
   std::string path;    // "/path?query"; empty for CONNECT
@@ -37,10 +37,20 @@ struct TargetResult {
   TargetProblem problem = TargetProblem::Malformed;
 };
 
+// Squid's CACHE_HTTP_PORT: a cache_object:// URL without a port names this one.
+constexpr uint16_t kCacheObjectDefaultPort = 3128;
+
+// The scheme's default port as Squid knows it (port ACLs see it when a URL names
+// none); 0 for a scheme Squid has no default for.
 uint16_t default_port(std::string_view scheme);
+// The schemes cuttle fetches from a server: http and https.
+bool is_forwarded_scheme(std::string_view scheme);
 
 // "http://Example.COM:8080/a?b" (forward proxying).
 TargetResult parse_absolute_target(std::string_view target);
+// "cache_object://host[:port]/action[@password]" (squidclient's cache manager
+// requests); the port defaults to 3128 as in Squid.
+TargetResult parse_cache_object_target(std::string_view target);
 // "host:port" (CONNECT); the port is required.
 TargetResult parse_connect_target(std::string_view target);
 // An accelerator port's request: absolute-form is taken as is; origin-form gets its

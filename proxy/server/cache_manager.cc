@@ -1,12 +1,16 @@
 #include "proxy/server/cache_manager.h"
 
 #include "proxy/http/http_date.h"
+#include "proxy/http/request_target.h"
+
+#include <boost/beast/core/string.hpp>
 #include "proxy/server/cache_manager_password.h"
 
 #include <cstdio>
 #include <sstream>
 
 namespace cuttle {
+namespace beast = boost::beast;
 namespace {
 
 std::string percent(uint64_t part, uint64_t whole) {
@@ -25,27 +29,37 @@ constexpr Action kActions[] = {{"index", "Cache Manager Interface"},
 
 }  // namespace
 
-std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target) {
+std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target, std::string_view own_host,
+                                                        uint16_t own_port) {
   constexpr std::string_view kObject = "cache_object://", kInternal = "/squid-internal-mgr/";
   ManagerRequest request;
-  std::string_view action;
-  if (target.starts_with(kObject)) {
+  if (target.size() >= kObject.size() && beast::iequals(target.substr(0, kObject.size()), kObject)) {
+    request.url = parse_cache_object_target(target).target;
     auto rest = target.substr(kObject.size());
     auto slash = rest.find('/');
-    action = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    auto action = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
     action = action.substr(0, action.find('?'));
     if (auto at = action.find('@'); at != std::string_view::npos) {
       request.password = std::string(action.substr(at + 1));
       action = action.substr(0, at);
     }
-  } else if (auto at = target.find(kInternal); at != std::string_view::npos &&
-                                              (at == 0 || target.starts_with("http://"))) {
-    action = target.substr(at + kInternal.size());
-    action = action.substr(0, action.find('?'));
+    request.action = action;
   } else {
-    return std::nullopt;
+    if (target.starts_with(kInternal)) {
+      // As Squid's internalLocalUri: a relative manager URL names this proxy.
+      request.url = RequestTarget{"http", std::string(own_host), own_port, std::string(target)};
+    } else if (target.starts_with("http://")) {
+      // As Squid's clientProcessRequest: an absolute URL is this proxy's own only
+      // when it names this proxy; another host's /squid-internal-mgr/ is forwarded.
+      request.url = parse_absolute_target(target).target;
+      if (request.url && (request.url->host != own_host || request.url->port != own_port)) return std::nullopt;
+    }
+    if (!request.url || !request.url->path.starts_with(kInternal)) return std::nullopt;
+    std::string_view action = request.url->path;
+    action = action.substr(kInternal.size());
+    request.action = action.substr(0, action.find('?'));
   }
-  request.action = action.empty() ? "menu" : std::string(action);
+  if (request.action.empty()) request.action = "menu";
   return request;
 }
 

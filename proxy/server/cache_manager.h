@@ -6,6 +6,7 @@
 #pragma once
 
 #include "proxy/config/config.h"
+#include "proxy/http/request_target.h"
 #include "proxy/metrics/proxy_metrics.h"
 #include "store/object_store.h"
 
@@ -19,13 +20,19 @@ namespace cuttle {
 struct ManagerRequest {
   std::string action;                   // "info", "counters", "menu", ...
   std::optional<std::string> password;  // cache_object://HOST/ACTION@PASSWORD
+  // The URL access rules see: cache_object://HOST[:PORT]/... (port 3128 when none
+  // is named, as Squid's), or the /squid-internal-mgr/ URL, which in origin-form
+  // names this proxy (`own_host`, `own_port`). Nothing when it is malformed.
+  std::optional<RequestTarget> url;
 };
 
 // The action a request target asks for, or nothing when it is not a cache manager
-// request. As Squid 5.7's CacheManager::ParseUrl, only cache_object:// URLs carry
+// request (an absolute http://HOST:PORT/squid-internal-mgr/ URL is one only when
+// it names this proxy, `own_host` and `own_port`, as in Squid). As Squid 5.7's CacheManager::ParseUrl, only cache_object:// URLs carry
 // "@password"; in /squid-internal-mgr/ACTION the '@' stays part of the action
 // (so no such action exists) and the password comes in an Authorization header.
-std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target);
+std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target, std::string_view own_host,
+                                                        uint16_t own_port);
 
 // Whether cuttle has a report for `action`.
 bool cache_manager_action_exists(std::string_view action);

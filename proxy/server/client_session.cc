@@ -10,6 +10,7 @@
 #include "proxy/http/error_page.h"
 #include "proxy/http/http_date.h"
 #include "proxy/http/header_rules.h"
+#include "proxy/http/request_facts.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/known_target.h"
 #include "proxy/server/forwarder.h"
@@ -34,6 +35,14 @@ bool reparse_header(const std::string& text, http::request_parser<http::empty_bo
   error_code ec;
   parser.put(asio::buffer(text), ec);
   return !ec && parser.is_header_done() && parser.is_done();
+}
+
+// Squid's getMyPort: the first http_port that is not an accelerator's names this
+// proxy in its own URLs; else the port the request came in on.
+uint16_t own_port(const Config& config, const HttpPortConfig& arrival) {
+  for (const auto& port : config.http_ports)
+    if (!port.accel) return port.port;
+  return arrival.port;
 }
 
 }  // namespace
@@ -144,15 +153,12 @@ awaitable<bool> ClientSession::serve_pac_file(http::request_parser<http::empty_b
                                               bool keep_alive) {
   const Config& config = *tx.active->config;
   auto& req = parser.get();
-  RequestFacts facts;
-  facts.client = client_address_;
-  facts.method = tx.entry.method;
-  facts.scheme = "http";
-  facts.host = std::string(req[http::field::host].substr(0, req[http::field::host].rfind(':')));
-  facts.port = port_.port;
-  facts.path = std::string(req.target());
-  tx.entry.url = "http://" + std::string(req[http::field::host]) + std::string(req.target());
-  if (check_access(config.http_access, facts) == AccessDecision::Deny)
+  // The PAC file's URL as a browser wrote it: the site in Host, else this proxy.
+  auto target = parse_absolute_target("http://" + std::string(req[http::field::host]) + std::string(req.target())).target;
+  if (!target) target = RequestTarget{"http", tx.active->hostname, port_.port, std::string(req.target())};
+  tx.entry.url = target->url();
+  if (check_access(config.http_access, request_facts(*target, tx.entry.method, client_address_)) ==
+      AccessDecision::Deny)
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive);
   auto res = pac_response(tx.active->pac_script, req.method() == http::verb::head);
   co_return co_await send_own_reply(res, tx, keep_alive);
@@ -177,12 +183,10 @@ awaitable<bool> ClientSession::serve_cache_manager(const ManagerRequest& manager
   const Config& config = *tx.active->config;
   const std::string& action = manager.action;
   auto& req = parser.get();
-  RequestFacts facts;
-  facts.client = client_address_;
-  facts.method = tx.entry.method;
-  facts.scheme = req.target().starts_with("cache_object:") ? "cache_object" : "http";
-  facts.path = "/squid-internal-mgr/" + action;
-  if (check_access(config.http_access, facts) == AccessDecision::Deny)
+  if (!manager.url) co_return co_await reply_error(ErrorKind::InvalidUrl, tx, keep_alive);
+  tx.entry.url = manager.url->url();  // a relative URL is logged as this proxy's, as by Squid
+  if (check_access(config.http_access, request_facts(*manager.url, tx.entry.method, client_address_)) ==
+      AccessDecision::Deny)
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive, "the cache manager is not for this client");
   // Squid logs what it answers itself, errors included, as TCP_MISS.
   tx.entry.result_code = "TCP_MISS";
@@ -320,7 +324,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     co_return co_await reply_error(ErrorKind::MethodNotAllowed, tx, false, "CONNECT on an accelerator port");
   }
 
-  if (auto manager = parse_cache_manager_target(req.target()))
+  if (auto manager = parse_cache_manager_target(req.target(), active.hostname, own_port(config, port_)))
     co_return co_await serve_cache_manager(*manager, parser, tx, !has_body);
 
   // A browser fetching the PAC/WPAD file from the proxy as from a web server.
@@ -341,13 +345,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
   const RequestTarget& target = *parsed.target;
   tx.entry.url = known->url;
 
-  RequestFacts facts;
-  facts.client = client_address_;
-  facts.method = tx.entry.method;
-  facts.scheme = target.scheme;
-  facts.host = target.host;
-  facts.port = target.port;
-  facts.path = target.path;
+  RequestFacts facts = request_facts(target, tx.entry.method, client_address_);
   if (rules_need_destinations(config.http_access) && !target.is_ip_literal()) {
     auto resolved = co_await services_.resolver.resolve(target.host, config.dns_timeout, config.positive_dns_ttl);
     facts.destinations.emplace();

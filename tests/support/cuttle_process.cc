@@ -24,13 +24,24 @@ CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_
   std::ostringstream conf;
   conf << config << "\n"
        << "http_port 127.0.0.1:" << port_ << " " << port_options << "\n"
-       << "pid_filename " << dir_.file("cuttle.pid") << "\n"
-       << "access_log " << dir_.file("access.log") << "\n"
+       << file_lines()
        << "visible_hostname cuttle-test\n"
-       << "workers " << test_workers() << "\n"
        << "http_access allow localhost\n"
        << "http_access deny all\n";
-  dir_.write("cuttle.conf", conf.str());
+  start(conf.str());
+}
+
+CuttleProcess::CuttleProcess(const WholeConfig& config) : dir_("cuttle-proc"), port_(config.port) {
+  start(config.text + "\n" + file_lines());
+}
+
+std::string CuttleProcess::file_lines() const {
+  return "pid_filename " + dir_.file("cuttle.pid") + "\n" + "access_log " + dir_.file("access.log") + "\n" +
+         "workers " + test_workers() + "\n";
+}
+
+void CuttleProcess::start(const std::string& config_text) {
+  dir_.write("cuttle.conf", config_text);
   process_ = std::make_unique<ChildProcess>(std::vector<std::string>{CUTTLE_BINARY, "-N", "-f", config_file()},
                                             dir_.file("cuttle.out"));
   if (!wait_for_port(port_, std::chrono::seconds(10)))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tests/support/child_process.h"
+#include "tests/support/config_rewrite.h"
 #include "tests/support/temp_dir.h"
 
 #include <chrono>
@@ -19,6 +20,9 @@ class CuttleProcess {
   // "http_access deny all" (so a test's own http_access lines decide first).
   // `port_options` is appended to the http_port line (e.g. "accel defaultsite=x").
   explicit CuttleProcess(const std::string& config = "", const std::string& port_options = "");
+  // A whole configuration, access rules and http_port included; the fixture adds
+  // only pid_filename, access_log and workers.
+  explicit CuttleProcess(const WholeConfig& config);
   ~CuttleProcess();
 
   unsigned short port() const { return port_; }
@@ -39,6 +43,9 @@ class CuttleProcess {
   int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
  private:
+  void start(const std::string& config_text);
+  std::string file_lines() const;  // pid file, access.log, workers
+
   TempDir dir_;
   unsigned short port_;
   std::unique_ptr<ChildProcess> process_;

@@ -15,11 +15,12 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 RawConnection::RawConnection(unsigned short port, const std::string& source_address,
-                             std::chrono::milliseconds timeout)
+                             std::chrono::milliseconds timeout, const std::string& destination)
     : socket_(ioc_) {
-  socket_.open(tcp::v4());
-  socket_.bind({asio::ip::make_address(source_address), 0});
-  socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+  const auto source = asio::ip::make_address(source_address);
+  socket_.open(source.is_v6() ? tcp::v6() : tcp::v4());
+  socket_.bind({source, 0});
+  socket_.connect({asio::ip::make_address(destination), port});
   // Blocking reads give up after `timeout` (EAGAIN surfaces as an error).
   timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
   ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

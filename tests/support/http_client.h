@@ -20,8 +20,10 @@ using Response = http::response<http::string_body>;
 
 class RawConnection {
  public:
+  // Connects from `source_address` to `destination`:port (both IPv4 or both IPv6).
   explicit RawConnection(unsigned short port, const std::string& source_address = "127.0.0.1",
-                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                         const std::string& destination = "127.0.0.1");
 
   void send(std::string_view bytes);
   // Reads one response (a HEAD response when `head`); throws on error or timeout.

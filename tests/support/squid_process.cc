@@ -25,22 +25,31 @@ void give_to_proxy_user(const std::string& path) {
 bool SquidProcess::available() { return ::access(kSquid, X_OK) == 0; }
 
 SquidProcess::SquidProcess(const std::string& config) : dir_("cuttle-squid"), port_(free_port()) {
-  give_to_proxy_user(dir_.path());
-  std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
   std::ostringstream conf;
   conf << config << "\n"
        << "http_port 127.0.0.1:" << port_ << "\n"
-       << "pid_filename " << dir_.file("squid.pid") << "\n"
-       << "cache_log " << dir_.file("cache.log") << "\n"
-       << "access_log stdio:" << dir_.file("access.log") << "\n"
-       << "coredump_dir " << dir_.path() << "\n"
-       << "netdb_filename none\n"
+       << file_lines()
        << (config.find("icp_port") == std::string::npos ? "icp_port 0\n" : "") << "htcp_port 0\n"
-       << "shutdown_lifetime 1 second\n"
        << "strip_query_terms off\n"
        << "http_access allow localhost\n"
        << "http_access deny all\n";
-  dir_.write("squid.conf", conf.str());
+  start(conf.str());
+}
+
+SquidProcess::SquidProcess(const WholeConfig& config) : dir_("cuttle-squid"), port_(config.port) {
+  start(config.text + "\n" + file_lines());
+}
+
+std::string SquidProcess::file_lines() const {
+  return "pid_filename " + dir_.file("squid.pid") + "\n" + "cache_log " + dir_.file("cache.log") + "\n" +
+         "access_log stdio:" + dir_.file("access.log") + "\n" + "coredump_dir " + dir_.path() + "\n" +
+         "netdb_filename none\n" + "shutdown_lifetime 1 second\n";
+}
+
+void SquidProcess::start(const std::string& config_text) {
+  give_to_proxy_user(dir_.path());
+  std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
+  dir_.write("squid.conf", config_text);
   process_ = std::make_unique<ChildProcess>(std::vector<std::string>{kSquid, "-N", "-f", dir_.file("squid.conf")},
                                             dir_.file("squid.out"));
   if (!wait_for_port(port_, std::chrono::seconds(20)))

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tests/support/child_process.h"
+#include "tests/support/config_rewrite.h"
 #include "tests/support/temp_dir.h"
 
 #include <memory>
@@ -17,6 +18,9 @@ class SquidProcess {
   // `config` comes first; the fixture adds http_port, the file locations,
   // icp_port 0 (unless `config` sets icp_port), `shutdown_lifetime 1 second` and localhost-only access rules.
   explicit SquidProcess(const std::string& config = "");
+  // A whole configuration, access rules and http_port included; the fixture adds
+  // only its file locations.
+  explicit SquidProcess(const WholeConfig& config);
   ~SquidProcess();
 
   static bool available();  // is /usr/sbin/squid installed?
@@ -30,6 +34,10 @@ class SquidProcess {
   std::string cache_log() const;
 
  private:
+  void start(const std::string& config_text);
+  // pid file, logs, coredump directory, quick shutdown.
+  std::string file_lines() const;
+
   TempDir dir_;
   unsigned short port_;
   std::unique_ptr<ChildProcess> process_;

@@ -238,11 +238,22 @@ TEST(Acl, ProtoMatchesTheSchemeInAnyCase) {
   EXPECT_FALSE(acl.matches(get("https", "e.com", 443, "/")));
 }
 
-TEST(Acl, ProtoOfConnectIsAuthority) {
-  auto acl = make_acl(AclType::Proto, {"authority"});
+// Squid 5.7 parses CONNECT's authority-form without setting a scheme (checked
+// against squid: `proto AUTHORITY_FORM` never matches CONNECT, `proto NONE` does).
+TEST(Acl, ProtoOfConnectIsNone) {
+  auto acl = make_acl(AclType::Proto, {"NONE"});
   EXPECT_TRUE(acl.matches(connect("e.com", 443)));
+  EXPECT_FALSE(make_acl(AclType::Proto, {"AUTHORITY_FORM"}).matches(connect("e.com", 443)));
   EXPECT_FALSE(acl.matches(get("http", "e.com", 80, "/")));
   EXPECT_FALSE(make_acl(AclType::Proto, {"https"}).matches(connect("e.com", 443)));
+}
+
+TEST(Acl, ProtoNamesAreSquids) {
+  EXPECT_TRUE(is_squid_protocol("HTTPS"));
+  EXPECT_TRUE(is_squid_protocol("cache_object"));
+  EXPECT_TRUE(is_squid_protocol("AUTHORITY_FORM"));
+  EXPECT_FALSE(is_squid_protocol("AUTHORITY"));  // squid 5.7 warns and ignores it
+  EXPECT_FALSE(is_squid_protocol("HTTP2"));
 }
 
 TEST(Acl, ProtoCacheObject) {

@@ -55,20 +55,52 @@ TEST(CachemgrPasswd, ParsedFromTheConfigWithAWarningForARepeatedAction) {
 }
 
 TEST(CacheManagerTarget, OnlyCacheObjectUrlsCarryAPassword) {
-  auto object = parse_cache_manager_target("cache_object://127.0.0.1/info@secret");
+  auto object = parse_cache_manager_target("cache_object://127.0.0.1/info@secret", "me", 3128);
   ASSERT_TRUE(object);
   EXPECT_EQ(object->action, "info");
   EXPECT_EQ(object->password, "secret");
-  auto no_password = parse_cache_manager_target("cache_object://127.0.0.1/counters");
+  auto no_password = parse_cache_manager_target("cache_object://127.0.0.1/counters", "me", 3128);
   EXPECT_EQ(no_password->action, "counters");
   EXPECT_FALSE(no_password->password);
-  EXPECT_EQ(parse_cache_manager_target("cache_object://127.0.0.1/")->action, "menu");
+  EXPECT_EQ(parse_cache_manager_target("cache_object://127.0.0.1/", "me", 3128)->action, "menu");
   // Squid 5.7 reads the whole path up to '?' as the action here.
-  auto internal = parse_cache_manager_target("http://h:3128/squid-internal-mgr/info@secret?x=1");
+  auto internal = parse_cache_manager_target("http://h:3128/squid-internal-mgr/info@secret?x=1", "h", 3128);
   EXPECT_EQ(internal->action, "info@secret");
   EXPECT_FALSE(internal->password);
   EXPECT_FALSE(cache_manager_action_exists(internal->action));
-  EXPECT_FALSE(parse_cache_manager_target("http://h/other"));
+  EXPECT_FALSE(parse_cache_manager_target("http://h/other", "me", 3128));
+  EXPECT_FALSE(parse_cache_manager_target("http://h/other/squid-internal-mgr/info", "me", 3128));
+}
+
+// Port ACLs see the port a manager URL names, else the scheme's default (3128 for
+// cache_object, as Squid's AnyP::UriScheme::defaultPort); a relative
+// /squid-internal-mgr/ URL names this proxy, as Squid's internalLocalUri does.
+TEST(CacheManagerTarget, TheUrlNamesAHostAndAPortAsSquidsDoes) {
+  auto object = parse_cache_manager_target("cache_object://127.0.0.1/info", "me", 8080);
+  ASSERT_TRUE(object && object->url);
+  EXPECT_EQ(object->url->scheme, "cache_object");
+  EXPECT_EQ(object->url->host, "127.0.0.1");
+  EXPECT_EQ(object->url->port, 3128);
+  EXPECT_EQ(object->url->path, "/info");
+  EXPECT_EQ(object->url->url(), "cache_object://127.0.0.1/info");
+  auto named_port = parse_cache_manager_target("CACHE_OBJECT://Proxy.Example:8080/counters", "me", 3128);
+  ASSERT_TRUE(named_port && named_port->url);
+  EXPECT_EQ(named_port->url->host, "proxy.example");
+  EXPECT_EQ(named_port->url->port, 8080);
+  EXPECT_EQ(named_port->action, "counters");
+  auto relative = parse_cache_manager_target("/squid-internal-mgr/info", "me", 3129);
+  ASSERT_TRUE(relative && relative->url);
+  EXPECT_EQ(relative->url->url(), "http://me:3129/squid-internal-mgr/info");
+  auto absolute = parse_cache_manager_target("http://Me:3129/squid-internal-mgr/", "me", 3129);
+  ASSERT_TRUE(absolute && absolute->url);
+  EXPECT_EQ(absolute->url->port, 3129);
+  EXPECT_EQ(absolute->action, "menu");
+  // Another host's (or port's) /squid-internal-mgr/ is forwarded, as by Squid.
+  EXPECT_FALSE(parse_cache_manager_target("http://other:3129/squid-internal-mgr/info", "me", 3129));
+  EXPECT_FALSE(parse_cache_manager_target("http://me/squid-internal-mgr/info", "me", 3129));
+  auto bad_port = parse_cache_manager_target("cache_object://127.0.0.1:99999/info", "me", 3128);
+  ASSERT_TRUE(bad_port);
+  EXPECT_FALSE(bad_port->url);
 }
 
 TEST(CacheManagerTarget, BasicAuthorizationGivesThePasswordAfterTheColon) {

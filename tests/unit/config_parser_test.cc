@@ -650,7 +650,6 @@ TEST(ConfigParser, AclLinesOfOneNameAccumulate) {
 TEST(ConfigParser, AclErrors) {
   EXPECT_EQ(error_of("http_port 3128\nacl x browser Mozilla\n"),
             "test.conf:2: acl: unknown or unsupported ACL type 'browser'");
-  EXPECT_EQ(error_of("http_port 3128\nacl x src\n"), "test.conf:2: acl x: no values given");
   EXPECT_EQ(error_of("http_port 3128\nacl x\n"), "test.conf:2: acl: missing ACL type");
   EXPECT_EQ(error_of("http_port 3128\nacl x src 10.0.0.0/33\n"), "test.conf:2: acl x: bad prefix length in '10.0.0.0/33'");
   EXPECT_EQ(error_of("http_port 3128\nacl x dstdom_regex -z foo\n"), "test.conf:2: acl: unknown flag '-z'");
@@ -679,6 +678,34 @@ TEST(ConfigParser, QuotedAclValueNamesAFileOfValues) {
   EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Deny);
   facts.host = "news.example";
   EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Allow);
+}
+
+// Squid 5.7 starts with an ACL that has no values (it warns); the ACL matches nothing.
+TEST(ConfigParser, AnAclWithoutValuesIsAWarningAndMatchesNothing) {
+  TempDir dir;
+  dir.write("empty.txt", "# nothing blocked yet\n\n");
+  auto loaded = load_config_text("http_port 3128\nacl blocked src \"empty.txt\"\nacl none dstdomain\n"
+                                 "http_access deny blocked\nhttp_access deny none\nhttp_access allow all\n",
+                                 "test.conf", dir.path().string());
+  ASSERT_EQ(loaded.warnings.size(), 2u);
+  EXPECT_EQ(loaded.warnings[0], "test.conf:2: warning: empty ACL: acl blocked src; it matches nothing");
+  EXPECT_EQ(loaded.warnings[1], "test.conf:3: warning: empty ACL: acl none dstdomain; it matches nothing");
+  RequestFacts facts;
+  facts.client = boost::asio::ip::make_address("10.1.1.1");
+  facts.host = "example.com";
+  EXPECT_EQ(check_access(loaded.config->http_access, facts), AccessDecision::Allow);
+}
+
+// Debian's squid.conf uses CONNECT without defining it: Squid 5.7 predefines it.
+TEST(ConfigParser, CONNECTIsAPredefinedMethodAcl) {
+  auto c = parse("http_port 3128\nhttp_access deny CONNECT\nhttp_access allow all\n").config;
+  RequestFacts facts;
+  facts.method = "CONNECT";
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Deny);
+  facts.method = "GET";
+  EXPECT_EQ(check_access(c->http_access, facts), AccessDecision::Allow);
+  // Redefining it with the same type adds to it, as in Squid.
+  EXPECT_TRUE(parse("http_port 3128\nacl CONNECT method CONNECT\nhttp_access deny CONNECT\n").config);
 }
 
 TEST(ConfigParser, MissingAclValueFileIsAnError) {

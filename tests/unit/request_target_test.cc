@@ -17,7 +17,9 @@ RequestTarget absolute(std::string_view text) {
 TEST(RequestTarget, DefaultPorts) {
   EXPECT_EQ(default_port("http"), 80);
   EXPECT_EQ(default_port("https"), 443);
-  EXPECT_EQ(default_port("ftp"), 0);
+  EXPECT_EQ(default_port("ftp"), 21);
+  EXPECT_EQ(default_port("cache_object"), 3128);
+  EXPECT_EQ(default_port("no-such-scheme"), 0);
 }
 
 TEST(RequestTarget, AbsoluteFormIsSplitAndNormalized) {
