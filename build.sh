@@ -7,27 +7,35 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Each stage's wall time, so CI time can be followed stage by stage.
+started=$SECONDS
+stage_done() { echo "build.sh: $1 took $((SECONDS - started)) s"; started=$SECONDS; }
+
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
+stage_done "dependencies and build"
 
 case "${1:-build}" in
   run)
     exec ./build/cuttle -N "${@:2}"
     ;;
   test)
-    # Integration tests start processes and bind loopback ports: run them one
-    # at a time; unit tests are quick either way.
-    ctest --test-dir build --output-on-failure --timeout 600 "${@:2}"
+    # Integration tests are RUN_SERIAL (they start processes and bind loopback
+    # ports); unit tests share the cores.
+    ctest --test-dir build --output-on-failure --timeout 600 -j"$(nproc)" "${@:2}"
+    stage_done "tests"
     # Then every libFuzzer target for a bounded time (clang build in build-fuzz/;
     # docs/reliability.md). CUTTLE_FUZZ_SECONDS=0 skips it.
     if [[ "${CUTTLE_FUZZ_SECONDS:-30}" != 0 ]]; then
       ./scripts/fuzz.sh "${CUTTLE_FUZZ_SECONDS:-30}"
+      stage_done "fuzzing"
     fi
     # Then the whole suite under ASan + UBSan + LSan (build-asan/, zero reports
     # allowed). CUTTLE_ASAN=0 skips it. ThreadSanitizer: scripts/test-sanitizers.sh tsan.
     if [[ "${CUTTLE_ASAN:-1}" != 0 ]]; then
       ./scripts/test-sanitizers.sh asan
+      stage_done "ASan + UBSan tests"
     fi
     ;;
   build) ;;

@@ -2,7 +2,10 @@
 # Builds cuttle and its tests with sanitizers and runs the tests under them.
 #   scripts/test-sanitizers.sh asan   AddressSanitizer + UBSan + LeakSanitizer, the whole suite
 #   scripts/test-sanitizers.sh tsan   ThreadSanitizer, the tests that run cuttle's threads
-# Extra arguments go to ctest (e.g. -R 'unit\.' to narrow a local run).
+# Extra arguments go to both ctest runs below (e.g. -R 'Cache' to narrow a local run).
+# The unit, loopback and corpus tests are built instrumented in build-KIND/; the
+# integration and load tests are the plain build's (build/), run against
+# build-KIND/cuttle through CUTTLE_TEST_BINARY: each test program is compiled once.
 # Fails on a failed test and on any sanitizer report, including reports from the
 # cuttle processes that integration tests start: every instrumented process writes
 # its reports to a file, which the script prints at the end.
@@ -31,10 +34,10 @@ fi
 excluded=()
 case "$kind" in
   asan)
-    # cuttle and everything ctest runs (the bench tools are not needed)
-    targets=(cuttle cuttle_unit_tests cuttle_loopback_tests cuttle_integration_tests verified_load
-      cuttle_fuzz_corpus_tests)
-    selected=()    # the whole suite
+    # cuttle and the in-process tests (the bench tools are not needed)
+    targets=(cuttle cuttle_unit_tests cuttle_loopback_tests cuttle_fuzz_corpus_tests)
+    selected=()                                # every in-process test
+    against_binary=(-R 'integration\.|load\.')  # and the whole process-level suite
     excluded+=(
       # Both bound the proxy's peak RSS; ASan's shadow memory and its quarantine
       # of freed blocks count in it, whatever cuttle does.
@@ -46,12 +49,13 @@ case "$kind" in
     )
     ;;
   tsan)
-    targets=(cuttle cuttle_unit_tests cuttle_loopback_tests cuttle_integration_tests)
+    targets=(cuttle cuttle_unit_tests cuttle_loopback_tests)
     # The tests whose code runs on more than one thread of ours: the store's writer
     # thread against its readers, the access-log flusher against the writers, ICP
     # sockets driven from other threads, and every integration test, whose cuttle
     # runs two workers beside the store writer, the log flusher and the signal loop.
-    selected=(-R 'unit\.(ObjectStore|AccessLog)|loopback\.|integration\.')
+    selected=(-R 'unit\.(ObjectStore|AccessLog)|loopback\.')
+    against_binary=(-R 'integration\.')
     export CUTTLE_TEST_WORKERS=2
     excluded+=(
       # Peak-memory bounds: TSan's shadow memory (4-8x) counts in RSS.
@@ -67,6 +71,9 @@ esac
 
 jobs="$(nproc)"
 cmake --build "$build_dir" -j"$jobs" --target "${targets[@]}"
+# The plain build's process-level tests (already built by ./build.sh).
+[[ -f build/CMakeCache.txt ]] || cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs" --target cuttle_integration_tests verified_load
 
 reports="$PWD/$build_dir/sanitizer-reports"
 rm -rf "$reports"
@@ -93,6 +100,8 @@ status=0
 # unit and loopback tests share the cores.
 ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j"$jobs" \
   "${selected[@]}" "${exclude_args[@]}" "$@" || status=$?
+CUTTLE_TEST_BINARY="$PWD/$build_dir/cuttle" ctest --test-dir build --output-on-failure --timeout 600 -j"$jobs" \
+  "${against_binary[@]}" "${exclude_args[@]}" "$@" || status=$?
 
 shopt -s nullglob
 found=("$reports"/*)

@@ -16,7 +16,7 @@ namespace {
 TEST(CommandLine, ParseReportsFileAndLineOfAnUnknownDirective) {
   TempDir dir;
   dir.write("bad.conf", "http_port 3128\n# comment\nfrobnicate yes\n");
-  auto r = run_command({CUTTLE_BINARY, "-k", "parse", "-f", dir.file("bad.conf")});
+  auto r = run_command({cuttle_binary(), "-k", "parse", "-f", dir.file("bad.conf")});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find(dir.file("bad.conf") + ":3: unknown directive 'frobnicate'"), std::string::npos) << r.output;
 }
@@ -24,25 +24,25 @@ TEST(CommandLine, ParseReportsFileAndLineOfAnUnknownDirective) {
 TEST(CommandLine, ParseWarnsAboutSquidDirectivesNotImplemented) {
   TempDir dir;
   dir.write("ok.conf", "http_port 3128\nhtcp_port 4827\n");
-  auto r = run_command({CUTTLE_BINARY, "-k", "parse", "-f", dir.file("ok.conf")});
+  auto r = run_command({cuttle_binary(), "-k", "parse", "-f", dir.file("ok.conf")});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find(":2: warning: 'htcp_port'"), std::string::npos) << r.output;
 }
 
 TEST(CommandLine, ParseAcceptsTheBuiltInDefault) {
-  auto r = run_command({CUTTLE_BINARY, "-k", "parse"});
+  auto r = run_command({cuttle_binary(), "-k", "parse"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "");
 }
 
 TEST(CommandLine, VersionAndHelp) {
-  auto v = run_command({CUTTLE_BINARY, "-v"});
+  auto v = run_command({cuttle_binary(), "-v"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_NE(v.output.find("cuttle version " CUTTLE_VERSION_STRING), std::string::npos);
-  auto h = run_command({CUTTLE_BINARY, "-h"});
+  auto h = run_command({cuttle_binary(), "-h"});
   EXPECT_EQ(h.exit_code, 0);
   EXPECT_NE(h.output.find("-k parse"), std::string::npos);
-  auto bad = run_command({CUTTLE_BINARY, "-Z"});
+  auto bad = run_command({cuttle_binary(), "-Z"});
   EXPECT_NE(bad.exit_code, 0);
 }
 
@@ -60,7 +60,7 @@ TEST(CommandLine, ShutdownSignalsTheRunningInstanceThroughItsPidFile) {
 
 TEST(CommandLine, SecondInstanceOnTheSamePidFileRefusesToStart) {
   CuttleProcess cuttle;
-  auto r = run_command({CUTTLE_BINARY, "-N", "-f", cuttle.config_file()}, std::chrono::seconds(10));
+  auto r = run_command({cuttle_binary(), "-N", "-f", cuttle.config_file()}, std::chrono::seconds(10));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("already running"), std::string::npos) << r.output;
 }
@@ -118,10 +118,10 @@ TEST(CommandLine, DaemonModeReturnsOnceListeningAndFailsVisiblyOnABusyPort) {
   unsigned short port = free_port();
   dir.write("d.conf", "http_port 127.0.0.1:" + std::to_string(port) + "\npid_filename " + dir.file("d.pid") +
                           "\naccess_log none\ncache_log " + dir.file("cache.log") + "\nworkers 1\n");
-  auto r = run_command({CUTTLE_BINARY, "-f", dir.file("d.conf")});
+  auto r = run_command({cuttle_binary(), "-f", dir.file("d.conf")});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(wait_for_port(port, std::chrono::seconds(2)));
-  EXPECT_EQ(run_command({CUTTLE_BINARY, "-f", dir.file("d.conf"), "-k", "shutdown"}).exit_code, 0);
+  EXPECT_EQ(run_command({cuttle_binary(), "-f", dir.file("d.conf"), "-k", "shutdown"}).exit_code, 0);
   for (int i = 0; i < 200 && wait_for_port(port, std::chrono::milliseconds(10)); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_FALSE(wait_for_port(port, std::chrono::milliseconds(50)));
@@ -132,7 +132,7 @@ TEST(CommandLine, BusyPortIsAFatalStartupError) {
   TempDir dir;
   dir.write("b.conf", "http_port 127.0.0.1:" + std::to_string(occupant.port()) + "\npid_filename " +
                           dir.file("b.pid") + "\naccess_log none\n");
-  auto r = run_command({CUTTLE_BINARY, "-N", "-f", dir.file("b.conf")}, std::chrono::seconds(10));
+  auto r = run_command({cuttle_binary(), "-N", "-f", dir.file("b.conf")}, std::chrono::seconds(10));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("cannot listen on http_port"), std::string::npos) << r.output;
 }
@@ -149,7 +149,7 @@ TEST(CommandLine, AClientConnectingWhileCuttleStartsIsServedNotReset) {
     const auto port = free_port();
     dir.write("c.conf", "http_port 127.0.0.1:" + std::to_string(port) + "\npid_filename " + dir.file("c.pid") +
                             "\naccess_log none\nacl loopback src 127.0.0.0/8\nhttp_access allow loopback\n");
-    ChildProcess cuttle({CUTTLE_BINARY, "-N", "-f", dir.file("c.conf")}, dir.file("out"));
+    ChildProcess cuttle({cuttle_binary(), "-N", "-f", dir.file("c.conf")}, dir.file("out"));
     std::unique_ptr<RawConnection> connection;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!connection && std::chrono::steady_clock::now() < deadline) {
@@ -175,7 +175,7 @@ TEST(CommandLine, BuiltInDefaultServesLocalhostOn3128) {
   if (wait_for_port(3128, std::chrono::milliseconds(50))) GTEST_SKIP() << "something already listens on 3128";
   TempDir dir;
   OriginServer origin;
-  ChildProcess cuttle({"/bin/sh", "-c", "cd " + dir.path() + " && exec " CUTTLE_BINARY " -N"}, dir.file("out"));
+  ChildProcess cuttle({"/bin/sh", "-c", "cd " + dir.path() + " && exec " + cuttle_binary() + " -N"}, dir.file("out"));
   ASSERT_TRUE(wait_for_port(3128, std::chrono::seconds(10))) << cuttle.output();
   auto res = proxy_get(3128, origin.url("/via-default"));
   EXPECT_EQ(res.result_int(), 200);
@@ -196,7 +196,7 @@ TEST(CommandLine, SecondInstanceOnTheSamePortRefusesToStart) {
   TempDir dir;
   dir.write("second.conf", "http_port 127.0.0.1:" + std::to_string(first.port()) + "\npid_filename " +
                                dir.file("second.pid") + "\naccess_log none\n");
-  auto r = run_command({CUTTLE_BINARY, "-N", "-f", dir.file("second.conf")}, std::chrono::seconds(10));
+  auto r = run_command({cuttle_binary(), "-N", "-f", dir.file("second.conf")}, std::chrono::seconds(10));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("cannot listen on http_port"), std::string::npos) << r.output;
 }

@@ -4,6 +4,7 @@
 // private network namespace, and the host names the commands use resolve to
 // 127.0.0.1 there.
 #include "tests/support/child_process.h"
+#include "tests/support/cuttle_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/private_network.h"
 #include "tests/support/temp_dir.h"
@@ -53,7 +54,7 @@ TEST(DocumentedCommands, SquidclientCommandsWorkOnTheBuiltInConfiguration) {
   ASSERT_EQ(enter_private_network({{}, hosts}), "");
 
   TempDir dir("cuttle-builtin");  // the built-in configuration's var/ goes here
-  ChildProcess cuttle({"sh", "-c", "cd " + dir.path() + " && exec " CUTTLE_BINARY " -N"}, dir.file("cuttle.out"));
+  ChildProcess cuttle({"sh", "-c", "cd " + dir.path() + " && exec " + cuttle_binary() + " -N"}, dir.file("cuttle.out"));
   ASSERT_TRUE(wait_for_port(kBuiltInPort, std::chrono::seconds(10))) << cuttle.output();
 
   for (const auto& command : commands) {

@@ -19,6 +19,14 @@ std::string test_workers() {
 
 }  // namespace
 
+const std::string& cuttle_binary() {
+  static const std::string binary = [] {
+    const char* chosen = std::getenv("CUTTLE_TEST_BINARY");
+    return std::string(chosen && *chosen ? chosen : CUTTLE_BINARY);
+  }();
+  return binary;
+}
+
 CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_options)
     : dir_("cuttle-proc"), port_(free_port()) {
   std::ostringstream conf;
@@ -42,7 +50,7 @@ std::string CuttleProcess::file_lines() const {
 
 void CuttleProcess::start(const std::string& config_text) {
   dir_.write("cuttle.conf", config_text);
-  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{CUTTLE_BINARY, "-N", "-f", config_file()},
+  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{cuttle_binary(), "-N", "-f", config_file()},
                                             dir_.file("cuttle.out"));
   if (!wait_for_port(port_, std::chrono::seconds(10)))
     throw std::runtime_error("cuttle did not start listening; its output:\n" + output());
@@ -55,7 +63,7 @@ std::vector<std::string> CuttleProcess::access_log_lines(size_t count, std::chro
 }
 
 CommandResult CuttleProcess::control(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv{CUTTLE_BINARY, "-f", config_file()};
+  std::vector<std::string> argv{cuttle_binary(), "-f", config_file()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command(argv);
 }

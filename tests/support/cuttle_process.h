@@ -13,6 +13,10 @@
 
 namespace cuttle::testing {
 
+// The cuttle binary the tests run: $CUTTLE_TEST_BINARY when set (a sanitizer
+// build's, scripts/test-sanitizers.sh), else the one built beside the tests.
+const std::string& cuttle_binary();
+
 class CuttleProcess {
  public:
   // `config` goes first in the file; after it come http_port, pid_filename,
