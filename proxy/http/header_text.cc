@@ -1,5 +1,10 @@
 #include "proxy/http/header_text.h"
 
+#include <boost/asio/buffer.hpp>
+
+#include <algorithm>
+#include <cstdint>
+
 namespace cuttle {
 namespace {
 
@@ -59,6 +64,14 @@ std::string header_text(const http::request_header<>& header) {
   out += "\r\n";
   append_fields(out, header);
   return out;
+}
+
+bool parse_request_header(const std::string& text, http::request_parser<http::empty_body>& parser) {
+  parser.body_limit(boost::none);
+  parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(text.size() + 1, UINT32_MAX)));
+  boost::system::error_code ec;
+  parser.put(boost::asio::buffer(text), ec);
+  return !ec && parser.is_header_done() && parser.is_done();
 }
 
 }  // namespace cuttle

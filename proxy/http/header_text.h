@@ -3,7 +3,9 @@
 // (a dynamic_cast) and a stream per message on the cache-hit path.
 #pragma once
 
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include <string>
 
@@ -16,5 +18,10 @@ namespace http = boost::beast::http;
 std::string header_text(const http::response_header<>& header);
 // "GET /path HTTP/1.1\r\n" + fields + "\r\n".
 std::string header_text(const http::request_header<>& header);
+
+// Feeds a request header (without body) to a fresh parser, so code that reads
+// requests from clients can take one built here (a retry, a background refresh).
+// True when it parsed whole.
+bool parse_request_header(const std::string& text, http::request_parser<http::empty_body>& parser);
 
 }  // namespace cuttle

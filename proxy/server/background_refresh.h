@@ -1,6 +1,8 @@
 // stale-while-revalidate (RFC 5861 §3): the client already has the stale copy;
-// a detached fetch on the same worker asks the origin with the stored
-// validators and freshens (304) or replaces (200) the stored object. One such
+// a detached fetch on the same worker asks the next hop with the stored
+// validators, through the same upstream exchange as every forwarded request
+// (peer credentials, max-conn slot, proxy-only, Via, X-Forwarded-For, peer
+// health), and freshens (304) or replaces (200) the stored object. One such
 // refresh per URL at a time, across workers.
 #pragma once
 
@@ -13,9 +15,11 @@
 
 namespace cuttle {
 
-// `request`: the client's fields (Vary selection, Accept-*, ...). Returns at once.
+// `request`: the client's request header (Vary selection, Accept-*, ...);
+// `client_ip` goes into X-Forwarded-For as for the client's own request. Returns at once.
 void start_background_refresh(const asio::any_io_executor& executor, WorkerServices& worker,
                               std::shared_ptr<const ActiveConfig> active, std::string url, const ForwardPlan& plan,
-                              http::fields request, StoredReply stored, const RefreshPattern& pattern);
+                              const http::request_header<>& request, std::string client_ip, StoredReply stored,
+                              const RefreshPattern& pattern);
 
 }  // namespace cuttle

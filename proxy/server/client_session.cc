@@ -13,6 +13,7 @@
 #include "proxy/http/request_facts.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/known_target.h"
+#include "proxy/server/forward_reports.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/cache_manager.h"
 #include "proxy/server/cache_manager_password.h"
@@ -25,17 +26,6 @@
 
 namespace cuttle {
 namespace {
-
-std::string header_bytes(const http::request<http::empty_body>& req) { return header_text(req); }
-
-// Feeds a request header (without body) to a fresh parser; true when it parsed whole.
-bool reparse_header(const std::string& text, http::request_parser<http::empty_body>& parser) {
-  parser.body_limit(boost::none);
-  parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(text.size() + 1, UINT32_MAX)));
-  error_code ec;
-  parser.put(asio::buffer(text), ec);
-  return !ec && parser.is_header_done() && parser.is_done();
-}
 
 // Squid's getMyPort: the first http_port that is not an accelerator's names this
 // proxy in its own URLs; else the port the request came in on.
@@ -416,54 +406,29 @@ awaitable<bool> ClientSession::forward(http::request_parser<http::empty_body>& p
   ClientSide client{stream_, buffer_, client_ip_};
   // The forwarder consumes the parsed header; a retry parses the same bytes again.
   std::string header_text;
-  if (tx.next_hops.size() > 1 && !has_body) header_text = header_bytes(parser.get());
+  if (tx.next_hops.size() > 1 && !has_body) header_text = cuttle::header_text(parser.get());
   std::optional<http::request_parser<http::empty_body>> again;
   auto* current = &parser;
   ForwardPlan attempt = plan;
   ForwardOutcome outcome;
   for (size_t hop = 0;; ++hop) {
-    outcome = co_await forward_request(client, *current, attempt, *tx.active, services_);
-    note_peer_health(attempt, outcome);
+    outcome = co_await forward_request(&client, client_ip_, *current, attempt, *tx.active, services_);
+    report_hop_attempt(services_.runtime, attempt, outcome);
     // A failed attempt sent nothing to the client: the next hop may have it, unless
     // the body is gone or an unsafe request may already have reached a server.
     const bool next_exists = hop + 1 < tx.next_hops.size();
     if (!outcome.error || !next_exists || header_text.empty()) break;
     if (!safe_method && !outcome.server_address.empty()) break;
     again.emplace();
-    if (!reparse_header(header_text, *again)) break;
+    if (!parse_request_header(header_text, *again)) break;
     current = &*again;
     // The next hop; what is done with the reply (cache fill, lookup) stays.
     static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
   }
-  note_failure_ratio(outcome);
+  report_forwarding_result(services_.runtime, outcome);
   if (tx.entry.result_code == "NONE") tx.entry.result_code = "TCP_MISS";
   if (!safe_method && !outcome.error) invalidate_after_unsafe_method(target, outcome);
   co_return co_await finish_forwarded(outcome, attempt, tx);
-}
-
-void ClientSession::note_peer_health(const ForwardPlan& plan, const ForwardOutcome& outcome) {
-  if (plan.peer_name.empty()) return;
-  auto& health = services_.runtime.peer_health();
-  const bool connect_failed = outcome.error && outcome.server_address.empty() &&
-                              (*outcome.error == ErrorKind::ConnectFailed || *outcome.error == ErrorKind::ConnectTimeout ||
-                               *outcome.error == ErrorKind::DnsFailure || *outcome.error == ErrorKind::TlsFailed);
-  if (connect_failed) health.connect_failed(plan.peer_name, plan.peer_kind, std::chrono::steady_clock::now());
-  else if (!outcome.server_address.empty()) health.connect_succeeded(plan.peer_name, plan.peer_kind);
-  services_.runtime.metrics().peers().attempt(plan.peer_name, plan.hierarchy, outcome.error.has_value());
-}
-
-void ClientSession::note_failure_ratio(const ForwardOutcome& outcome) {
-  // Squid's checkFailureRatio: only with ICP on, the one thing HIT-only mode changes.
-  if (!services_.runtime.icp()) return;
-  const std::string_view error = outcome.error ? error_code_name(*outcome.error) : "";
-  const bool failed = error == "ERR_DNS_FAIL" || error == "ERR_CONNECT_FAIL" || error == "ERR_SECURE_CONNECT_FAIL" ||
-                      error == "ERR_READ_ERROR";
-  if (auto ratio = services_.runtime.hit_only_mode().note_forwarded(failed, std::chrono::steady_clock::now())) {
-    std::cerr << "cuttle: WARNING: Failure Ratio at " << std::setprecision(3) << *ratio << "\n"
-              << "cuttle: WARNING: ICP going into HIT-only mode for "
-              << std::chrono::duration_cast<std::chrono::minutes>(icp::kHitOnlyModeTime).count() << " minutes..."
-              << std::endl;
-  }
 }
 
 awaitable<bool> ClientSession::finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan,

@@ -53,10 +53,6 @@ class ClientSession {
   awaitable<bool> forward(http::request_parser<http::empty_body>& parser, const ForwardPlan& plan,
                           const RequestTarget& target, Transaction& tx);
   // Logs a forwarded reply, or answers the error it ended with.
-  // Marks a peer dead after a failed connect, alive again after a good one; counts
-  // the attempt in the per-peer metrics.
-  void note_peer_health(const ForwardPlan& plan, const ForwardOutcome& outcome);
-  void note_failure_ratio(const ForwardOutcome& outcome);
   awaitable<bool> finish_forwarded(const ForwardOutcome& outcome, const ForwardPlan& plan, Transaction& tx);
 
   // ---- the cache (client_session_cache.cc) ----

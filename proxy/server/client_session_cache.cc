@@ -9,6 +9,8 @@
 #include "proxy/http/request_target.h"
 #include "proxy/server/background_refresh.h"
 #include "proxy/server/cache_fill.h"
+#include "proxy/server/forward_reports.h"
+#include "proxy/server/upstream_request.h"
 
 #include <boost/url.hpp>
 
@@ -66,8 +68,8 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
     case CacheUse::HitWhileRevalidating:
       if (is_get)
         if (auto plan = co_await next_hop())
-          start_background_refresh(stream_.get_executor(), services_, tx.active, url, *plan,
-                                   http::fields(req.base()), *stored, pattern);
+          start_background_refresh(stream_.get_executor(), services_, tx.active, url, *plan, req.base(),
+                                   client_ip_, *stored, pattern);
       [[fallthrough]];
     case CacheUse::Hit:
       if (auto served = co_await serve_hit(store, *stored, req, has_body, tx, hit_code(*stored))) co_return *served;
@@ -173,12 +175,7 @@ awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::
   // The request as the client sent it: its own conditions and Range are answered
   // from the refreshed copy after a 304, and it selects the Vary variant.
   const http::request<http::empty_body> original = req;
-  for (auto name : {http::field::if_none_match, http::field::if_modified_since, http::field::if_range,
-                    http::field::range})
-    req.erase(name);
-  if (auto etag = stored.header()[http::field::etag]; !etag.empty()) req.set(http::field::if_none_match, etag);
-  if (auto modified = stored.header()[http::field::last_modified]; !modified.empty())
-    req.set(http::field::if_modified_since, modified);
+  ask_with_stored_validators(req, stored.header());
 
   CacheFill fill(store, url, tx.entry.method, http::fields(original.base()), pattern, config.maximum_object_size,
                  negative_ttl);
@@ -188,9 +185,9 @@ awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::
   plan.intercept_server_errors = may_serve_stale_on_error(state, client, pattern);
   const auto request_time = Clock::now();
   ClientSide side{stream_, buffer_, client_ip_};
-  auto outcome = co_await forward_request(side, parser, plan, *tx.active, services_);
-  note_peer_health(plan, outcome);
-  note_failure_ratio(outcome);
+  auto outcome = co_await forward_request(&side, client_ip_, parser, plan, *tx.active, services_);
+  report_hop_attempt(services_.runtime, plan, outcome);
+  report_forwarding_result(services_.runtime, outcome);
   tx.entry.hierarchy = plan.hierarchy;
   tx.entry.peer = outcome.server_address;
 

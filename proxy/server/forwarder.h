@@ -59,9 +59,13 @@ struct ForwardOutcome {
   std::optional<http::response_header<>> intercepted;
 };
 
-// The shutdown flag is read again when the reply starts, so a drain that began
-// meanwhile ends the client connection after this reply.
-awaitable<ForwardOutcome> forward_request(ClientSide& client, http::request_parser<http::empty_body>& header_parser,
+// `client`: the connection the reply is relayed to and a request body is read
+// from; nullptr when nobody waits (a background refresh, no body): the reply only
+// fills `plan.fill`. `client_ip` goes into X-Forwarded-For. The shutdown flag is
+// read again when the reply starts, so a drain that began meanwhile ends the
+// client connection after this reply.
+awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view client_ip,
+                                          http::request_parser<http::empty_body>& header_parser,
                                           const ForwardPlan& plan, const ActiveConfig& active,
                                           WorkerServices& worker);
 
