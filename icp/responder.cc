@@ -77,20 +77,20 @@ Outcome Responder::handle(std::span<const uint8_t> datagram, const boost::asio::
   }
   if (!d.ok() || !is_acceptable_query_url(m.url)) {
     Counters::add(counters_.errors);
-    out.log_code = "UDP_INVALID";
+    out.logged = Opcode::Err;
     out.log_url = d.ok() && !m.url.empty() ? escape_url(m.url) : "-";
     std::string_view echoed = out.log_url == "-" ? std::string_view() : std::string_view(out.log_url);
     out.reply_size = refuse(Opcode::Err, m, echoed, now, reply);
-    if (!out.reply_size) out.log_code = "";  // rate-limited: a flood must not flood the log either
+    if (!out.reply_size) out.logged.reset();  // rate-limited: a flood must not flood the log either
     return out;
   }
   Counters::add(counters_.queries);
   out.log_url = std::string(m.url);
   if (!hooks_.allowed || !hooks_.allowed(from, m.url)) {
     Counters::add(counters_.denied);
-    out.log_code = "UDP_DENIED";
+    out.logged = Opcode::Denied;
     out.reply_size = refuse(Opcode::Denied, m, m.url, now, reply);
-    if (!out.reply_size) out.log_code = "";
+    if (!out.reply_size) out.logged.reset();
     return out;
   }
   auto result = hooks_.lookup ? hooks_.lookup(m.url) : LookupResult::Miss;
@@ -98,16 +98,16 @@ Outcome Responder::handle(std::span<const uint8_t> datagram, const boost::asio::
   switch (result) {
     case LookupResult::Hit:
       op = Opcode::Hit;
-      out.log_code = "UDP_HIT";
+      out.logged = Opcode::Hit;
       Counters::add(counters_.hits);
       break;
     case LookupResult::Miss:
-      out.log_code = "UDP_MISS";
+      out.logged = Opcode::Miss;
       Counters::add(counters_.misses);
       break;
     case LookupResult::MissNoFetch:
       op = Opcode::MissNoFetch;
-      out.log_code = "UDP_MISS_NOFETCH";
+      out.logged = Opcode::MissNoFetch;
       Counters::add(counters_.misses_nofetch);
       break;
   }

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,11 +30,13 @@ struct ResponderOptions {
   double refusal_burst = 200;
 };
 
-// What happened to one datagram, for the access log. `log_code` is empty when
-// there is nothing to log (a reply opcode, a datagram dropped unread).
+// What happened to one datagram, for the access log. `logged` is the reply to
+// log (HIT, MISS, MISS_NOFETCH, DENIED; ERR is Squid's UDP_INVALID), nothing when
+// there is nothing to log (a reply opcode, a datagram dropped unread, a
+// rate-limited refusal).
 struct Outcome {
   size_t reply_size = 0;       // bytes of the reply written; 0: send nothing
-  const char* log_code = "";   // UDP_HIT, UDP_MISS, UDP_MISS_NOFETCH, UDP_DENIED, UDP_INVALID
+  std::optional<Opcode> logged;
   std::string log_url;         // the URL as answered ("-" when empty)
   bool is_reply = false;       // the datagram was a well-formed reply (for a client)
   Message message;             // decoded message; valid when is_reply

@@ -46,7 +46,7 @@ void Server::handle(std::span<const uint8_t> datagram, const udp::endpoint& from
       return;
     }
   }
-  if (log_ && *outcome.log_code) log_({from, outcome.log_code, outcome.log_url, outcome.reply_size});
+  if (log_ && outcome.logged) log_({from, *outcome.logged, outcome.log_url, outcome.reply_size});
 }
 
 udp::socket open_icp_socket(asio::any_io_executor executor, const std::string& address, uint16_t port) {

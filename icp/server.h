@@ -18,7 +18,7 @@ using udp = boost::asio::ip::udp;
 // One answered or refused query, for the access log.
 struct QueryLogEvent {
   udp::endpoint from;
-  const char* log_code;  // UDP_HIT, UDP_MISS, ...
+  Opcode reply;  // what it was answered: HIT, MISS, MISS_NOFETCH, DENIED, ERR (invalid query)
   std::string_view url;
   size_t reply_size;
 };

@@ -39,8 +39,8 @@ void append_squid_native(std::string& line, const AccessLogEntry& e) {
   line += ' ';
   line += or_dash(e.client_ip);
   line += ' ';
-  line += e.result_code;
-  line += e.result_suffix;
+  line += squid_name(e.result);
+  line += squid_name(e.result_suffix);
   line += '/';
   append_padded(line, e.status, 3, '0');
   line += ' ';
@@ -52,8 +52,8 @@ void append_squid_native(std::string& line, const AccessLogEntry& e) {
   line += ' ';
   line += or_dash(e.user);
   line += ' ';
-  if (e.ping_timed_out) line += "TIMEOUT_";
-  line += e.hierarchy;
+  if (e.hierarchy.ping_timed_out) line += "TIMEOUT_";
+  line += squid_name(e.hierarchy.code);
   line += '/';
   line += or_dash(e.peer);
   line += ' ';

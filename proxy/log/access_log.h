@@ -2,6 +2,8 @@
 // goes to. Whole lines are appended to an O_APPEND file, so they never interleave.
 #pragma once
 
+#include "proxy/log/log_codes.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -18,15 +20,14 @@ struct AccessLogEntry {
   std::chrono::system_clock::time_point end_time;  // Squid stamps the line when it is written
   std::chrono::milliseconds elapsed{0};
   std::string client_ip;
-  std::string result_code = "NONE";  // TCP_MISS, TCP_DENIED, TCP_TUNNEL, ...
-  std::string result_suffix;         // "_ABORTED", "_TIMEDOUT" or empty
+  ResultCode result = ResultCode::None;
+  ResultSuffix result_suffix = ResultSuffix::None;
   unsigned status = 0;               // 0 when no reply was sent
   uint64_t reply_bytes = 0;          // headers and body sent to the client
   std::string method;
   std::string url;
   std::string user = "-";
-  bool ping_timed_out = false;       // adds the TIMEOUT_ prefix
-  std::string hierarchy = "HIER_NONE";
+  HierarchyCode hierarchy;
   std::string peer = "-";            // server address, or "-"
   std::string content_type = "-";
 };

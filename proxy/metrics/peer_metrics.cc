@@ -18,7 +18,7 @@ PeerMetrics::PeerMetrics(prometheus::Registry& registry)
                 .Help("Requests sent to each CARP array member as the URL's CARP choice")
                 .Register(registry)) {}
 
-void PeerMetrics::attempt(const std::string& peer, std::string_view hierarchy, bool failed) {
+void PeerMetrics::attempt(const std::string& peer, HierarchyCode hierarchy, bool failed) {
   std::lock_guard lock(mutex_);
   auto& s = series_[peer];
   if (!s.requests) {
@@ -27,7 +27,7 @@ void PeerMetrics::attempt(const std::string& peer, std::string_view hierarchy, b
   }
   s.requests->Increment();
   if (failed) s.failures->Increment();
-  if (hierarchy == "CARP") {
+  if (hierarchy.code == Hierarchy::Carp) {
     if (!s.carp) s.carp = &carp_.Add({{"member", peer}});
     s.carp->Increment();
   }

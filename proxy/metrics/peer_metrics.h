@@ -3,6 +3,8 @@
 // cache_peer names (name=, else the host): a short list the configuration fixes.
 #pragma once
 
+#include "proxy/log/log_codes.h"
+
 #include "proxy/config/config.h"
 #include "proxy/peers/peer_health.h"
 
@@ -25,7 +27,7 @@ class PeerMetrics {
   // One attempt to forward a request to cache_peer `peer`, with the hierarchy code
   // access.log gives it ("CARP" counts for the CARP member too). `failed`: no
   // usable reply came from the peer (connect, TLS, timeout or read error). Any thread.
-  void attempt(const std::string& peer, std::string_view hierarchy, bool failed);
+  void attempt(const std::string& peer, HierarchyCode hierarchy, bool failed);
 
  private:
   struct Series {

@@ -16,14 +16,16 @@
 namespace cuttle {
 namespace {
 
-constexpr std::array<const char*, 5> kResultClasses = {"hit", "miss", "error", "denied", "tunnel"};
-// The access.log result codes of a revalidation with the origin (Squid's names).
-constexpr std::array<const char*, 4> kRevalidationResults = {"TCP_REFRESH_UNMODIFIED", "TCP_REFRESH_MODIFIED",
-                                                             "TCP_REFRESH_FAIL_OLD", "TCP_REFRESH_FAIL_ERR"};
+constexpr std::array<ResultClass, 5> kResultClasses = {ResultClass::Hit, ResultClass::Miss, ResultClass::Error,
+                                                       ResultClass::Denied, ResultClass::Tunnel};
+// The result codes of a revalidation with the origin.
+constexpr std::array<ResultCode, 4> kRevalidationResults = {ResultCode::TcpRefreshUnmodified,
+                                                            ResultCode::TcpRefreshModified,
+                                                            ResultCode::TcpRefreshFailOld, ResultCode::TcpRefreshFailErr};
 
-size_t class_index(const char* c) {
+size_t class_index(ResultClass c) {
   for (size_t i = 0; i < kResultClasses.size(); ++i)
-    if (std::string_view(kResultClasses[i]) == c) return i;
+    if (kResultClasses[i] == c) return i;
   return 1;
 }
 
@@ -67,16 +69,6 @@ void add_process_metrics(std::vector<prometheus::MetricFamily>& out) {
 
 }  // namespace
 
-const char* result_class(std::string_view code, unsigned status) {
-  if (code == "TCP_DENIED" || code == "TCP_DENIED_REPLY") return "denied";
-  if (code == "TCP_TUNNEL") return "tunnel";
-  if (code.find("HIT") != std::string_view::npos || code == "TCP_REFRESH_UNMODIFIED" ||
-      code == "TCP_REFRESH_FAIL_OLD")
-    return "hit";
-  if (code == "NONE" || status == 0 || status >= 500) return "error";
-  return "miss";
-}
-
 const char* method_class(std::string_view method) {
   for (const char* m : {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "PURGE", "OPTIONS"})
     if (method == m) return m;
@@ -109,13 +101,13 @@ ProxyMetrics::ProxyMetrics()
   const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
   for (size_t i = 0; i < kResultClasses.size(); ++i)
-    duration_by_class_[i] = &durations_.Add({{"class", kResultClasses[i]}}, buckets);
+    duration_by_class_[i] = &durations_.Add({{"class", std::string(class_name(kResultClasses[i]))}}, buckets);
   bytes_by_source_[0] = &client_bytes_.Add({{"source", "cache"}});
   bytes_by_source_[1] = &client_bytes_.Add({{"source", "upstream"}});
   reloads_.Add({{"outcome", "ok"}});
   reloads_.Add({{"outcome", "error"}});
   for (size_t i = 0; i < kRevalidationResults.size(); ++i)
-    revalidation_by_result_[i] = &revalidations_.Add({{"result", kRevalidationResults[i]}});
+    revalidation_by_result_[i] = &revalidations_.Add({{"result", std::string(squid_name(kRevalidationResults[i]))}});
 }
 
 prometheus::Counter& ProxyMetrics::request_counter(const std::string& result, const char* method) {
@@ -129,11 +121,12 @@ prometheus::Counter& ProxyMetrics::request_counter(const std::string& result, co
 }
 
 void ProxyMetrics::record(const AccessLogEntry& entry) {
-  const std::string result = entry.result_code + entry.result_suffix;
+  std::string result(squid_name(entry.result));
+  result += squid_name(entry.result_suffix);
   request_counter(result, method_class(entry.method)).Increment();
-  const char* c = result_class(entry.result_code, entry.status);
+  const ResultClass c = result_class(entry.result, entry.status);
   duration_by_class_[class_index(c)]->Observe(std::chrono::duration<double>(entry.elapsed).count());
-  const bool hit = std::string_view(c) == "hit";
+  const bool hit = c == ResultClass::Hit;
   bytes_by_source_[hit ? 0 : 1]->Increment(double(entry.reply_bytes));
   requests_total_.fetch_add(1, std::memory_order_relaxed);
   bytes_total_.fetch_add(entry.reply_bytes, std::memory_order_relaxed);
@@ -141,9 +134,9 @@ void ProxyMetrics::record(const AccessLogEntry& entry) {
     hits_total_.fetch_add(1, std::memory_order_relaxed);
     hit_bytes_total_.fetch_add(entry.reply_bytes, std::memory_order_relaxed);
   }
-  if (std::string_view(c) == "error") errors_total_.fetch_add(1, std::memory_order_relaxed);
+  if (c == ResultClass::Error) errors_total_.fetch_add(1, std::memory_order_relaxed);
   for (size_t i = 0; i < kRevalidationResults.size(); ++i)
-    if (entry.result_code == kRevalidationResults[i]) revalidation_by_result_[i]->Increment();
+    if (entry.result == kRevalidationResults[i]) revalidation_by_result_[i]->Increment();
 }
 
 ProxyMetrics::Totals ProxyMetrics::totals() const {

@@ -73,8 +73,6 @@ class ProxyMetrics {
   std::atomic<uint64_t> requests_total_{0}, hits_total_{0}, errors_total_{0}, bytes_total_{0}, hit_bytes_total_{0};
 };
 
-// "hit", "miss", "error", "denied" or "tunnel": the class a result code is in.
-const char* result_class(std::string_view result_code, unsigned status);
 // GET, HEAD, POST, PUT, DELETE, CONNECT, PURGE, or "other".
 const char* method_class(std::string_view method);
 

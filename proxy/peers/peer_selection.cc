@@ -23,10 +23,10 @@ class Builder {
  public:
   explicit Builder(const SelectionInput& in) : in_(in) {}
 
-  void add(std::optional<size_t> peer, std::string_view code) {
+  void add(std::optional<size_t> peer, Hierarchy code) {
     for (const auto& c : out_)
       if (c.peer == peer) return;  // the first code that chose a next hop is the one logged
-    out_.push_back({peer, std::string(code)});
+    out_.push_back({peer, {code}});
   }
 
   // selectSomeParent(): one parent by the first method that applies.
@@ -34,21 +34,21 @@ class Builder {
     bool any_carp = false;
     for (size_t i : in_.carp_order) {
       if (!usable_parent(in_.peers[i])) continue;
-      add(i, "CARP");
+      add(i, Hierarchy::Carp);
       any_carp = true;
     }
     if (any_carp) return;
-    if (auto rr = round_robin_parent()) return add(*rr, "ROUNDROBIN_PARENT");
+    if (auto rr = round_robin_parent()) return add(*rr, Hierarchy::RoundrobinParent);
     for (size_t i = 0; i < in_.peers.size(); ++i)
-      if (usable_parent(in_.peers[i])) return add(i, "FIRSTUP_PARENT");
-    if (auto d = default_parent()) add(*d, "DEFAULT_PARENT");
+      if (usable_parent(in_.peers[i])) return add(i, Hierarchy::FirstupParent);
+    if (auto d = default_parent()) add(*d, Hierarchy::DefaultParent);
   }
 
   // selectAllParents(): every usable parent, then the default one.
   void all_parents() {
     for (size_t i = 0; i < in_.peers.size(); ++i)
-      if (usable_parent(in_.peers[i])) add(i, "ANY_OLD_PARENT");
-    if (auto d = default_parent()) add(*d, "DEFAULT_PARENT");
+      if (usable_parent(in_.peers[i])) add(i, Hierarchy::AnyOldParent);
+    if (auto d = default_parent()) add(*d, Hierarchy::DefaultParent);
   }
 
   // Squid would not try a dead CARP member at all; cuttle keeps them as a last
@@ -56,25 +56,25 @@ class Builder {
   // still gets the request when nothing else can take it.
   void dead_carp_members() {
     for (size_t i : in_.carp_order)
-      if (in_.peers[i].allowed && !in_.peers[i].alive) add(i, "CARP");
+      if (in_.peers[i].allowed && !in_.peers[i].alive) add(i, Hierarchy::Carp);
   }
 
-  void direct() { add(std::nullopt, "HIER_DIRECT"); }
+  void direct() { add(std::nullopt, Hierarchy::Direct); }
 
   void icp_replies() {
     const auto& icp = in_.icp;
     if (icp.hit) {
-      add(*icp.hit, in_.peers[*icp.hit].type == PeerType::Parent ? "PARENT_HIT" : "SIBLING_HIT");
+      add(*icp.hit, in_.peers[*icp.hit].type == PeerType::Parent ? Hierarchy::ParentHit : Hierarchy::SiblingHit);
     } else if (icp.closest_parent_miss) {
-      add(*icp.closest_parent_miss, "CLOSEST_PARENT_MISS");
+      add(*icp.closest_parent_miss, Hierarchy::ClosestParentMiss);
     } else if (icp.first_parent_miss) {
-      add(*icp.first_parent_miss, "FIRST_PARENT_MISS");
+      add(*icp.first_parent_miss, Hierarchy::FirstParentMiss);
     }
   }
 
   std::vector<Candidate> result() {
     if (in_.icp.timed_out)
-      for (auto& c : out_) c.hierarchy = "TIMEOUT_" + c.hierarchy;
+      for (auto& c : out_) c.hierarchy.ping_timed_out = true;
     return std::move(out_);
   }
 

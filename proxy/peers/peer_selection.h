@@ -7,6 +7,8 @@
 //   try order[0]; if nothing was sent to the client, try order[1]; ...
 #pragma once
 
+#include "proxy/log/log_codes.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -51,7 +53,7 @@ struct SelectionInput {
 
 struct Candidate {
   std::optional<size_t> peer;  // index into peers; none: DIRECT to the origin
-  std::string hierarchy;       // "CARP", "TIMEOUT_FIRST_PARENT_MISS", "HIER_DIRECT", ...
+  HierarchyCode hierarchy;     // CARP, TIMEOUT_FIRST_PARENT_MISS, HIER_DIRECT, ...
   bool operator==(const Candidate&) const = default;
 };
 

@@ -134,7 +134,7 @@ awaitable<bool> ClientSession::reply_error(ErrorKind kind, Transaction& tx, bool
   tx.entry.status = response.result_int();
   tx.entry.reply_bytes = n;
   tx.entry.content_type = "text/html";
-  if (tx.entry.result_code == "NONE" && kind == ErrorKind::AccessDenied) tx.entry.result_code = "TCP_DENIED";
+  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
   log(tx);
   co_return keep_alive && !ec;
 }
@@ -159,7 +159,7 @@ awaitable<bool> ClientSession::send_own_reply(http::response<http::string_body>&
   res.keep_alive(keep_alive && tx.client_keep_alive && !services_.runtime.shutting_down());
   stream_.expires_after(tx.active->config->read_timeout);
   auto [ec, n] = co_await http::async_write(stream_, res, use_nothrow);
-  tx.entry.result_code = "TCP_MISS";  // as Squid logs its internal objects
+  tx.entry.result = ResultCode::TcpMiss;  // as Squid logs its internal objects
   tx.entry.status = res.result_int();
   tx.entry.reply_bytes = n;
   tx.entry.content_type = std::string(media_type(res[http::field::content_type]));
@@ -179,7 +179,7 @@ awaitable<bool> ClientSession::serve_cache_manager(const ManagerRequest& manager
       AccessDecision::Deny)
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive, "the cache manager is not for this client");
   // Squid logs what it answers itself, errors included, as TCP_MISS.
-  tx.entry.result_code = "TCP_MISS";
+  tx.entry.result = ResultCode::TcpMiss;
   // Squid takes a Basic Authorization's password over the URL's.
   auto supplied = basic_auth_password(req[http::field::authorization]);
   if (!supplied) supplied = manager.password;
@@ -215,7 +215,7 @@ awaitable<bool> ClientSession::serve_cache_manager(const ManagerRequest& manager
 awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& tx, bool keep_alive) {
   const Config& config = *tx.active->config;
   if (!config.purge_enabled) {
-    tx.entry.result_code = "TCP_DENIED";
+    tx.entry.result = ResultCode::TcpDenied;
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, keep_alive, "PURGE is not enabled by any ACL");
   }
   bool removed = false;
@@ -245,7 +245,7 @@ awaitable<bool> ClientSession::purge(const RequestTarget& target, Transaction& t
   res.keep_alive(keep_alive && !services_.runtime.shutting_down());
   stream_.expires_after(config.read_timeout);
   auto [ec, n] = co_await http::async_write(stream_, res, use_nothrow);
-  tx.entry.result_code = "TCP_MISS";
+  tx.entry.result = ResultCode::TcpMiss;
   tx.entry.status = res.result_int();
   tx.entry.reply_bytes = n;
   log(tx);
@@ -342,7 +342,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     for (const auto& a : resolved.addresses) facts.destinations->push_back(normalize_address(a));
   }
   if (check_access(config.http_access, facts) == AccessDecision::Deny) {
-    tx.entry.result_code = "TCP_DENIED";
+    tx.entry.result = ResultCode::TcpDenied;
     co_return co_await reply_error(ErrorKind::AccessDenied, tx, !has_body);
   }
 
@@ -359,13 +359,13 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
     UpstreamSpec spec{target.host, target.port, false, {}, std::nullopt};
     auto outcome = co_await run_tunnel(client, spec, config, services_);
     if (outcome.error) {
-      tx.entry.result_code = "TCP_TUNNEL";
+      tx.entry.result = ResultCode::TcpTunnel;
       co_return co_await reply_error(*outcome.error, tx, false, outcome.error_detail);
     }
-    tx.entry.result_code = "TCP_TUNNEL";
+    tx.entry.result = ResultCode::TcpTunnel;
     tx.entry.status = 200;
     tx.entry.reply_bytes = outcome.bytes_to_client;
-    tx.entry.hierarchy = "HIER_DIRECT";
+    tx.entry.hierarchy = {Hierarchy::Direct};
     tx.entry.peer = outcome.server_address;
     log(tx);
     co_return false;
@@ -390,7 +390,7 @@ awaitable<std::optional<ForwardPlan>> ClientSession::plan_forwarding(const Reque
     ForwardPlan plan;
     plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile, peer.connect_timeout};
     plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
-    plan.hierarchy = "FIRSTUP_PARENT";
+    plan.hierarchy = {Hierarchy::FirstupParent};
     plan.request_target = target.path;
     co_return plan;
   }
@@ -426,7 +426,7 @@ awaitable<bool> ClientSession::forward(http::request_parser<http::empty_body>& p
     static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
   }
   report_forwarding_result(services_.runtime, outcome);
-  if (tx.entry.result_code == "NONE") tx.entry.result_code = "TCP_MISS";
+  if (tx.entry.result == ResultCode::None) tx.entry.result = ResultCode::TcpMiss;
   if (!safe_method && !outcome.error) invalidate_after_unsafe_method(target, outcome);
   co_return co_await finish_forwarded(outcome, attempt, tx);
 }
@@ -445,7 +445,7 @@ awaitable<bool> ClientSession::finish_forwarded(const ForwardOutcome& outcome, c
   tx.entry.hierarchy = plan.hierarchy;
   tx.entry.peer = outcome.server_address;
   if (!outcome.content_type.empty()) tx.entry.content_type = outcome.content_type;
-  if (outcome.aborted) tx.entry.result_suffix = "_ABORTED";
+  if (outcome.aborted) tx.entry.result_suffix = ResultSuffix::Aborted;
   log(tx);
   co_return outcome.client_reusable && !outcome.aborted;
 }

@@ -64,7 +64,7 @@ class ClientSession {
   // verdict, or nothing when its body turned out damaged (nothing was sent).
   awaitable<std::optional<bool>> serve_hit(store::ObjectStore& store, StoredReply& stored,
                                            const http::request<http::empty_body>& request, bool has_body,
-                                           Transaction& tx, std::string_view result_code);
+                                           Transaction& tx, ResultCode result);
   // `pin` keeps the stored body (found current after pinning) for a 304 to serve.
   awaitable<bool> revalidate(store::ObjectStore& store, const std::string& url, const RefreshPattern& pattern,
                              http::request_parser<http::empty_body>& parser, ForwardPlan plan, StoredReply stored,

@@ -27,8 +27,8 @@ std::optional<StoredState> state_of(const std::optional<StoredReply>& stored) {
   return state;
 }
 
-std::string_view hit_code(const StoredReply& stored) {
-  return negatively_cached(stored.record.status) ? "TCP_NEGATIVE_HIT" : "TCP_HIT";
+ResultCode hit_code(const StoredReply& stored) {
+  return negatively_cached(stored.record.status) ? ResultCode::TcpNegativeHit : ResultCode::TcpHit;
 }
 
 }  // namespace
@@ -63,7 +63,7 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
 
   switch (decision.use) {
     case CacheUse::OnlyIfCachedMiss:
-      tx.entry.result_code = "TCP_MISS";
+      tx.entry.result = ResultCode::TcpMiss;
       co_return co_await reply_error(ErrorKind::OnlyIfCachedMiss, tx, !has_body);
     case CacheUse::HitWhileRevalidating:
       if (is_get)
@@ -92,7 +92,7 @@ awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const Re
       }
       break;  // a HEAD is forwarded as it is
     case CacheUse::ClientRefresh:
-      tx.entry.result_code = "TCP_CLIENT_REFRESH_MISS";
+      tx.entry.result = ResultCode::TcpClientRefreshMiss;
       break;
     case CacheUse::Miss:
       break;
@@ -125,7 +125,7 @@ constexpr size_t kKeptSendBuffer = 64 * 1024;
 
 awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& store, StoredReply& stored,
                                                         const http::request<http::empty_body>& request,
-                                                        bool has_body, Transaction& tx, std::string_view result_code) {
+                                                        bool has_body, Transaction& tx, ResultCode result) {
   bool matched_etag = false;
   auto shape = shape_for(request, stored, &matched_etag);
   const bool keep_alive = request.keep_alive() && !has_body && !services_.runtime.shutting_down();
@@ -136,17 +136,18 @@ awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& stor
   if (send_buffer_.capacity() > kKeptSendBuffer) std::string().swap(send_buffer_);
   if (hit.damaged) store.remove(stored.key);
   if (hit.swap_failed) {
-    tx.entry.result_code = "TCP_SWAPFAIL_MISS";
+    tx.entry.result = ResultCode::TcpSwapfailMiss;
     co_return std::nullopt;
   }
   store.touch(stored.key, stored.record.last_access, epoch_ms(Clock::now()));
-  tx.entry.result_code = std::string(result_code);
+  tx.entry.result = result;
   // Squid names a 304 answered from a fresh copy after the condition that matched.
-  if (shape.not_modified && result_code == "TCP_HIT") tx.entry.result_code = matched_etag ? "TCP_INM_HIT" : "TCP_IMS_HIT";
+  if (shape.not_modified && result == ResultCode::TcpHit)
+    tx.entry.result = matched_etag ? ResultCode::TcpInmHit : ResultCode::TcpImsHit;
   tx.entry.status = hit.status;
   tx.entry.reply_bytes = hit.reply_bytes;
   tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
-  if (hit.aborted) tx.entry.result_suffix = "_ABORTED";
+  if (hit.aborted) tx.entry.result_suffix = ResultSuffix::Aborted;
   log(tx);
   co_return keep_alive && !hit.aborted;
 }
@@ -195,17 +196,18 @@ awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::
     // Still current: freshen the stored header (§3.2), keep the body.
     freshen_stored_reply(store, stored, *outcome.intercepted, request_time, Clock::now());
     reevaluate_freshness(stored, pattern, Clock::now(), negative_ttl);
-    if (auto served = co_await serve_hit(store, stored, original, has_body, tx, "TCP_REFRESH_UNMODIFIED"))
+    if (auto served = co_await serve_hit(store, stored, original, has_body, tx, ResultCode::TcpRefreshUnmodified))
       co_return *served;
     co_return co_await reply_error(ErrorKind::ReadError, tx, false, "the stored body was lost during revalidation");
   }
   const bool failed = outcome.intercepted || outcome.error;  // an intercepted non-304 is a 5xx
   if (failed && may_serve_stale_on_error(state, client, pattern)) {
-    if (auto served = co_await serve_hit(store, stored, original, has_body, tx, "TCP_REFRESH_FAIL_OLD"))
+    if (auto served = co_await serve_hit(store, stored, original, has_body, tx, ResultCode::TcpRefreshFailOld))
       co_return *served;
     co_return co_await reply_error(ErrorKind::ReadError, tx, false, "the stored body was lost during revalidation");
   }
-  tx.entry.result_code = (outcome.error || outcome.status >= 500) ? "TCP_REFRESH_FAIL_ERR" : "TCP_REFRESH_MODIFIED";
+  tx.entry.result =
+      (outcome.error || outcome.status >= 500) ? ResultCode::TcpRefreshFailErr : ResultCode::TcpRefreshModified;
   co_return co_await finish_forwarded(outcome, plan, tx);
 }
 

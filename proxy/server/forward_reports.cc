@@ -19,9 +19,22 @@ void report_hop_attempt(ProxyRuntime& runtime, const ForwardPlan& plan, const Fo
 void report_forwarding_result(ProxyRuntime& runtime, const ForwardOutcome& outcome) {
   // Squid's checkFailureRatio: only with ICP on, the one thing HIT-only mode changes.
   if (!runtime.icp()) return;
-  const std::string_view error = outcome.error ? error_code_name(*outcome.error) : "";
-  const bool failed = error == "ERR_DNS_FAIL" || error == "ERR_CONNECT_FAIL" || error == "ERR_SECURE_CONNECT_FAIL" ||
-                      error == "ERR_READ_ERROR";
+  // Squid counts ERR_DNS_FAIL, ERR_CONNECT_FAIL (refused or timed out),
+  // ERR_SECURE_CONNECT_FAIL and ERR_READ_ERROR.
+  bool failed = false;
+  if (outcome.error) {
+    switch (*outcome.error) {
+      case ErrorKind::DnsFailure:
+      case ErrorKind::ConnectFailed:
+      case ErrorKind::ConnectTimeout:
+      case ErrorKind::TlsFailed:
+      case ErrorKind::ReadError:
+        failed = true;
+        break;
+      default:
+        break;
+    }
+  }
   if (auto ratio = runtime.hit_only_mode().note_forwarded(failed, std::chrono::steady_clock::now())) {
     std::cerr << "cuttle: WARNING: Failure Ratio at " << std::setprecision(3) << *ratio << "\n"
               << "cuttle: WARNING: ICP going into HIT-only mode for "

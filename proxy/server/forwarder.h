@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/http/error_page.h"
+#include "proxy/log/log_codes.h"
 #include "proxy/server/asio_types.h"
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/worker_services.h"
@@ -24,7 +25,7 @@ struct NextHop {
   UpstreamSpec upstream;
   std::string request_target;  // request line target sent upstream
   std::string host_header;     // Host sent upstream
-  std::string hierarchy;       // HIER_DIRECT, FIRSTUP_PARENT, ...
+  HierarchyCode hierarchy;     // HIER_DIRECT, FIRSTUP_PARENT, ...
   std::string peer_name;       // the cache_peer this goes to; empty: the origin (or accel originserver)
   std::string peer_kind;       // "Parent" or "Sibling", for health messages
   std::string proxy_authorization;  // sent to the peer (login=); empty: none

@@ -1,6 +1,7 @@
 #include "proxy/server/icp_service.h"
 
 #include "proxy/cache/cache_policy.h"
+#include "proxy/http/request_facts.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/cache_hit.h"
 
@@ -24,23 +25,27 @@ icp::LookupResult icp_lookup(const Config& config, const store::ObjectStore* sto
 }
 
 bool icp_allowed(const Config& config, const boost::asio::ip::address& from, std::string_view url) {
-  RequestFacts facts;
-  facts.client = normalize_address(from);
-  facts.method = "GET";
-  if (auto target = parse_absolute_target(url); target.target) {
-    facts.scheme = target.target->scheme;
-    facts.host = target.target->host;
-    facts.port = target.target->port;
-    facts.path = target.target->path;
-  }
+  auto target = parse_absolute_target(url).target;
+  RequestFacts facts = request_facts(target.value_or(RequestTarget{}), "GET", from);
   return check_access(config.icp.access, facts) == AccessDecision::Allow;
+}
+
+// Squid's access.log word for an ICP reply.
+ResultCode icp_result(icp::Opcode reply) {
+  switch (reply) {
+    case icp::Opcode::Hit: return ResultCode::UdpHit;
+    case icp::Opcode::MissNoFetch: return ResultCode::UdpMissNofetch;
+    case icp::Opcode::Denied: return ResultCode::UdpDenied;
+    case icp::Opcode::Err: return ResultCode::UdpInvalid;
+    default: return ResultCode::UdpMiss;
+  }
 }
 
 AccessLogEntry icp_log_entry(const icp::QueryLogEvent& event) {
   AccessLogEntry e;
   e.end_time = std::chrono::system_clock::now();
   e.client_ip = normalize_address(event.from.address()).to_string();
-  e.result_code = event.log_code;
+  e.result = icp_result(event.reply);
   e.status = 0;
   e.reply_bytes = event.reply_size;
   e.method = "ICP_QUERY";

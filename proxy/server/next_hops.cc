@@ -222,7 +222,7 @@ awaitable<std::vector<ForwardPlan>> choose_next_hops(const ActiveConfig& active,
     plans.push_back(std::move(plan));
   }
   // Squid counts a round-robin parent as used when it chooses it.
-  if (!plans.empty() && plans.front().hierarchy.ends_with("ROUNDROBIN_PARENT"))
+  if (!plans.empty() && plans.front().hierarchy.code == Hierarchy::RoundrobinParent)
     health.count_round_robin(plans.front().peer_name);
   co_return plans;
 }

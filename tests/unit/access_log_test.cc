@@ -29,12 +29,12 @@ AccessLogEntry miss() {
   e.end_time = at_millis(1700000000123);
   e.elapsed = milliseconds(12);
   e.client_ip = "10.0.0.5";
-  e.result_code = "TCP_MISS";
+  e.result = ResultCode::TcpMiss;
   e.status = 200;
   e.reply_bytes = 5120;
   e.method = "GET";
   e.url = "http://example.com/a";
-  e.hierarchy = "HIER_DIRECT";
+  e.hierarchy = {Hierarchy::Direct};
   e.peer = "93.184.216.34";
   e.content_type = "text/html";
   return e;
@@ -81,15 +81,39 @@ TEST(AccessLogFormat, StatusIsThreeDigitsEvenWithoutAReply) {
 
 TEST(AccessLogFormat, SuffixFollowsTheResultCode) {
   auto e = miss();
-  e.result_suffix = "_ABORTED";
+  e.result_suffix = ResultSuffix::Aborted;
   EXPECT_NE(format_squid_native(e).find(" TCP_MISS_ABORTED/200 "), std::string::npos);
+}
+
+TEST(LogCodes, EveryCodeHasSquidsNameAndIsReadBackFromIt) {
+  for (auto i = 0; i <= static_cast<int>(ResultCode::UdpInvalid); ++i) {
+    auto code = static_cast<ResultCode>(i);
+    EXPECT_EQ(result_code_named(squid_name(code)), code) << squid_name(code);
+  }
+  EXPECT_EQ(squid_name(ResultCode::TcpRefreshFailOld), "TCP_REFRESH_FAIL_OLD");
+  EXPECT_EQ(squid_name(HierarchyCode{Hierarchy::FirstParentMiss, true}), "TIMEOUT_FIRST_PARENT_MISS");
+  EXPECT_EQ(hierarchy_named("TIMEOUT_CARP"), (HierarchyCode{Hierarchy::Carp, true}));
+  EXPECT_EQ(hierarchy_named("HIER_DIRECT"), (HierarchyCode{Hierarchy::Direct, false}));
+  EXPECT_FALSE(result_code_named("TCP_NOPE"));
+  EXPECT_FALSE(hierarchy_named("TIMEOUT_"));
+}
+
+TEST(LogCodes, MetricsClassesAsSquidsCodesMean) {
+  EXPECT_EQ(result_class(ResultCode::TcpRefreshUnmodified, 200), ResultClass::Hit);
+  EXPECT_EQ(result_class(ResultCode::TcpNegativeHit, 404), ResultClass::Hit);
+  EXPECT_EQ(result_class(ResultCode::TcpMiss, 200), ResultClass::Miss);
+  EXPECT_EQ(result_class(ResultCode::TcpMiss, 502), ResultClass::Error);
+  EXPECT_EQ(result_class(ResultCode::TcpRefreshFailErr, 0), ResultClass::Error);
+  EXPECT_EQ(result_class(ResultCode::TcpDenied, 403), ResultClass::Denied);
+  EXPECT_EQ(result_class(ResultCode::TcpTunnel, 200), ResultClass::Tunnel);
+  EXPECT_EQ(result_class(ResultCode::None, 400), ResultClass::Error);
 }
 
 TEST(AccessLogFormat, PingTimeoutPrefixesTheHierarchyCode) {
   auto e = miss();
-  e.hierarchy = "FIRST_PARENT_MISS";
+  e.hierarchy = {Hierarchy::FirstParentMiss};
   e.peer = "10.0.0.9";
-  e.ping_timed_out = true;
+  e.hierarchy.ping_timed_out = true;
   EXPECT_NE(format_squid_native(e).find(" - TIMEOUT_FIRST_PARENT_MISS/10.0.0.9 text/html"), std::string::npos);
 }
 
@@ -98,7 +122,7 @@ TEST(AccessLogFormat, DeniedConnect) {
   e.end_time = at_millis(1700000000500);
   e.elapsed = milliseconds(1);
   e.client_ip = "192.0.2.7";
-  e.result_code = "TCP_DENIED";
+  e.result = ResultCode::TcpDenied;
   e.status = 403;
   e.reply_bytes = 3950;
   e.method = "CONNECT";

@@ -106,7 +106,7 @@ TEST(IcpAllowed, NoRulesDenyEveryone) {
 }
 
 TEST(IcpLogEntry, IsTheLineSquidWrites) {
-  icp::QueryLogEvent event{{boost::asio::ip::make_address("::ffff:127.0.0.1"), 3130}, "UDP_HIT",
+  icp::QueryLogEvent event{{boost::asio::ip::make_address("::ffff:127.0.0.1"), 3130}, icp::Opcode::Hit,
                            "http://Example.com/a?b=1", 45};
   auto line = format_squid_native(icp_log_entry(event));
   // "1795617886.175      0 127.0.0.1 UDP_MISS/000 45 ICP_QUERY http://Example.com/a?b=1 - HIER_NONE/- -"
@@ -114,6 +114,17 @@ TEST(IcpLogEntry, IsTheLineSquidWrites) {
   auto at = line.find(' ');
   ASSERT_NE(at, std::string::npos);
   EXPECT_EQ(line.substr(at), "      0 127.0.0.1 UDP_HIT/000 45 ICP_QUERY http://Example.com/a?b=1 - HIER_NONE/- -");
+}
+
+TEST(IcpLogEntry, EachReplyIsLoggedWithSquidsWord) {
+  auto code_of = [](icp::Opcode reply) {
+    return icp_log_entry({{boost::asio::ip::make_address("127.0.0.1"), 3130}, reply, "http://h/", 10}).result;
+  };
+  EXPECT_EQ(code_of(icp::Opcode::Hit), ResultCode::UdpHit);
+  EXPECT_EQ(code_of(icp::Opcode::Miss), ResultCode::UdpMiss);
+  EXPECT_EQ(code_of(icp::Opcode::MissNoFetch), ResultCode::UdpMissNofetch);
+  EXPECT_EQ(code_of(icp::Opcode::Denied), ResultCode::UdpDenied);
+  EXPECT_EQ(code_of(icp::Opcode::Err), ResultCode::UdpInvalid);
 }
 
 }  // namespace

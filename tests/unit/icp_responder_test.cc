@@ -45,7 +45,7 @@ TEST(IcpResponder, StoredFreshUrlIsAHitEchoingRequestNumberAndUrl) {
   EXPECT_EQ(r.message.request_number, 1234u);
   EXPECT_EQ(r.message.url, "http://h/cached");
   EXPECT_EQ(r.message.version, 2);
-  EXPECT_STREQ(o.log_code, "UDP_HIT");
+  EXPECT_EQ(o.logged, Opcode::Hit);
   EXPECT_EQ(o.log_url, "http://h/cached");
   EXPECT_EQ(f.responder.counters().hits, 1u);
   EXPECT_EQ(f.responder.counters().queries, 1u);
@@ -55,7 +55,7 @@ TEST(IcpResponder, UnknownUrlIsAMiss) {
   Fixture f;
   auto o = f.handle(query("http://h/other"));
   EXPECT_EQ(f.reply(o).message.opcode, Opcode::Miss);
-  EXPECT_STREQ(o.log_code, "UDP_MISS");
+  EXPECT_EQ(o.logged, Opcode::Miss);
   EXPECT_EQ(f.responder.counters().misses, 1u);
 }
 
@@ -63,7 +63,7 @@ TEST(IcpResponder, LookupMayAnswerMissNoFetch) {
   Fixture f;
   auto o = f.handle(query("http://h/offline"));
   EXPECT_EQ(f.reply(o).message.opcode, Opcode::MissNoFetch);
-  EXPECT_STREQ(o.log_code, "UDP_MISS_NOFETCH");
+  EXPECT_EQ(o.logged, Opcode::MissNoFetch);
   EXPECT_EQ(f.responder.counters().misses_nofetch, 1u);
 }
 
@@ -81,7 +81,7 @@ TEST(IcpResponder, SenderRefusedByAccessRulesIsDenied) {
   auto r = f.reply(o);
   EXPECT_EQ(r.message.opcode, Opcode::Denied);
   EXPECT_EQ(r.message.request_number, 8u);
-  EXPECT_STREQ(o.log_code, "UDP_DENIED");
+  EXPECT_EQ(o.logged, Opcode::Denied);
   EXPECT_EQ(f.responder.counters().denied, 1u);
   EXPECT_EQ(f.responder.counters().hits, 0u);
 }
@@ -119,7 +119,7 @@ TEST(IcpResponder, MalformedUrlsAreAnsweredErrWithTheUrlEscaped) {
     EXPECT_EQ(r.message.opcode, Opcode::Err) << url;
     EXPECT_EQ(r.message.request_number, 99u);
     EXPECT_EQ(r.message.url, echoed);
-    EXPECT_STREQ(o.log_code, "UDP_INVALID");
+    EXPECT_EQ(o.logged, Opcode::Err);  // UDP_INVALID
     EXPECT_EQ(o.log_url, echoed);
   }
   EXPECT_EQ(f.responder.counters().errors, 4u);
@@ -164,7 +164,7 @@ TEST(IcpResponder, DatagramsWithoutASoundHeaderAreDroppedAndCounted) {
   for (auto& b : bad) {
     auto o = f.handle(b);
     EXPECT_EQ(o.reply_size, 0u);
-    EXPECT_STREQ(o.log_code, "");
+    EXPECT_FALSE(o.logged);
   }
   EXPECT_EQ(f.responder.counters().errors, bad.size());
   EXPECT_EQ(f.responder.counters().dropped, bad.size());

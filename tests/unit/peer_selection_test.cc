@@ -35,8 +35,13 @@ PeerView round_robin(PeerView p, uint64_t count) {
   return p;
 }
 
-Candidate via(size_t peer, std::string code) { return {peer, std::move(code)}; }
-Candidate direct(std::string code = "HIER_DIRECT") { return {std::nullopt, std::move(code)}; }
+HierarchyCode named(std::string_view code) {
+  auto parsed = hierarchy_named(code);
+  EXPECT_TRUE(parsed) << code;
+  return parsed.value_or(HierarchyCode{});
+}
+Candidate via(size_t peer, std::string_view code) { return {peer, named(code)}; }
+Candidate direct(std::string_view code = "HIER_DIRECT") { return {std::nullopt, named(code)}; }
 
 using Order = std::vector<Candidate>;
 

@@ -21,9 +21,11 @@ double sample(const std::string& exposition, const std::string& series) {
   return -1;
 }
 
-AccessLogEntry entry(std::string result_code, unsigned status = 200) {
+AccessLogEntry entry(std::string_view result_code, unsigned status = 200) {
   AccessLogEntry e;
-  e.result_code = std::move(result_code);
+  auto code = result_code_named(result_code);
+  EXPECT_TRUE(code) << result_code;
+  e.result = code.value_or(ResultCode::None);
   e.status = status;
   e.method = "GET";
   return e;
@@ -44,10 +46,10 @@ TEST(ProxyMetrics, RevalidationsAreCountedByTheirResultCode) {
 
 TEST(ProxyMetrics, PeerAttemptsAreCountedPerPeerAndCarpMember) {
   ProxyMetrics metrics;
-  metrics.peers().attempt("parent1", "CARP", false);
-  metrics.peers().attempt("parent1", "CARP", true);
-  metrics.peers().attempt("parent2", "FIRSTUP_PARENT", true);
-  metrics.peers().attempt("sib", "SIBLING_HIT", false);
+  metrics.peers().attempt("parent1", {Hierarchy::Carp}, false);
+  metrics.peers().attempt("parent1", {Hierarchy::Carp}, true);
+  metrics.peers().attempt("parent2", {Hierarchy::FirstupParent}, true);
+  metrics.peers().attempt("sib", {Hierarchy::SiblingHit}, false);
   auto text = metrics.scrape({});
   EXPECT_EQ(sample(text, R"(cuttle_peer_requests_total{peer="parent1"})"), 2) << text;
   EXPECT_EQ(sample(text, R"(cuttle_peer_failures_total{peer="parent1"})"), 1);
