@@ -5,7 +5,7 @@
 
 #include "proxy/server/client_session.h"
 #include "proxy/server/icp_service.h"
-#include "proxy/metrics/metrics_endpoint.h"
+#include "proxy/server/metrics_endpoint.h"
 
 #include <atomic>
 #include <memory>

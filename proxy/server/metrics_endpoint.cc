@@ -1,4 +1,4 @@
-#include "proxy/metrics/metrics_endpoint.h"
+#include "proxy/server/metrics_endpoint.h"
 
 #include "proxy/config/acl.h"
 #include "proxy/http/header_rules.h"
