@@ -292,6 +292,50 @@ void intercept(http::response_parser<http::buffer_body>& response, std::unique_p
   if (reusable) x.worker.pool.give_back(std::move(conn));
 }
 
+enum class Attempt { Done, Retry };
+
+// One attempt on one connection: the request up, the reply header back, then the
+// reply handed on (or back, when intercepted). Retry: a pooled connection the
+// server had closed failed before any reply byte, and the request has no body to
+// have lost.
+awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
+                              http::request_parser<http::buffer_body>& parser, bool has_body, Exchange& x) {
+  const bool retryable = conn->reused && !has_body;
+  http::request_serializer<http::buffer_body> serializer{parser.get()};
+  auto sent = co_await std::visit([&](auto& s) { return send_request(s, x, parser, serializer); }, conn->stream);
+  if (sent == SendStatus::ClientFailed) {
+    x.out.aborted = true;
+    co_return Attempt::Done;
+  }
+  if (sent == SendStatus::MalformedBody) {
+    // Nothing was answered yet: the client learns why, and the connection ends
+    // (its bytes past the bad framing must never be read as a request).
+    x.out.error = ErrorKind::InvalidRequest;
+    x.out.error_detail = "malformed request body";
+    co_return Attempt::Done;
+  }
+  std::optional<http::response_parser<http::buffer_body>> response;
+  HeaderRead header{asio::error::connection_reset};
+  if (sent == SendStatus::Sent)
+    header = co_await std::visit(
+        [&](auto& s) { return read_response_header(s, *conn, response, x.is_head, x.config()); }, conn->stream);
+  if (header.ec) {
+    if (retryable && !header.got_bytes && header.ec != beast::error::timeout) co_return Attempt::Retry;
+    x.out.error = classify_response_error(header.ec);
+    x.out.error_detail = header.ec.message();
+    x.out.client_reusable = x.client_keep_alive && parser.is_done();
+    co_return Attempt::Done;
+  }
+  if (intercepts(x.plan, response->get().result_int())) {
+    intercept(*response, conn, x);
+    co_return Attempt::Done;
+  }
+  x.client_keep_alive = x.client_keep_alive && !x.worker.runtime.shutting_down();
+  co_await std::visit([&](auto& s) { return take_reply(s, conn, *response, x); }, conn->stream);
+  if (!parser.is_done()) x.out.client_reusable = false;
+  co_return Attempt::Done;
+}
+
 }  // namespace
 
 awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view client_ip,
@@ -309,14 +353,11 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view c
                                 beast::iequals(received[http::field::expect], "100-continue");
 
   http::request_parser<http::buffer_body> parser{std::move(header_parser)};
-  auto& req = parser.get();
   const bool chunked = parser.chunked();
-  shape_upstream_request(req, plan, active, client_ip, x.client_version);
-  if (chunked) req.chunked(true);
-  req.keep_alive(true);
+  shape_upstream_request(parser.get(), plan, active, client_ip, x.client_version);
+  if (chunked) parser.get().chunked(true);
+  parser.get().keep_alive(true);
 
-  // A pooled connection may have been closed by the server just now; a request
-  // without a body is safely replayed once on a fresh connection.
   for (int attempt = 0;; ++attempt) {
     // Checking an idle connection costs a syscall; it is worth it only when a
     // failure could not be retried (a request body is consumed as it is sent).
@@ -330,40 +371,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view c
       x.out.aborted = true;
       co_return x.out;
     }
-    const bool retryable = conn->reused && !has_body;
-    http::request_serializer<http::buffer_body> serializer{req};
-    auto sent = co_await std::visit([&](auto& s) { return send_request(s, x, parser, serializer); }, conn->stream);
-    if (sent == SendStatus::ClientFailed) {
-      x.out.aborted = true;
-      co_return x.out;
-    }
-    if (sent == SendStatus::MalformedBody) {
-      // Nothing was answered yet: the client learns why, and the connection ends
-      // (its bytes past the bad framing must never be read as a request).
-      x.out.error = ErrorKind::InvalidRequest;
-      x.out.error_detail = "malformed request body";
-      co_return x.out;
-    }
-    std::optional<http::response_parser<http::buffer_body>> response;
-    HeaderRead header{asio::error::connection_reset};
-    if (sent == SendStatus::Sent)
-      header = co_await std::visit(
-          [&](auto& s) { return read_response_header(s, *conn, response, x.is_head, x.config()); }, conn->stream);
-    if (header.ec) {
-      if (retryable && !header.got_bytes && header.ec != beast::error::timeout) continue;
-      x.out.error = classify_response_error(header.ec);
-      x.out.error_detail = header.ec.message();
-      x.out.client_reusable = x.client_keep_alive && parser.is_done();
-      co_return x.out;
-    }
-    if (intercepts(plan, response->get().result_int())) {
-      intercept(*response, conn, x);
-      co_return x.out;
-    }
-    x.client_keep_alive = x.client_keep_alive && !worker.runtime.shutting_down();
-    co_await std::visit([&](auto& s) { return take_reply(s, conn, *response, x); }, conn->stream);
-    if (!parser.is_done()) x.out.client_reusable = false;
-    co_return x.out;
+    if (co_await attempt_on(conn, parser, has_body, x) == Attempt::Done) co_return x.out;
   }
 }
 
