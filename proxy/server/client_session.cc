@@ -3,9 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <thread>
-#include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include "proxy/http/error_page.h"
 #include "proxy/http/http_date.h"
