@@ -2,9 +2,9 @@
 
 #include "proxy/http/http_date.h"
 #include "proxy/http/request_target.h"
+#include "proxy/server/cache_manager_password.h"
 
 #include <boost/beast/core/string.hpp>
-#include "proxy/server/cache_manager_password.h"
 
 #include <cstdio>
 #include <sstream>
@@ -33,17 +33,19 @@ std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target
                                                         uint16_t own_port) {
   constexpr std::string_view kObject = "cache_object://", kInternal = "/squid-internal-mgr/";
   ManagerRequest request;
+  // The action is the URL's path after `prefix` (a slash, or /squid-internal-mgr/), up to '?'.
+  auto action_after = [](std::string_view path, std::string_view prefix) {
+    path.remove_prefix(std::min(prefix.size(), path.size()));
+    return std::string(path.substr(0, path.find('?')));
+  };
   if (target.size() >= kObject.size() && beast::iequals(target.substr(0, kObject.size()), kObject)) {
     request.url = parse_cache_object_target(target).target;
-    auto rest = target.substr(kObject.size());
-    auto slash = rest.find('/');
-    auto action = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-    action = action.substr(0, action.find('?'));
-    if (auto at = action.find('@'); at != std::string_view::npos) {
-      request.password = std::string(action.substr(at + 1));
-      action = action.substr(0, at);
+    if (request.url) request.action = action_after(request.url->path, "/");
+    // Only cache_object:// URLs carry "@password" after the action.
+    if (auto at = request.action.find('@'); at != std::string::npos) {
+      request.password = request.action.substr(at + 1);
+      request.action.resize(at);
     }
-    request.action = action;
   } else {
     if (target.starts_with(kInternal)) {
       // As Squid's internalLocalUri: a relative manager URL names this proxy.
@@ -55,9 +57,7 @@ std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target
       if (request.url && (request.url->host != own_host || request.url->port != own_port)) return std::nullopt;
     }
     if (!request.url || !request.url->path.starts_with(kInternal)) return std::nullopt;
-    std::string_view action = request.url->path;
-    action = action.substr(kInternal.size());
-    request.action = action.substr(0, action.find('?'));
+    request.action = action_after(request.url->path, kInternal);
   }
   if (request.action.empty()) request.action = "menu";
   return request;
