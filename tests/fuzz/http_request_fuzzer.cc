@@ -103,6 +103,15 @@ void check_targets(const Request& req) {
     return;
   }
   if (auto parsed = parse_absolute_target(target); parsed.target) check_target(*parsed.target, req);
+  // squidclient's cache_object://HOST[:PORT]/ACTION: the URL it logs parses back to itself.
+  if (auto parsed = parse_cache_object_target(target); parsed.target) {
+    const auto& t = *parsed.target;
+    FUZZ_CHECK(t.scheme == "cache_object" && !t.host.empty() && t.port != 0 && t.path.starts_with('/'));
+    const std::string url = t.url();
+    FUZZ_CHECK(!splits_lines(url));
+    auto again = parse_cache_object_target(url);
+    FUZZ_CHECK(again.target && again.target->url() == url);
+  }
   const std::string_view host = req[http::field::host];
   HttpPortConfig vhost_port;
   vhost_port.accel = true;
