@@ -20,6 +20,7 @@
 #include "store/verified_chunks.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -27,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -151,12 +153,29 @@ class ObjectStore {
 
  private:
   struct Operation;
+  using Batch = std::span<const std::unique_ptr<Operation>>;
+  // The writer thread (object_store_writer.cc).
   void writer_loop();
+  void wait_for_batch(std::unique_lock<std::mutex>& lock);
+  std::vector<std::unique_ptr<Operation>> take_batch_locked();
+  // Commits `ops`, in parts when the whole fails; returns the first failure.
+  std::optional<std::string> write_batch(Batch ops);
+  std::optional<std::string> commit_batch(Batch ops);  // one transaction
+  void report_write_state(const std::optional<std::string>& failure);
+  void settle(Batch ops, bool ok);  // unstages what the batch wrote or dropped, then tells its callers
+  void unstage_locked(const Operation& op);
+  // Queued writes inside the writer's transaction (object_store_apply.cc).
   void apply(Transaction& txn, Operation& op);
+  void put_chunk_in(Transaction& txn, const Operation& op);
+  bool commit_in(Transaction& txn, const std::string& key, ObjectRecord& record);  // false: not stored
+  bool remove_variants_in(Transaction& txn, const std::string& key);  // false: none there
   void apply_touches(Transaction& txn);
+  bool is_lost(uint64_t object_id) const;
+  // Eviction (object_store_eviction.cc).
   // Returns how many objects it removed; counted in evictions_ only once `txn` commits.
   uint64_t evict_down_to(Transaction& txn, uint64_t target_bytes);
   bool evict_for_full_map();  // after MDB_MAP_FULL: false when even that failed
+  // Record and body bookkeeping (object_store.cc).
   // Deletes `key`'s record and its body, unless the body is object `keep_body_of`.
   void remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of = 0);
   void delete_chunks(Transaction& txn, uint64_t object_id);
@@ -202,6 +221,7 @@ class ObjectStore {
   // not make a body with holes visible (it abandons the rest instead).
   std::unordered_set<uint64_t> lost_objects_;
   bool writes_failing_ = false;  // writer thread only: to report trouble once, not per batch
+  std::chrono::steady_clock::time_point last_commit_{};  // writer thread only
   bool stopping_ = false;
   std::thread writer_;
 };

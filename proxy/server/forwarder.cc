@@ -31,7 +31,7 @@ struct Exchange {
   bool is_head = false;
   bool client_keep_alive = false;
   unsigned client_version = 11;
-  ForwardOutcome out;
+  ForwardOutcome out{};
 
   const Config& config() const { return *active.config; }
 };

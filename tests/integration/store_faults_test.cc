@@ -175,7 +175,7 @@ TEST(StoreFaults, AFullDiskIsLoggedAndRepliesAreStillRelayedWhole) {
       ASSERT_EQ(res.body(), body_for(target(i), 300000, 400000)) << target(i) << " " << res["X-Cache"];
       hits += res["X-Cache"].starts_with("HIT");
     }
-  EXPECT_GT(hits, 0) << "what fitted before the disk filled up should be served from the store";
+  EXPECT_GT(hits, 0) << "what fitted before the disk filled up should be served from the store:\n" << cuttle.output();
   EXPECT_LT(hits, kObjects) << "the disk cannot have held everything";
   // LMDB reports the full tmpfs as ENOSPC from a write or as EIO from its commit,
   // depending on which write hits the limit.
