@@ -85,12 +85,18 @@ std::optional<ObjectRecord> ObjectStore::lookup(std::string_view cache_key) cons
   return decode(*value);
 }
 
-std::optional<std::string> ObjectStore::read_chunk(uint64_t object_id, uint32_t chunk) const {
-  std::optional<std::string> copy;
-  visit_chunk(object_id, chunk, [&](std::string_view bytes) { copy.emplace(bytes); });
-  return copy;
+bool ObjectStore::visit_chunk_with(uint64_t object_id, uint32_t chunk, void (*use)(void*, std::string_view),
+                                   void* context) const {
+  if (auto staged = staged_chunk(object_id, chunk)) {
+    use(context, *staged);
+    return true;
+  }
+  Transaction txn(env_, Transaction::Mode::ReadOnly);
+  auto bytes = checked_chunk(txn, object_id, chunk);
+  if (!bytes) return false;
+  use(context, *bytes);
+  return true;
 }
-
 std::shared_ptr<const std::string> ObjectStore::staged_chunk(uint64_t object_id, uint32_t chunk) const {
   if (staged_chunk_count_.load(std::memory_order_acquire) == 0) return nullptr;
   std::lock_guard lock(mutex_);
@@ -251,10 +257,9 @@ void ObjectStore::delete_chunks(Transaction& txn, uint64_t object_id) {
   if (freed) add_bytes(txn, -freed);
 }
 
-ObjectStore::Pin ObjectStore::pin(uint64_t object_id) const {
+void ObjectStore::add_pin(uint64_t object_id) const {
   std::lock_guard lock(pins_mutex_);
   ++pins_[object_id];
-  return Pin(this, object_id);
 }
 
 void ObjectStore::unpin(uint64_t object_id) const {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "store/lmdb.h"
+#include "store/object_cache.h"
 #include "store/object_record.h"
 #include "store/verified_chunks.h"
 
@@ -51,16 +52,7 @@ struct StoreOptions {
   uint64_t map_bytes = 0;
 };
 
-struct StoreStats {
-  uint64_t objects = 0;    // meta records (objects and vary markers)
-  uint64_t bytes = 0;      // keys and values stored
-  uint64_t capacity = 0;   // max_bytes
-  uint64_t evictions = 0;  // objects removed to stay under capacity, since open
-  uint64_t map_used = 0;   // bytes of the LMDB map in use (pages)
-  uint64_t map_size = 0;
-};
-
-class ObjectStore {
+class ObjectStore final : public ObjectCache {
  public:
   explicit ObjectStore(StoreOptions options);
   ~ObjectStore();  // commits what is queued, then stops the writer
@@ -69,87 +61,35 @@ class ObjectStore {
 
   const StoreOptions& options() const { return options_; }
 
-  // ---- reads: any thread ----
-  std::optional<ObjectRecord> lookup(std::string_view key) const;  // staged ones first
-  // Calls `use(bytes)` with chunk `chunk` of an object while a read transaction keeps
-  // it mapped: no copy is made, so `use` must neither keep the view nor wait. The
-  // chunk is checked against its SHA-256 the first time this process reads it (see
-  // verified_chunks.h). Returns false, without calling `use`, when the chunk is
-  // missing or damaged (the caller then treats the object as gone).
-  template <class Use>
-  bool visit_chunk(uint64_t object_id, uint32_t chunk, Use&& use) const {
-    if (auto staged = staged_chunk(object_id, chunk)) {
-      use(std::string_view(*staged));
-      return true;
-    }
-    Transaction txn(env_, Transaction::Mode::ReadOnly);
-    auto bytes = checked_chunk(txn, object_id, chunk);
-    if (!bytes) return false;
-    use(*bytes);
-    return true;
-  }
-  // The same, copied out.
-  std::optional<std::string> read_chunk(uint64_t object_id, uint32_t chunk) const;
-  StoreStats stats() const;
-
-  // Keeps an object's chunks readable while a reply streams them with waits in
-  // between: if the object is replaced, removed or evicted meanwhile, its chunks
-  // go only after the last pin does (listed in `pending` until then, so a crash
-  // still frees them at the next open). Pin first, then check the object is still
-  // current (lookup): a body found gone at that point was never promised to anyone.
-  class Pin {
-   public:
-    Pin() = default;
-    Pin(Pin&& other) noexcept : store_(std::exchange(other.store_, nullptr)), object_id_(other.object_id_) {}
-    Pin& operator=(Pin&& other) noexcept {
-      if (this != &other) {
-        release();
-        store_ = std::exchange(other.store_, nullptr);
-        object_id_ = other.object_id_;
-      }
-      return *this;
-    }
-    ~Pin() { release(); }
-
-   private:
-    friend class ObjectStore;
-    Pin(const ObjectStore* store, uint64_t object_id) : store_(store), object_id_(object_id) {}
-    void release() {
-      if (store_) store_->unpin(object_id_);
-      store_ = nullptr;
-    }
-    const ObjectStore* store_ = nullptr;
-    uint64_t object_id_ = 0;
-  };
-  Pin pin(uint64_t object_id) const;
-
-  // ---- writes: queued to the writer thread, applied in order ----
-  uint64_t allocate_object_id() { return next_object_id_.fetch_add(1); }
-  // Body bytes queued for the writer and not yet committed. Writers of large
-  // objects wait while this is high, so memory stays bounded when the disk is
-  // slower than the network.
-  uint64_t queued_bytes() const { return queued_bytes_.load(std::memory_order_relaxed); }
-  static constexpr uint64_t kMaxQueuedBytes = 16ull << 20;
-  void put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data);
-  // Makes `record` visible under `key` (replacing what was there); `done(ok)` runs on
-  // the writer thread after the commit (ok false: the write failed and was dropped).
-  void commit_object(std::string key, ObjectRecord record, std::function<void(bool)> done = {});
-  // Deletes the chunks of an object that will never be committed.
-  void abandon_object(uint64_t object_id);
-  // Removes `key` and its body; `done(removed)` as above.
-  void remove(std::string key, std::function<void(bool)> done = {});
-  // Removes `key` and every key that starts with `key` + '\n' (its Vary variants);
-  // `done(removed_any)` runs on the writer thread after the commit.
-  void remove_with_variants(std::string key, std::function<void(bool)> done = {});
-  // Notes a hit for LRU eviction; `last_access` is what the served record says.
+  // ---- ObjectCache ----
+  size_t chunk_size() const override { return options_.chunk_size; }
+  std::optional<ObjectRecord> lookup(std::string_view key) const override;  // staged ones first
+  StoreStats stats() const override;
+  uint64_t allocate_object_id() override { return next_object_id_.fetch_add(1); }
+  uint64_t queued_bytes() const override { return queued_bytes_.load(std::memory_order_relaxed); }
+  void put_chunk(uint64_t object_id, std::string key, uint32_t chunk, std::string data) override;
+  // `done` runs on the writer thread after the commit.
+  void commit_object(std::string key, ObjectRecord record, std::function<void(bool)> done = {}) override;
+  void abandon_object(uint64_t object_id) override;
+  void remove(std::string key, std::function<void(bool)> done = {}) override;
+  void remove_with_variants(std::string key, std::function<void(bool)> done = {}) override;
   // Recency is kept to kTouchGranularityMs: a hit on an object used less than that
   // ago changes nothing, and what does change is written back with the next batch
   // of writes or once a second, never a transaction per hit (a pure hit load used to
   // commit, with an fdatasync, about a hundred times a second).
-  void touch(std::string key, int64_t last_access, int64_t now_ms);
+  void touch(std::string key, int64_t last_access, int64_t now_ms) override;
   static constexpr int64_t kTouchGranularityMs = 60'000;
-  // Blocks until everything queued so far is committed.
-  void flush();
+  void flush() override;
+
+ protected:
+  // A chunk is checked against its SHA-256 the first time this process reads it
+  // (see verified_chunks.h).
+  bool visit_chunk_with(uint64_t object_id, uint32_t chunk, void (*use)(void*, std::string_view),
+                        void* context) const override;
+  // A pinned body whose object is replaced, removed or evicted is listed in
+  // `pending` until its last pin goes, so a crash still frees it at the next open.
+  void add_pin(uint64_t object_id) const override;
+  void unpin(uint64_t object_id) const override;
 
  private:
   struct Operation;
@@ -184,7 +124,6 @@ class ObjectStore {
   // In a transaction after the one that retired them, so a reader that pinned
   // an object and then still found it current is always seen pinned here.
   void delete_retired(Transaction& txn);
-  void unpin(uint64_t object_id) const;
   void add_bytes(Transaction& txn, int64_t delta);
   uint64_t stored_bytes(const Transaction& txn) const;
   void recover_pending();

@@ -5,7 +5,7 @@
 
 namespace cuttle::store {
 
-ObjectWriter::ObjectWriter(ObjectStore& store, std::string key)
+ObjectWriter::ObjectWriter(ObjectCache& store, std::string key)
     : store_(store), key_(std::move(key)), object_id_(store.allocate_object_id()) {}
 
 ObjectWriter::~ObjectWriter() {
@@ -15,7 +15,7 @@ ObjectWriter::~ObjectWriter() {
 void ObjectWriter::append(std::string_view data) {
   hash_.update(data);
   body_length_ += data.size();
-  const size_t chunk_size = store_.options().chunk_size;
+  const size_t chunk_size = store_.chunk_size();
   while (!data.empty()) {
     size_t n = std::min(chunk_size - pending_.size(), data.size());
     pending_.append(data.substr(0, n));

@@ -3,7 +3,7 @@
 // if the transfer fails. Used by the proxy's tee while it streams to clients.
 #pragma once
 
-#include "store/object_store.h"
+#include "store/object_cache.h"
 #include "store/sha256.h"
 
 #include <string>
@@ -13,7 +13,7 @@ namespace cuttle::store {
 
 class ObjectWriter {
  public:
-  ObjectWriter(ObjectStore& store, std::string key);
+  ObjectWriter(ObjectCache& store, std::string key);
   ~ObjectWriter();  // abandons the object unless finish() was called
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
@@ -28,7 +28,7 @@ class ObjectWriter {
  private:
   void flush_chunk();
 
-  ObjectStore& store_;
+  ObjectCache& store_;
   std::string key_;
   uint64_t object_id_;
   std::string pending_;

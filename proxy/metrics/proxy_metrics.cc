@@ -2,7 +2,7 @@
 
 #include "proxy/metrics/exposition.h"
 #include "proxy/metrics/icp_metrics.h"
-#include "store/object_store.h"
+#include "store/object_cache.h"
 
 #include <prometheus/text_serializer.h>
 

@@ -20,7 +20,7 @@
 namespace cuttle {
 
 namespace store {
-class ObjectStore;
+class ObjectCache;
 }
 namespace icp {
 struct Counters;
@@ -29,7 +29,7 @@ struct ClientCounters;
 
 // What a scrape reads besides the registry; any may be null.
 struct ScrapeSources {
-  const store::ObjectStore* store = nullptr;
+  const store::ObjectCache* store = nullptr;
   const icp::Counters* icp = nullptr;
   const icp::ClientCounters* icp_client = nullptr;
   size_t collapsed_in_flight = 0;

@@ -4,7 +4,7 @@
 #include "proxy/http/header_text.h"
 
 namespace cuttle {
-CacheFill::CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
+CacheFill::CacheFill(store::ObjectCache& store, std::string url, std::string method, http::fields request,
                      const RefreshPattern& pattern, uint64_t max_object_size, std::chrono::seconds negative_ttl)
     : store_(store),
       url_(std::move(url)),

@@ -20,7 +20,7 @@ namespace http = boost::beast::http;
 
 class CacheFill {
  public:
-  CacheFill(store::ObjectStore& store, std::string url, std::string method, http::fields request,
+  CacheFill(store::ObjectCache& store, std::string url, std::string method, http::fields request,
             const RefreshPattern& pattern, uint64_t max_object_size, std::chrono::seconds negative_ttl);
 
   // `header`: the reply as it will be stored, hop-by-hop fields already removed
@@ -29,12 +29,12 @@ class CacheFill {
   // Stops storing (abandons) once the body passes maximum_object_size.
   void append(std::string_view piece);
   // The store's writer is behind: the relay should pause before reading more.
-  bool backlogged() const { return writer_ && store_.queued_bytes() > store::ObjectStore::kMaxQueuedBytes; }
+  bool backlogged() const { return writer_ && store_.queued_bytes() > store::ObjectCache::kMaxQueuedBytes; }
   // The body is complete: commit it (and the Vary marker, if any).
   void finish();
 
  private:
-  store::ObjectStore& store_;
+  store::ObjectCache& store_;
   std::string url_, method_;
   http::fields request_;
   const RefreshPattern& pattern_;

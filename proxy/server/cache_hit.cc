@@ -48,9 +48,9 @@ class ReplySender {
   // Sends what is pending and stored bytes [offset, offset + length) of the body.
   // Result::Damaged: a chunk was missing or failed its check, nothing of it was sent.
   enum class Result { Sent, Damaged, ClientGone };
-  awaitable<Result> send_stored(const store::ObjectStore& store, const store::ObjectRecord& record,
+  awaitable<Result> send_stored(const store::ObjectCache& store, const store::ObjectRecord& record,
                                 uint64_t offset, uint64_t length) {
-    const uint64_t chunk_size = store.options().chunk_size;
+    const uint64_t chunk_size = store.chunk_size();
     while (length > 0) {
       if (!spill_.empty() && !co_await drain()) co_return Result::ClientGone;
       const auto index = static_cast<uint32_t>(offset / chunk_size);
@@ -117,7 +117,7 @@ class ReplySender {
 
 }  // namespace
 
-std::optional<StoredReply> find_stored_reply(const store::ObjectStore& store, const std::string& url,
+std::optional<StoredReply> find_stored_reply(const store::ObjectCache& store, const std::string& url,
                                              const http::fields& request, const RefreshPattern& pattern,
                                              Clock::time_point now, Seconds negative_ttl) {
   auto record = store.lookup(url);
@@ -143,7 +143,7 @@ void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clo
   reply.freshness = evaluate_freshness(timing, pattern, now, negative_ttl);
 }
 
-void freshen_stored_reply(store::ObjectStore& store, StoredReply& reply, const http::fields& not_modified,
+void freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const http::fields& not_modified,
                           Clock::time_point request_time, Clock::time_point response_time) {
   auto updated = reply.header();
   apply_not_modified(updated, not_modified);
@@ -172,7 +172,7 @@ HitShape shape_for(const http::request<http::empty_body>& request, const StoredR
 }
 
 awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_buffer,
-                                         const store::ObjectStore& store, StoredReply& reply, const HitShape& shape,
+                                         const store::ObjectCache& store, StoredReply& reply, const HitShape& shape,
                                          bool keep_alive, const ActiveConfig& active, uint16_t port) {
   HitOutcome out;
   const auto& record = reply.record;
@@ -234,7 +234,7 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   // Chunks are read one at a time with sends in between: a body of several must
   // stay while this reply streams it, even if the object is replaced or evicted
   // meanwhile. Pinned, it is still current or it is not served at all.
-  store::ObjectStore::Pin pin;
+  store::ObjectCache::Pin pin;
   if (send_body && record.chunk_count > 1) {
     pin = store.pin(record.object_id);
     auto current = store.lookup(reply.key);

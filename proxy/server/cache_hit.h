@@ -8,7 +8,7 @@
 #include "proxy/http/byte_ranges.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/stored_header.h"
-#include "store/object_store.h"
+#include "store/object_cache.h"
 
 #include <optional>
 #include <string>
@@ -26,7 +26,7 @@ struct StoredReply {
 
 // The stored reply for `url` as this request selects it (Vary), with its
 // freshness at `now`; nothing when none is stored or its record is unreadable.
-std::optional<StoredReply> find_stored_reply(const store::ObjectStore& store, const std::string& url,
+std::optional<StoredReply> find_stored_reply(const store::ObjectCache& store, const std::string& url,
                                              const http::fields& request, const RefreshPattern& pattern,
                                              Clock::time_point now, Seconds negative_ttl);
 
@@ -37,7 +37,7 @@ void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clo
 // A 304 answered the revalidation of `reply`: its stored header takes the 304's
 // fields (RFC 9111 §3.2) and the exchange's times, and is committed under the
 // same object, whose body stays.
-void freshen_stored_reply(store::ObjectStore& store, StoredReply& reply, const http::fields& not_modified,
+void freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const http::fields& not_modified,
                           Clock::time_point request_time, Clock::time_point response_time);
 
 // What to send of the stored reply.
@@ -64,7 +64,7 @@ struct HitOutcome {
 // `send_buffer` holds what the socket could not take at once; the connection keeps
 // it between replies so large hits do not allocate (and fault in) a new one each time.
 awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_buffer,
-                                         const store::ObjectStore& store, StoredReply& reply, const HitShape& shape,
+                                         const store::ObjectCache& store, StoredReply& reply, const HitShape& shape,
                                          bool keep_alive, const ActiveConfig& active, uint16_t port);
 
 }  // namespace cuttle

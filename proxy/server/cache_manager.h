@@ -8,7 +8,7 @@
 #include "proxy/config/config.h"
 #include "proxy/http/request_target.h"
 #include "proxy/metrics/proxy_metrics.h"
-#include "store/object_store.h"
+#include "store/object_cache.h"
 
 #include <chrono>
 #include <optional>

@@ -371,7 +371,7 @@ awaitable<bool> ClientSession::handle(http::request_parser<http::empty_body>& pa
 
   // A hit needs no next hop: peers are selected (and asked over ICP) only for
   // what goes upstream, as Squid's peer selection starts only for a miss.
-  store::ObjectStore* store = services_.runtime.store();
+  store::ObjectCache* store = services_.runtime.store();
   if (store && (req.method() == http::verb::get || req.method() == http::verb::head))
     co_return co_await through_cache(*store, target, parser, facts, has_body, tx);
   auto plan = co_await plan_forwarding(target, req.base(), facts, tx);

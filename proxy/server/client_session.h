@@ -57,18 +57,18 @@ class ClientSession {
 
   // ---- the cache (client_session_cache.cc) ----
   // GET and HEAD with a store: a hit, a revalidation, or a miss stored while relayed.
-  awaitable<bool> through_cache(store::ObjectStore& store, const RequestTarget& target,
+  awaitable<bool> through_cache(store::ObjectCache& store, const RequestTarget& target,
                                 http::request_parser<http::empty_body>& parser, const RequestFacts& facts,
                                 bool has_body, Transaction& tx);
   // Sends a stored reply as `request` asks for it (304, ranges); the keep-alive
   // verdict, or nothing when its body turned out damaged (nothing was sent).
-  awaitable<std::optional<bool>> serve_hit(store::ObjectStore& store, StoredReply& stored,
+  awaitable<std::optional<bool>> serve_hit(store::ObjectCache& store, StoredReply& stored,
                                            const http::request<http::empty_body>& request, bool has_body,
                                            Transaction& tx, ResultCode result);
   // `pin` keeps the stored body (found current after pinning) for a 304 to serve.
-  awaitable<bool> revalidate(store::ObjectStore& store, const std::string& url, const RefreshPattern& pattern,
+  awaitable<bool> revalidate(store::ObjectCache& store, const std::string& url, const RefreshPattern& pattern,
                              http::request_parser<http::empty_body>& parser, ForwardPlan plan, StoredReply stored,
-                             store::ObjectStore::Pin pin, bool has_body, Transaction& tx);
+                             store::ObjectCache::Pin pin, bool has_body, Transaction& tx);
   // RFC 9111 §4.4: a successful unsafe request makes stored copies of its target
   // (and same-origin Location / Content-Location) unusable.
   void invalidate_after_unsafe_method(const RequestTarget& target, const ForwardOutcome& outcome);

@@ -33,7 +33,7 @@ ResultCode hit_code(const StoredReply& stored) {
 
 }  // namespace
 
-awaitable<bool> ClientSession::through_cache(store::ObjectStore& store, const RequestTarget& target,
+awaitable<bool> ClientSession::through_cache(store::ObjectCache& store, const RequestTarget& target,
                                              http::request_parser<http::empty_body>& parser,
                                              const RequestFacts& facts, bool has_body, Transaction& tx) {
   const ActiveConfig& active = *tx.active;
@@ -123,7 +123,7 @@ namespace {
 constexpr size_t kKeptSendBuffer = 64 * 1024;
 }  // namespace
 
-awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& store, StoredReply& stored,
+awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectCache& store, StoredReply& stored,
                                                         const http::request<http::empty_body>& request,
                                                         bool has_body, Transaction& tx, ResultCode result) {
   bool matched_etag = false;
@@ -152,10 +152,10 @@ awaitable<std::optional<bool>> ClientSession::serve_hit(store::ObjectStore& stor
   co_return keep_alive && !hit.aborted;
 }
 
-awaitable<bool> ClientSession::revalidate(store::ObjectStore& store, const std::string& url,
+awaitable<bool> ClientSession::revalidate(store::ObjectCache& store, const std::string& url,
                                           const RefreshPattern& pattern,
                                           http::request_parser<http::empty_body>& parser, ForwardPlan plan,
-                                          StoredReply stored, store::ObjectStore::Pin pin, bool has_body,
+                                          StoredReply stored, store::ObjectCache::Pin pin, bool has_body,
                                           Transaction& tx) {
   const Config& config = *tx.active->config;
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);

@@ -10,7 +10,7 @@
 
 namespace cuttle {
 
-icp::LookupResult icp_lookup(const Config& config, const store::ObjectStore* store, std::string_view url,
+icp::LookupResult icp_lookup(const Config& config, const store::ObjectCache* store, std::string_view url,
                              Clock::time_point now) {
   if (!store) return icp::LookupResult::Miss;
   auto target = parse_absolute_target(url);

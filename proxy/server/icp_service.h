@@ -17,7 +17,7 @@ namespace cuttle {
 // HIT when the store holds a reply for `url` that will still be fresh when the
 // asker comes for it (Squid's refreshCheckICP allows 30 s), or any stored reply
 // with icp_hit_stale on; MISS otherwise.
-icp::LookupResult icp_lookup(const Config& config, const store::ObjectStore* store, std::string_view url,
+icp::LookupResult icp_lookup(const Config& config, const store::ObjectCache* store, std::string_view url,
                              Clock::time_point now);
 inline constexpr std::chrono::seconds kIcpHitFreshFor{30};
 

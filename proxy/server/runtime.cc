@@ -1,6 +1,7 @@
 #include "proxy/server/runtime.h"
 
 #include "proxy/server/pac_file.h"
+#include "store/object_store.h"
 
 #include <unistd.h>
 

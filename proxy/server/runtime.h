@@ -11,7 +11,7 @@
 #include "proxy/metrics/proxy_metrics.h"
 #include "proxy/server/collapsed_forwarding.h"
 #include "proxy/server/tls_contexts.h"
-#include "store/object_store.h"
+#include "store/object_cache.h"
 
 #include <atomic>
 #include <memory>
@@ -48,9 +48,11 @@ class ProxyRuntime {
   AccessLog& access_log() { return access_log_; }
   // The object store of cache_dir, or nullptr when none is configured. Opened once
   // at start-up; reconfigure does not move it.
-  store::ObjectStore* store() { return store_.get(); }
+  store::ObjectCache* store() { return store_.get(); }
   // Write failures (a full disk) are logged to stderr; the proxy keeps relaying.
   void open_store(const CacheDirConfig& dir, size_t chunk_size = 256 * 1024);
+  // Another cache in its place (tests: a store::MemoryCache).
+  void use_store(std::unique_ptr<store::ObjectCache> store) { store_ = std::move(store); }
   TlsContexts& tls() { return tls_; }
   CollapsedForwarding& collapsed() { return collapsed_; }
   ProxyMetrics& metrics() { return metrics_; }
@@ -69,7 +71,7 @@ class ProxyRuntime {
   std::atomic<std::shared_ptr<const ActiveConfig>> active_;
   AccessLog access_log_;
   TlsContexts tls_;
-  std::unique_ptr<store::ObjectStore> store_;
+  std::unique_ptr<store::ObjectCache> store_;
   CollapsedForwarding collapsed_;
   ProxyMetrics metrics_;
   const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();

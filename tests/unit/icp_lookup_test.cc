@@ -3,12 +3,11 @@
 // the access.log line Squid 5.7 writes for a query.
 #include "proxy/config/config_parser.h"
 #include "proxy/server/icp_service.h"
+#include "store/memory_cache.h"
 #include "store/object_writer.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <future>
 
 namespace cuttle {
@@ -18,16 +17,6 @@ using namespace std::chrono_literals;
 
 class StoreFixture : public ::testing::Test {
  protected:
-  StoreFixture() {
-    char pattern[] = "/tmp/cuttle-icp-store-XXXXXX";
-    path_ = mkdtemp(pattern);
-    store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{path_, 64ull << 20, 256 * 1024, {}});
-  }
-  ~StoreFixture() override {
-    store_.reset();
-    std::filesystem::remove_all(path_);
-  }
-
   // Stores a 200 reply for `key` received `age` ago with `cache_control`.
   void put(const std::string& key, const std::string& cache_control, Clock::duration age = 0s) {
     store::ObjectWriter writer(*store_, key);
@@ -48,8 +37,7 @@ class StoreFixture : public ::testing::Test {
     return icp_lookup(config, store_.get(), url, now_);
   }
 
-  std::string path_;
-  std::unique_ptr<store::ObjectStore> store_;
+  std::unique_ptr<store::ObjectCache> store_ = std::make_unique<store::MemoryCache>();
   Clock::time_point now_ = Clock::now();
 };
 
