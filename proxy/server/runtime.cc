@@ -22,6 +22,11 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
     char name[256] = {};
     active->hostname = gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "localhost";
   }
+  for (const auto& port : config->http_ports)
+    if (!port.accel) {
+      active->forward_port = port.port;
+      break;
+    }
   for (const auto& peer : config->cache_peers)
     if (peer.originserver) {
       active->origin_server = &peer;

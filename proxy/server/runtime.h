@@ -25,6 +25,9 @@ struct ActiveConfig {
   std::shared_ptr<const Config> config;
   std::string hostname;                          // visible_hostname, else the host's name
   const CachePeerConfig* origin_server = nullptr;  // first `originserver` peer (accelerator)
+  // The first http_port that is not an accelerator's: it names this proxy in its
+  // own URLs (Squid's getMyPort); none: the port a request came in on does.
+  std::optional<uint16_t> forward_port;
   std::string pac_script;                          // /proxy.pac, generated once; empty: no array
   // The cache_peers with `carp`, as one array; carp_peers[m] is member m's index
   // in config->cache_peers.

@@ -1,0 +1,27 @@
+// The client side of a transaction: the connection and what the worker lends it.
+// ClientSession owns it; the pipeline's steps read from and answer on it.
+#pragma once
+
+#include "proxy/config/config.h"
+#include "proxy/server/asio_types.h"
+#include "proxy/server/forwarder.h"
+#include "proxy/server/worker_services.h"
+
+#include <string>
+
+namespace cuttle {
+
+struct ClientConnection {
+  TcpStream stream;
+  beast::flat_buffer buffer;  // bytes read and not yet used (a pipelined request, a body)
+  std::string send_buffer;    // the part of a hit the socket did not take at once (cache_hit.h)
+  const HttpPortConfig& port;
+  WorkerServices& services;
+  std::string client_ip;
+  asio::ip::address client_address;
+
+  ClientSide side() { return {stream, buffer, client_ip}; }
+  ProxyRuntime& runtime() { return services.runtime; }
+};
+
+}  // namespace cuttle

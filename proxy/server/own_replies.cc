@@ -1,0 +1,47 @@
+#include "proxy/server/own_replies.h"
+
+#include "proxy/http/header_rules.h"
+#include "proxy/http/header_text.h"
+
+namespace cuttle {
+
+awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
+                            std::string detail) {
+  ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail)};
+  auto response = make_error_response(kind, context);
+  keep_alive = keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down();
+  response.keep_alive(keep_alive);
+  if (tx.config().via) append_via(response, 11, tx.active->hostname);
+  conn.stream.expires_after(tx.config().read_timeout);
+  auto [ec, n] = co_await http::async_write(conn.stream, response, use_nothrow);
+  tx.entry.status = response.result_int();
+  tx.entry.reply_bytes = n;
+  tx.entry.content_type = "text/html";
+  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
+  log_transaction(conn, tx);
+  co_return keep_alive && !ec;
+}
+
+awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::string_body>& res, Transaction& tx,
+                               bool keep_alive) {
+  res.keep_alive(keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down());
+  conn.stream.expires_after(tx.config().read_timeout);
+  auto [ec, n] = co_await http::async_write(conn.stream, res, use_nothrow);
+  tx.entry.result = ResultCode::TcpMiss;  // as Squid logs its internal objects
+  tx.entry.status = res.result_int();
+  tx.entry.reply_bytes = n;
+  tx.entry.content_type = std::string(media_type(res[http::field::content_type]));
+  log_transaction(conn, tx);
+  co_return res.keep_alive() && !ec;
+}
+
+void log_transaction(ClientConnection& conn, Transaction& tx) {
+  tx.entry.end_time = std::chrono::system_clock::now();
+  tx.entry.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
+  if (tx.config().strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
+  conn.runtime().access_log().write(tx.entry);
+  conn.runtime().metrics().record(tx.entry);
+}
+
+}  // namespace cuttle

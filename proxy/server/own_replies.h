@@ -1,0 +1,23 @@
+// Replies this proxy makes itself (error pages, its own resources) and the
+// access.log line that ends every transaction.
+#pragma once
+
+#include "proxy/http/error_page.h"
+#include "proxy/server/client_connection.h"
+#include "proxy/server/transaction.h"
+
+#include <string>
+
+namespace cuttle {
+
+// Sends Squid's error page for `kind` and logs the transaction; returns whether
+// the connection may carry another request.
+awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
+                            std::string detail = {});
+// Sends `res` (a PAC file, a manager report) and logs it as Squid logs its internal objects.
+awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::string_body>& res, Transaction& tx,
+                               bool keep_alive);
+// Writes tx's access.log line and counts it in the metrics.
+void log_transaction(ClientConnection& conn, Transaction& tx);
+
+}  // namespace cuttle

@@ -1,0 +1,32 @@
+#include "proxy/server/request_pipeline.h"
+
+#include "proxy/server/steps/steps.h"
+
+#include <iterator>
+
+namespace cuttle {
+namespace {
+
+constexpr Step kSteps[] = {
+    frame_request,           // read and framed (the header was read by ClientSession)
+    answer_cache_manager,    // the proxy's own resources, with their own access checks
+    answer_pac_file,
+    resolve_target,          // forward / accelerator / CONNECT
+    check_http_access,       // (authentication will go here)
+    detect_forwarding_loop,
+    answer_max_forwards,
+    purge_stored,
+    tunnel_connect,
+    use_cache,               // (url_rewrite and store_id will go before this)
+    forward_upstream,
+};
+
+}  // namespace
+
+awaitable<bool> run_request_pipeline(ClientConnection& conn, Transaction& tx) {
+  for (Step step : kSteps)
+    if (auto answered = co_await step(conn, tx)) co_return *answered;
+  co_return false;  // forward_upstream answers everything that reaches it
+}
+
+}  // namespace cuttle

@@ -1,0 +1,81 @@
+// The cache manager's reports (squidclient mgr:info and the like), asked as
+// cache_object://host/action or http://host:port/squid-internal-mgr/action.
+#include "proxy/http/header_rules.h"
+#include "proxy/http/header_text.h"
+#include "proxy/http/http_date.h"
+#include "proxy/http/request_target.h"
+#include "proxy/server/cache_manager.h"
+#include "proxy/server/cache_manager_password.h"
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/steps.h"
+
+#include <iostream>
+#include <thread>
+
+namespace cuttle {
+namespace {
+
+ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
+  ManagerFigures figures;
+  figures.version = CUTTLE_VERSION_STRING;
+  figures.start_time = conn.runtime().start_time();
+  figures.now = std::chrono::system_clock::now();
+  figures.totals = conn.runtime().metrics().totals();
+  if (auto* store = conn.runtime().store()) figures.store = store->stats();
+  figures.workers = config.workers > 0 ? config.workers : static_cast<int>(std::thread::hardware_concurrency());
+  figures.passwords = &config.cachemgr_passwd;
+  return figures;
+}
+
+http::response<http::string_body> report_response(const std::string& report, std::chrono::system_clock::time_point now) {
+  http::response<http::string_body> res{http::status::ok, 11};
+  res.set(http::field::server, kProductToken);
+  res.set(http::field::date, http_date(now));
+  res.set(http::field::content_type, "text/plain");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = report;
+  res.prepare_payload();
+  return res;
+}
+
+awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest& manager, Transaction& tx) {
+  const Config& config = tx.config();
+  const std::string& action = manager.action;
+  const bool keep_alive = tx.reusable_after_own_reply();
+  if (!manager.url) co_return co_await reply_error(conn, ErrorKind::InvalidUrl, tx, keep_alive);
+  tx.entry.url = manager.url->url();  // a relative URL is logged as this proxy's, as by Squid
+  if (check_access(config.http_access, request_facts(*manager.url, tx.entry.method, conn.client_address)) ==
+      AccessDecision::Deny)
+    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, keep_alive,
+                                   "the cache manager is not for this client");
+  // Squid logs what it answers itself, errors included, as TCP_MISS.
+  tx.entry.result = ResultCode::TcpMiss;
+  // Squid takes a Basic Authorization's password over the URL's.
+  auto supplied = basic_auth_password(tx.request()[http::field::authorization]);
+  if (!supplied) supplied = manager.password;
+  const auto access = check_cachemgr_password(config.cachemgr_passwd, action, supplied);
+  if (!cache_manager_action_exists(action) || access == ManagerAccess::Disabled)
+    co_return co_await reply_error(conn, ErrorKind::CacheMgrActionUnavailable, tx, keep_alive,
+                                   "no cache manager action '" + action + "' is available");
+  if (access == ManagerAccess::Unauthorized) {
+    std::cerr << "cuttle: CacheManager: " << conn.client_ip << ": "
+              << (supplied && !supplied->empty() ? "incorrect password" : "password needed") << " for '" << action
+              << "'" << std::endl;
+    co_return co_await reply_error(conn, ErrorKind::CacheMgrAccessDenied, tx, keep_alive, action);
+  }
+  const auto figures = figures_for(conn, config);
+  auto res = report_response(cache_manager_report(action, figures).value_or(""), figures.now);
+  co_return co_await send_own_reply(conn, res, tx, keep_alive);
+}
+
+}  // namespace
+
+awaitable<StepResult> answer_cache_manager(ClientConnection& conn, Transaction& tx) {
+  // This proxy's URLs name its first forward http_port (Squid's getMyPort).
+  const uint16_t own_port = tx.active->forward_port.value_or(conn.port.port);
+  auto manager = parse_cache_manager_target(tx.request().target(), tx.active->hostname, own_port);
+  if (!manager) co_return kNextStep;
+  co_return co_await serve_cache_manager(conn, *manager, tx);
+}
+
+}  // namespace cuttle

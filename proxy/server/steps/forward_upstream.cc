@@ -1,0 +1,90 @@
+// Requests no earlier step answered go upstream: peer selection picks the hops,
+// the upstream exchange (forwarder.h) carries the request and relays the reply.
+#include "proxy/server/steps/forwarding.h"
+
+#include "proxy/http/header_rules.h"
+#include "proxy/http/header_text.h"
+#include "proxy/server/forward_reports.h"
+#include "proxy/server/next_hops.h"
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/invalidation.h"
+#include "proxy/server/steps/steps.h"
+
+namespace cuttle {
+namespace {
+
+ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTarget& target) {
+  ForwardPlan plan;
+  plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile, peer.connect_timeout};
+  plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
+  plan.hierarchy = {Hierarchy::FirstupParent};
+  plan.request_target = target.path;
+  return plan;
+}
+
+}  // namespace
+
+awaitable<StepResult> forward_upstream(ClientConnection& conn, Transaction& tx) {
+  auto plan = co_await plan_forwarding(conn, tx);
+  if (!plan) co_return co_await reply_error(conn, ErrorKind::CannotForward, tx, tx.reusable_after_own_reply());
+  co_return co_await forward(conn, tx, *plan);
+}
+
+awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Transaction& tx) {
+  const ActiveConfig& active = *tx.active;
+  if (conn.port.accel && active.origin_server) co_return accelerated_origin_plan(*active.origin_server, tx.target());
+  tx.next_hops = co_await choose_next_hops(active, tx.target(), tx.request().base(), tx.facts, conn.services);
+  if (tx.next_hops.empty()) co_return std::nullopt;
+  co_return tx.next_hops.front();
+}
+
+awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan) {
+  const bool safe_method = is_safe_method(tx.request().method());
+  auto client = conn.side();
+  // The forwarder consumes the parsed header; a retry parses the same bytes again.
+  std::string header_text;
+  if (tx.next_hops.size() > 1 && !tx.has_body) header_text = cuttle::header_text(tx.request());
+  std::optional<http::request_parser<http::empty_body>> again;
+  auto* current = tx.parser;
+  ForwardPlan attempt = plan;
+  ForwardOutcome outcome;
+  for (size_t hop = 0;; ++hop) {
+    outcome = co_await forward_request(&client, conn.client_ip, *current, attempt, *tx.active, conn.services);
+    report_hop_attempt(conn.runtime(), attempt, outcome);
+    // A failed attempt sent nothing to the client: the next hop may have it, unless
+    // the body is gone or an unsafe request may already have reached a server.
+    const bool next_exists = hop + 1 < tx.next_hops.size();
+    if (!outcome.error || !next_exists || header_text.empty()) break;
+    if (!safe_method && !outcome.server_address.empty()) break;
+    again.emplace();
+    if (!parse_request_header(header_text, *again)) break;
+    current = &*again;
+    // The next hop; what is done with the reply (cache fill, lookup) stays.
+    static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
+  }
+  report_forwarding_result(conn.runtime(), outcome);
+  if (tx.entry.result == ResultCode::None) tx.entry.result = ResultCode::TcpMiss;
+  if (!safe_method && !outcome.error) invalidate_after_unsafe_method(conn.runtime().store(), tx.target(), outcome);
+  co_return co_await finish_forwarded(conn, outcome, attempt, tx);
+}
+
+awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& outcome, const ForwardPlan& plan,
+                                 Transaction& tx) {
+  if (outcome.error) {
+    if (!outcome.server_address.empty()) {
+      tx.entry.hierarchy = plan.hierarchy;
+      tx.entry.peer = outcome.server_address;
+    }
+    co_return co_await reply_error(conn, *outcome.error, tx, outcome.client_reusable, outcome.error_detail);
+  }
+  tx.entry.status = outcome.status;
+  tx.entry.reply_bytes = outcome.reply_bytes;
+  tx.entry.hierarchy = plan.hierarchy;
+  tx.entry.peer = outcome.server_address;
+  if (!outcome.content_type.empty()) tx.entry.content_type = outcome.content_type;
+  if (outcome.aborted) tx.entry.result_suffix = ResultSuffix::Aborted;
+  log_transaction(conn, tx);
+  co_return outcome.client_reusable && !outcome.aborted;
+}
+
+}  // namespace cuttle

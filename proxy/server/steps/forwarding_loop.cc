@@ -1,0 +1,18 @@
+// A request whose Via already names this proxy has been here before: forwarding
+// it again would loop until some hop gives up.
+#include "proxy/http/header_rules.h"
+#include "proxy/peers/peer_requests.h"
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/steps.h"
+
+#include <iostream>
+
+namespace cuttle {
+
+awaitable<StepResult> detect_forwarding_loop(ClientConnection& conn, Transaction& tx) {
+  if (!via_names(joined_values(tx.request(), "Via"), tx.active->hostname, kProductToken)) co_return kNextStep;
+  std::cerr << "cuttle: WARNING: Forwarding loop detected for: " << tx.entry.url << std::endl;
+  co_return co_await reply_error(conn, ErrorKind::ForwardingLoop, tx, tx.reusable_after_own_reply());
+}
+
+}  // namespace cuttle

@@ -1,0 +1,25 @@
+// What the request asks for: an absolute-form URL (forward proxy), CONNECT's
+// host:port, or an accelerator port's path with Host (or defaultsite).
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/steps.h"
+
+namespace cuttle {
+
+awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx) {
+  auto& req = tx.request();
+  if (req.method() == http::verb::connect)
+    tx.known = std::make_shared<const KnownTarget>(known_target(parse_connect_target(req.target())));
+  else if (conn.port.accel)
+    tx.known = std::make_shared<const KnownTarget>(
+        known_target(parse_accel_target(req.target(), req[http::field::host], conn.port)));
+  else tx.known = known_absolute_target(req.target());
+  const TargetResult& parsed = tx.known->parsed;
+  if (!parsed.target) {
+    auto kind = parsed.problem == TargetProblem::UnsupportedScheme ? ErrorKind::UnsupportedRequest : ErrorKind::InvalidUrl;
+    co_return co_await reply_error(conn, kind, tx, tx.reusable_after_own_reply());
+  }
+  tx.entry.url = tx.known->url;
+  co_return kNextStep;
+}
+
+}  // namespace cuttle

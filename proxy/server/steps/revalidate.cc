@@ -1,0 +1,70 @@
+// Revalidation of a stale stored reply: a conditional request to the next hop;
+// a 304 freshens the stored header (RFC 9111 §4.3.4) and is answered from the
+// stored body, an error may be answered by the stale copy (stale-if-error), a new
+// reply is relayed and stored in its place.
+#include "proxy/cache/cache_policy.h"
+#include "proxy/server/cache_fill.h"
+#include "proxy/server/forward_reports.h"
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/cache_path.h"
+#include "proxy/server/steps/forwarding.h"
+#include "proxy/server/upstream_request.h"
+
+namespace cuttle {
+namespace {
+
+// The stored copy answers in place of the origin: after a 304, or instead of an error.
+awaitable<bool> answer_from_stored(ClientConnection& conn, const CacheRequest& cache, Transaction& tx,
+                                   StoredReply& stored, const http::request<http::empty_body>& original,
+                                   ResultCode result) {
+  if (auto served = co_await serve_hit(conn, cache.store, stored, original, tx, result)) co_return *served;
+  co_return co_await reply_error(conn, ErrorKind::ReadError, tx, false, "the stored body was lost during revalidation");
+}
+
+}  // namespace
+
+awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Transaction& tx, ForwardPlan plan,
+                           StoredReply stored, [[maybe_unused]] store::ObjectCache::Pin pin) {
+  const Config& config = tx.config();
+  auto& req = tx.request();
+  // Concurrent requests for a stale object wait for one revalidation.
+  std::optional<CollapsedForwarding::Lead> lead;
+  if (config.collapsed_forwarding) {
+    lead = co_await conn.runtime().collapsed().lead_or_wait(cache.url, config.read_timeout);
+    if (!lead)
+      if (auto served = co_await serve_if_now_fresh(conn, cache, tx)) co_return *served;
+  }
+  // The request as the client sent it: its own conditions and Range are answered
+  // from the refreshed copy after a 304, and it selects the Vary variant.
+  const http::request<http::empty_body> original = req;
+  ask_with_stored_validators(req, stored.header());
+
+  CacheFill fill(cache.store, cache.url, tx.entry.method, http::fields(original.base()), cache.pattern,
+                 config.maximum_object_size, cache.negative_ttl);
+  const auto state = *state_of(stored);
+  plan.fill = &fill;
+  plan.intercept_not_modified = true;
+  plan.intercept_server_errors = may_serve_stale_on_error(state, cache.client, cache.pattern);
+  const auto request_time = Clock::now();
+  auto client = conn.side();
+  auto outcome = co_await forward_request(&client, conn.client_ip, *tx.parser, plan, *tx.active, conn.services);
+  report_hop_attempt(conn.runtime(), plan, outcome);
+  report_forwarding_result(conn.runtime(), outcome);
+  tx.entry.hierarchy = plan.hierarchy;
+  tx.entry.peer = outcome.server_address;
+
+  if (outcome.intercepted && outcome.status == 304) {
+    // Still current: freshen the stored header (§3.2), keep the body.
+    freshen_stored_reply(cache.store, stored, *outcome.intercepted, request_time, Clock::now());
+    reevaluate_freshness(stored, cache.pattern, Clock::now(), cache.negative_ttl);
+    co_return co_await answer_from_stored(conn, cache, tx, stored, original, ResultCode::TcpRefreshUnmodified);
+  }
+  const bool failed = outcome.intercepted || outcome.error;  // an intercepted non-304 is a 5xx
+  if (failed && plan.intercept_server_errors)
+    co_return co_await answer_from_stored(conn, cache, tx, stored, original, ResultCode::TcpRefreshFailOld);
+  tx.entry.result =
+      (outcome.error || outcome.status >= 500) ? ResultCode::TcpRefreshFailErr : ResultCode::TcpRefreshModified;
+  co_return co_await finish_forwarded(conn, outcome, plan, tx);
+}
+
+}  // namespace cuttle

@@ -1,0 +1,51 @@
+// A stored reply sent to the client (cache_hit.h does the sending), and the
+// hit's access.log line: Squid's code for what was served and why.
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/cache_path.h"
+
+namespace cuttle {
+namespace {
+
+// Small leftovers are kept for the next reply; a big one is not worth holding for
+// a connection that may now sit idle for minutes.
+constexpr size_t kKeptSendBuffer = 64 * 1024;
+
+}  // namespace
+
+awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCache& store, StoredReply& stored,
+                                         const http::request<http::empty_body>& request, Transaction& tx,
+                                         ResultCode result) {
+  bool matched_etag = false;
+  auto shape = shape_for(request, stored, &matched_etag);
+  const bool keep_alive = request.keep_alive() && !tx.has_body && !conn.runtime().shutting_down();
+  auto client = conn.side();
+  auto hit = co_await serve_stored_reply(client, conn.send_buffer, store, stored, shape, keep_alive, *tx.active,
+                                         conn.port.port);
+  if (conn.send_buffer.capacity() > kKeptSendBuffer) std::string().swap(conn.send_buffer);
+  if (hit.damaged) store.remove(stored.key);
+  if (hit.swap_failed) {
+    tx.entry.result = ResultCode::TcpSwapfailMiss;
+    co_return std::nullopt;
+  }
+  store.touch(stored.key, stored.record.last_access, epoch_ms(Clock::now()));
+  tx.entry.result = result;
+  // Squid names a 304 answered from a fresh copy after the condition that matched.
+  if (shape.not_modified && result == ResultCode::TcpHit)
+    tx.entry.result = matched_etag ? ResultCode::TcpInmHit : ResultCode::TcpImsHit;
+  tx.entry.status = hit.status;
+  tx.entry.reply_bytes = hit.reply_bytes;
+  tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
+  if (hit.aborted) tx.entry.result_suffix = ResultSuffix::Aborted;
+  log_transaction(conn, tx);
+  co_return keep_alive && !hit.aborted;
+}
+
+awaitable<std::optional<bool>> serve_if_now_fresh(ClientConnection& conn, const CacheRequest& cache, Transaction& tx) {
+  auto& req = tx.request();
+  auto again = find_stored_reply(cache.store, cache.url, req, cache.pattern, Clock::now(), cache.negative_ttl);
+  if (!again || choose_cache_use(state_of(again), cache.client, cache.pattern).use != CacheUse::Hit)
+    co_return std::nullopt;
+  co_return co_await serve_hit(conn, cache.store, *again, req, tx, hit_code(*again));
+}
+
+}  // namespace cuttle

@@ -1,0 +1,24 @@
+// CONNECT: a byte tunnel between the client and the target's host:port.
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/steps.h"
+#include "proxy/server/tunnel.h"
+
+namespace cuttle {
+
+awaitable<StepResult> tunnel_connect(ClientConnection& conn, Transaction& tx) {
+  if (tx.request().method() != http::verb::connect) co_return kNextStep;
+  const RequestTarget& target = tx.target();
+  UpstreamSpec spec{target.host, target.port, false, {}, std::nullopt};
+  auto client = conn.side();
+  auto outcome = co_await run_tunnel(client, spec, tx.config(), conn.services);
+  tx.entry.result = ResultCode::TcpTunnel;
+  if (outcome.error) co_return co_await reply_error(conn, *outcome.error, tx, false, outcome.error_detail);
+  tx.entry.status = 200;
+  tx.entry.reply_bytes = outcome.bytes_to_client;
+  tx.entry.hierarchy = {Hierarchy::Direct};
+  tx.entry.peer = outcome.server_address;
+  log_transaction(conn, tx);
+  co_return false;  // the tunnel used the connection up
+}
+
+}  // namespace cuttle

@@ -1,0 +1,122 @@
+// The cache step: GET and HEAD, when there is a cache, are answered from it (a
+// hit), after asking the origin whether the stored copy is current (a
+// revalidation), or fetched and stored while relayed (a miss). Which one is
+// proxy/cache/'s choice (choose_cache_use); this file carries it out.
+#include "proxy/cache/client_conditionals.h"
+#include "proxy/server/background_refresh.h"
+#include "proxy/server/cache_fill.h"
+#include "proxy/server/own_replies.h"
+#include "proxy/server/steps/cache_path.h"
+#include "proxy/server/steps/forwarding.h"
+#include "proxy/server/steps/steps.h"
+
+namespace cuttle {
+namespace {
+
+// The choice for this request, with what is stored for it.
+CacheUseDecision choose(const CacheRequest& cache, const std::optional<StoredReply>& stored,
+                        const http::request<http::empty_body>& req) {
+  auto decision = choose_cache_use(state_of(stored), cache.client, cache.pattern);
+  // If-Match and If-Unmodified-Since are the origin's to evaluate.
+  if (stored && (decision.use == CacheUse::Hit || decision.use == CacheUse::HitWhileRevalidating) &&
+      evaluate_client_conditionals(req, stored->header(), {}) == ClientConditional::ForOrigin)
+    decision.use = CacheUse::Miss;
+  return decision;
+}
+
+// Fetched whole and stored while relayed; concurrent misses for the URL wait for
+// one fetch (collapsed forwarding).
+awaitable<bool> fetch_and_store(ClientConnection& conn, const CacheRequest& cache, Transaction& tx, bool collapse) {
+  const Config& config = tx.config();
+  auto& req = tx.request();
+  std::optional<CollapsedForwarding::Lead> lead;  // held until this request is answered
+  if (collapse) {
+    lead = co_await conn.runtime().collapsed().lead_or_wait(cache.url, config.read_timeout);
+    if (!lead)
+      if (auto served = co_await serve_if_now_fresh(conn, cache, tx)) co_return *served;
+  }
+  auto plan = co_await cache_next_hop(conn, tx);
+  if (!plan) co_return co_await reply_error(conn, ErrorKind::CannotForward, tx, tx.reusable_after_own_reply());
+  std::optional<CacheFill> fill;
+  if (req.method() == http::verb::get)
+    fill.emplace(cache.store, cache.url, tx.entry.method, http::fields(req.base()), cache.pattern,
+                 config.maximum_object_size, cache.negative_ttl);
+  plan->fill = fill ? &*fill : nullptr;
+  co_return co_await forward(conn, tx, *plan);
+}
+
+}  // namespace
+
+awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
+  // A hit needs no next hop: peers are selected (and asked over ICP) only for
+  // what goes upstream, as Squid's peer selection starts only for a miss.
+  store::ObjectCache* store = conn.runtime().store();
+  auto& req = tx.request();
+  const bool is_get = req.method() == http::verb::get;
+  if (!store || !(is_get || req.method() == http::verb::head)) co_return kNextStep;
+  const Config& config = tx.config();
+  CacheRequest cache{*store, tx.entry.url, match_refresh_pattern(config.refresh_patterns, tx.entry.url),
+                     std::chrono::duration_cast<Seconds>(config.negative_ttl), client_directives(req)};
+
+  auto stored = find_stored_reply(*store, cache.url, req, cache.pattern, Clock::now(), cache.negative_ttl);
+  auto decision = choose(cache, stored, req);
+  switch (decision.use) {
+    case CacheUse::OnlyIfCachedMiss:
+      tx.entry.result = ResultCode::TcpMiss;
+      co_return co_await reply_error(conn, ErrorKind::OnlyIfCachedMiss, tx, tx.reusable_after_own_reply());
+    case CacheUse::HitWhileRevalidating:
+      if (is_get)
+        if (auto plan = co_await cache_next_hop(conn, tx))
+          start_background_refresh(conn.stream.get_executor(), conn.services, tx.active, cache.url, *plan,
+                                   req.base(), conn.client_ip, *stored, cache.pattern);
+      [[fallthrough]];
+    case CacheUse::Hit:
+      if (auto served = co_await serve_hit(conn, *store, *stored, req, tx, hit_code(*stored))) co_return *served;
+      break;  // the stored body was damaged: fetch it
+    case CacheUse::Revalidate:
+      if (is_get) {
+        // A 304 is answered with this body, so it must outlive the round trip:
+        // pinned first, then found still current (an eviction or replacement
+        // between the lookup and the pin may already have deleted it).
+        auto pin = store->pin(stored->record.object_id);
+        auto current = store->lookup(stored->key);
+        if (!current || current->object_id != stored->record.object_id) {
+          decision.use = CacheUse::Miss;  // gone meanwhile: fetch it whole
+          break;
+        }
+        auto plan = co_await cache_next_hop(conn, tx);
+        if (!plan) co_return co_await reply_error(conn, ErrorKind::CannotForward, tx, tx.reusable_after_own_reply());
+        co_return co_await revalidate(conn, cache, tx, std::move(*plan), std::move(*stored), std::move(pin));
+      }
+      break;  // a HEAD is forwarded as it is
+    case CacheUse::ClientRefresh:
+      tx.entry.result = ResultCode::TcpClientRefreshMiss;
+      break;
+    case CacheUse::Miss:
+      break;
+  }
+  co_return co_await fetch_and_store(conn, cache, tx,
+                                     decision.use == CacheUse::Miss && is_get && config.collapsed_forwarding);
+}
+
+awaitable<std::optional<ForwardPlan>> cache_next_hop(ClientConnection& conn, Transaction& tx) {
+  auto plan = co_await plan_forwarding(conn, tx);
+  // Squid's X-Cache-Lookup: what the cache held before this request went upstream.
+  if (plan) plan->cache_lookup = "MISS from " + tx.active->hostname + ":" + std::to_string(conn.port.port);
+  co_return plan;
+}
+
+std::optional<StoredState> state_of(const std::optional<StoredReply>& stored) {
+  if (!stored) return std::nullopt;
+  StoredState state;
+  state.freshness = stored->freshness;
+  state.cache_control = stored->parsed->timing.cache_control;
+  state.has_validator = stored->parsed->has_validator;
+  return state;
+}
+
+ResultCode hit_code(const StoredReply& stored) {
+  return negatively_cached(stored.record.status) ? ResultCode::TcpNegativeHit : ResultCode::TcpHit;
+}
+
+}  // namespace cuttle

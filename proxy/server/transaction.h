@@ -1,0 +1,47 @@
+// One request on its way through the pipeline (request_pipeline.h): what was
+// read, what the steps so far found out about it, and what access.log will say.
+#pragma once
+
+#include "proxy/http/request_facts.h"
+#include "proxy/log/access_log.h"
+#include "proxy/server/asio_types.h"
+#include "proxy/server/forwarder.h"
+#include "proxy/server/known_target.h"
+#include "proxy/server/runtime.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace cuttle {
+
+struct Transaction {
+  // The configuration in force when the request arrived: it judges the whole request.
+  std::shared_ptr<const ActiveConfig> active;
+  std::chrono::steady_clock::time_point start;
+  AccessLogEntry entry;
+
+  // ---- read and framed ----
+  http::request_parser<http::empty_body>* parser = nullptr;  // the request header; a body may follow
+  bool has_body = false;                                     // chunked, or a Content-Length above 0
+  bool client_keep_alive = true;  // the request allows another on this connection (HTTP/1.0, Connection: close)
+
+  // ---- target (resolve_target) ----
+  std::shared_ptr<const KnownTarget> known;
+  // ---- access (check_http_access) ----
+  RequestFacts facts;
+
+  // ---- forwarding: where a miss may go, best first (peer selection); the next
+  // is tried when one fails before anything reached the client ----
+  std::vector<ForwardPlan> next_hops;
+
+  const Config& config() const { return *active->config; }
+  http::request<http::empty_body>& request() { return parser->get(); }
+  const RequestTarget& target() const { return *known->parsed.target; }
+  // A reply made here may let the connection carry another request only when no
+  // request body is left unread.
+  bool reusable_after_own_reply() const { return !has_body; }
+};
+
+}  // namespace cuttle
