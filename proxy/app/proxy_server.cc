@@ -50,79 +50,80 @@ int worker_count(const Config& config) {
 
 }  // namespace
 
-int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded, const std::function<void()>& ready) {
-  report_warnings(loaded);
-  const Config& config = *loaded.config;
-  // Take over the signals before anything listens: a -k command sent as soon as
-  // the port answers must find a handler, not the default action.
-  asio::io_context control;
-  asio::signal_set signals(control, SIGHUP, SIGUSR1, SIGTERM);
-  signals.add(SIGINT);
+namespace {
 
-  std::unique_ptr<PidFile> pid_file;
-  ProxyRuntime runtime(loaded.config);
+// Everything that can fail at start-up, in an order that leaves the HTTP ports
+// last: once one listens, clients (and scripts waiting for the port) take cuttle
+// as started, so every other fatal error must come first. Throws.
+std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, ProxyRuntime& runtime,
+                                                     std::unique_ptr<PidFile>& pid_file) {
+  if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
+  prepare_directories(config);
+  if (config.cache_dir) runtime.open_store(*config.cache_dir);
+  runtime.access_log().open(access_log_paths(config));
+  for (const auto& port : config.http_ports) ensure_port_is_free(port);
   std::vector<std::unique_ptr<Worker>> workers;
-  try {
-    if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
-    prepare_directories(config);
-    if (config.cache_dir) runtime.open_store(*config.cache_dir);
-    runtime.access_log().open(access_log_paths(config));
-    for (const auto& port : config.http_ports) ensure_port_is_free(port);
-    for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
-    // One UDP socket answers every ICP query (and will carry our own).
-    if (config.icp.port != 0) {
-      workers.front()->open_icp(config.icp.port);
-      runtime.set_icp(workers.front()->icp());
-    }
-    if (config.prometheus_port) workers.front()->open_metrics(*config.prometheus_port);
-    // HTTP ports last: once one listens, clients (and scripts waiting for the
-    // port) take cuttle as started, so every other fatal error must come first.
-    for (auto& worker : workers) worker->listen(config.http_ports);
-  } catch (const std::exception& e) {
-    std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
-    return 1;
+  for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
+  // One UDP socket answers every ICP query (and will carry our own).
+  if (config.icp.port != 0) {
+    workers.front()->open_icp(config.icp.port);
+    runtime.set_icp(workers.front()->icp());
   }
+  if (config.prometheus_port) workers.front()->open_metrics(*config.prometheus_port);
+  for (auto& worker : workers) worker->listen(config.http_ports);
+  return workers;
+}
+
+void announce(const Config& config, ProxyRuntime& runtime, size_t workers) {
   if (auto* store = runtime.store()) {
     auto stats = store->stats();
     std::cerr << "cuttle: cache_dir " << config.cache_dir->path << ": " << stats.objects << " objects, "
               << (stats.bytes >> 20) << " of " << (stats.capacity >> 20) << " MB" << std::endl;
   }
-  for (auto& w : workers) w->start();
   for (const auto& port : config.http_ports)
     std::cerr << "cuttle: accepting " << (port.accel ? "accelerated " : "") << "HTTP connections at "
-              << (port.address.empty() ? "*" : port.address) << ":" << port.port << " with " << workers.size()
+              << (port.address.empty() ? "*" : port.address) << ":" << port.port << " with " << workers
               << " worker(s)" << std::endl;
   if (config.icp.port != 0) std::cerr << "cuttle: accepting ICP messages at *:" << config.icp.port << std::endl;
   if (const auto& p = config.prometheus_port)
     std::cerr << "cuttle: serving /metrics at " << (p->address.empty() ? "*" : p->address) << ":" << p->port
               << std::endl;
-  ready();
+}
 
-  bool stopping = false;
+// -k reconfigure (SIGHUP): the file is read again; a broken one changes nothing.
+void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& runtime) {
+  try {
+    auto reloaded = load_configuration(config_file);
+    report_warnings(reloaded);
+    runtime.access_log().open(access_log_paths(*reloaded.config));
+    runtime.replace_config(reloaded.config);
+    runtime.metrics().config_reload(true);
+    std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;
+  } catch (const std::exception& e) {
+    runtime.metrics().config_reload(false);
+    std::cerr << "cuttle: reconfigure failed, keeping the running configuration: " << e.what() << std::endl;
+  }
+}
+
+// -k rotate (SIGUSR1): the logs are reopened under their names.
+void reopen_logs(ProxyRuntime& runtime) {
+  try {
+    runtime.access_log().reopen();
+  } catch (const std::exception& e) {
+    std::cerr << "cuttle: log rotation failed: " << e.what() << std::endl;
+  }
+}
+
+// Answers -k reconfigure and -k rotate until a stop signal comes; returns it.
+int serve_signals_until_stop(asio::io_context& control, asio::signal_set& signals,
+                             const std::optional<std::string>& config_file, ProxyRuntime& runtime) {
   int stop_signal = 0;
   std::function<void()> wait_for_signal = [&] {
     signals.async_wait([&](const error_code& ec, int signal) {
       if (ec) return;
-      if (signal == SIGHUP) {
-        try {
-          auto reloaded = load_configuration(config_file);
-          report_warnings(reloaded);
-          runtime.access_log().open(access_log_paths(*reloaded.config));
-          runtime.replace_config(reloaded.config);
-          runtime.metrics().config_reload(true);
-          std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;
-        } catch (const std::exception& e) {
-          runtime.metrics().config_reload(false);
-          std::cerr << "cuttle: reconfigure failed, keeping the running configuration: " << e.what() << std::endl;
-        }
-      } else if (signal == SIGUSR1) {
-        try {
-          runtime.access_log().reopen();
-        } catch (const std::exception& e) {
-          std::cerr << "cuttle: log rotation failed: " << e.what() << std::endl;
-        }
-      } else {
-        stopping = true;
+      if (signal == SIGHUP) reconfigure(config_file, runtime);
+      else if (signal == SIGUSR1) reopen_logs(runtime);
+      else {
         stop_signal = signal;
         return;
       }
@@ -130,10 +131,13 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
     });
   };
   wait_for_signal();
-  while (!stopping) control.run_one();
+  while (stop_signal == 0) control.run_one();
+  return stop_signal;
+}
 
-  // Graceful shutdown: stop accepting, let transactions in flight finish within
-  // shutdown_lifetime (SIGINT: at once, as Squid's -k interrupt).
+// Graceful shutdown: stop accepting, let transactions in flight finish within
+// shutdown_lifetime (SIGINT: at once, as Squid's -k interrupt).
+void shut_down(ProxyRuntime& runtime, std::vector<std::unique_ptr<Worker>>& workers, int stop_signal) {
   std::cerr << "cuttle: shutting down" << std::endl;
   runtime.begin_shutdown();
   for (auto& w : workers) w->begin_shutdown();
@@ -152,6 +156,32 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
     std::cerr << "cuttle: ICP: " << c.queries << " queries, " << c.hits << " hits, " << c.misses << " misses, "
               << c.denied << " denied, " << c.errors << " errors, " << c.dropped << " dropped" << std::endl;
   }
+}
+
+}  // namespace
+
+int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded, const std::function<void()>& ready) {
+  report_warnings(loaded);
+  const Config& config = *loaded.config;
+  // Take over the signals before anything listens: a -k command sent as soon as
+  // the port answers must find a handler, not the default action.
+  asio::io_context control;
+  asio::signal_set signals(control, SIGHUP, SIGUSR1, SIGTERM);
+  signals.add(SIGINT);
+  std::unique_ptr<PidFile> pid_file;
+  ProxyRuntime runtime(loaded.config);
+  std::vector<std::unique_ptr<Worker>> workers;
+  try {
+    workers = open_everything(config, runtime, pid_file);
+  } catch (const std::exception& e) {
+    std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
+    return 1;
+  }
+  announce(config, runtime, workers.size());
+  for (auto& w : workers) w->start();
+  ready();
+  const int stop_signal = serve_signals_until_stop(control, signals, config_file, runtime);
+  shut_down(runtime, workers, stop_signal);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "proxy/cache/freshness.h"
 #include "proxy/http/byte_ranges.h"
 #include "proxy/server/forwarder.h"
+#include "proxy/server/hit_reply.h"
 #include "proxy/server/stored_header.h"
 #include "store/object_cache.h"
 
@@ -40,12 +41,6 @@ void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clo
 void freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const http::fields& not_modified,
                           Clock::time_point request_time, Clock::time_point response_time);
 
-// What to send of the stored reply.
-struct HitShape {
-  bool head = false;
-  bool not_modified = false;  // the client's condition matched: 304, no body
-  ResolvedRanges ranges;      // Satisfiable: 206; Unsatisfiable: 416; Ignore: the whole body
-};
 
 // The shape for this request: client conditionals (RFC 9110 §13.2.2), then
 // Range/If-Range for a GET of a stored 200. `matched_etag` tells 304s answered
