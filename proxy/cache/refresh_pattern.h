@@ -1,40 +1,14 @@
-// Squid's refresh_pattern: per-URL limits for heuristic freshness.
-//   refresh_pattern [-i] REGEX MIN_MINUTES PERCENT% MAX_MINUTES [options]
-// First match wins; with none configured, Squid's four defaults apply.
+// Squid's refresh_pattern matching: first match wins; with none configured,
+// Squid's four defaults apply. The pattern itself is a configuration value
+// (proxy/config/refresh_pattern_rule.h).
 #pragma once
 
-#include "proxy/config/posix_regex.h"
+#include "proxy/config/refresh_pattern_rule.h"
 
-#include <chrono>
-#include <optional>
-#include <string>
 #include <string_view>
 #include <vector>
 
 namespace cuttle {
-
-struct RefreshPattern {
-  std::string pattern;
-  bool case_insensitive = false;
-  std::optional<PosixRegex> regex;  // always set by make_refresh_pattern
-  std::chrono::seconds min{0};
-  double percent = 0.2;  // 20% is 0.2
-  std::chrono::seconds max{std::chrono::hours(72)};
-  bool override_expire = false;
-  bool override_lastmod = false;
-  bool reload_into_ims = false;
-  bool ignore_reload = false;
-  bool ignore_no_store = false;
-  bool ignore_private = false;
-  bool refresh_ims = false;
-  bool store_stale = false;
-  std::optional<std::chrono::seconds> max_stale;
-  std::string where;  // file:line
-};
-
-// Builds a pattern from the directive's words (after the directive name); throws
-// std::invalid_argument with a message fit for "file:line: message".
-RefreshPattern make_refresh_pattern(const std::vector<std::string>& words);
 
 // Squid's defaults: ^ftp: 1440 20% 10080, ^gopher: 1440 0% 1440,
 // -i (/cgi-bin/|\?) 0 0% 0, . 0 20% 4320.

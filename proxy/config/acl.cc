@@ -1,6 +1,6 @@
 #include "proxy/config/acl.h"
 
-#include "proxy/http/request_target.h"
+#include "proxy/config/default_port.h"
 
 #include <algorithm>
 #include <charconv>

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "carp/uri.h"
-#include "proxy/cache/refresh_pattern.h"
 #include "proxy/config/acl.h"
+#include "proxy/config/refresh_pattern_rule.h"
 
 #include <chrono>
 #include <cstdint>

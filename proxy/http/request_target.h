@@ -3,6 +3,8 @@
 // defaultsite= in accelerator mode), normalized the way caches key on it.
 #pragma once
 
+#include "proxy/config/default_port.h"  // default_port, kCacheObjectDefaultPort
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,12 +39,6 @@ struct TargetResult {
   TargetProblem problem = TargetProblem::Malformed;
 };
 
-// Squid's CACHE_HTTP_PORT: a cache_object:// URL without a port names this one.
-constexpr uint16_t kCacheObjectDefaultPort = 3128;
-
-// The scheme's default port as Squid knows it (port ACLs see it when a URL names
-// none); 0 for a scheme Squid has no default for.
-uint16_t default_port(std::string_view scheme);
 // The schemes cuttle fetches from a server: http and https.
 bool is_forwarded_scheme(std::string_view scheme);
 

@@ -1,45 +1,18 @@
-// Squid's native access.log format (src/log/FormatSquidNative.cc) and the file it
-// goes to. Whole lines are appended to an O_APPEND file, so they never interleave.
+// The access.log files: whole lines (access_log_line.h) are appended to an
+// O_APPEND file, so they never interleave.
 #pragma once
 
-#include "proxy/log/log_codes.h"
+#include "proxy/log/access_log_line.h"
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <cstdint>
 #include <shared_mutex>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
 namespace cuttle {
-
-struct AccessLogEntry {
-  std::chrono::system_clock::time_point end_time;  // Squid stamps the line when it is written
-  std::chrono::milliseconds elapsed{0};
-  std::string client_ip;
-  ResultCode result = ResultCode::None;
-  ResultSuffix result_suffix = ResultSuffix::None;
-  unsigned status = 0;               // 0 when no reply was sent
-  uint64_t reply_bytes = 0;          // headers and body sent to the client
-  std::string method;
-  std::string url;
-  std::string user = "-";
-  HierarchyCode hierarchy;
-  std::string peer = "-";            // server address, or "-"
-  std::string content_type = "-";
-};
-
-// One line without the trailing newline, e.g.
-// "1700000000.123     12 10.0.0.5 TCP_MISS/200 5120 GET http://e.com/a - HIER_DIRECT/93.184.216.34 text/html"
-std::string format_squid_native(const AccessLogEntry& entry);
-// The same line appended to `line`.
-void append_squid_native(std::string& line, const AccessLogEntry& entry);
-
-// "http://host/path?query" -> "http://host/path" (strip_query_terms).
-std::string strip_query(std::string_view url);
 
 // Lines are queued and written in batches by a background thread, a few
 // milliseconds after the first of a batch (or at once when 64 KiB are queued), as

@@ -3,7 +3,7 @@
 // Label values are kept few: access.log result codes and a method class.
 #pragma once
 
-#include "proxy/log/access_log.h"
+#include "proxy/log/access_log_line.h"
 #include "proxy/metrics/peer_metrics.h"
 
 #include <prometheus/counter.h>

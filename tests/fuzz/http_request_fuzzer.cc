@@ -12,7 +12,7 @@
 #include "proxy/http/header_rules.h"
 #include "proxy/http/header_text.h"
 #include "proxy/http/request_target.h"
-#include "proxy/log/access_log.h"
+#include "proxy/log/access_log_line.h"
 #include "tests/fuzz/fuzz_target.h"
 
 #include <boost/beast/http/empty_body.hpp>

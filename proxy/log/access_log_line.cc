@@ -1,0 +1,64 @@
+#include "proxy/log/access_log_line.h"
+
+#include <charconv>
+
+namespace cuttle {
+namespace {
+
+// An empty field would shift every later column for log parsers; Squid writes "-".
+std::string_view or_dash(const std::string& field) { return field.empty() ? std::string_view("-") : field; }
+
+// printf's "%*lld" (pad ' ') or "%0*lld" (pad '0') for the values a log line has,
+// without printf's format parsing on every request.
+void append_padded(std::string& out, long long value, int width, char pad) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  for (auto n = end - digits; n < width; ++n) out += pad;
+  out.append(digits, end);
+}
+
+}  // namespace
+
+void append_squid_native(std::string& line, const AccessLogEntry& e) {
+  using namespace std::chrono;
+  auto since_epoch = duration_cast<milliseconds>(e.end_time.time_since_epoch()).count();
+  // "%9lld.%03d %6lld ", as Squid's logfile module prints it.
+  append_padded(line, since_epoch / 1000, 9, ' ');
+  line += '.';
+  append_padded(line, since_epoch % 1000, 3, '0');
+  line += ' ';
+  append_padded(line, e.elapsed.count(), 6, ' ');
+  line += ' ';
+  line += or_dash(e.client_ip);
+  line += ' ';
+  line += squid_name(e.result);
+  line += squid_name(e.result_suffix);
+  line += '/';
+  append_padded(line, e.status, 3, '0');
+  line += ' ';
+  append_padded(line, static_cast<long long>(e.reply_bytes), 0, ' ');
+  line += ' ';
+  line += or_dash(e.method);
+  line += ' ';
+  line += or_dash(e.url);
+  line += ' ';
+  line += or_dash(e.user);
+  line += ' ';
+  if (e.hierarchy.ping_timed_out) line += "TIMEOUT_";
+  line += squid_name(e.hierarchy.code);
+  line += '/';
+  line += or_dash(e.peer);
+  line += ' ';
+  line += or_dash(e.content_type);
+}
+
+std::string format_squid_native(const AccessLogEntry& e) {
+  std::string line;
+  line.reserve(160 + e.url.size());
+  append_squid_native(line, e);
+  return line;
+}
+
+std::string strip_query(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
+
+}  // namespace cuttle
