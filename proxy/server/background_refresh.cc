@@ -45,11 +45,10 @@ awaitable<void> refresh(std::unique_ptr<RefreshJob> job) {
   CacheFill fill(*store, job->url, "GET", http::fields(job->request), job->pattern, config.maximum_object_size,
                  negative_ttl);
   ForwardPlan plan = job->plan;
-  plan.fill = &fill;
   plan.intercept_not_modified = true;
   plan.intercept_server_errors = true;  // keep serving what is stored until it is past its windows
   const auto request_time = Clock::now();
-  auto outcome = co_await forward_request(nullptr, job->client_ip, parser, plan, *job->active, job->worker);
+  auto outcome = co_await forward_request(nullptr, job->client_ip, parser, plan, &fill, *job->active, job->worker);
   report_hop_attempt(job->worker.runtime, plan, outcome);
   report_forwarding_result(job->worker.runtime, outcome);
   if (outcome.intercepted && outcome.status == 304)

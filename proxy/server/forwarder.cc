@@ -26,6 +26,7 @@ struct Exchange {
   const ActiveConfig& active;
   WorkerServices& worker;
   const ForwardPlan& plan;
+  CacheFill* fill;     // nullptr: the reply is not stored
   ClientSide* client;  // nullptr: nobody waits for the reply (a background refresh)
   std::span<char> buf;  // the relay buffer, for either direction
   bool is_head = false;
@@ -217,9 +218,9 @@ awaitable<void> fill_only(Upstream& upstream, UpstreamConnection& conn,
 }
 
 // The reply after its header: to the client (or only to the fill), stored unless
-// the hop is proxy-only; the connection goes back to the pool when reusable.
+// the hop is proxy-only. True when the connection may go back to the pool.
 template <class Upstream>
-awaitable<void> take_reply(Upstream& upstream, std::unique_ptr<UpstreamConnection>& conn,
+awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
                            http::response_parser<http::buffer_body>& parser, Exchange& x) {
   auto& res = parser.get();
   auto& out = x.out;
@@ -233,20 +234,20 @@ awaitable<void> take_reply(Upstream& upstream, std::unique_ptr<UpstreamConnectio
   std::optional<uint64_t> length;
   if (parser.content_length()) length = *parser.content_length();
   // Squid's HttpStateData releases the entry of a proxy-only peer's reply.
-  CacheFill* fill = x.plan.proxy_only ? nullptr : x.plan.fill;
+  CacheFill* fill = x.plan.proxy_only ? nullptr : x.fill;
   if (fill && (x.is_head || !fill->start(res.base(), length))) fill = nullptr;
   if (x.client) {
     shape_client_reply(parser, has_body, x);
-    co_await relay_to_client(upstream, *conn, parser, fill, x);
+    co_await relay_to_client(upstream, conn, parser, fill, x);
   } else if (fill || !has_body) {
-    co_await fill_only(upstream, *conn, parser, fill, x);
+    co_await fill_only(upstream, conn, parser, fill, x);
   } else {
-    co_return;  // a body nobody wants: the connection is dropped rather than read to its end
+    co_return false;  // a body nobody wants: the connection is dropped rather than read to its end
   }
-  if (out.error || out.aborted) co_return;
+  if (out.error || out.aborted) co_return false;
   out.client_reusable = x.client_keep_alive;
   if (fill && parser.is_done()) fill->finish();
-  if (upstream_reusable && parser.is_done()) x.worker.pool.give_back(std::move(conn));
+  co_return upstream_reusable && parser.is_done();
 }
 
 // An idle pooled connection to the hop, or a new one holding the peer's
@@ -281,15 +282,15 @@ bool intercepts(const ForwardPlan& plan, unsigned status) {
   return (plan.intercept_not_modified && status == 304) || (plan.intercept_server_errors && status >= 500);
 }
 
-void intercept(http::response_parser<http::buffer_body>& response, std::unique_ptr<UpstreamConnection>& conn,
-               Exchange& x) {
+// True when the connection may go back to the pool.
+bool intercept(http::response_parser<http::buffer_body>& response, Exchange& x) {
   auto& res = response.get();
   const bool reusable = res.keep_alive() && !response.need_eof() && response.is_done();
   remove_hop_by_hop(res);
   x.out.status = res.result_int();
   x.out.intercepted = res.base();
   x.out.client_reusable = x.client_keep_alive && !x.worker.runtime.shutting_down();
-  if (reusable) x.worker.pool.give_back(std::move(conn));
+  return reusable;
 }
 
 enum class Attempt { Done, Retry };
@@ -326,13 +327,16 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
     x.out.client_reusable = x.client_keep_alive && parser.is_done();
     co_return Attempt::Done;
   }
+  bool reusable;
   if (intercepts(x.plan, response->get().result_int())) {
-    intercept(*response, conn, x);
-    co_return Attempt::Done;
+    reusable = intercept(*response, x);
+  } else {
+    x.client_keep_alive = x.client_keep_alive && !x.worker.runtime.shutting_down();
+    reusable = co_await std::visit([&](auto& s) { return take_reply(s, *conn, *response, x); }, conn->stream);
+    if (!parser.is_done()) x.out.client_reusable = false;
   }
-  x.client_keep_alive = x.client_keep_alive && !x.worker.runtime.shutting_down();
-  co_await std::visit([&](auto& s) { return take_reply(s, conn, *response, x); }, conn->stream);
-  if (!parser.is_done()) x.out.client_reusable = false;
+  // The connection's one owner hands it back, or lets it close.
+  if (reusable) x.worker.pool.give_back(std::move(conn));
   co_return Attempt::Done;
 }
 
@@ -340,11 +344,11 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
 
 awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view client_ip,
                                           http::request_parser<http::empty_body>& header_parser,
-                                          const ForwardPlan& plan, const ActiveConfig& active,
+                                          const ForwardPlan& plan, CacheFill* fill, const ActiveConfig& active,
                                           WorkerServices& worker) {
   auto& received = header_parser.get();
   auto buffer = worker.buffers.borrow();
-  Exchange x{active, worker, plan, client, buffer.span()};
+  Exchange x{active, worker, plan, fill, client, buffer.span()};
   x.client_version = received.version();
   x.client_keep_alive = client && received.keep_alive() && !worker.runtime.shutting_down();
   x.is_head = received.method() == http::verb::head;

@@ -35,7 +35,6 @@ struct NextHop {
 
 // A next hop plus what this request does with the reply (store it, intercept it).
 struct ForwardPlan : NextHop {
-  CacheFill* fill = nullptr;   // stores the reply while relaying it, when set
   std::string cache_lookup;    // X-Cache-Lookup value ("MISS from host:port"); empty: no cache consulted
   // Revalidating a stored reply: replies handed back to the caller instead of
   // relayed (a 304 refreshes the stored copy; a 5xx may be replaced by it).
@@ -62,12 +61,13 @@ struct ForwardOutcome {
 
 // `client`: the connection the reply is relayed to and a request body is read
 // from; nullptr when nobody waits (a background refresh, no body): the reply only
-// fills `plan.fill`. `client_ip` goes into X-Forwarded-For. The shutdown flag is
+// goes to `fill`. `fill`: the caller's tee that stores the reply while it is
+// relayed (it outlives the call); nullptr: not stored. `client_ip` goes into X-Forwarded-For. The shutdown flag is
 // read again when the reply starts, so a drain that began meanwhile ends the
 // client connection after this reply.
 awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view client_ip,
                                           http::request_parser<http::empty_body>& header_parser,
-                                          const ForwardPlan& plan, const ActiveConfig& active,
+                                          const ForwardPlan& plan, CacheFill* fill, const ActiveConfig& active,
                                           WorkerServices& worker);
 
 }  // namespace cuttle

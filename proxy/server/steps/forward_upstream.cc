@@ -38,7 +38,7 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
   co_return tx.next_hops.front();
 }
 
-awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan) {
+awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan, CacheFill* fill) {
   const bool safe_method = is_safe_method(tx.request().method());
   auto client = conn.side();
   // The forwarder consumes the parsed header; a retry parses the same bytes again.
@@ -49,7 +49,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   ForwardPlan attempt = plan;
   ForwardOutcome outcome;
   for (size_t hop = 0;; ++hop) {
-    outcome = co_await forward_request(&client, conn.client_ip, *current, attempt, *tx.active, conn.services);
+    outcome = co_await forward_request(&client, conn.client_ip, *current, attempt, fill, *tx.active, conn.services);
     report_hop_attempt(conn.runtime(), attempt, outcome);
     // A failed attempt sent nothing to the client: the next hop may have it, unless
     // the body is gone or an unsafe request may already have reached a server.
@@ -59,7 +59,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
     again.emplace();
     if (!parse_request_header(header_text, *again)) break;
     current = &*again;
-    // The next hop; what is done with the reply (cache fill, lookup) stays.
+    // The next hop; what is done with the reply (X-Cache-Lookup, the fill) stays.
     static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
   }
   report_forwarding_result(conn.runtime(), outcome);

@@ -13,8 +13,9 @@ namespace cuttle {
 // which fills tx.next_hops); nothing when no hop may take it.
 awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Transaction& tx);
 // Forwards tx's request along `plan` (then tx.next_hops while attempts fail
-// before the client got anything) and answers the client.
-awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan);
+// before the client got anything) and answers the client; `fill` (the caller's)
+// stores the reply.
+awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan, CacheFill* fill = nullptr);
 // Logs a forwarded reply, or answers the error it ended with.
 awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& outcome, const ForwardPlan& plan,
                                  Transaction& tx);

@@ -41,8 +41,7 @@ awaitable<bool> fetch_and_store(ClientConnection& conn, const CacheRequest& cach
   if (req.method() == http::verb::get)
     fill.emplace(cache.store, cache.url, tx.entry.method, http::fields(req.base()), cache.pattern,
                  config.maximum_object_size, cache.negative_ttl);
-  plan->fill = fill ? &*fill : nullptr;
-  co_return co_await forward(conn, tx, *plan);
+  co_return co_await forward(conn, tx, *plan, fill ? &*fill : nullptr);
 }
 
 }  // namespace
