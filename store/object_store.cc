@@ -258,13 +258,11 @@ void ObjectStore::delete_chunks(Transaction& txn, uint64_t object_id) {
 }
 
 void ObjectStore::add_pin(uint64_t object_id) const {
-  std::lock_guard lock(pins_mutex_);
-  ++pins_[object_id];
+  pins_.add(object_id);
 }
 
 void ObjectStore::unpin(uint64_t object_id) const {
-  std::lock_guard lock(pins_mutex_);
-  if (auto it = pins_.find(object_id); it != pins_.end() && --it->second == 0) pins_.erase(it);
+  pins_.remove(object_id);
 }
 
 void ObjectStore::retire_chunks(Transaction& txn, uint64_t object_id, std::string_view key) {
@@ -274,10 +272,7 @@ void ObjectStore::retire_chunks(Transaction& txn, uint64_t object_id, std::strin
 
 void ObjectStore::delete_retired(Transaction& txn) {
   std::erase_if(retired_, [&](uint64_t object_id) {
-    {
-      std::lock_guard lock(pins_mutex_);
-      if (pins_.count(object_id)) return false;
-    }
+    if (pins_.pinned(object_id)) return false;
     {
       // A queued commit of the same object (a 304 freshened it after the
       // eviction) takes the body back: it must still be there when it lands.

@@ -18,6 +18,7 @@
 #include "store/lmdb.h"
 #include "store/object_cache.h"
 #include "store/object_record.h"
+#include "store/pin_counts.h"
 #include "store/verified_chunks.h"
 
 #include <atomic>
@@ -143,8 +144,7 @@ class ObjectStore final : public ObjectCache {
   std::atomic<uint64_t> queued_bytes_{0};
   std::atomic<size_t> staged_chunk_count_{0};  // lets reads skip the mutex when nothing is staged
   mutable VerifiedChunks verified_;
-  mutable std::mutex pins_mutex_;
-  mutable std::unordered_map<uint64_t, int> pins_;  // object id -> replies reading it
+  mutable PinCounts pins_;
   std::vector<uint64_t> retired_;  // writer thread only
 
   mutable std::mutex mutex_;
