@@ -104,11 +104,33 @@ struct PacConfig {
   bool direct_fallback = true;              // end the proxy list with DIRECT
 };
 
+// request_header_access / request_header_replace for one header name (Squid's
+// headerMangler): the rules, and the value a denied field gets instead of going.
+struct HeaderMangler {
+  std::vector<AccessRule> access;
+  std::optional<std::string> replacement;
+};
+
+// Squid's HeaderManglers: rules by header name (lower case), then "Other" for
+// headers Squid does not know, then "All" for any header.
+struct HeaderManglers {
+  std::map<std::string, HeaderMangler> named;
+  HeaderMangler other;
+  HeaderMangler all;
+  bool empty() const { return named.empty() && other.access.empty() && all.access.empty(); }
+};
+
 struct Config {
   std::vector<HttpPortConfig> http_ports;
   std::vector<CachePeerConfig> cache_peers;
   AclRegistry acls;
   std::vector<AccessRule> http_access;
+  // `cache` (old name `no_cache`): a request it denies is neither answered from the
+  // cache nor stored (Squid's accessList.noCache); empty: everything may be.
+  std::vector<AccessRule> cache_access;
+  // Applied to every request header this proxy forwards, after its own fields
+  // (Via, X-Forwarded-For) are added, as Squid's httpBuildRequestHeader does.
+  HeaderManglers request_header_manglers;
   // As in Squid, PURGE exists only when some `acl NAME method PURGE` names it.
   bool purge_enabled = false;
   std::optional<CacheDirConfig> cache_dir;

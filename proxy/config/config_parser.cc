@@ -1,6 +1,7 @@
 #include "proxy/config/config_parser.h"
 
 #include "proxy/config/directives.h"
+#include "proxy/config/unimplemented_directives.h"
 
 #include <glob.h>
 
@@ -100,6 +101,7 @@ class Parser {
       include(tokens, where, base_dir, depth);
       return;
     }
+    const std::string first_value = tokens.empty() ? "" : tokens.front().text;
     DirectiveArgs args(name, std::move(tokens));
     ParseContext context{config_, warnings_, where, base_dir};
     if (auto handler = find_directive(name)) {
@@ -108,6 +110,8 @@ class Parser {
       } catch (const DirectiveError& e) {
         throw ConfigError(where + ": " + e.what());
       }
+    } else if (auto refusal = refusal_for_unimplemented(name, first_value)) {
+      throw ConfigError(where + ": " + *refusal);
     } else if (is_squid_directive(name)) {
       context.warn("'" + name + "' is a Squid directive that cuttle does not implement; ignored");
     } else {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -240,6 +241,31 @@ void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>
 
 void http_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.http_access); }
 void icp_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.icp.access); }
+void cache_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.cache_access); }
+
+// Squid's HeaderManglers::track: "All" and "Other" as written, any other name
+// case-insensitively.
+HeaderMangler& header_mangler(HeaderManglers& manglers, const std::string& name) {
+  if (name == "All") return manglers.all;
+  if (name == "Other") return manglers.other;
+  std::string key = name;
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+  return manglers.named[key];
+}
+
+// request_header_access NAME allow|deny [!]acl...
+void request_header_access(DirectiveArgs& args, ParseContext& ctx) {
+  const auto name = args.next("header name").text;
+  access_rule(args, ctx, header_mangler(ctx.config.request_header_manglers, name).access);
+}
+
+// request_header_replace NAME VALUE...: the rest of the line is the value.
+void request_header_replace(DirectiveArgs& args, ParseContext& ctx) {
+  const auto name = args.next("header name").text;
+  std::string value = args.next("replacement value").text;
+  while (auto t = args.next_if_any()) value += " " + t->text;
+  header_mangler(ctx.config.request_header_manglers, name).replacement = value;
+}
 void prometheus_access(DirectiveArgs& args, ParseContext& ctx) {
   access_rule(args, ctx, ctx.config.prometheus_access);
 }
@@ -483,6 +509,10 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache_peer", cache_peer},
     {"acl", acl},
     {"http_access", http_access},
+    {"cache", cache_access},
+    {"no_cache", cache_access},  // Squid 5.7 still reads the old name as `cache`
+    {"request_header_access", request_header_access},
+    {"request_header_replace", request_header_replace},
     {"cache_dir", cache_dir},
     {"cache_mem", cache_mem},
     {"maximum_object_size", maximum_object_size},

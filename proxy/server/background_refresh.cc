@@ -17,7 +17,7 @@ struct RefreshJob {
   std::string url;
   ForwardPlan plan;
   http::request_header<> request;
-  std::string client_ip;
+  RequestFacts facts;  // the client request's, for the same header rules and X-Forwarded-For
   StoredReply stored;
   const RefreshPattern& pattern;
   CollapsedForwarding::Lead lead;  // released when the job ends
@@ -48,7 +48,7 @@ awaitable<void> refresh(std::unique_ptr<RefreshJob> job) {
   plan.intercept_not_modified = true;
   plan.intercept_server_errors = true;  // keep serving what is stored until it is past its windows
   const auto request_time = Clock::now();
-  auto outcome = co_await forward_request(nullptr, job->client_ip, parser, plan, &fill, *job->active, job->worker);
+  auto outcome = co_await forward_request(nullptr, job->facts, parser, plan, &fill, *job->active, job->worker);
   report_hop_attempt(job->worker.runtime, plan, outcome);
   report_forwarding_result(job->worker.runtime, outcome);
   if (outcome.intercepted && outcome.status == 304)
@@ -59,12 +59,12 @@ awaitable<void> refresh(std::unique_ptr<RefreshJob> job) {
 
 void start_background_refresh(const asio::any_io_executor& executor, WorkerServices& worker,
                               std::shared_ptr<const ActiveConfig> active, std::string url, const ForwardPlan& plan,
-                              const http::request_header<>& request, std::string client_ip, StoredReply stored,
+                              const http::request_header<>& request, RequestFacts facts, StoredReply stored,
                               const RefreshPattern& pattern) {
   auto lead = worker.runtime.collapsed().try_lead("refresh\n" + url);
   if (!lead) return;  // one is already under way
   auto job = std::unique_ptr<RefreshJob>(new RefreshJob{worker, std::move(active), std::move(url), plan, request,
-                                                        std::move(client_ip), std::move(stored), pattern,
+                                                        std::move(facts), std::move(stored), pattern,
                                                         std::move(*lead)});
   asio::co_spawn(executor, refresh(std::move(job)), asio::detached);
 }

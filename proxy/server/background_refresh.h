@@ -16,10 +16,11 @@
 namespace cuttle {
 
 // `request`: the client's request header (Vary selection, Accept-*, ...);
-// `client_ip` goes into X-Forwarded-For as for the client's own request. Returns at once.
+// `facts`: the client's request as the ACLs saw it (header rules, X-Forwarded-For),
+// as for the client's own request. Returns at once.
 void start_background_refresh(const asio::any_io_executor& executor, WorkerServices& worker,
                               std::shared_ptr<const ActiveConfig> active, std::string url, const ForwardPlan& plan,
-                              const http::request_header<>& request, std::string client_ip, StoredReply stored,
+                              const http::request_header<>& request, RequestFacts facts, StoredReply stored,
                               const RefreshPattern& pattern);
 
 }  // namespace cuttle

@@ -342,7 +342,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
 
 }  // namespace
 
-awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view client_ip,
+awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts& facts,
                                           http::request_parser<http::empty_body>& header_parser,
                                           const ForwardPlan& plan, CacheFill* fill, const ActiveConfig& active,
                                           WorkerServices& worker) {
@@ -358,7 +358,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view c
 
   http::request_parser<http::buffer_body> parser{std::move(header_parser)};
   const bool chunked = parser.chunked();
-  shape_upstream_request(parser.get(), plan, active, client_ip, x.client_version);
+  shape_upstream_request(parser.get(), plan, active, facts, x.client_version);
   if (chunked) parser.get().chunked(true);
   parser.get().keep_alive(true);
 

@@ -62,10 +62,11 @@ struct ForwardOutcome {
 // `client`: the connection the reply is relayed to and a request body is read
 // from; nullptr when nobody waits (a background refresh, no body): the reply only
 // goes to `fill`. `fill`: the caller's tee that stores the reply while it is
-// relayed (it outlives the call); nullptr: not stored. `client_ip` goes into X-Forwarded-For. The shutdown flag is
-// read again when the reply starts, so a drain that began meanwhile ends the
-// client connection after this reply.
-awaitable<ForwardOutcome> forward_request(ClientSide* client, std::string_view client_ip,
+// relayed (it outlives the call); nullptr: not stored. `facts`: the client's
+// request as the ACLs see it (request_header_access; its client address goes into
+// X-Forwarded-For). The shutdown flag is read again when the reply starts, so a
+// drain that began meanwhile ends the client connection after this reply.
+awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts& facts,
                                           http::request_parser<http::empty_body>& header_parser,
                                           const ForwardPlan& plan, CacheFill* fill, const ActiveConfig& active,
                                           WorkerServices& worker);

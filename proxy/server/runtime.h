@@ -1,5 +1,8 @@
-// State shared by every worker: the configuration in force (swapped whole on
-// reconfigure), the access log, TLS contexts and the shutdown flag.
+// State shared by every worker, owned here for the life of the process: the
+// configuration in force (swapped whole on reconfigure), the access log, the
+// cache, TLS client contexts, collapsed forwarding, metrics, peer health and
+// connection counts, ICP's HIT-only mode and the shutdown flag. Each member is
+// safe to use from any worker thread by itself; none refers to another.
 #pragma once
 
 #include "carp/array.h"
@@ -64,7 +67,10 @@ class ProxyRuntime {
   peers::PeerConnections& peer_connections() { return peer_connections_; }
   // Fed by forwarded requests' outcomes; read by the ICP server (MISS_NOFETCH).
   icp::HitOnlyMode& hit_only_mode() { return hit_only_mode_; }
-  // The ICP socket's owner (set once at start-up when icp_port is on), for queries.
+  // The ICP service, for queries from any worker; nullptr without icp_port. Not
+  // owned: the first Worker owns it, because its socket must close before that
+  // worker's io_context goes, which is before this runtime goes. Set once by
+  // run_proxy before any worker starts, so workers only ever read it.
   IcpService* icp() { return icp_; }
   void set_icp(IcpService* icp) { icp_ = icp; }
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }

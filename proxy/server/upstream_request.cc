@@ -1,12 +1,13 @@
 #include "proxy/server/upstream_request.h"
 
+#include "proxy/http/header_mangling.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_line.h"
 
 namespace cuttle {
 
 void shape_upstream_request(http::request_header<>& req, const NextHop& hop, const ActiveConfig& active,
-                            std::string_view client_ip, unsigned client_version) {
+                            const RequestFacts& facts, unsigned client_version) {
   const Config& config = *active.config;
   remove_hop_by_hop(req);
   req.erase(http::field::expect);
@@ -24,8 +25,10 @@ void shape_upstream_request(http::request_header<>& req, const NextHop& hop, con
   req.target(hop.request_target);
   req.set(http::field::host, hop.host_header);
   if (config.via) append_via(req, client_version, active.hostname);
-  apply_forwarded_for(req, config.forwarded_for, client_ip);
+  apply_forwarded_for(req, config.forwarded_for, facts.client.to_string());
   req.version(11);
+  // Last, as in Squid: the rules may remove this proxy's own fields too.
+  mangle_headers(req, config.request_header_manglers, facts);
 }
 
 void ask_with_stored_validators(http::request_header<>& req, const http::response_header<>& stored) {

@@ -2,7 +2,7 @@
 // (forwarding, revalidation, background refresh): hop-by-hop fields removed,
 // Max-Forwards counted down, the client's proxy credentials replaced by the
 // peer's (login=), only-if-cached to siblings, the hop's target and Host, Via and
-// X-Forwarded-For. Pure: fields in, fields out.
+// X-Forwarded-For, then request_header_access. Pure: fields in, fields out.
 #pragma once
 
 #include "proxy/config/config.h"
@@ -14,10 +14,11 @@
 
 namespace cuttle {
 
-// `client_version`: the HTTP version the client spoke (Via names it). The
-// request leaves as HTTP/1.1; the caller asks for keep-alive on the message.
+// `facts`: the client's request as the ACLs see it (its address goes into
+// X-Forwarded-For); `client_version`: the HTTP version the client spoke (Via names
+// it). The request leaves as HTTP/1.1; the caller asks for keep-alive on the message.
 void shape_upstream_request(http::request_header<>& req, const NextHop& hop, const ActiveConfig& active,
-                            std::string_view client_ip, unsigned client_version);
+                            const RequestFacts& facts, unsigned client_version);
 
 // A revalidation's conditions: the client's own (answered from the refreshed copy
 // after a 304) and its Range give way to the stored reply's validators.

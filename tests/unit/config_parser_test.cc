@@ -108,6 +108,37 @@ TEST(ConfigParser, SquidDirectiveCuttleDoesNotImplementIsAWarning) {
             "test.conf:2: warning: 'htcp_port' is a Squid directive that cuttle does not implement; ignored");
 }
 
+// A directive that restricts, filters or protects is never ignored: until cuttle
+// implements it, the file is refused with the line and the reason.
+TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsReason) {
+  EXPECT_EQ(error_of("http_port 3128\nhttp_reply_access deny all\n"),
+            "test.conf:2: 'http_reply_access' decides which replies clients may receive; cuttle does not implement it "
+            "yet and will not run without it (see docs/compatibility.md)");
+  for (const char* line : {"url_rewrite_program /usr/bin/squidGuard", "delay_pools 1", "reply_body_max_size 10 MB",
+                           "reply_header_access Server deny all", "follow_x_forwarded_for allow all",
+                           "icap_enable on", "miss_access deny all"}) {
+    const auto error = error_of(std::string("http_port 3128\n") + line + "\n");
+    EXPECT_EQ(error.rfind("test.conf:2: '", 0), 0u) << line << ": " << error;
+  }
+}
+
+TEST(ConfigParser, AValueThatTurnsARestrictionOffIsAcceptedWithAWarning) {
+  for (const char* line : {"delay_pools 0", "icap_enable off", "client_ip_max_connections -1"}) {
+    auto loaded = parse(std::string("http_port 3128\n") + line + "\n");
+    ASSERT_EQ(loaded.warnings.size(), 1u) << line;
+  }
+}
+
+TEST(ConfigParser, CacheAndItsOldNameNoCacheAreOneAccessList) {
+  auto loaded = parse("http_port 3128\nacl private urlpath_regex ^/private/\ncache deny private\n"
+                      "no_cache allow all\n");
+  EXPECT_TRUE(loaded.warnings.empty());
+  ASSERT_EQ(loaded.config->cache_access.size(), 2u);
+  EXPECT_FALSE(loaded.config->cache_access[0].allow);
+  EXPECT_TRUE(loaded.config->cache_access[1].allow);
+  EXPECT_EQ(loaded.config->cache_access[1].where, "test.conf:4");
+}
+
 TEST(ConfigParser, RefreshPatternsAreReadInOrderWithTheirLocation) {
   auto loaded = parse("http_port 3128\nrefresh_pattern -i \\.jpg$ 1440 50% 10080 ignore-reload\n"
                       "refresh_pattern . 0 20% 4320\n");

@@ -49,7 +49,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   ForwardPlan attempt = plan;
   ForwardOutcome outcome;
   for (size_t hop = 0;; ++hop) {
-    outcome = co_await forward_request(&client, conn.client_ip, *current, attempt, fill, *tx.active, conn.services);
+    outcome = co_await forward_request(&client, tx.facts, *current, attempt, fill, *tx.active, conn.services);
     report_hop_attempt(conn.runtime(), attempt, outcome);
     // A failed attempt sent nothing to the client: the next hop may have it, unless
     // the body is gone or an unsafe request may already have reached a server.

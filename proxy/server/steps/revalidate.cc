@@ -46,7 +46,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   plan.intercept_server_errors = may_serve_stale_on_error(state, cache.client, cache.pattern);
   const auto request_time = Clock::now();
   auto client = conn.side();
-  auto outcome = co_await forward_request(&client, conn.client_ip, *tx.parser, plan, &fill, *tx.active, conn.services);
+  auto outcome = co_await forward_request(&client, tx.facts, *tx.parser, plan, &fill, *tx.active, conn.services);
   report_hop_attempt(conn.runtime(), plan, outcome);
   report_forwarding_result(conn.runtime(), outcome);
   tx.entry.hierarchy = plan.hierarchy;

@@ -6,6 +6,7 @@
 #include "proxy/server/background_refresh.h"
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/own_replies.h"
+#include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/cache_path.h"
 #include "proxy/server/steps/forwarding.h"
 #include "proxy/server/steps/steps.h"
@@ -54,6 +55,12 @@ awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
   const bool is_get = req.method() == http::verb::get;
   if (!store || !(is_get || req.method() == http::verb::head)) co_return kNextStep;
   const Config& config = tx.config();
+  // `cache deny`: not answered from the cache, not stored; logged TCP_MISS (Squid's
+  // checkNoCacheDone). The rules are checked before the lookup, as Squid does.
+  if (!config.cache_access.empty()) {
+    co_await resolve_destinations_for(conn, tx, config.cache_access);
+    if (check_access(config.cache_access, tx.facts) == AccessDecision::Deny) co_return kNextStep;
+  }
   CacheRequest cache{*store, tx.entry.url, match_refresh_pattern(config.refresh_patterns, tx.entry.url),
                      std::chrono::duration_cast<Seconds>(config.negative_ttl), client_directives(req)};
 
@@ -67,7 +74,7 @@ awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
       if (is_get)
         if (auto plan = co_await cache_next_hop(conn, tx))
           start_background_refresh(conn.stream.get_executor(), conn.services, tx.active, cache.url, *plan,
-                                   req.base(), conn.client_ip, *stored, cache.pattern);
+                                   req.base(), tx.facts, *stored, cache.pattern);
       [[fallthrough]];
     case CacheUse::Hit:
       if (auto served = co_await serve_hit(conn, *store, *stored, req, tx, hit_code(*stored))) co_return *served;

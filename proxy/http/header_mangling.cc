@@ -1,0 +1,77 @@
+#include "proxy/http/header_mangling.h"
+
+#include <boost/beast/core/string.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace cuttle {
+namespace {
+
+// Squid 5.7's registered header names (src/http/RegisteredHeadersHash.gperf).
+constexpr std::string_view kSquidKnownHeaders[] = {
+    "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Ranges", "Age", "Allow",
+    "Alternate-Protocol", "Authentication-Info", "Authorization", "Cache-Control", "CDN-Loop", "Connection",
+    "Content-Base", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
+    "Content-Location", "Content-MD5", "Content-Range", "Content-Type", "Cookie", "Cookie2", "Date", "ETag",
+    "Expect", "Expires", "Forwarded", "From", "Host", "HTTP2-Settings", "If-Match", "If-Modified-Since",
+    "If-None-Match", "If-Range", "If-Unmodified-Since", "Keep-Alive", "Key", "Last-Modified", "Link", "Location",
+    "Max-Forwards", "Mime-Version", "Negotiate", "Origin", "Pragma", "Proxy-Authenticate",
+    "Proxy-Authentication-Info", "Proxy-Authorization", "Proxy-Connection", "Proxy-support", "Public", "Range",
+    "Referer", "Request-Range", "Retry-After", "Server", "Set-Cookie", "Set-Cookie2", "TE", "Title", "Trailer",
+    "Transfer-Encoding", "Translate", "Unless-Modified-Since", "Upgrade", "User-Agent", "Vary", "Via", "Warning",
+    "WWW-Authenticate", "X-Cache", "X-Cache-Lookup", "X-Forwarded-For", "X-Request-URI", "X-Squid-Error",
+    "X-Accelerator-Vary", "X-Next-Services", "Surrogate-Capability", "Surrogate-Control", "Front-End-Https",
+    "FTP-Command", "FTP-Arguments", "FTP-Pre", "FTP-Status", "FTP-Reason",
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Squid's HeaderManglers::find: the rules that decide `name`, or nothing (keep it).
+const HeaderMangler* mangler_for(std::string_view name, const HeaderManglers& manglers) {
+  const bool known = is_squid_known_header(name);
+  if (auto it = manglers.named.find(lower(name)); it != manglers.named.end()) {
+    // A custom header's own entry decides even with only a replacement (and so
+    // keeps the field); a known header's only when it has rules.
+    if (!known || !it->second.access.empty()) return &it->second;
+  }
+  if (!known && !manglers.other.access.empty()) return &manglers.other;
+  if (!manglers.all.access.empty()) return &manglers.all;
+  return nullptr;
+}
+
+}  // namespace
+
+bool is_squid_known_header(std::string_view name) {
+  return std::any_of(std::begin(kSquidKnownHeaders), std::end(kSquidKnownHeaders),
+                     [&](std::string_view known) { return boost::beast::iequals(known, name); });
+}
+
+void mangle_headers(http::fields& fields, const HeaderManglers& manglers, const RequestFacts& facts) {
+  if (manglers.empty()) return;
+  std::vector<std::pair<std::string, std::string>> kept;
+  bool changed = false;
+  for (const auto& field : fields) {
+    const auto name = field.name_string();
+    const HeaderMangler* mangler = mangler_for({name.data(), name.size()}, manglers);
+    if (!mangler || mangler->access.empty() || check_access(mangler->access, facts) == AccessDecision::Allow) {
+      kept.emplace_back(std::string(name), std::string(field.value()));
+      continue;
+    }
+    changed = true;
+    if (mangler->replacement) kept.emplace_back(std::string(name), *mangler->replacement);
+  }
+  if (!changed) return;
+  // Rebuilt in the original order, so repeated fields keep their order.
+  for (auto it = fields.begin(); it != fields.end();) it = fields.erase(it);
+  for (const auto& [name, value] : kept) fields.insert(name, value);
+}
+
+}  // namespace cuttle
