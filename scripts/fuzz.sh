@@ -26,32 +26,46 @@ echo "fuzz: built in $(($(date +%s) - started)) s"
 scratch="$(mktemp -d /tmp/cuttle-fuzz-XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$build/artifacts"
-summary=()
-failed=0
-for t in "${targets[@]}"; do
+
+# Runs target $1 for $seconds; writes its summary line and exit status to $scratch.
+run_target() {
+  local t="$1" status=0
   cp -r "tests/fuzz/corpus/$t" "$scratch/$t"
-  options=()
+  local options=()
   [[ -f "tests/fuzz/dict/$t.dict" ]] && options+=(-dict="tests/fuzz/dict/$t.dict")
   # ICP datagrams go up to 16 KiB; libFuzzer's default cap is 4 KiB.
   [[ "$t" == icp_decode ]] && options+=(-max_len=17000)
-  log="$build/artifacts/$t.log"
-  echo "fuzz: $t for ${seconds}s"
+  local log="$build/artifacts/$t.log"
   # -timeout: one input running 10 s is a hang; -rss_limit_mb: a leak or blow-up.
-  status=0
   "$build/${t}_fuzzer" "$scratch/$t" "${options[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" >"$log" 2>&1 || status=$?
+  local runs rate corpus
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
   corpus="$(find "$scratch/$t" -type f | wc -l)"
   if ((status != 0)); then
-    failed=1
-    summary+=("$(printf '%-18s FAILED (exit %d) after %s runs; see %s' "$t" "$status" "${runs:-?}" "$log")")
+    printf '%-18s FAILED (exit %d) after %s runs; see %s\n' "$t" "$status" "${runs:-?}" "$log" >"$scratch/$t.summary"
     grep -E 'ERROR|invariant failed|SUMMARY|Test unit written' "$log" | head -20 >&2 || true
   else
-    summary+=("$(printf '%-18s %12s runs %8s exec/s  corpus %d inputs' "$t" "${runs:-?}" "${rate:-?}" "$corpus")")
+    printf '%-18s %12s runs %8s exec/s  corpus %d inputs\n' "$t" "${runs:-?}" "${rate:-?}" "$corpus" >"$scratch/$t.summary"
   fi
-done
+  echo "$status" >"$scratch/$t.status"
+}
 
+# One target per core at a time: each still gets $seconds, the step takes less
+# wall time (libFuzzer runs one process per target).
+for t in "${targets[@]}"; do
+  echo "fuzz: $t for ${seconds}s"
+  run_target "$t" &
+  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+done
+wait
+
+failed=0
 echo "fuzz: ${seconds}s per target"
-printf '  %s\n' "${summary[@]}"
+for t in "${targets[@]}"; do
+  printf '  %s' "$(cat "$scratch/$t.summary")"
+  echo
+  [[ "$(cat "$scratch/$t.status")" == 0 ]] || failed=1
+done
 exit "$failed"

@@ -3,7 +3,7 @@
 #   scripts/test-sanitizers.sh asan   AddressSanitizer + UBSan + LeakSanitizer, the whole suite
 #   scripts/test-sanitizers.sh tsan   ThreadSanitizer, the tests that run cuttle's threads
 # Extra arguments go to both ctest runs below (e.g. -R 'Cache' to narrow a local run).
-# The unit, loopback and corpus tests are built instrumented in build-KIND/; the
+# The unit and loopback tests are built instrumented in build-KIND/; the
 # integration and load tests are the plain build's (build/), run against
 # build-KIND/cuttle through CUTTLE_TEST_BINARY: each test program is compiled once.
 # Fails on a failed test and on any sanitizer report, including reports from the
@@ -34,8 +34,10 @@ fi
 excluded=()
 case "$kind" in
   asan)
-    # cuttle and the in-process tests (the bench tools are not needed)
-    targets=(cuttle cuttle_unit_tests cuttle_loopback_tests cuttle_fuzz_corpus_tests)
+    # cuttle and the in-process tests (the bench tools are not needed; the fuzz
+    # corpora are replayed under ASan + UBSan by scripts/fuzz.sh, which starts
+    # every target on its whole corpus)
+    targets=(cuttle cuttle_unit_tests cuttle_loopback_tests)
     selected=()                                # every in-process test
     against_binary=(-R 'integration\.|load\.')  # and the whole process-level suite
     excluded+=(
@@ -72,7 +74,8 @@ esac
 jobs="$(nproc)"
 cmake --build "$build_dir" -j"$jobs" --target "${targets[@]}"
 # The plain build's process-level tests (already built by ./build.sh).
-[[ -f build/CMakeCache.txt ]] || cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+[[ -f build/CMakeCache.txt ]] || cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 cmake --build build -j"$jobs" --target cuttle_integration_tests verified_load
 
 reports="$PWD/$build_dir/sanitizer-reports"
