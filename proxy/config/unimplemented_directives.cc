@@ -36,6 +36,7 @@ constexpr Restriction kRestrictions[] = {
     {"reply_header_access", "removes reply headers before they reach clients"},
     {"header_access", "removes headers (privacy)"},
     {"reply_header_replace", "replaces removed reply headers"},
+    {"httpd_suppress_version_string", "hides the proxy's version from clients (Server, Via, error pages)", "off"},
 };
 
 }  // namespace
@@ -46,7 +47,7 @@ std::optional<std::string> refusal_for_unimplemented(std::string_view name, std:
   if (it == std::end(kRestrictions)) return std::nullopt;
   if (!it->off.empty() && first_value == it->off) return std::nullopt;
   return "'" + std::string(name) + "' " + std::string(it->what) +
-         "; cuttle does not implement it yet and will not run without it (see docs/compatibility.md)";
+         "; cuttle does not implement it yet and will not run without it (see docs/configuration.md)";
 }
 
 }  // namespace cuttle
