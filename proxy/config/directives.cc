@@ -176,6 +176,12 @@ std::vector<std::string> acl_values(DirectiveArgs& args, ParseContext& ctx) {
 void acl(DirectiveArgs& args, ParseContext& ctx) {
   std::string name = args.next("ACL name").text;
   std::string type_name = args.next("ACL type").text;
+  // As squid 5.7 (ACL::ParseAclLine): old configurations define `manager` as a
+  // proto ACL; it is built in now, and the line is ignored with a note.
+  if (name == "manager" && type_name == "proto") {
+    ctx.warn("UPGRADE: ACL 'manager' is now a built-in ACL. Remove it from your config file.");
+    return;
+  }
   auto type = acl_type_from_name(type_name);
   if (!type) throw DirectiveError("acl: unknown or unsupported ACL type '" + type_name + "'");
   bool case_insensitive = false;

@@ -129,6 +129,14 @@ TEST(ConfigParser, AValueThatTurnsARestrictionOffIsAcceptedWithAWarning) {
   }
 }
 
+TEST(ConfigParser, AnOldManagerProtoAclIsIgnoredAsSquid57Does) {
+  auto loaded = parse("http_port 3128\nacl manager proto cache_object\nhttp_access allow manager localhost\n");
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(loaded.warnings[0],
+            "test.conf:2: warning: UPGRADE: ACL 'manager' is now a built-in ACL. Remove it from your config file.");
+  EXPECT_EQ(loaded.config->http_access.size(), 1u);
+}
+
 TEST(ConfigParser, CacheAndItsOldNameNoCacheAreOneAccessList) {
   auto loaded = parse("http_port 3128\nacl private urlpath_regex ^/private/\ncache deny private\n"
                       "no_cache allow all\n");
@@ -664,8 +672,11 @@ TEST(ConfigParser, AclRedefinedWithAnotherTypeIsAnError) {
 }
 
 TEST(ConfigParser, PredefinedAclsCannotChangeType) {
-  // Old squid.conf files define `acl manager proto cache_object`; Squid 3.2+ refuses it too.
-  EXPECT_EQ(error_of("http_port 3128\nacl manager proto cache_object\n"),
+  // As squid 5.7 (its parser self-destructs); `acl manager proto …` is the one
+  // exception it ignores (AnOldManagerProtoAclIsIgnoredAsSquid57Does).
+  EXPECT_EQ(error_of("http_port 3128\nacl localhost dstdomain .example.com\n"),
+            "test.conf:2: acl localhost: already defined with type 'src'");
+  EXPECT_EQ(error_of("http_port 3128\nacl manager src 10.0.0.0/8\n"),
             "test.conf:2: acl manager: already defined with type 'manager'");
 }
 
