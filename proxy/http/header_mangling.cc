@@ -37,7 +37,8 @@ std::string lower(std::string_view s) {
 // Squid's HeaderManglers::find: the rules that decide `name`, or nothing (keep it).
 const HeaderMangler* mangler_for(std::string_view name, const HeaderManglers& manglers) {
   const bool known = is_squid_known_header(name);
-  if (auto it = manglers.named.find(lower(name)); it != manglers.named.end()) {
+  if (auto it = manglers.named.empty() ? manglers.named.end() : manglers.named.find(lower(name));
+      it != manglers.named.end()) {
     // A custom header's own entry decides even with only a replacement (and so
     // keeps the field); a known header's only when it has rules.
     if (!known || !it->second.access.empty()) return &it->second;
@@ -56,20 +57,26 @@ bool is_squid_known_header(std::string_view name) {
 
 void mangle_headers(http::fields& fields, const HeaderManglers& manglers, const RequestFacts& facts) {
   if (manglers.empty()) return;
-  std::vector<std::pair<std::string, std::string>> kept;
+  // Decided first, so a request the rules leave alone costs no copy.
+  std::vector<const HeaderMangler*> denied;  // per field: its mangler when denied, else nullptr
   bool changed = false;
   for (const auto& field : fields) {
     const auto name = field.name_string();
     const HeaderMangler* mangler = mangler_for({name.data(), name.size()}, manglers);
-    if (!mangler || mangler->access.empty() || check_access(mangler->access, facts) == AccessDecision::Allow) {
-      kept.emplace_back(std::string(name), std::string(field.value()));
-      continue;
-    }
-    changed = true;
-    if (mangler->replacement) kept.emplace_back(std::string(name), *mangler->replacement);
+    const bool deny =
+        mangler && !mangler->access.empty() && check_access(mangler->access, facts) == AccessDecision::Deny;
+    denied.push_back(deny ? mangler : nullptr);
+    changed = changed || deny;
   }
   if (!changed) return;
-  // Rebuilt in the original order, so repeated fields keep their order.
+  // Rebuilt in the original order, so repeated and replaced fields keep their places.
+  std::vector<std::pair<std::string, std::string>> kept;
+  size_t i = 0;
+  for (const auto& field : fields) {
+    const HeaderMangler* mangler = denied[i++];
+    if (!mangler) kept.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    else if (mangler->replacement) kept.emplace_back(std::string(field.name_string()), *mangler->replacement);
+  }
   for (auto it = fields.begin(); it != fields.end();) it = fields.erase(it);
   for (const auto& [name, value] : kept) fields.insert(name, value);
 }
