@@ -1,0 +1,47 @@
+#include "proxy/helpers/url_escape.h"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/grammar/lut_chars.hpp>
+
+#include <optional>
+
+namespace cuttle::helpers {
+
+namespace {
+
+constexpr boost::urls::grammar::lut_chars kSquidSafe =
+    "!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+
+std::optional<int> hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string squid_escape(std::string_view text) {
+  return boost::urls::encode(text, kSquidSafe);
+}
+
+std::string squid_unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] != '%') continue;
+    if (i + 1 < text.size() && text[i + 1] == '%') {
+      ++i;
+      continue;
+    }
+    if (i + 2 >= text.size()) continue;
+    auto high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
+    if (!high || !low || (*high << 4 | *low) == 0) continue;
+    out.back() = static_cast<char>(*high << 4 | *low);
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace cuttle::helpers

@@ -1,0 +1,160 @@
+// HelperPool against real child processes (tests/helpers/scripted_helper.py does
+// what each request tells it): replies reach their askers, concurrency with
+// channel IDs and answers out of order, queueing beyond `children`, and helpers
+// that crash, hang or cannot start — every request gets an answer.
+#include "proxy/server/helpers/helper_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <functional>
+#include <set>
+
+namespace cuttle {
+namespace {
+
+using helpers::HelperReply;
+using helpers::HelperResult;
+using namespace std::chrono_literals;
+
+const std::string kScript = std::string(CUTTLE_SOURCE_DIR) + "/tests/helpers/scripted_helper.py";
+
+HelperProgram program(unsigned max, unsigned concurrency = 0, std::vector<std::string> argv = {kScript}) {
+  HelperProgram p;
+  p.argv = std::move(argv);
+  if (concurrency > 0) p.argv.push_back("--concurrent");
+  p.children = default_helper_children(max);
+  p.children.concurrency = concurrency;
+  return p;
+}
+
+class HelperPoolTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<HelperPool> make_pool(HelperProgram p, std::chrono::milliseconds timeout = 5s) {
+    return std::make_shared<HelperPool>(ioc_.get_executor(), "test_helper", std::move(p), timeout);
+  }
+  // Asks each request at once (concurrently) and runs until all are answered;
+  // replies in the order the requests were given, and the order they came in.
+  std::vector<HelperReply> ask_all(HelperPool& pool, std::vector<std::string> requests,
+                                   std::vector<size_t>* completion_order = nullptr) {
+    std::vector<HelperReply> replies(requests.size());
+    size_t done = 0;
+    for (size_t i = 0; i < requests.size(); ++i)
+      asio::co_spawn(ioc_, [&, i]() -> awaitable<void> {
+        replies[i] = co_await pool.ask(requests[i]);
+        if (completion_order) completion_order->push_back(i);
+        ++done;
+      }, asio::detached);
+    ioc_.restart();
+    while (done < requests.size() && ioc_.run_one_for(10s) > 0) {}
+    EXPECT_EQ(done, requests.size()) << "some requests were never answered";
+    return replies;
+  }
+
+  asio::io_context ioc_;
+};
+
+TEST_F(HelperPoolTest, EachAskerGetsItsOwnReply) {
+  auto pool = make_pool(program(2));
+  auto replies = ask_all(*pool, {"reply OK user=alice", "reply ERR message=\"bad password\"", "reply BH oops"});
+  EXPECT_EQ(replies[0].result, HelperResult::Ok);
+  EXPECT_EQ(replies[0].note("user"), "alice");
+  EXPECT_EQ(replies[1].result, HelperResult::Error);
+  EXPECT_EQ(replies[1].note("message"), "bad password");
+  EXPECT_EQ(replies[2].result, HelperResult::BrokenHelper);
+  EXPECT_EQ(pool->stats().replies, 5u) << "BH is asked twice more";
+}
+
+TEST_F(HelperPoolTest, ConcurrentRequestsCarryChannelIdsAndMayBeAnsweredOutOfOrder) {
+  auto pool = make_pool(program(1, 8));
+  std::vector<size_t> order;
+  auto replies = ask_all(*pool, {"sleep 0.6 reply OK user=first", "sleep 0.3 reply OK user=second", "reply OK user=third"}, &order);
+  EXPECT_EQ(order, (std::vector<size_t>{2, 1, 0}));
+  EXPECT_EQ(replies[0].note("user"), "first");
+  EXPECT_EQ(replies[1].note("user"), "second");
+  EXPECT_EQ(replies[2].note("user"), "third");
+  EXPECT_EQ(pool->stats().started, 1u) << "one process holds all three at once";
+}
+
+TEST_F(HelperPoolTest, RequestsBeyondTheChildrenWaitForAFreeProcess) {
+  auto pool = make_pool(program(2));
+  auto replies = ask_all(*pool, {"sleep 0.2 pid OK", "sleep 0.2 pid OK", "sleep 0.2 pid OK", "pid OK"});
+  std::set<std::string> pids;
+  for (const auto& r : replies) {
+    EXPECT_EQ(r.result, HelperResult::Ok);
+    pids.insert(r.note("pid").value_or("?"));
+  }
+  EXPECT_EQ(pids.size(), 2u);
+  EXPECT_EQ(pool->stats().started, 2u);
+}
+
+TEST_F(HelperPoolTest, AHelperThatCrashesIsReplacedAndItsRequestGetsUnknownAsInSquid) {
+  auto pool = make_pool(program(1));
+  auto crashed = ask_all(*pool, {"crash"});
+  EXPECT_EQ(crashed[0].result, HelperResult::Unknown);
+  auto after = ask_all(*pool, {"reply OK user=back"});
+  EXPECT_EQ(after[0].note("user"), "back");
+  EXPECT_EQ(pool->stats().started, 2u);
+}
+
+TEST_F(HelperPoolTest, AHelperThatHangsTimesOutAndIsReplaced) {
+  auto pool = make_pool(program(1), 300ms);
+  auto hung = ask_all(*pool, {"hang"});
+  EXPECT_EQ(hung[0].result, HelperResult::TimedOut);
+  EXPECT_EQ(ask_all(*pool, {"reply OK user=next"})[0].note("user"), "next");
+  EXPECT_EQ(pool->stats().timeouts, 1u);
+  EXPECT_EQ(pool->stats().started, 2u);
+}
+
+TEST_F(HelperPoolTest, AConcurrentHelperKeepsWorkingAfterOneRequestTimesOut) {
+  auto pool = make_pool(program(1, 4), 300ms);
+  auto replies = ask_all(*pool, {"hang", "sleep 0.1 reply OK user=fine"});
+  EXPECT_EQ(replies[0].result, HelperResult::TimedOut);
+  EXPECT_EQ(replies[1].note("user"), "fine");
+  EXPECT_EQ(pool->stats().started, 1u);
+}
+
+TEST_F(HelperPoolTest, AProgramThatCannotStartAnswersAsAHelperThatExited) {
+  auto pool = make_pool(program(1, 0, {"/nonexistent/helper"}));
+  auto replies = ask_all(*pool, {"reply OK"});
+  EXPECT_EQ(replies[0].result, HelperResult::Unknown);
+}
+
+TEST_F(HelperPoolTest, BrokenHelperRepliesAreAskedTwiceMoreAsInSquid) {
+  auto pool = make_pool(program(1));
+  auto replies = ask_all(*pool, {"reply BH busy"});
+  EXPECT_EQ(replies[0].result, HelperResult::BrokenHelper);
+  EXPECT_EQ(pool->stats().replies, 3u);
+}
+
+TEST_F(HelperPoolTest, AnAskerThatGoesAwayLeavesThePoolWorking) {
+  auto pool = make_pool(program(1));
+  {
+    // Destroying the io_context's pending work is how a stopping worker drops an asker.
+    asio::io_context other;
+    auto other_pool = std::make_shared<HelperPool>(other.get_executor(), "x", program(1), 5s);
+    asio::co_spawn(other, other_pool->ask("sleep 0.2 reply OK"), asio::detached);
+    other.run_for(50ms);
+  }
+  auto replies = ask_all(*pool, {"reply OK user=still"});
+  EXPECT_EQ(replies[0].note("user"), "still");
+}
+
+TEST_F(HelperPoolTest, StartupProcessesRunBeforeAnyRequestAndExitWithThePool) {
+  auto p = program(3);
+  p.children.startup = 2;
+  auto pool = make_pool(p);
+  pool->start();
+  EXPECT_EQ(pool->stats().running, 2u);
+  auto replies = ask_all(*pool, {"pid OK"});
+  const pid_t pid = std::stoi(replies[0].note("pid").value());
+  pool.reset();
+  ioc_.restart();
+  ioc_.run_for(3s);  // the retired processes are reaped
+  EXPECT_NE(::kill(pid, 0), 0) << "helper " << pid << " still runs";
+}
+
+}  // namespace
+}  // namespace cuttle
