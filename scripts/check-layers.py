@@ -20,14 +20,15 @@ LAYERS = {
     "proxy/log": [],
     "proxy/config": ["carp"],
     "proxy/helpers": ["proxy/config"],
+    "proxy/auth": ["proxy/config"],
     "proxy/http": ["proxy/config", "carp"],
     "proxy/cache": ["proxy/http", "proxy/config", "carp"],
     "proxy/peers": ["proxy/http", "proxy/config", "proxy/log", "carp"],
     "proxy/metrics": ["proxy/peers", "proxy/cache", "proxy/http", "proxy/config", "proxy/log",
                       "carp", "icp", "store"],
-    "proxy/server": ["proxy/helpers", "proxy/metrics", "proxy/peers", "proxy/cache", "proxy/http", "proxy/config",
+    "proxy/server": ["proxy/auth", "proxy/helpers", "proxy/metrics", "proxy/peers", "proxy/cache", "proxy/http", "proxy/config",
                      "proxy/log", "carp", "icp", "store"],
-    "proxy/app": ["proxy/server", "proxy/helpers", "proxy/metrics", "proxy/peers", "proxy/cache", "proxy/http",
+    "proxy/app": ["proxy/server", "proxy/auth", "proxy/helpers", "proxy/metrics", "proxy/peers", "proxy/cache", "proxy/http",
                   "proxy/config", "proxy/log", "carp", "icp", "store"],
     # Programs on top: they may include anything, nothing may include them.
     "tests": ["*"],
@@ -36,7 +37,7 @@ LAYERS = {
 
 # The pure layers (no sockets, no event loop): Asio only for its address and
 # buffer value types, Beast only for its HTTP message types.
-PURE = ["carp", "proxy/log", "proxy/config", "proxy/helpers", "proxy/http", "proxy/cache", "proxy/peers"]
+PURE = ["carp", "proxy/log", "proxy/config", "proxy/helpers", "proxy/auth", "proxy/http", "proxy/cache", "proxy/peers"]
 ASIO_VALUES = re.compile(r"boost/asio/(ip/address[a-z0-9_]*|buffer)\.hpp$")
 BEAST_IO = re.compile(r"boost/beast(\.hpp|/core/(tcp_stream|basic_stream|flat_stream|detect_ssl)|/ssl|/websocket|/http\.hpp|/http/(read|write)\.hpp)")
 

@@ -172,6 +172,7 @@ std::optional<AclType> acl_type_from_name(std::string_view name) {
       {"port", AclType::Port},         {"method", AclType::Method},
       {"proto", AclType::Proto},       {"url_regex", AclType::UrlRegex},
       {"urlpath_regex", AclType::UrlPathRegex},
+      {"proxy_auth", AclType::ProxyAuth}, {"proxy_auth_regex", AclType::ProxyAuthRegex},
   };
   for (auto& [n, t] : table)
     if (n == name) return t;
@@ -199,6 +200,8 @@ const char* acl_type_name(AclType type) {
     case AclType::UrlRegex: return "url_regex";
     case AclType::UrlPathRegex: return "urlpath_regex";
     case AclType::Manager: return "manager";
+    case AclType::ProxyAuth: return "proxy_auth";
+    case AclType::ProxyAuthRegex: return "proxy_auth_regex";
   }
   return "?";
 }
@@ -222,9 +225,16 @@ void Acl::add_value(std::string_view value, bool case_insensitive) {
     case AclType::Proto:
       words_.push_back(lowercase(value));
       return;
+    case AclType::ProxyAuth:
+      // Squid drops any name after REQUIRED; -i compares names without case.
+      if (value == "REQUIRED") any_user_ = true;
+      ignore_case_ = ignore_case_ || case_insensitive;
+      words_.push_back(case_insensitive ? lowercase(value) : std::string(value));
+      return;
     case AclType::DstDomRegex:
     case AclType::UrlRegex:
     case AclType::UrlPathRegex:
+    case AclType::ProxyAuthRegex:
       try {
         regexes_.emplace_back(std::string(value), case_insensitive);
       } catch (const std::invalid_argument& e) {
@@ -236,7 +246,27 @@ void Acl::add_value(std::string_view value, bool case_insensitive) {
   }
 }
 
-bool Acl::matches(const RequestFacts& f) const {
+bool Acl::match_user(const std::string& user) const {
+  if (type_ == AclType::ProxyAuthRegex)
+    return std::any_of(regexes_.begin(), regexes_.end(), [&](const PosixRegex& r) { return r.search(user); });
+  if (any_user_) return !user.empty() && user != "-";
+  const std::string name = ignore_case_ ? lowercase(user) : user;
+  return std::find(words_.begin(), words_.end(), name) != words_.end();
+}
+
+AclMatch Acl::match(const RequestFacts& f) const {
+  if (is_auth()) {
+    switch (f.auth.status) {
+      case AuthStatus::None:
+      case AuthStatus::Refused: return AclMatch::AuthRequired;
+      case AuthStatus::Unchecked: return AclMatch::NeedsAuthentication;
+      case AuthStatus::Accepted: return match_user(f.auth.user) ? AclMatch::Yes : AclMatch::No;
+    }
+  }
+  return matches_request(f) ? AclMatch::Yes : AclMatch::No;
+}
+
+bool Acl::matches_request(const RequestFacts& f) const {
   switch (type_) {
     case AclType::Src:
       return any_in(ranges_, f.client);
@@ -270,6 +300,9 @@ bool Acl::matches(const RequestFacts& f) const {
     }
     case AclType::Manager:
       return f.scheme == "cache_object" || f.path.starts_with("/squid-internal-mgr/");
+    case AclType::ProxyAuth:
+    case AclType::ProxyAuthRegex:
+      return false;  // answered by match()
   }
   return false;
 }
@@ -300,14 +333,33 @@ Acl& AclRegistry::add(std::string name, AclType type) {
   return acls_.try_emplace(std::move(key), std::move(name), type).first->second;
 }
 
-AccessDecision check_access(const std::vector<AccessRule>& rules, const RequestFacts& facts) {
+AccessVerdict evaluate_access(const std::vector<AccessRule>& rules, const RequestFacts& facts) {
+  const Acl* last_looked_at = nullptr;
   for (const auto& rule : rules) {
-    bool all = std::all_of(rule.acls.begin(), rule.acls.end(),
-                           [&](const AclReference& r) { return r.acl->matches(facts) != r.negated; });
-    if (all) return rule.allow ? AccessDecision::Allow : AccessDecision::Deny;
+    bool all = true;
+    for (const auto& ref : rule.acls) {
+      const AclMatch m = ref.acl->match(facts);
+      if (m == AclMatch::NeedsAuthentication) return {AccessDecision::Deny, true, false};
+      if (m == AclMatch::AuthRequired) return {AccessDecision::Deny, false, true};
+      last_looked_at = ref.acl;
+      if ((m == AclMatch::Yes) == ref.negated) {
+        all = false;
+        break;
+      }
+    }
+    if (all) {
+      const auto decision = rule.allow ? AccessDecision::Allow : AccessDecision::Deny;
+      return {decision, false, decision == AccessDecision::Deny && last_looked_at && last_looked_at->is_auth()};
+    }
   }
-  if (rules.empty()) return AccessDecision::Deny;
-  return rules.back().allow ? AccessDecision::Deny : AccessDecision::Allow;
+  if (rules.empty() || rules.back().allow)
+    return {AccessDecision::Deny, false, last_looked_at && last_looked_at->is_auth()};
+  return {AccessDecision::Allow, false, false};
+}
+
+AccessDecision check_access(const std::vector<AccessRule>& rules, const RequestFacts& facts) {
+  const auto verdict = evaluate_access(rules, facts);
+  return verdict.needs_authentication ? AccessDecision::Deny : verdict.decision;
 }
 
 bool rules_need_destinations(const std::vector<AccessRule>& rules) {

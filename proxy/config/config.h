@@ -4,6 +4,7 @@
 
 #include "carp/uri.h"
 #include "proxy/config/acl.h"
+#include "proxy/config/auth_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 
 #include <chrono>
@@ -124,6 +125,7 @@ struct Config {
   std::vector<HttpPortConfig> http_ports;
   std::vector<CachePeerConfig> cache_peers;
   AclRegistry acls;
+  AuthConfig auth;
   std::vector<AccessRule> http_access;
   // `cache` (old name `no_cache`): a request it denies is neither answered from the
   // cache nor stored (Squid's accessList.noCache); empty: everything may be.

@@ -1,5 +1,7 @@
 #include "proxy/config/directives.h"
 
+#include "proxy/config/auth_directives.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -184,6 +186,12 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
   }
   auto type = acl_type_from_name(type_name);
   if (!type) throw DirectiveError("acl: unknown or unsupported ACL type '" + type_name + "'");
+  // As Squid: an authentication ACL needs a scheme configured on an earlier line.
+  if ((*type == AclType::ProxyAuth || *type == AclType::ProxyAuthRegex) &&
+      (!ctx.config.auth.basic || ctx.config.auth.basic->program.argv.empty()))
+    throw DirectiveError("acl " + name + " " + type_name +
+                         ": no authentication scheme is configured (an `auth_param basic program` line must come "
+                         "before this one)");
   bool case_insensitive = false;
   while (!args.empty() && !args.peek().quoted && args.peek().text.size() > 1 && args.peek().text[0] == '-' &&
          std::isalpha(static_cast<unsigned char>(args.peek().text[1]))) {
@@ -517,6 +525,11 @@ constexpr DirectiveEntry kDirectives[] = {
     {"http_access", http_access},
     {"cache", cache_access},
     {"no_cache", cache_access},  // Squid 5.7 still reads the old name as `cache`
+    {"auth_param", auth_param},
+    {"authenticate_ttl", authenticate_ttl},
+    {"authenticate_ip_ttl", authenticate_ip_ttl},
+    {"authenticate_cache_garbage_interval", authenticate_cache_garbage_interval},
+    {"helper_timeout", helper_timeout},
     {"request_header_access", request_header_access},
     {"request_header_replace", request_header_replace},
     {"cache_dir", cache_dir},

@@ -62,6 +62,13 @@ constexpr ErrorText kErrors[] = {
     {ErrorKind::CacheMgrAccessDenied, http::status::unauthorized, "ERR_CACHE_MGR_ACCESS_DENIED",
      "Cache Manager Access Denied.",
      "This cache manager action needs the password cachemgr_passwd sets for it, and the request did not give it."},
+    {ErrorKind::ProxyAuthRequired, http::status::proxy_authentication_required, "ERR_CACHE_ACCESS_DENIED",
+     "Cache Access Denied.",
+     "Sorry, you are not currently allowed to request this URL from this cache until you have authenticated "
+     "yourself."},
+    {ErrorKind::AuthRequired, http::status::unauthorized, "ERR_CACHE_ACCESS_DENIED", "Cache Access Denied.",
+     "Sorry, you are not currently allowed to request this URL from this cache until you have authenticated "
+     "yourself."},
     {ErrorKind::CacheMgrActionUnavailable, http::status::not_found, "ERR_INVALID_URL", "Invalid URL",
      "This cache does not offer the cache manager action asked for (unknown, or disabled by cachemgr_passwd)."},
 };
@@ -130,6 +137,8 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
   // The password depends on the action, so Squid names it as the realm.
   if (kind == ErrorKind::CacheMgrAccessDenied)
     res.set(http::field::www_authenticate, "Basic realm=\"" + c.detail + "\"");
+  if (kind == ErrorKind::ProxyAuthRequired) res.set(http::field::proxy_authenticate, c.challenge);
+  if (kind == ErrorKind::AuthRequired) res.set(http::field::www_authenticate, c.challenge);
   res.body() = std::move(body);
   res.prepare_payload();
   return res;

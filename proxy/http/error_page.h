@@ -36,6 +36,10 @@ enum class ErrorKind {
   // context's detail is the action, the realm of WWW-Authenticate (as Squid).
   CacheMgrAccessDenied,
   CacheMgrActionUnavailable,  // 404 ERR_INVALID_URL: an unknown or disabled cache manager action
+  // ERR_CACHE_ACCESS_DENIED: credentials wanted, with the context's challenge in
+  // Proxy-Authenticate (407, forward ports) or WWW-Authenticate (401, accelerator ports).
+  ProxyAuthRequired,
+  AuthRequired,
 };
 
 struct ErrorContext {
@@ -43,6 +47,7 @@ struct ErrorContext {
   std::string client_ip;
   std::string hostname;   // visible_hostname
   std::string detail;     // the system's words for the cause (e.g. "Connection refused")
+  std::string challenge;  // ProxyAuthRequired / AuthRequired: e.g. `Basic realm="..."`
 };
 
 http::status error_status(ErrorKind kind);

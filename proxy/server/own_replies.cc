@@ -6,8 +6,8 @@
 namespace cuttle {
 
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
-                            std::string detail) {
-  ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail)};
+                            std::string detail, std::string challenge) {
+  ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail), std::move(challenge)};
   auto response = make_error_response(kind, context);
   keep_alive = keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down();
   response.keep_alive(keep_alive);

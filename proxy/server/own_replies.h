@@ -13,7 +13,7 @@ namespace cuttle {
 // Sends Squid's error page for `kind` and logs the transaction; returns whether
 // the connection may carry another request.
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
-                            std::string detail = {});
+                            std::string detail = {}, std::string challenge = {});
 // Sends `res` (a PAC file, a manager report) and logs it as Squid logs its internal objects.
 awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::string_body>& res, Transaction& tx,
                                bool keep_alive);

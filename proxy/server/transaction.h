@@ -2,6 +2,7 @@
 // read, what the steps so far found out about it, and what access.log will say.
 #pragma once
 
+#include "proxy/auth/basic_credentials.h"
 #include "proxy/http/request_facts.h"
 #include "proxy/log/access_log.h"
 #include "proxy/server/asio_types.h"
@@ -31,6 +32,9 @@ struct Transaction {
   std::shared_ptr<const KnownTarget> known;
   // ---- access (check_http_access) ----
   RequestFacts facts;
+  // Decoded from Proxy-Authorization (Authorization on accelerator ports) when a
+  // configured scheme could read it; checked only when an ACL needs it.
+  std::optional<auth::BasicCredentials> credentials;
 
   // ---- forwarding: where a miss may go, best first (peer selection); the next
   // is tried when one fails before anything reached the client ----

@@ -60,7 +60,7 @@ void ensure_port_is_free(const HttpPortConfig& port) {
 Worker::Worker(ProxyRuntime& runtime, int index)
     : runtime_(runtime),
       index_(index),
-      services_{runtime, pool_, resolver_, buffers_, [this](ClientSession* s) { sessions_.insert(s); },
+      services_{runtime, pool_, resolver_, buffers_, helpers_, [this](ClientSession* s) { sessions_.insert(s); },
                 [this](ClientSession* s) { sessions_.erase(s); }} {}
 
 Worker::~Worker() {
@@ -100,6 +100,7 @@ void Worker::start() {
   for (size_t i = 0; i < acceptors_.size(); ++i)
     asio::co_spawn(*ioc_, accept_loop(*acceptors_[i], ports_[i]), asio::detached);
   asio::co_spawn(*ioc_, housekeeping_loop(), asio::detached);
+  asio::post(*ioc_, [this] { helpers_.use(runtime_.active()->config); });  // startup= helpers
   thread_ = std::thread([this] { ioc_->run(); });
 }
 
@@ -137,6 +138,9 @@ awaitable<void> Worker::housekeeping_loop() {
     auto [ec] = co_await timer.async_wait(use_nothrow);
     if (ec) co_return;
     pool_.sweep(runtime_.active()->config->server_idle_pconn_timeout);
+    // A reconfigured helper set starts its startup= processes without waiting for a request.
+    helpers_.use(runtime_.active()->config);
+    helpers_.collect_garbage();
   }
 }
 

@@ -1,7 +1,8 @@
 // What code running on a worker may use besides its own connection: the shared
-// runtime and the worker's private pools and caches.
+// runtime and the worker's private pools, caches and helper processes.
 #pragma once
 
+#include "proxy/server/helpers/worker_helpers.h"
 #include "proxy/server/host_resolver.h"
 #include "proxy/server/relay_buffers.h"
 #include "proxy/server/runtime.h"
@@ -18,6 +19,7 @@ struct WorkerServices {
   UpstreamPool& pool;
   HostResolver& resolver;
   RelayBufferPool& buffers;
+  WorkerHelpers& helpers;
   std::function<void(ClientSession*)> on_start;
   std::function<void(ClientSession*)> on_finish;
 };

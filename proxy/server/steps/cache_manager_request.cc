@@ -7,6 +7,7 @@
 #include "proxy/server/cache_manager.h"
 #include "proxy/server/cache_manager_password.h"
 #include "proxy/server/own_replies.h"
+#include "proxy/server/steps/access_check.h"
 #include "proxy/server/steps/steps.h"
 
 #include <iostream>
@@ -44,10 +45,11 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
   const bool keep_alive = tx.reusable_after_own_reply();
   if (!manager.url) co_return co_await reply_error(conn, ErrorKind::InvalidUrl, tx, keep_alive);
   tx.entry.url = manager.url->url();  // a relative URL is logged as this proxy's, as by Squid
-  if (check_access(config.http_access, request_facts(*manager.url, tx.entry.method, conn.client_address)) ==
-      AccessDecision::Deny)
-    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, keep_alive,
-                                   "the cache manager is not for this client");
+  tx.facts = request_facts(*manager.url, tx.entry.method, conn.client_address);
+  read_credentials(conn, tx);
+  const auto verdict = co_await check_slow(conn, tx, config.http_access);
+  if (verdict.decision == AccessDecision::Deny)
+    co_return co_await reply_denied(conn, tx, verdict, "the cache manager is not for this client");
   // Squid logs what it answers itself, errors included, as TCP_MISS.
   tx.entry.result = ResultCode::TcpMiss;
   // Squid takes a Basic Authorization's password over the URL's.

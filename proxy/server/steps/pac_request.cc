@@ -2,6 +2,7 @@
 #include "proxy/http/request_target.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/pac_file.h"
+#include "proxy/server/steps/access_check.h"
 #include "proxy/server/steps/steps.h"
 
 namespace cuttle {
@@ -15,9 +16,10 @@ awaitable<StepResult> answer_pac_file(ClientConnection& conn, Transaction& tx) {
   auto target = parse_absolute_target("http://" + std::string(req[http::field::host]) + std::string(req.target())).target;
   if (!target) target = RequestTarget{"http", tx.active->hostname, conn.port.port, std::string(req.target())};
   tx.entry.url = target->url();
-  if (check_access(tx.config().http_access, request_facts(*target, tx.entry.method, conn.client_address)) ==
-      AccessDecision::Deny)
-    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, keep_alive);
+  tx.facts = request_facts(*target, tx.entry.method, conn.client_address);
+  read_credentials(conn, tx);
+  const auto verdict = co_await check_slow(conn, tx, tx.config().http_access);
+  if (verdict.decision == AccessDecision::Deny) co_return co_await reply_denied(conn, tx, verdict);
   auto res = pac_response(tx.active->pac_script, req.method() == http::verb::head);
   co_return co_await send_own_reply(conn, res, tx, keep_alive);
 }

@@ -6,7 +6,7 @@
 #include "proxy/server/background_refresh.h"
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/own_replies.h"
-#include "proxy/server/steps/acl_facts.h"
+#include "proxy/server/steps/access_check.h"
 #include "proxy/server/steps/cache_path.h"
 #include "proxy/server/steps/forwarding.h"
 #include "proxy/server/steps/steps.h"
@@ -57,10 +57,9 @@ awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
   const Config& config = tx.config();
   // `cache deny`: not answered from the cache, not stored; logged TCP_MISS (Squid's
   // checkNoCacheDone). The rules are checked before the lookup, as Squid does.
-  if (!config.cache_access.empty()) {
-    co_await resolve_destinations_for(conn, tx, config.cache_access);
-    if (check_access(config.cache_access, tx.facts) == AccessDecision::Deny) co_return kNextStep;
-  }
+  if (!config.cache_access.empty() &&
+      (co_await check_slow(conn, tx, config.cache_access)).decision == AccessDecision::Deny)
+    co_return kNextStep;
   CacheRequest cache{*store, tx.entry.url, match_refresh_pattern(config.refresh_patterns, tx.entry.url),
                      std::chrono::duration_cast<Seconds>(config.negative_ttl), client_directives(req)};
 

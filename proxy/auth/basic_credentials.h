@@ -1,0 +1,28 @@
+// The Basic scheme's credentials (RFC 7617) as Squid 5.7 reads them from
+// Proxy-Authorization (Authorization on accelerator ports): src/auth/basic/Config.cc.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cuttle::auth {
+
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+  // Squid's "broken" credentials: no colon, or an empty password. They are never
+  // sent to the helper; the user is challenged again (407) and logged by name.
+  bool broken = false;
+};
+
+// nullopt when the header is not the Basic scheme (a case-insensitive prefix
+// "basic", as Squid matches it), is not base64 (blanks are skipped, padding is
+// checked), or decodes to text with CR or LF. The user name is lowercased unless
+// `case_sensitive` (Squid's `casesensitive off` default).
+std::optional<BasicCredentials> decode_basic(std::string_view header_value, bool case_sensitive);
+
+// Whether the header names the Basic scheme at all.
+bool is_basic_scheme(std::string_view header_value);
+
+}  // namespace cuttle::auth

@@ -1,0 +1,39 @@
+// A worker's helpers for the configuration in force, and what it remembers of
+// their answers (the credentials cache). A new configuration gets new helper
+// processes (the old ones finish what they hold and exit, as on Squid's
+// reconfigure); cached credentials outlive it.
+#pragma once
+
+#include "proxy/auth/credentials_cache.h"
+#include "proxy/config/config.h"
+#include "proxy/server/helpers/helper_pool.h"
+
+#include <memory>
+#include <vector>
+
+namespace cuttle {
+
+class WorkerHelpers {
+ public:
+  explicit WorkerHelpers(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+
+  // Makes the pools match `config`: replaced when it changed, startup= processes
+  // started. Cheap when nothing changed (called for every authenticated request
+  // and once a second).
+  void use(const std::shared_ptr<const Config>& config);
+  // The basic authenticator of the configuration `use` last saw; nullptr when it has none.
+  HelperPool* basic_authenticator() { return basic_.get(); }
+  auth::CredentialsCache& credentials() { return credentials_; }
+  // Squid's garbage collection of the credentials cache (authenticate_ttl), at
+  // most once per authenticate_cache_garbage_interval.
+  void collect_garbage();
+
+ private:
+  asio::any_io_executor executor_;
+  std::shared_ptr<const Config> config_;
+  std::shared_ptr<HelperPool> basic_;
+  auth::CredentialsCache credentials_;
+  std::chrono::steady_clock::time_point last_collection_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace cuttle

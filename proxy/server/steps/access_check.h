@@ -1,0 +1,23 @@
+// Squid's slow access checks (http_access, cache; the cache manager's and the
+// PAC file's use of http_access): a rule may need the destination's addresses
+// (a `dst` ACL: DNS) or the user's credentials checked (proxy_auth: the
+// credentials cache, else the authenticator helper). The step suspends for
+// either and the worker goes on; the rules are then evaluated again.
+#pragma once
+
+#include "proxy/server/client_connection.h"
+#include "proxy/server/transaction.h"
+
+namespace cuttle {
+
+// Reads the request's credentials into tx.credentials and tx.facts.auth, when a
+// scheme is configured (Proxy-Authorization; Authorization on accelerator ports).
+void read_credentials(ClientConnection& conn, Transaction& tx);
+// Evaluates `rules` over tx.facts, resolving and authenticating as they need.
+awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules);
+// A denial: 403 (ERR_ACCESS_DENIED), or when the verdict asks for credentials
+// 407 with Proxy-Authenticate (401 with WWW-Authenticate on accelerator ports).
+awaitable<bool> reply_denied(ClientConnection& conn, Transaction& tx, const AccessVerdict& verdict,
+                             std::string detail = {});
+
+}  // namespace cuttle

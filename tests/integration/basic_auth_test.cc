@@ -1,0 +1,169 @@
+// Basic authentication with Squid's own helper (/usr/lib/squid/basic_ncsa_auth
+// and an htpasswd file), differentially against squid 5.7: the same rules and
+// credentials through both give the same status, the same challenge header and
+// the same access.log code and user; both ask the helper the same lines equally
+// often (the credentials cache), and neither forwards Proxy-Authorization.
+#include "tests/support/child_process.h"
+#include "tests/support/cuttle_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/origin_server.h"
+#include "tests/support/squid_process.h"
+#include "tests/support/temp_dir.h"
+
+#include <boost/beast/core/detail/base64.hpp>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace cuttle::testing {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kNcsaHelper = "/usr/lib/squid/basic_ncsa_auth";
+
+std::string basic(const std::string& user_colon_password) {
+  namespace b64 = boost::beast::detail::base64;
+  std::string out(b64::encoded_size(user_colon_password.size()), '\0');
+  out.resize(b64::encode(out.data(), user_colon_password.data(), user_colon_password.size()));
+  return "Basic " + out;
+}
+
+// What the proxy user (squid's helpers run as `proxy`) may read and write: an
+// htpasswd file, the recording wrapper and the log it writes.
+class AuthFiles {
+ public:
+  AuthFiles() : dir_("cuttle-auth") {
+    fs::permissions(dir_.path(), fs::perms::all);
+    std::string passwd;
+    for (auto [user, password] : {std::pair{"alice", "wonder land"}, {"bob", "builder"}, {"j.doe", "p@ss:word%"}})
+      passwd += std::string(user) + ":" + hash(password) + "\n";
+    dir_.write("passwd", passwd);
+    fs::copy_file(std::string(CUTTLE_SOURCE_DIR) + "/tests/helpers/recording_helper.py", dir_.file("record.py"));
+  }
+  // The auth_param lines; the helper's requests go to `log_name` in this directory.
+  std::string auth_param(const std::string& log_name) const {
+    dir_.write(log_name, "");
+    fs::permissions(dir_.file(log_name), fs::perms::all & ~fs::perms::owner_exec & ~fs::perms::group_exec &
+                                              ~fs::perms::others_exec);
+    return "auth_param basic program " + dir_.file("record.py") + " " + dir_.file(log_name) + " " + kNcsaHelper +
+           " " + dir_.file("passwd") +
+           "\n"
+           "auth_param basic children 2\n"
+           "auth_param basic realm Test Realm\n"
+           "auth_param basic credentialsttl 1 hour\n";
+  }
+  std::vector<std::string> asked(const std::string& log_name) const {
+    std::istringstream in(read_file(dir_.file(log_name)));
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+ private:
+  static std::string hash(const std::string& password) {
+    auto result = run_command({"openssl", "passwd", "-apr1", password});
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    return result.output.substr(0, result.output.find('\n'));
+  }
+  TempDir dir_;
+};
+
+struct Seen {
+  unsigned status = 0;
+  std::string challenge;  // Proxy-Authenticate
+  std::string logged;     // "TCP_DENIED/407 alice"
+  bool operator==(const Seen&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Seen& s) {
+  return out << s.status << " [" << s.challenge << "] " << s.logged;
+}
+
+// The result code and user fields of an access.log line.
+std::string code_and_user(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> fields;
+  for (std::string f; in >> f;) fields.push_back(f);
+  return fields.size() > 7 ? fields[3] + " " + fields[7] : line;
+}
+
+struct Probe {
+  std::string name;
+  std::string authorization;  // the Proxy-Authorization value; "" sends none
+};
+
+template <class Proxy>
+std::vector<Seen> send_all(Proxy& proxy, const OriginServer& origin, const std::vector<Probe>& probes) {
+  std::vector<Seen> seen;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!probes[i].authorization.empty()) headers.emplace_back("Proxy-Authorization", probes[i].authorization);
+    auto res = proxy_request(proxy.port(), "GET", origin.url("/page" + std::to_string(i)), "", headers);
+    auto line = proxy.access_log_line_with("/page" + std::to_string(i));
+    seen.push_back({res.result_int(), std::string(res["Proxy-Authenticate"]), code_and_user(line)});
+  }
+  return seen;
+}
+
+const std::vector<Probe> kProbes = {
+    {"no credentials", ""},
+    {"not base64", "Basic !!!notbase64"},
+    {"another scheme", "Digest username=\"alice\""},
+    {"wrong password", basic("alice:wrong")},
+    {"right password", basic("alice:wonder land")},
+    {"user name in upper case", basic("ALICE:wonder land")},
+    {"right password again (cached)", basic("alice:wonder land")},
+    {"second user", basic("bob:builder")},
+    {"escaped characters", basic("j.doe:p@ss:word%")},
+    {"no colon", basic("alice")},
+    {"empty password", basic("alice:")},
+    {"scheme in lower case", "basic " + basic("bob:builder").substr(6)},
+};
+
+class BasicAuth : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!SquidProcess::available() || !fs::exists(kNcsaHelper)) GTEST_FAIL() << "squid 5.7 and its helpers are needed";
+  }
+};
+
+TEST_P(BasicAuth, StatusesChallengesLogLinesAndHelperRequestsAreSquids) {
+  OriginServer origin([](const RecordedRequest& req) {
+    OriginReply r;
+    r.body = req.has_header("Proxy-Authorization") ? "credentials leaked" : "ok";
+    return r;
+  });
+  AuthFiles files;
+  const std::string rules = GetParam();
+  SquidProcess squid(files.auth_param("squid.log") + rules);
+  CuttleProcess cuttle(files.auth_param("cuttle.log") + rules);
+  auto by_squid = send_all(squid, origin, kProbes);
+  auto by_cuttle = send_all(cuttle, origin, kProbes);
+  for (size_t i = 0; i < kProbes.size(); ++i) {
+    EXPECT_EQ(by_cuttle[i], by_squid[i]) << kProbes[i].name;
+    if (std::getenv("CUTTLE_TEST_VERBOSE")) std::cerr << kProbes[i].name << ": " << by_squid[i] << "\n";
+  }
+  EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log")) << "the helper was asked differently";
+  for (const auto& req : origin.requests()) EXPECT_FALSE(req.has_header("Proxy-Authorization"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, BasicAuth,
+    ::testing::Values(
+        // Everyone must log in.
+        "acl login proxy_auth REQUIRED\nhttp_access deny !login\n",
+        // Only alice: bob is challenged again (the last ACL looked at is an auth ACL).
+        "acl alice proxy_auth alice\nhttp_access deny !alice\n",
+        // Only alice; a denial whose last ACL is not about users is a 403 for bob.
+        "acl alice proxy_auth alice\nacl login proxy_auth REQUIRED\nhttp_access allow alice\n"
+        "http_access deny login all\n",
+        // A regular expression over the names, and a list read with -i.
+        "acl dotted proxy_auth_regex \\.\nacl named proxy_auth -i ALICE Bob\nhttp_access allow dotted\n"
+        "http_access deny !named\n"),
+    [](const auto& info) { return "Rules" + std::to_string(info.index); });
+
+}  // namespace
+}  // namespace cuttle::testing
