@@ -99,8 +99,7 @@ if ((${#excluded[@]})); then
 fi
 
 status=0
-# Integration tests are RUN_SERIAL (they start processes and measure time); the
-# unit and loopback tests share the cores.
+# Every test but the load test shares the cores, two at a time on two.
 ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j"$jobs" \
   "${selected[@]}" "${exclude_args[@]}" "$@" || status=$?
 # CUTTLE_TEST_SANITIZED: the load test then skips its heap-growth bound (the

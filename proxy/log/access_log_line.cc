@@ -42,7 +42,10 @@ void append_squid_native(std::string& line, const AccessLogEntry& e) {
   line += ' ';
   line += or_dash(e.url);
   line += ' ';
-  line += or_dash(e.user);
+  if (e.user.empty() || e.user == "-")
+    line += '-';
+  else
+    append_mime_quoted(line, e.user);
   line += ' ';
   if (e.hierarchy.ping_timed_out) line += "TIMEOUT_";
   line += squid_name(e.hierarchy.code);
@@ -50,6 +53,27 @@ void append_squid_native(std::string& line, const AccessLogEntry& e) {
   line += or_dash(e.peer);
   line += ' ';
   line += or_dash(e.content_type);
+}
+
+// Squid's QuoteMimeBlob: CR and LF as \r and \n, a backslash doubled, controls,
+// 8-bit bytes, '%', '[' and ']' as %xx; the rest (a blank too) as it is.
+void append_mime_quoted(std::string& line, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char c : text) {
+    if (c == '\r') {
+      line += "\\r";
+    } else if (c == '\n') {
+      line += "\\n";
+    } else if (c <= 0x1f || c >= 0x7f || c == '%' || c == '[' || c == ']') {
+      line += '%';
+      line += kHex[c >> 4];
+      line += kHex[c & 0xf];
+    } else if (c == '\\') {
+      line += "\\\\";
+    } else {
+      line += static_cast<char>(c);
+    }
+  }
 }
 
 std::string format_squid_native(const AccessLogEntry& e) {

@@ -34,6 +34,9 @@ std::string format_squid_native(const AccessLogEntry& entry);
 // The same line appended to `line`.
 void append_squid_native(std::string& line, const AccessLogEntry& entry);
 
+// `text` as Squid quotes a user name in the log (Format::QuoteMimeBlob).
+void append_mime_quoted(std::string& line, std::string_view text);
+
 // "http://host/path?query" -> "http://host/path" (strip_query_terms).
 std::string strip_query(std::string_view url);
 

@@ -6,11 +6,15 @@
 Lets a test count how often a proxy asks its helper (a credentials cache saves
 asks) and see exactly what it sent, for squid and cuttle alike.
 """
+import os
 import subprocess
 import sys
+import threading
 
 log_path, program = sys.argv[1], sys.argv[2:]
 child = subprocess.Popen(program, stdin=subprocess.PIPE, stdout=sys.stdout, bufsize=0)
+# A helper that dies takes its wrapper with it, so the proxy sees it die.
+threading.Thread(target=lambda: os._exit(child.wait()), daemon=True).start()
 while True:
     line = sys.stdin.buffer.readline()
     if not line:

@@ -10,13 +10,19 @@
 With --concurrent, every line starts with a channel ID (Squid's concurrency=N):
 each request is handled on a thread of its own, so a later request that sleeps
 less is answered first, and each answer carries its request's channel ID.
+
+With --unescape, %XX in a request is decoded first: an authenticator is sent
+"user password" %-escaped, so the credentials `sleep:0.2 reply OK` become the
+command "sleep 0.2 reply OK".
 """
 import os
 import sys
 import threading
 import time
+import urllib.parse
 
 concurrent = "--concurrent" in sys.argv[1:]
+unescape = "--unescape" in sys.argv[1:]
 write_lock = threading.Lock()
 
 
@@ -47,6 +53,8 @@ while True:
     if not line:
         break
     line = line.rstrip("\n")
+    if unescape:
+        line = urllib.parse.unquote(line)
     if concurrent:
         channel, _, request = line.partition(" ")
         threading.Thread(target=handle, args=(channel, request)).start()

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace cuttle::testing {
 namespace {
@@ -41,17 +42,25 @@ class AuthFiles {
     for (auto [user, password] : {std::pair{"alice", "wonder land"}, {"bob", "builder"}, {"j.doe", "p@ss:word%"}})
       passwd += std::string(user) + ":" + hash(password) + "\n";
     dir_.write("passwd", passwd);
-    fs::copy_file(std::string(CUTTLE_SOURCE_DIR) + "/tests/helpers/recording_helper.py", dir_.file("record.py"));
+    for (auto script : {"recording_helper.py", "scripted_helper.py"})
+      fs::copy_file(std::string(CUTTLE_SOURCE_DIR) + "/tests/helpers/" + script, dir_.file(script));
   }
-  // The auth_param lines; the helper's requests go to `log_name` in this directory.
-  std::string auth_param(const std::string& log_name) const {
+  // Squid's NCSA helper over the htpasswd file.
+  std::string ncsa() const { return std::string(kNcsaHelper) + " " + dir_.file("passwd"); }
+  // The test helper that does what the credentials say (user "reply", password "OK").
+  std::string scripted(const std::string& options = "") const {
+    return dir_.file("scripted_helper.py") + " --unescape" + options;
+  }
+  // The auth_param lines for `helper`; its requests go to `log_name` in this directory.
+  std::string auth_param(const std::string& log_name, const std::string& helper,
+                         const std::string& children = "2") const {
     dir_.write(log_name, "");
     fs::permissions(dir_.file(log_name), fs::perms::all & ~fs::perms::owner_exec & ~fs::perms::group_exec &
                                               ~fs::perms::others_exec);
-    return "auth_param basic program " + dir_.file("record.py") + " " + dir_.file(log_name) + " " + kNcsaHelper +
-           " " + dir_.file("passwd") +
+    return "auth_param basic program " + dir_.file("recording_helper.py") + " " + dir_.file(log_name) + " " +
+           helper +
            "\n"
-           "auth_param basic children 2\n"
+           "auth_param basic children " + children + "\n"
            "auth_param basic realm Test Realm\n"
            "auth_param basic credentialsttl 1 hour\n";
   }
@@ -121,6 +130,7 @@ const std::vector<Probe> kProbes = {
     {"no colon", basic("alice")},
     {"empty password", basic("alice:")},
     {"scheme in lower case", "basic " + basic("bob:builder").substr(6)},
+    {"a name the log must quote", basic("w\xc3\xa9ird%[us\\er]:x")},
 };
 
 class BasicAuth : public ::testing::TestWithParam<std::string> {
@@ -138,8 +148,8 @@ TEST_P(BasicAuth, StatusesChallengesLogLinesAndHelperRequestsAreSquids) {
   });
   AuthFiles files;
   const std::string rules = GetParam();
-  SquidProcess squid(files.auth_param("squid.log") + rules);
-  CuttleProcess cuttle(files.auth_param("cuttle.log") + rules);
+  SquidProcess squid(files.auth_param("squid.log", files.ncsa()) + rules);
+  CuttleProcess cuttle(files.auth_param("cuttle.log", files.ncsa()) + rules);
   auto by_squid = send_all(squid, origin, kProbes);
   auto by_cuttle = send_all(cuttle, origin, kProbes);
   for (size_t i = 0; i < kProbes.size(); ++i) {
@@ -148,6 +158,73 @@ TEST_P(BasicAuth, StatusesChallengesLogLinesAndHelperRequestsAreSquids) {
   }
   EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log")) << "the helper was asked differently";
   for (const auto& req : origin.requests()) EXPECT_FALSE(req.has_header("Proxy-Authorization"));
+}
+
+// What a helper that fails gets the client: squid's answer for each failure (a
+// refusal, BH asked three times, a helper that dies mid-request and is replaced).
+TEST_F(BasicAuth, HelperFailuresGetSquidsAnswers) {
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  AuthFiles files;
+  const std::string rules = "acl login proxy_auth REQUIRED\nhttp_access deny !login\n";
+  SquidProcess squid(files.auth_param("squid.log", files.scripted(), "1") + rules);
+  CuttleProcess cuttle(files.auth_param("cuttle.log", files.scripted(), "1") + rules);
+  const std::vector<Probe> probes = {
+      {"OK", basic("reply:OK")},
+      {"ERR with a message", basic("reply:ERR message=\"no such user\"")},
+      {"BH", basic("reply:BH database down")},
+      {"crash", basic("crash:now")},
+      {"OK after the crash", basic("reply:OK user=x")},
+      {"an answer that is not a result code", basic("reply:maybe")},
+  };
+  auto by_squid = send_all(squid, origin, probes);
+  auto by_cuttle = send_all(cuttle, origin, probes);
+  for (size_t i = 0; i < probes.size(); ++i) {
+    EXPECT_EQ(by_cuttle[i], by_squid[i]) << probes[i].name;
+    if (std::getenv("CUTTLE_TEST_VERBOSE")) std::cerr << probes[i].name << ": " << by_squid[i] << "\n";
+  }
+  EXPECT_EQ(by_cuttle[0].status, 200u);
+  EXPECT_EQ(by_cuttle[3].status, 407u);
+  EXPECT_EQ(by_cuttle[4].status, 200u) << "the crashed helper was replaced";
+  EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log"));
+}
+
+// Squid 5.7 waits for a hung authenticator forever; cuttle answers as for a
+// helper that died once helper_timeout has passed, and replaces the helper.
+TEST_F(BasicAuth, AHungHelperCostsHelperTimeoutThenA407) {
+  AuthFiles files;
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  CuttleProcess cuttle(files.auth_param("cuttle.log", files.scripted(), "1") + "helper_timeout 1 second\n" +
+                       "acl login proxy_auth REQUIRED\nhttp_access deny !login\n");
+  const auto start = std::chrono::steady_clock::now();
+  auto hung = proxy_request(cuttle.port(), "GET", origin.url("/a"), "", {{"Proxy-Authorization", basic("hang:x")}});
+  EXPECT_EQ(hung.result_int(), 407);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  auto next = proxy_request(cuttle.port(), "GET", origin.url("/b"), "", {{"Proxy-Authorization", basic("reply:OK")}});
+  EXPECT_EQ(next.result_int(), 200);
+}
+
+// With concurrency, one helper process checks several users at once (channel
+// IDs; the answers come back in another order than the requests went out).
+TEST_F(BasicAuth, AConcurrentHelperChecksSeveralCredentialsAtOnce) {
+  AuthFiles files;
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  CuttleProcess cuttle(files.auth_param("cuttle.log", files.scripted(" --concurrent"), "1 concurrency=8") +
+                       "acl login proxy_auth REQUIRED\nhttp_access deny !login\n");
+  std::vector<std::thread> clients;
+  std::vector<unsigned> statuses(4);
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < statuses.size(); ++i)
+    clients.emplace_back([&, i] {
+      // A different password each (no credentials cache); the first sleeps longest.
+      auto credentials = "sleep:" + std::to_string(1.0 - 0.2 * static_cast<double>(i)) + " reply OK";
+      auto res = proxy_request(cuttle.port(), "GET", origin.url("/c" + std::to_string(i)), "",
+                               {{"Proxy-Authorization", basic(credentials)}});
+      statuses[i] = res.result_int();
+    });
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(statuses, (std::vector<unsigned>{200, 200, 200, 200}));
+  // One after another they would take 1 + 0.8 + 0.6 + 0.4 = 2.8 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
 }
 
 INSTANTIATE_TEST_SUITE_P(
