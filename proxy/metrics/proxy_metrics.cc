@@ -168,6 +168,7 @@ std::string ProxyMetrics::scrape(const ScrapeSources& sources) const {
   if (sources.icp) add_icp_server_families(*sources.icp, families);
   if (sources.icp_client) add_icp_client_families(*sources.icp_client, families);
   if (!sources.peers.empty()) add_peer_up_family(sources.peers, families);
+  helpers_.add_families(families);
   auto collapsed = make_family("cuttle_collapsed_fetches_in_flight",
                                "URLs being fetched with other requests waiting", MetricType::Gauge);
   add_value(collapsed, double(sources.collapsed_in_flight));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/log/access_log_line.h"
+#include "proxy/metrics/helper_metrics.h"
 #include "proxy/metrics/peer_metrics.h"
 
 #include <prometheus/counter.h>
@@ -44,6 +45,7 @@ class ProxyMetrics {
   void record(const AccessLogEntry& entry);
   void config_reload(bool ok);
   PeerMetrics& peers() { return peers_; }
+  HelperMetrics& helpers() { return helpers_; }
 
   // Running totals for the cache manager's reports (mgr:info, mgr:counters).
   struct Totals {
@@ -64,6 +66,7 @@ class ProxyMetrics {
   prometheus::Family<prometheus::Counter>& reloads_;
   prometheus::Family<prometheus::Counter>& revalidations_;
   PeerMetrics peers_;
+  HelperMetrics helpers_;
   std::mutex mutex_;
   // (result, method class) -> its counter: Family::Add hashes every label each call.
   std::unordered_map<std::string, prometheus::Counter*> request_counters_;

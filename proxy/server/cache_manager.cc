@@ -63,26 +63,51 @@ std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target
   return request;
 }
 
-bool cache_manager_action_exists(std::string_view action) {
+bool cache_manager_action_exists(std::string_view action, const ManagerFigures& figures) {
   for (const auto& a : kActions)
     if (a.name == action) return true;
+  for (const auto& h : figures.helpers)
+    if (h.action == action) return true;
   return false;
 }
+
+namespace {
+
+// Squid's helper::packStatsInto, less the per-process table (each worker has its own).
+std::string helper_report(const HelperFigures& h) {
+  std::ostringstream out;
+  out << h.title << ":\n"
+      << "program: " << h.program << "\n"
+      << "number active: " << h.running << " of " << h.max_processes << " (0 shutting down)\n"
+      << "requests sent: " << h.requests << "\n"
+      << "replies received: " << h.replies << "\n"
+      << "request timeouts: " << h.timeouts << "\n"
+      << "queue length: " << h.queued << "\n";
+  return out.str();
+}
+
+void add_menu_line(std::ostringstream& out, std::string_view name, std::string_view description,
+                   std::string_view protection) {
+  char line[160];  // Squid's " %-22s\t%-32s\t%s\n"
+  std::snprintf(line, sizeof line, " %-22.*s\t%-32.*s\t%.*s\n", int(name.size()), name.data(),
+                int(description.size()), description.data(), int(protection.size()), protection.data());
+  out << line;
+}
+
+}  // namespace
 
 std::optional<std::string> cache_manager_report(std::string_view action, const ManagerFigures& f) {
   std::ostringstream out;
   const auto& t = f.totals;
   if (action == "menu" || action == "index") {
     static const std::vector<CachemgrPasswd> kNoPasswords;
-    for (const auto& a : kActions) {
-      auto protection = cachemgr_protection(f.passwords ? *f.passwords : kNoPasswords, a.name);
-      char line[160];  // Squid's " %-22s\t%-32s\t%s\n"
-      std::snprintf(line, sizeof line, " %-22.*s\t%-32.*s\t%.*s\n", int(a.name.size()), a.name.data(),
-                    int(a.description.size()), a.description.data(), int(protection.size()), protection.data());
-      out << line;
-    }
+    const auto& passwords = f.passwords ? *f.passwords : kNoPasswords;
+    for (const auto& a : kActions) add_menu_line(out, a.name, a.description, cachemgr_protection(passwords, a.name));
+    for (const auto& h : f.helpers) add_menu_line(out, h.action, h.title, cachemgr_protection(passwords, h.action));
     return out.str();
   }
+  for (const auto& h : f.helpers)
+    if (h.action == action) return helper_report(h);
   if (action == "info") {
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(f.now - f.start_time).count();
     out << "Cuttle Object Cache: Version " << f.version << "\n"

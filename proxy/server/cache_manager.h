@@ -34,8 +34,15 @@ struct ManagerRequest {
 std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target, std::string_view own_host,
                                                         uint16_t own_port);
 
-// Whether cuttle has a report for `action`.
-bool cache_manager_action_exists(std::string_view action);
+// One kind of helper's figures, summed over the workers (mgr:basicauthenticator).
+struct HelperFigures {
+  std::string action;  // "basicauthenticator"
+  std::string title;   // "Basic Authenticator Statistics"
+  std::string program;
+  unsigned max_processes = 0;  // children × workers
+  uint64_t requests = 0, replies = 0, timeouts = 0;
+  int64_t running = 0, queued = 0;
+};
 
 struct ManagerFigures {
   std::string version;
@@ -44,7 +51,11 @@ struct ManagerFigures {
   std::optional<store::StoreStats> store;
   int workers = 1;
   const std::vector<CachemgrPasswd>* passwords = nullptr;  // the menu's protection column
+  std::vector<HelperFigures> helpers;  // the configured ones: each is an action too
 };
+
+// Whether cuttle has a report for `action` (the fixed ones, and the helpers in `figures`).
+bool cache_manager_action_exists(std::string_view action, const ManagerFigures& figures);
 
 // The report for `action`, or nothing for an action cuttle does not know.
 std::optional<std::string> cache_manager_report(std::string_view action, const ManagerFigures& figures);

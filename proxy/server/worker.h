@@ -67,7 +67,7 @@ class Worker {
   UpstreamPool pool_;
   HostResolver resolver_;
   RelayBufferPool buffers_;
-  WorkerHelpers helpers_{ioc_->get_executor()};  // after ioc_: its processes are reaped before ioc_ goes
+  WorkerHelpers helpers_{ioc_->get_executor(), runtime_.metrics().helpers()};  // after ioc_: its processes are reaped before ioc_ goes
   std::unordered_set<ClientSession*> sessions_;
   std::atomic<size_t> live_sessions_{0};
   WorkerServices services_;

@@ -227,6 +227,32 @@ TEST_F(BasicAuth, AConcurrentHelperChecksSeveralCredentialsAtOnce) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
 }
 
+// Helper statistics: mgr:basicauthenticator (Squid's report) and Prometheus.
+TEST_F(BasicAuth, HelperStatisticsInTheCacheManagerAndPrometheus) {
+  AuthFiles files;
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  const auto metrics_port = free_port();
+  CuttleProcess cuttle(files.auth_param("cuttle.log", files.ncsa()) + "prometheus_port 127.0.0.1:" +
+                       std::to_string(metrics_port) +
+                       "\nacl login proxy_auth REQUIRED\nhttp_access allow manager localhost\n"
+                       "http_access deny !login\n");
+  for (auto credentials : {"alice:wonder land", "alice:wonder land", "bob:wrong"})
+    proxy_request(cuttle.port(), "GET", origin.url("/"), "", {{"Proxy-Authorization", basic(credentials)}});
+  auto menu = proxy_get(cuttle.port(), "cache_object://127.0.0.1/menu").body();
+  EXPECT_NE(menu.find("basicauthenticator"), std::string::npos) << menu;
+  auto report = proxy_get(cuttle.port(), "cache_object://127.0.0.1/basicauthenticator").body();
+  EXPECT_NE(report.find("Basic Authenticator Statistics:"), std::string::npos) << report;
+  EXPECT_NE(report.find("program: "), std::string::npos) << report;
+  // The second alice came from the credentials cache.
+  EXPECT_NE(report.find("requests sent: 2\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("replies received: 2\n"), std::string::npos) << report;
+  RawConnection scrape(metrics_port);
+  scrape.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const auto text = scrape.read_response().body();
+  EXPECT_NE(text.find("cuttle_helper_requests_total{helper=\"basicauthenticator\"} 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("cuttle_helper_processes{helper=\"basicauthenticator\"} 1"), std::string::npos) << text;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Rules, BasicAuth,
     ::testing::Values(

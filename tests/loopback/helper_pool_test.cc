@@ -90,6 +90,16 @@ TEST_F(HelperPoolTest, RequestsBeyondTheChildrenWaitForAFreeProcess) {
   EXPECT_EQ(pool->stats().started, 2u);
 }
 
+TEST_F(HelperPoolTest, ARequestThatFindsNoFreeProcessStartsIdleMoreAsSquid) {
+  auto p = program(5);
+  p.children.idle = 3;
+  auto pool = make_pool(p);
+  ask_all(*pool, {"reply OK"});
+  EXPECT_EQ(pool->stats().started, 3u);
+  ask_all(*pool, {"reply OK", "reply OK"});
+  EXPECT_EQ(pool->stats().started, 3u) << "two free processes took them";
+}
+
 TEST_F(HelperPoolTest, AHelperThatCrashesIsReplacedAndItsRequestGetsUnknownAsInSquid) {
   auto pool = make_pool(program(1));
   auto crashed = ask_all(*pool, {"crash"});

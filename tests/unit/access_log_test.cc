@@ -46,6 +46,12 @@ TEST(AccessLogFormat, SquidNativeLine) {
             "text/html");
 }
 
+TEST(AccessLogFormat, UserNamesAreQuotedAsSquidQuotesThem) {
+  std::string line;
+  append_mime_quoted(line, "j doe\\x%[y]\r\n\x01\xc3\xa9");
+  EXPECT_EQ(line, "j doe\\\\x%25%5by%5d\\r\\n%01%c3%a9");
+}
+
 TEST(AccessLogFormat, MillisecondsAreThreeDigits) {
   auto e = miss();
   e.end_time = at_millis(1700000000007);

@@ -67,7 +67,7 @@ TEST(CacheManagerTarget, OnlyCacheObjectUrlsCarryAPassword) {
   auto internal = parse_cache_manager_target("http://h:3128/squid-internal-mgr/info@secret?x=1", "h", 3128);
   EXPECT_EQ(internal->action, "info@secret");
   EXPECT_FALSE(internal->password);
-  EXPECT_FALSE(cache_manager_action_exists(internal->action));
+  EXPECT_FALSE(cache_manager_action_exists(internal->action, ManagerFigures{}));
   EXPECT_FALSE(parse_cache_manager_target("http://h/other", "me", 3128));
   EXPECT_FALSE(parse_cache_manager_target("http://h/other/squid-internal-mgr/info", "me", 3128));
 }

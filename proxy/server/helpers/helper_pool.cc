@@ -61,12 +61,17 @@ struct HelperPool::Server : std::enable_shared_from_this<Server> {
 };
 
 HelperPool::HelperPool(asio::any_io_executor executor, std::string name, HelperProgram program,
-                       std::chrono::milliseconds timeout)
-    : executor_(std::move(executor)), name_(std::move(name)), program_(std::move(program)), timeout_(timeout) {}
+                       std::chrono::milliseconds timeout, std::shared_ptr<HelperCounters> counters)
+    : executor_(std::move(executor)),
+      name_(std::move(name)),
+      program_(std::move(program)),
+      timeout_(timeout),
+      counters_(counters ? std::move(counters) : std::make_shared<HelperCounters>()) {}
 
 // Nobody waits on the pool now (every ask() holds it). Its processes are told to
 // exit (stdin closes); each one's reader then reaps it (read_replies).
 HelperPool::~HelperPool() {
+  counters_->running -= static_cast<int64_t>(servers_.size());
   for (auto& server : servers_) {
     server->pool = nullptr;
     error_code ignored;
@@ -103,7 +108,8 @@ std::shared_ptr<HelperPool::Server> HelperPool::start_server() {
   server->index = next_index_++;
   server->process = std::make_unique<HelperProcess>(executor_, program_.argv);
   servers_.push_back(server);
-  ++stats_.started;
+  ++counters_->started;
+  ++counters_->running;
   last_start_ = std::chrono::steady_clock::now();
   asio::co_spawn(executor_, read_replies(server), asio::detached);
   return server;
@@ -113,7 +119,7 @@ std::shared_ptr<HelperPool::Server> HelperPool::start_server() {
 // before it counts.
 awaitable<HelperReply> HelperPool::ask(std::string request) {
   auto keep_alive = shared_from_this();  // the pool outlives every question asked of it
-  ++stats_.requests;
+  ++counters_->requests;
   for (int attempt = 1;; ++attempt) {
     HelperReply reply = co_await ask_once(request);
     if (reply.result != HelperResult::BrokenHelper || attempt > kBrokenHelperRetries) co_return reply;
@@ -132,7 +138,7 @@ awaitable<HelperReply> HelperPool::ask_once(const std::string& request) {
   dispatch(waiter);
   if (!waiter.reply) co_await waiter.wake.async_wait(use_nothrow);
   if (waiter.reply) co_return std::move(*waiter.reply);
-  ++stats_.timeouts;
+  ++counters_->timeouts;
   std::cerr << "WARNING: " << name_ << " helper gave no answer within " << timeout_.count() << " ms\n";
   // Without concurrency the process would answer this request next, as if it
   // were the one after it: a helper that hangs is replaced.
@@ -146,17 +152,19 @@ awaitable<HelperReply> HelperPool::ask_once(const std::string& request) {
 }
 
 void HelperPool::dispatch(Waiter& waiter) {
-  if (auto server = free_server()) {
+  auto server = least_busy_server();
+  if (!server) server = start_idle_batch();
+  if (server) {
     send(*server, waiter);
-    keep_idle_ready();
     return;
   }
   if (servers_.empty()) {  // none runs and none can be started: as a helper that exited at once
-    ++stats_.failures;
+    ++counters_->failures;
     answer(waiter, reply_with(HelperResult::Unknown, "helper cannot be started"));
     return;
   }
   queue_.push_back(&waiter);
+  ++counters_->queued;
   if (overloaded_for_too_long()) {
     if (program_.children.die_on_persistent_overload) {
       std::cerr << "FATAL: Too many queued " << name_ << " requests; see on-persistent-overload.\n";
@@ -165,7 +173,7 @@ void HelperPool::dispatch(Waiter& waiter) {
     std::cerr << "WARNING: dropping requests to overloaded " << name_
               << " helper configured with on-persistent-overload=err\n";
     forget(waiter);
-    ++stats_.failures;
+    ++counters_->failures;
     answer(waiter, reply_with(HelperResult::Error, "helper overloaded"));
   }
 }
@@ -190,12 +198,17 @@ std::shared_ptr<HelperPool::Server> HelperPool::least_busy_server() const {
   return best;
 }
 
-// Squid's idle=: processes are started ahead of need so that this many stand free.
-void HelperPool::keep_idle_ready() {
-  auto idle = std::count_if(servers_.begin(), servers_.end(),
-                            [](const auto& s) { return !s->lost && s->in_flight.empty(); });
-  for (; idle < program_.children.idle && servers_.size() < program_.children.max; ++idle)
-    if (!try_start_server()) return;
+// Squid's helper Enqueue: when a request finds no free process, `idle` more are
+// started at once (at least one, never beyond `children`).
+std::shared_ptr<HelperPool::Server> HelperPool::start_idle_batch() {
+  std::shared_ptr<Server> first;
+  const size_t batch = std::max(1u, program_.children.idle);
+  for (size_t i = 0; i < batch && servers_.size() < program_.children.max; ++i) {
+    auto server = try_start_server();
+    if (!server) break;
+    if (!first) first = server;
+  }
+  return first;
 }
 
 void HelperPool::send(Server& server, Waiter& waiter) {
@@ -263,7 +276,7 @@ void HelperPool::take_reply(Server& server, std::string_view line) {
   Waiter* waiter = slot->second;
   server.in_flight.erase(slot);
   ++server.replies;
-  ++stats_.replies;
+  ++counters_->replies;
   if (waiter) {
     waiter->server = nullptr;
     answer(*waiter, helpers::parse_helper_reply(line));
@@ -282,12 +295,13 @@ void HelperPool::serve_queue() {
     if (!server) return;
     Waiter* waiter = queue_.front();
     queue_.pop_front();
+    --counters_->queued;
     send(*server, *waiter);
   }
 }
 
 void HelperPool::forget(Waiter& waiter) {
-  std::erase(queue_, &waiter);
+  counters_->queued -= static_cast<int64_t>(std::erase(queue_, &waiter));
   if (waiter.server) {
     auto slot = waiter.server->in_flight.find(waiter.channel);
     if (slot != waiter.server->in_flight.end() && slot->second == &waiter) slot->second = nullptr;
@@ -304,11 +318,11 @@ void HelperPool::lose_server(Server& server) {
   for (auto& [channel, waiter] : server.in_flight) {
     if (!waiter) continue;
     waiter->server = nullptr;
-    ++stats_.failures;
+    ++counters_->failures;
     answer(*waiter, reply_with(HelperResult::Unknown, "helper exited"));
   }
   server.in_flight.clear();
-  std::erase_if(servers_, [&](const auto& s) { return s.get() == &server; });
+  if (std::erase_if(servers_, [&](const auto& s) { return s.get() == &server; }) > 0) --counters_->running;
   if (servers_.size() < program_.children.startup &&
       std::chrono::steady_clock::now() - last_start_ < kRapidRestart) {
     std::cerr << (server.replies == 0 ? "FATAL" : "ERROR") << ": The " << name_
@@ -333,19 +347,18 @@ awaitable<void> HelperPool::reap(std::shared_ptr<Server> server) {
 }
 
 HelperPoolStats HelperPool::stats() const {
-  HelperPoolStats stats = stats_;
-  stats.running = servers_.size();
-  stats.queued = queue_.size();
-  return stats;
+  const auto& c = *counters_;
+  return {c.requests, c.replies, c.timeouts, c.failures, c.started, static_cast<size_t>(c.running.load()),
+          static_cast<size_t>(c.queued.load())};
 }
 
 std::string HelperPool::report() const {
   std::ostringstream out;
   out << "program: " << (program_.argv.empty() ? "" : program_.argv[0]) << "\n"
       << "number active: " << servers_.size() << " of " << program_.children.max << " (0 shutting down)\n"
-      << "requests sent: " << stats_.requests << "\n"
-      << "replies received: " << stats_.replies << "\n"
-      << "request timeouts: " << stats_.timeouts << "\n"
+      << "requests sent: " << counters_->requests.load() << "\n"
+      << "replies received: " << counters_->replies.load() << "\n"
+      << "request timeouts: " << counters_->timeouts.load() << "\n"
       << "queue length: " << queue_.size() << "\n\n"
       << "      ID #\t    PID\t  # Requests\t   # Replies\t  In flight\n";
   for (const auto& s : servers_)

@@ -1,7 +1,8 @@
 // The processes of one kind of helper on one worker (as each Squid kid runs its
 // own): requests wait for a free process without blocking the worker, up to
 // `concurrency` at once per process (with channel IDs, answered in any order),
-// processes start on demand up to `children`, die and are replaced. A request
+// processes start on demand up to `children` (`idle` at a time, as Squid), die
+// and are replaced. A request
 // always gets an answer: the helper's (BH is asked again twice, as Squid does),
 // Unknown when its process dies or cannot start, Error when the pool has been
 // overloaded too long (on-persistent-overload=ERR), TimedOut when no answer came
@@ -10,6 +11,7 @@
 
 #include "proxy/config/helper_config.h"
 #include "proxy/helpers/helper_reply.h"
+#include "proxy/metrics/helper_metrics.h"
 #include "proxy/server/asio_types.h"
 #include "proxy/server/helpers/helper_process.h"
 
@@ -36,9 +38,10 @@ struct HelperPoolStats {
 
 class HelperPool : public std::enable_shared_from_this<HelperPool> {
  public:
-  // `name` is Squid's (basicauthenticator, url_rewriter...), for messages and statistics.
+  // `name` is Squid's (basicauthenticator, url_rewriter...), for messages.
+  // `counters` may be shared by the pools of every worker (the runtime's).
   HelperPool(asio::any_io_executor executor, std::string name, HelperProgram program,
-             std::chrono::milliseconds timeout);
+             std::chrono::milliseconds timeout, std::shared_ptr<HelperCounters> counters = nullptr);
   ~HelperPool();
   HelperPool(const HelperPool&) = delete;
   HelperPool& operator=(const HelperPool&) = delete;
@@ -51,6 +54,7 @@ class HelperPool : public std::enable_shared_from_this<HelperPool> {
 
   const std::string& name() const { return name_; }
   const HelperProgram& program() const { return program_; }
+  // Its counters (summed with other pools' when shared).
   HelperPoolStats stats() const;
   // Squid's per-process table (mgr:<name>): pid, requests, replies, in flight.
   std::string report() const;
@@ -67,7 +71,7 @@ class HelperPool : public std::enable_shared_from_this<HelperPool> {
   void dispatch(Waiter& waiter);
   void send(Server& server, Waiter& waiter);
   void serve_queue();
-  void keep_idle_ready();
+  std::shared_ptr<Server> start_idle_batch();
   std::shared_ptr<Server> least_busy_server() const;
   void forget(Waiter& waiter);
   void lose_server(Server& server);
@@ -87,7 +91,7 @@ class HelperPool : public std::enable_shared_from_this<HelperPool> {
   unsigned next_index_ = 1;
   std::chrono::steady_clock::time_point overloaded_since_{};
   std::chrono::steady_clock::time_point last_start_{};
-  HelperPoolStats stats_;
+  std::shared_ptr<HelperCounters> counters_;
 };
 
 }  // namespace cuttle

@@ -10,7 +10,10 @@ void WorkerHelpers::use(const std::shared_ptr<const Config>& config) {
   basic_.reset();
   const auto& basic = config->auth.basic;
   if (basic && !basic->program.argv.empty()) {
-    basic_ = std::make_shared<HelperPool>(executor_, "basicauthenticator", basic->program, config->auth.helper_timeout);
+    // Not owned: the runtime's metrics outlive every worker.
+    std::shared_ptr<HelperCounters> counters(std::shared_ptr<void>(), &metrics_.counters("basicauthenticator"));
+    basic_ = std::make_shared<HelperPool>(executor_, "basicauthenticator", basic->program, config->auth.helper_timeout,
+                                          std::move(counters));
     basic_->start();
   }
 }

@@ -15,7 +15,9 @@ namespace cuttle {
 
 class WorkerHelpers {
  public:
-  explicit WorkerHelpers(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+  // `metrics`: where every worker's helpers are counted together (outlives this).
+  WorkerHelpers(asio::any_io_executor executor, HelperMetrics& metrics)
+      : executor_(std::move(executor)), metrics_(metrics) {}
 
   // Makes the pools match `config`: replaced when it changed, startup= processes
   // started. Cheap when nothing changed (called for every authenticated request
@@ -30,6 +32,7 @@ class WorkerHelpers {
 
  private:
   asio::any_io_executor executor_;
+  HelperMetrics& metrics_;
   std::shared_ptr<const Config> config_;
   std::shared_ptr<HelperPool> basic_;
   auth::CredentialsCache credentials_;

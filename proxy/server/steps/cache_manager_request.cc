@@ -25,6 +25,14 @@ ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
   if (auto* store = conn.runtime().store()) figures.store = store->stats();
   figures.workers = config.workers > 0 ? config.workers : static_cast<int>(std::thread::hardware_concurrency());
   figures.passwords = &config.cachemgr_passwd;
+  if (config.auth.basic && !config.auth.basic->program.argv.empty()) {
+    const auto& counters = conn.runtime().metrics().helpers().counters("basicauthenticator");
+    figures.helpers.push_back({"basicauthenticator", "Basic Authenticator Statistics",
+                               config.auth.basic->program.argv[0],
+                               config.auth.basic->program.children.max * static_cast<unsigned>(figures.workers),
+                               counters.requests, counters.replies, counters.timeouts, counters.running,
+                               counters.queued});
+  }
   return figures;
 }
 
@@ -56,7 +64,8 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
   auto supplied = basic_auth_password(tx.request()[http::field::authorization]);
   if (!supplied) supplied = manager.password;
   const auto access = check_cachemgr_password(config.cachemgr_passwd, action, supplied);
-  if (!cache_manager_action_exists(action) || access == ManagerAccess::Disabled)
+  const auto figures = figures_for(conn, config);
+  if (!cache_manager_action_exists(action, figures) || access == ManagerAccess::Disabled)
     co_return co_await reply_error(conn, ErrorKind::CacheMgrActionUnavailable, tx, keep_alive,
                                    "no cache manager action '" + action + "' is available");
   if (access == ManagerAccess::Unauthorized) {
@@ -65,7 +74,6 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
               << "'" << std::endl;
     co_return co_await reply_error(conn, ErrorKind::CacheMgrAccessDenied, tx, keep_alive, action);
   }
-  const auto figures = figures_for(conn, config);
   auto res = report_response(cache_manager_report(action, figures).value_or(""), figures.now);
   co_return co_await send_own_reply(conn, res, tx, keep_alive);
 }
