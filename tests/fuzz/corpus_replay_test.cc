@@ -18,6 +18,7 @@ int cuttle_fuzz_http_request(const uint8_t* data, size_t size);
 int cuttle_fuzz_http_conditionals(const uint8_t* data, size_t size);
 int cuttle_fuzz_store_record(const uint8_t* data, size_t size);
 int cuttle_fuzz_helper_reply(const uint8_t* data, size_t size);
+int cuttle_fuzz_logformat(const uint8_t* data, size_t size);
 
 namespace {
 
@@ -47,5 +48,6 @@ TEST(FuzzCorpus, HttpRequest) { EXPECT_GT(replay("http_request", cuttle_fuzz_htt
 TEST(FuzzCorpus, HttpConditionals) { EXPECT_GT(replay("http_conditionals", cuttle_fuzz_http_conditionals), 0u); }
 TEST(FuzzCorpus, StoreRecord) { EXPECT_GT(replay("store_record", cuttle_fuzz_store_record), 0u); }
 TEST(FuzzCorpus, HelperReply) { EXPECT_GT(replay("helper_reply", cuttle_fuzz_helper_reply), 0u); }
+TEST(FuzzCorpus, Logformat) { EXPECT_GT(replay("logformat", cuttle_fuzz_logformat), 0u); }
 
 }  // namespace

@@ -1,0 +1,38 @@
+// Format specifications (logformat, url_rewrite_extras, …) from one fuzz input:
+// the first line is the specification, the rest a value every code expands to.
+// Checked: parsing refuses the text or yields literals and known codes only;
+// the literals together are no longer than the specification; with no values,
+// the expansion is exactly the literals with "-" for each code ("%" for %%);
+// expanding real values never fails.
+#include "proxy/log/format_expand.h"
+#include "proxy/log/format_tokens.h"
+#include "tests/fuzz/fuzz_target.h"
+
+#include <stdexcept>
+
+using namespace cuttle;
+
+CUTTLE_FUZZ_TARGET(logformat) {
+  fuzz::InputReader in(data, size);
+  const std::string spec(in.line());
+  const std::string value(in.rest());
+  std::vector<logformat::Token> tokens;
+  try {
+    tokens = logformat::parse_format(spec);
+  } catch (const std::invalid_argument&) {
+    return 0;
+  }
+  size_t literal_bytes = 0;
+  std::string expected_without_values;
+  for (const auto& t : tokens) {
+    FUZZ_CHECK(t.is_literal() ? !t.literal.empty() : !t.code.empty());
+    literal_bytes += t.literal.size();
+    expected_without_values += t.is_literal() ? t.literal : (t.code == "%" && t.space.empty()) ? "%" : "-";
+  }
+  FUZZ_CHECK(literal_bytes <= spec.size());
+  auto none = [](const logformat::Token&) { return logformat::Value{}; };
+  FUZZ_CHECK(logformat::expand(tokens, none) == expected_without_values);
+  auto some = [&](const logformat::Token& t) { return logformat::Value{value, t.code.size() % 2 == 0}; };
+  (void)logformat::expand(tokens, some);
+  return 0;
+}
