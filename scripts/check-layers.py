@@ -18,7 +18,7 @@ LAYERS = {
     "icp": [],
     "store": [],
     "proxy/log": [],
-    "proxy/config": ["carp"],
+    "proxy/config": ["carp", "proxy/log"],
     "proxy/helpers": ["proxy/config"],
     "proxy/auth": ["proxy/config"],
     "proxy/http": ["proxy/config", "carp"],

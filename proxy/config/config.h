@@ -6,6 +6,7 @@
 #include "proxy/config/acl.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
+#include "proxy/config/rewrite_config.h"
 
 #include <chrono>
 #include <cstdint>
@@ -126,6 +127,10 @@ struct Config {
   std::vector<CachePeerConfig> cache_peers;
   AclRegistry acls;
   AuthConfig auth;
+  // Set by url_rewrite_program / store_id_program (and their -children, -access,
+  // -bypass, -extras lines, which may come before the program).
+  std::optional<UrlRewriteConfig> url_rewrite;
+  std::optional<RewriteHelperConfig> store_id;
   std::vector<AccessRule> http_access;
   // `cache` (old name `no_cache`): a request it denies is neither answered from the
   // cache nor stored (Squid's accessList.noCache); empty: everything may be.

@@ -1,6 +1,7 @@
 #include "proxy/config/config_parser.h"
 
 #include "proxy/config/directives.h"
+#include "proxy/config/rewrite_directives.h"
 #include "proxy/config/unimplemented_directives.h"
 
 #include <glob.h>
@@ -153,6 +154,7 @@ class Parser {
 
 LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::string& name) {
   try {
+    finish_rewrite_helpers(*config);
     validate_config(*config);
   } catch (const DirectiveError& e) {
     throw ConfigError(name + ": " + e.what());

@@ -1,6 +1,7 @@
 #include "proxy/config/directives.h"
 
 #include "proxy/config/auth_directives.h"
+#include "proxy/config/rewrite_directives.h"
 
 #include <algorithm>
 #include <array>
@@ -227,7 +228,8 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
   }
 }
 
-// `http_access` / `icp_access allow|deny [!]acl ...`: one rule for `rules`.
+}  // namespace
+
 void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>& rules) {
   const auto& directive = args.directive();
   AccessRule rule;
@@ -252,6 +254,8 @@ void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>
     throw DirectiveError(directive + ": missing ACL name (use 'all' to match every request)");
   rules.push_back(std::move(rule));
 }
+
+namespace {
 
 void http_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.http_access); }
 void icp_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.icp.access); }
@@ -526,6 +530,28 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache", cache_access},
     {"no_cache", cache_access},  // Squid 5.7 still reads the old name as `cache`
     {"auth_param", auth_param},
+    {"url_rewrite_program", url_rewrite_program},
+    {"redirect_program", url_rewrite_program},
+    {"url_rewrite_children", url_rewrite_children},
+    {"redirect_children", url_rewrite_children},
+    {"url_rewrite_concurrency", url_rewrite_concurrency},
+    {"url_rewrite_access", url_rewrite_access},
+    {"redirector_access", url_rewrite_access},
+    {"url_rewrite_bypass", url_rewrite_bypass},
+    {"redirector_bypass", url_rewrite_bypass},
+    {"url_rewrite_extras", url_rewrite_extras},
+    {"url_rewrite_host_header", url_rewrite_host_header},
+    {"redirect_rewrites_host_header", url_rewrite_host_header},
+    {"url_rewrite_timeout", url_rewrite_timeout},
+    {"store_id_program", store_id_program},
+    {"storeurl_rewrite_program", store_id_program},
+    {"store_id_children", store_id_children},
+    {"storeurl_rewrite_children", store_id_children},
+    {"store_id_access", store_id_access},
+    {"storeurl_rewrite_access", store_id_access},
+    {"store_id_bypass", store_id_bypass},
+    {"storeurl_rewrite_bypass", store_id_bypass},
+    {"store_id_extras", store_id_extras},
     {"authenticate_ttl", authenticate_ttl},
     {"authenticate_ip_ttl", authenticate_ip_ttl},
     {"authenticate_cache_garbage_interval", authenticate_cache_garbage_interval},

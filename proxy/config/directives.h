@@ -22,6 +22,9 @@ struct ParseContext {
 
 using DirectiveHandler = void (*)(DirectiveArgs&, ParseContext&);
 
+// `http_access` / `icp_access` / … `allow|deny [!]acl ...`: one rule for `rules`.
+void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>& rules);
+
 // nullptr when cuttle does not implement the directive.
 DirectiveHandler find_directive(std::string_view name);
 // True for every directive name Squid 5.7 documents.

@@ -73,6 +73,7 @@ HelperChildren read_helper_children(DirectiveArgs& args, ParseContext& ctx) {
     children.idle = children.max;
   }
   if (!queue_size_given) children.queue_size = 2 * children.max;
+  children.queue_size_set = queue_size_given;
   return children;
 }
 

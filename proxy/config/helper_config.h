@@ -19,6 +19,7 @@ struct HelperChildren {
   unsigned idle = 1;         // started ahead of need, so this many stand ready
   unsigned concurrency = 0;  // requests in flight per process; 0: one, without channel IDs
   unsigned queue_size = 0;   // requests waiting for a free process before it is "overloaded"
+  bool queue_size_set = false;  // given as queue-size= (else derived: 2 × max, or 0 with a bypass)
   // Overloaded for over 3 minutes: Squid exits (die) or answers ERR at once (ERR).
   bool die_on_persistent_overload = true;
 };

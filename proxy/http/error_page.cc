@@ -69,6 +69,8 @@ constexpr ErrorText kErrors[] = {
     {ErrorKind::AuthRequired, http::status::unauthorized, "ERR_CACHE_ACCESS_DENIED", "Cache Access Denied.",
      "Sorry, you are not currently allowed to request this URL from this cache until you have authenticated "
      "yourself."},
+    {ErrorKind::GatewayFailure, http::status::internal_server_error, "ERR_GATEWAY_FAILURE", "Gateway Failure",
+     "A non-recoverable internal failure or configuration problem prevents this request from being completed."},
     {ErrorKind::CacheMgrActionUnavailable, http::status::not_found, "ERR_INVALID_URL", "Invalid URL",
      "This cache does not offer the cache manager action asked for (unknown, or disabled by cachemgr_passwd)."},
 };

@@ -40,6 +40,7 @@ enum class ErrorKind {
   // Proxy-Authenticate (407, forward ports) or WWW-Authenticate (401, accelerator ports).
   ProxyAuthRequired,
   AuthRequired,
+  GatewayFailure,  // 500 ERR_GATEWAY_FAILURE: a helper the request depends on failed
 };
 
 struct ErrorContext {

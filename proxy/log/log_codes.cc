@@ -18,6 +18,7 @@ std::string_view squid_name(ResultCode code) {
     case ResultCode::TcpSwapfailMiss: return "TCP_SWAPFAIL_MISS";
     case ResultCode::TcpDenied: return "TCP_DENIED";
     case ResultCode::TcpDeniedReply: return "TCP_DENIED_REPLY";
+    case ResultCode::TcpRedirect: return "TCP_REDIRECT";
     case ResultCode::TcpTunnel: return "TCP_TUNNEL";
     case ResultCode::UdpHit: return "UDP_HIT";
     case ResultCode::UdpMiss: return "UDP_MISS";

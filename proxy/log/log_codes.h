@@ -27,6 +27,7 @@ enum class ResultCode : uint8_t {
   TcpDenied,
   TcpDeniedReply,
   TcpTunnel,
+  TcpRedirect,           // a URL rewriter answered with a redirect (url_rewrite_program)
   UdpHit,
   UdpMiss,
   UdpMissNofetch,

@@ -12,12 +12,14 @@ constexpr Step kSteps[] = {
     answer_cache_manager,    // the proxy's own resources, with their own access checks
     answer_pac_file,
     resolve_target,          // forward / accelerator / CONNECT
-    check_http_access,       // (authentication will go here)
+    check_http_access,       // authenticating when a rule needs it
+    rewrite_url,             // url_rewrite_program: a redirect, a new URL, or nothing
+    choose_store_id,         // store_id_program: the key the reply is stored under
     detect_forwarding_loop,
     answer_max_forwards,
     purge_stored,
     tunnel_connect,
-    use_cache,               // (url_rewrite and store_id will go before this)
+    use_cache,
     forward_upstream,
 };
 

@@ -36,6 +36,14 @@ struct Transaction {
   // configured scheme could read it; checked only when an ACL needs it.
   std::optional<auth::BasicCredentials> credentials;
 
+  // ---- helpers (rewrite_url, choose_store_id) ----
+  // A URL rewriter changed the target while url_rewrite_host_header is off: the
+  // Host the client sent goes upstream instead of the new URL's.
+  std::optional<std::string> client_host_header;
+  // The key the reply is stored and found under (store_id_program); empty: the URL.
+  std::string store_id;
+  const std::string& cache_key() const { return store_id.empty() ? entry.url : store_id; }
+
   // ---- forwarding: where a miss may go, best first (peer selection); the next
   // is tried when one fails before anything reached the client ----
   std::vector<ForwardPlan> next_hops;

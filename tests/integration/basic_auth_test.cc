@@ -193,12 +193,12 @@ TEST_F(BasicAuth, HelperFailuresGetSquidsAnswers) {
 TEST_F(BasicAuth, AHungHelperCostsHelperTimeoutThenA407) {
   AuthFiles files;
   OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
-  CuttleProcess cuttle(files.auth_param("cuttle.log", files.scripted(), "1") + "helper_timeout 1 second\n" +
+  CuttleProcess cuttle(files.auth_param("cuttle.log", files.scripted(), "1") + "helper_timeout 3 seconds\n" +
                        "acl login proxy_auth REQUIRED\nhttp_access deny !login\n");
   const auto start = std::chrono::steady_clock::now();
   auto hung = proxy_request(cuttle.port(), "GET", origin.url("/a"), "", {{"Proxy-Authorization", basic("hang:x")}});
   EXPECT_EQ(hung.result_int(), 407);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
   auto next = proxy_request(cuttle.port(), "GET", origin.url("/b"), "", {{"Proxy-Authorization", basic("reply:OK")}});
   EXPECT_EQ(next.result_int(), 200);
 }
@@ -216,15 +216,15 @@ TEST_F(BasicAuth, AConcurrentHelperChecksSeveralCredentialsAtOnce) {
   for (size_t i = 0; i < statuses.size(); ++i)
     clients.emplace_back([&, i] {
       // A different password each (no credentials cache); the first sleeps longest.
-      auto credentials = "sleep:" + std::to_string(1.0 - 0.2 * static_cast<double>(i)) + " reply OK";
+      auto credentials = "sleep:" + std::to_string(2.0 - 0.2 * static_cast<double>(i)) + " reply OK";
       auto res = proxy_request(cuttle.port(), "GET", origin.url("/c" + std::to_string(i)), "",
                                {{"Proxy-Authorization", basic(credentials)}});
       statuses[i] = res.result_int();
     });
   for (auto& c : clients) c.join();
   EXPECT_EQ(statuses, (std::vector<unsigned>{200, 200, 200, 200}));
-  // One after another they would take 1 + 0.8 + 0.6 + 0.4 = 2.8 s.
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+  // One after another they would take 2 + 1.8 + 1.6 + 1.4 = 6.8 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(5000));
 }
 
 // Helper statistics: mgr:basicauthenticator (Squid's report) and Prometheus.

@@ -110,7 +110,8 @@ TEST_F(HelperPoolTest, AHelperThatCrashesIsReplacedAndItsRequestGetsUnknownAsInS
 }
 
 TEST_F(HelperPoolTest, AHelperThatHangsTimesOutAndIsReplaced) {
-  auto pool = make_pool(program(1), 300ms);
+  // Long enough for a Python helper to start on a loaded machine.
+  auto pool = make_pool(program(1), 1500ms);
   auto hung = ask_all(*pool, {"hang"});
   EXPECT_EQ(hung[0].result, HelperResult::TimedOut);
   EXPECT_EQ(ask_all(*pool, {"reply OK user=next"})[0].note("user"), "next");
@@ -119,7 +120,7 @@ TEST_F(HelperPoolTest, AHelperThatHangsTimesOutAndIsReplaced) {
 }
 
 TEST_F(HelperPoolTest, AConcurrentHelperKeepsWorkingAfterOneRequestTimesOut) {
-  auto pool = make_pool(program(1, 4), 300ms);
+  auto pool = make_pool(program(1, 4), 1500ms);
   auto replies = ask_all(*pool, {"hang", "sleep 0.1 reply OK user=fine"});
   EXPECT_EQ(replies[0].result, HelperResult::TimedOut);
   EXPECT_EQ(replies[1].note("user"), "fine");

@@ -114,7 +114,7 @@ TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsRea
   EXPECT_EQ(error_of("http_port 3128\nhttp_reply_access deny all\n"),
             "test.conf:2: 'http_reply_access' decides which replies clients may receive; cuttle does not implement it "
             "yet and will not run without it (see docs/configuration.md)");
-  for (const char* line : {"url_rewrite_program /usr/bin/squidGuard", "delay_pools 1", "reply_body_max_size 10 MB",
+  for (const char* line : {"store_miss deny all", "delay_pools 1", "reply_body_max_size 10 MB",
                            "reply_header_access Server deny all", "follow_x_forwarded_for allow all",
                            "icap_enable on", "miss_access deny all", "httpd_suppress_version_string on"}) {
     const auto error = error_of(std::string("http_port 3128\n") + line + "\n");

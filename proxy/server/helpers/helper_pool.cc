@@ -346,6 +346,11 @@ awaitable<void> HelperPool::reap(std::shared_ptr<Server> server) {
   }
 }
 
+bool HelperPool::would_overload() const {
+  return queue_.size() >= program_.children.queue_size && !least_busy_server() &&
+         servers_.size() >= program_.children.max;
+}
+
 HelperPoolStats HelperPool::stats() const {
   const auto& c = *counters_;
   return {c.requests, c.replies, c.timeouts, c.failures, c.started, static_cast<size_t>(c.running.load()),

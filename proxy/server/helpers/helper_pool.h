@@ -51,6 +51,9 @@ class HelperPool : public std::enable_shared_from_this<HelperPool> {
   void start();
   // Sends `request` (one line, no newline) to a helper and waits for its reply.
   awaitable<helpers::HelperReply> ask(std::string request);
+  // Squid's willOverload(): every process busy, none may start, and the queue is
+  // full. A helper with a bypass then lets the request go on without asking.
+  bool would_overload() const;
 
   const std::string& name() const { return name_; }
   const HelperProgram& program() const { return program_; }

@@ -7,15 +7,27 @@ namespace cuttle {
 void WorkerHelpers::use(const std::shared_ptr<const Config>& config) {
   if (config == config_) return;
   config_ = config;
-  basic_.reset();
-  const auto& basic = config->auth.basic;
-  if (basic && !basic->program.argv.empty()) {
-    // Not owned: the runtime's metrics outlive every worker.
-    std::shared_ptr<HelperCounters> counters(std::shared_ptr<void>(), &metrics_.counters("basicauthenticator"));
-    basic_ = std::make_shared<HelperPool>(executor_, "basicauthenticator", basic->program, config->auth.helper_timeout,
-                                          std::move(counters));
-    basic_->start();
+  basic_.reset(), url_rewriter_.reset(), store_id_.reset();
+  const auto helper_timeout = config->auth.helper_timeout;
+  if (const auto& basic = config->auth.basic; basic && !basic->program.argv.empty())
+    basic_ = make_pool("basicauthenticator", basic->program, helper_timeout);
+  if (const auto& rewrite = config->url_rewrite; rewrite && !rewrite->program.argv.empty()) {
+    // As Squid, url_rewrite_timeout applies only with concurrency; without it
+    // cuttle's own helper_timeout keeps a hung rewriter from hanging requests.
+    const bool own_timeout = rewrite->timeout && rewrite->program.children.concurrency > 0;
+    url_rewriter_ = make_pool("redirector", rewrite->program, own_timeout ? *rewrite->timeout : helper_timeout);
   }
+  if (const auto& store_id = config->store_id; store_id && !store_id->program.argv.empty())
+    store_id_ = make_pool("store_id", store_id->program, helper_timeout);
+}
+
+std::shared_ptr<HelperPool> WorkerHelpers::make_pool(const std::string& name, const HelperProgram& program,
+                                                     std::chrono::milliseconds timeout) {
+  // Not owned: the runtime's metrics outlive every worker.
+  std::shared_ptr<HelperCounters> counters(std::shared_ptr<void>(), &metrics_.counters(name));
+  auto pool = std::make_shared<HelperPool>(executor_, name, program, timeout, std::move(counters));
+  pool->start();
+  return pool;
 }
 
 void WorkerHelpers::collect_garbage() {

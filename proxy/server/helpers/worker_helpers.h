@@ -23,8 +23,10 @@ class WorkerHelpers {
   // started. Cheap when nothing changed (called for every authenticated request
   // and once a second).
   void use(const std::shared_ptr<const Config>& config);
-  // The basic authenticator of the configuration `use` last saw; nullptr when it has none.
+  // The helpers of the configuration `use` last saw; nullptr when it has none.
   HelperPool* basic_authenticator() { return basic_.get(); }
+  HelperPool* url_rewriter() { return url_rewriter_.get(); }
+  HelperPool* store_id() { return store_id_.get(); }
   auth::CredentialsCache& credentials() { return credentials_; }
   // Squid's garbage collection of the credentials cache (authenticate_ttl), at
   // most once per authenticate_cache_garbage_interval.
@@ -34,7 +36,10 @@ class WorkerHelpers {
   asio::any_io_executor executor_;
   HelperMetrics& metrics_;
   std::shared_ptr<const Config> config_;
-  std::shared_ptr<HelperPool> basic_;
+  std::shared_ptr<HelperPool> make_pool(const std::string& name, const HelperProgram& program,
+                                        std::chrono::milliseconds timeout);
+
+  std::shared_ptr<HelperPool> basic_, url_rewriter_, store_id_;
   auth::CredentialsCache credentials_;
   std::chrono::steady_clock::time_point last_collection_ = std::chrono::steady_clock::now();
 };

@@ -32,9 +32,15 @@ awaitable<StepResult> forward_upstream(ClientConnection& conn, Transaction& tx) 
 
 awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Transaction& tx) {
   const ActiveConfig& active = *tx.active;
-  if (conn.port.accel && active.origin_server) co_return accelerated_origin_plan(*active.origin_server, tx.target());
+  if (conn.port.accel && active.origin_server) {
+    auto plan = accelerated_origin_plan(*active.origin_server, tx.target());
+    if (tx.client_host_header && active.origin_server->forceddomain.empty()) plan.host_header = *tx.client_host_header;
+    co_return plan;
+  }
   tx.next_hops = co_await choose_next_hops(active, tx.target(), tx.request().base(), tx.facts, conn.services);
   if (tx.next_hops.empty()) co_return std::nullopt;
+  if (tx.client_host_header)
+    for (auto& hop : tx.next_hops) hop.host_header = *tx.client_host_header;
   co_return tx.next_hops.front();
 }
 

@@ -40,7 +40,9 @@ awaitable<StepResult> purge_stored(ClientConnection& conn, Transaction& tx) {
     co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, keep_alive, "PURGE is not enabled by any ACL");
   }
   bool removed = false;
-  if (auto* store = conn.runtime().store()) removed = co_await remove_stored(*store, tx.target().url());
+  // Under its store ID when a helper gave one, as Squid purges.
+  const std::string key = tx.store_id.empty() ? tx.target().url() : tx.store_id;
+  if (auto* store = conn.runtime().store()) removed = co_await remove_stored(*store, key);
   http::response<http::empty_body> res{removed ? http::status::ok : http::status::not_found, 11};
   res.set(http::field::server, kProductToken);
   res.set(http::field::date, http_date(std::chrono::system_clock::now()));

@@ -15,6 +15,10 @@ awaitable<StepResult> answer_pac_file(ClientConnection& conn, Transaction& tx);
 awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx);
 // http_access over the request's facts (destinations resolved when a rule needs them).
 awaitable<StepResult> check_http_access(ClientConnection& conn, Transaction& tx);
+// url_rewrite_program: a redirect for the client, a new URL, or nothing.
+awaitable<StepResult> rewrite_url(ClientConnection& conn, Transaction& tx);
+// store_id_program: the key the reply is stored and found under.
+awaitable<StepResult> choose_store_id(ClientConnection& conn, Transaction& tx);
 // A Via that names this proxy: the request has been here before.
 awaitable<StepResult> detect_forwarding_loop(ClientConnection& conn, Transaction& tx);
 // TRACE or OPTIONS with Max-Forwards: 0: this proxy is the final recipient.

@@ -60,7 +60,8 @@ awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
   if (!config.cache_access.empty() &&
       (co_await check_slow(conn, tx, config.cache_access)).decision == AccessDecision::Deny)
     co_return kNextStep;
-  CacheRequest cache{*store, tx.entry.url, match_refresh_pattern(config.refresh_patterns, tx.entry.url),
+  // The store ID, when a helper gave one, is the key and what refresh_pattern sees (as Squid).
+  CacheRequest cache{*store, tx.cache_key(), match_refresh_pattern(config.refresh_patterns, tx.cache_key()),
                      std::chrono::duration_cast<Seconds>(config.negative_ttl), client_directives(req)};
 
   auto stored = find_stored_reply(*store, cache.url, req, cache.pattern, Clock::now(), cache.negative_ttl);

@@ -1,0 +1,59 @@
+#include "proxy/server/steps/helper_line.h"
+
+#include "proxy/log/request_codes.h"
+#include "proxy/server/steps/access_check.h"
+
+namespace cuttle {
+
+namespace {
+
+logformat::RequestFormatFacts format_facts(ClientConnection& conn, const Transaction& tx) {
+  logformat::RequestFormatFacts f;
+  error_code ec;
+  const auto remote = conn.stream.socket().remote_endpoint(ec);
+  const auto local = conn.stream.socket().local_endpoint(ec);
+  f.client_ip = conn.client_ip;
+  f.client_port = remote.port();
+  // The http_port's address; the connection's own when the port listens on all.
+  f.local_ip = conn.port.address.empty() ? normalize_address(local.address()).to_string() : conn.port.address;
+  f.local_port = conn.port.port;
+  if (tx.entry.user != "-") f.user = tx.entry.user;
+  f.method = tx.entry.method;
+  f.url = tx.entry.url;
+  const RequestTarget& target = tx.target();
+  f.scheme = target.scheme, f.host = target.host, f.path = target.path, f.port = target.port;
+  const auto& request = tx.parser->get();
+  f.header = [&request](std::string_view name) -> std::optional<std::string> {
+    auto it = request.find(name);
+    if (it == request.end()) return std::nullopt;
+    return std::string(it->value());
+  };
+  return f;
+}
+
+}  // namespace
+
+std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::string& extras) {
+  std::string line = tx.entry.url;
+  if (extras.empty()) return line;
+  const auto facts = format_facts(conn, tx);
+  // The extras were checked when the configuration was read (require_request_codes).
+  line += ' ';
+  line += logformat::expand(logformat::parse_format(extras),
+                            [&](const logformat::Token& t) { return logformat::request_code_value(t, facts); });
+  return line;
+}
+
+awaitable<std::optional<helpers::HelperReply>> ask_rewrite_helper(ClientConnection& conn, Transaction& tx,
+                                                                  const RewriteHelperConfig* config,
+                                                                  HelperPool* (WorkerHelpers::*pool)()) {
+  if (!config || config->program.argv.empty()) co_return std::nullopt;
+  if (!config->access.empty() && (co_await check_slow(conn, tx, config->access)).decision == AccessDecision::Deny)
+    co_return std::nullopt;
+  conn.services.helpers.use(conn.runtime().active()->config);
+  HelperPool* helper = (conn.services.helpers.*pool)();
+  if (!helper || (config->bypass && helper->would_overload())) co_return std::nullopt;
+  co_return co_await helper->ask(helper_line(conn, tx, config->extras));
+}
+
+}  // namespace cuttle

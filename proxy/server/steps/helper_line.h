@@ -1,0 +1,22 @@
+// Asking a URL rewriter or store-ID helper about a request: whether to ask at
+// all (configured, its access rules, its bypass), and the line it is sent: the
+// URL, a blank, then the configured extras (Squid's "%>a/%>A %un %>rm myip=%la
+// myport=%lp") expanded for this transaction.
+#pragma once
+
+#include "proxy/helpers/helper_reply.h"
+#include "proxy/server/client_connection.h"
+#include "proxy/server/transaction.h"
+
+namespace cuttle {
+
+std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::string& extras);
+
+// The helper's reply, or nothing when it is not asked: not configured (`config`
+// null or without a program), denied by
+// its access rules (Squid's "as if ERR"), or bypassed while every process is busy.
+awaitable<std::optional<helpers::HelperReply>> ask_rewrite_helper(ClientConnection& conn, Transaction& tx,
+                                                                  const RewriteHelperConfig* config,
+                                                                  HelperPool* (WorkerHelpers::*pool)());
+
+}  // namespace cuttle

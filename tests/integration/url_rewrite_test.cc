@@ -1,0 +1,213 @@
+// url_rewrite_program and store_id_program, differentially against squid 5.7:
+// the same rewriter (tests/helpers/url_map_helper.py, which answers by the URL's
+// last path segment) behind both proxies gives the same statuses, Location
+// headers, access.log codes and URLs, the same requests at the origin, and the
+// same helper request lines. Squid's own storeid_file_rewrite makes two mirror
+// URLs one stored object in both.
+#include "proxy/http/http_date.h"
+#include "tests/support/child_process.h"
+#include "tests/support/cuttle_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/origin_server.h"
+#include "tests/support/squid_process.h"
+#include "tests/support/temp_dir.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <regex>
+#include <sstream>
+
+namespace cuttle::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Scripts and logs the `proxy` user (squid's helpers) can run and write.
+class HelperFiles {
+ public:
+  HelperFiles() : dir_("cuttle-rewrite") {
+    fs::permissions(dir_.path(), fs::perms::all);
+    for (auto script : {"recording_helper.py", "url_map_helper.py"})
+      fs::copy_file(std::string(CUTTLE_SOURCE_DIR) + "/tests/helpers/" + script, dir_.file(script));
+  }
+  // `program` run through the recorder, which logs each request line to `log_name`.
+  std::string recorded(const std::string& log_name, const std::string& program) const {
+    dir_.write(log_name, "");
+    fs::permissions(dir_.file(log_name), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                             fs::perms::group_write | fs::perms::others_read | fs::perms::others_write);
+    return dir_.file("recording_helper.py") + " " + dir_.file(log_name) + " " + program;
+  }
+  std::string url_map() const { return dir_.file("url_map_helper.py"); }
+  std::string write(const std::string& name, const std::string& text) const {
+    dir_.write(name, text);
+    fs::permissions(dir_.file(name), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                         fs::perms::others_read);
+    return dir_.file(name);
+  }
+  // The lines a helper was sent, each proxy's own port replaced by PORT.
+  std::vector<std::string> asked(const std::string& log_name, unsigned short port) const {
+    std::istringstream in(read_file(dir_.file(log_name)));
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);)
+      lines.push_back(std::regex_replace(line, std::regex(std::to_string(port)), "PORT"));
+    return lines;
+  }
+
+ private:
+  TempDir dir_;
+};
+
+struct Seen {
+  unsigned status = 0;
+  std::string location;
+  std::string logged;  // code, method and URL of the access.log line
+  bool operator==(const Seen&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Seen& s) {
+  return out << s.status << " [" << s.location << "] " << s.logged;
+}
+
+std::string code_method_url(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> f;
+  for (std::string w; in >> w;) f.push_back(w);
+  return f.size() > 6 ? f[3] + " " + f[5] + " " + f[6] : line;
+}
+
+// Each path through `proxy`, one at a time; the log lines come in the same order.
+template <class Proxy>
+std::vector<Seen> fetch_all(Proxy& proxy, const OriginServer& origin, const std::vector<std::string>& paths) {
+  std::vector<Seen> seen;
+  for (const auto& path : paths) {
+    auto res = proxy_get(proxy.port(), origin.url(path));
+    seen.push_back({res.result_int(), std::string(res[http::field::location]), ""});
+  }
+  // Squid logs the fixture's readiness probe (a connection without a request) first.
+  std::vector<std::string> lines;
+  for (size_t wanted = paths.size(); lines.size() < paths.size() && wanted <= paths.size() + 2; ++wanted) {
+    lines = proxy.access_log_lines(wanted);
+    std::erase_if(lines, [](const std::string& l) { return l.find("transaction-end-before-headers") != l.npos; });
+  }
+  for (size_t i = 0; i < seen.size() && i < lines.size(); ++i) seen[i].logged = code_method_url(lines[i]);
+  return seen;
+}
+
+std::vector<std::string> origin_paths(const OriginServer& origin) {
+  std::vector<std::string> paths;
+  for (const auto& r : origin.requests()) paths.push_back(r.target + " Host:" + r.header("Host"));
+  return paths;
+}
+
+class UrlRewrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!SquidProcess::available()) GTEST_FAIL() << "squid 5.7 is needed (scripts/install-deps.sh)";
+  }
+};
+
+TEST_F(UrlRewrite, RedirectsRewritesAndOldReplyFormsAreSquids) {
+  const std::vector<std::string> paths = {"/a/redirect-301", "/a/redirect", "/a/redirect-307", "/a/redirect-200",
+                                          "/a/rewrite",      "/a/legacy-302", "/a/legacy-bare", "/a/invalid",
+                                          "/a/err",          "/a/bh",        "/a/plain"};
+  HelperFiles files;
+  const std::string common = "url_rewrite_children 2\nurl_rewrite_extras \"%>a %un %>rm myip=%la myport=%lp\"\n";
+  OriginServer squid_origin([](const RecordedRequest&) { return OriginReply{}; });
+  OriginServer cuttle_origin([](const RecordedRequest&) { return OriginReply{}; });
+  std::vector<Seen> by_squid, by_cuttle;
+  std::vector<std::string> squid_lines, cuttle_lines;
+  {
+    SquidProcess squid("url_rewrite_program " + files.recorded("squid.log", files.url_map()) + "\n" + common);
+    by_squid = fetch_all(squid, squid_origin, paths);
+    squid_lines = files.asked("squid.log", squid.port());
+  }
+  {
+    CuttleProcess cuttle("url_rewrite_program " + files.recorded("cuttle.log", files.url_map()) + "\n" + common);
+    by_cuttle = fetch_all(cuttle, cuttle_origin, paths);
+    cuttle_lines = files.asked("cuttle.log", cuttle.port());
+  }
+  const std::regex origin_port(":" + std::to_string(squid_origin.port()) + "|:" + std::to_string(cuttle_origin.port()));
+  for (size_t i = 0; i < paths.size(); ++i) {
+    auto normalize = [&](Seen s) {
+      s.location = std::regex_replace(s.location, origin_port, ":ORIGIN");
+      s.logged = std::regex_replace(s.logged, origin_port, ":ORIGIN");
+      return s;
+    };
+    EXPECT_EQ(normalize(by_cuttle[i]), normalize(by_squid[i])) << paths[i];
+    if (std::getenv("CUTTLE_TEST_VERBOSE")) std::cerr << paths[i] << ": " << normalize(by_squid[i]) << "\n";
+  }
+  auto normalize_lines = [&](std::vector<std::string> lines) {
+    for (auto& l : lines) l = std::regex_replace(l, origin_port, ":ORIGIN");
+    return lines;
+  };
+  EXPECT_EQ(normalize_lines(cuttle_lines), normalize_lines(squid_lines));
+  EXPECT_EQ(origin_paths(cuttle_origin).size(), origin_paths(squid_origin).size());
+  auto strip = [&](std::vector<std::string> v) {
+    for (auto& s : v) s = std::regex_replace(s, origin_port, ":ORIGIN");
+    return v;
+  };
+  EXPECT_EQ(strip(origin_paths(cuttle_origin)), strip(origin_paths(squid_origin)));
+}
+
+TEST_F(UrlRewrite, TheDefaultExtrasAndAccessRulesAndTheKeptHostHeader) {
+  HelperFiles files;
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  CuttleProcess cuttle("url_rewrite_program " + files.recorded("cuttle.log", files.url_map()) +
+                       "\nacl skip urlpath_regex ^/skip/\nurl_rewrite_access deny skip\n"
+                       "url_rewrite_host_header off\n");
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/skip/redirect")).result_int(), 200);
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/b/rewrite")).result_int(), 200);
+  auto lines = files.asked("cuttle.log", cuttle.port());
+  ASSERT_EQ(lines.size(), 1u) << "url_rewrite_access kept /skip/ from the helper";
+  // Squid's default extras: %>a/%>A %un %>rm myip=%la myport=%lp (%>A: the address).
+  EXPECT_EQ(lines[0], origin.url("/b/rewrite") + " 127.0.0.1/127.0.0.1 - GET myip=127.0.0.1 myport=PORT");
+  auto requests = origin.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[1].target, "/rewritten");
+  EXPECT_EQ(requests[1].header("Host"), "127.0.0.1:" + std::to_string(origin.port()))
+      << "url_rewrite_host_header off keeps the client's Host";
+}
+
+TEST_F(UrlRewrite, StoreIdMakesMirrorsOneStoredObjectAsInSquid) {
+  const char* helper = "/usr/lib/squid/storeid_file_rewrite";
+  if (!fs::exists(helper)) GTEST_FAIL() << helper << " is missing";
+  HelperFiles files;
+  OriginServer origin([](const RecordedRequest& r) {
+    OriginReply reply;
+    // With a Date: without one, squid 5.7 revalidates even a max-age=600 reply.
+    reply.headers = {{"Cache-Control", "max-age=600"},
+                     {"Content-Type", "application/octet-stream"},
+                     {"Date", http_date(std::chrono::system_clock::now())}};
+    reply.body = "the same file " + r.target.substr(r.target.rfind('/'));
+    return reply;
+  });
+  const std::string rules =
+      files.write("storeid.rules", "^http://127\\.0\\.0\\.1:\\d+/mirror\\d/(\\S+)\thttp://mirrors.squid.internal/$1\n");
+  TempDir dir;
+  auto config = [&](const std::string& log) {
+    return "store_id_program " + files.recorded(log, std::string(helper) + " " + rules) + "\n";
+  };
+  auto hit_on_second_mirror = [&](auto& proxy) {
+    EXPECT_EQ(proxy_get(proxy.port(), origin.url("/mirror1/pkg.deb")).result_int(), 200);
+    auto second = proxy_get(proxy.port(), origin.url("/mirror2/pkg.deb"));
+    EXPECT_EQ(second.body(), "the same file /pkg.deb");
+    return std::string(second["X-Cache"]).starts_with("HIT");
+  };
+  bool squid_hit = false, cuttle_hit = false;
+  {
+    SquidProcess squid(config("squid.log"));
+    squid_hit = hit_on_second_mirror(squid);
+  }
+  {
+    CuttleProcess cuttle(config("cuttle.log") + "cache_dir lmdb " + dir.file("cache") + " 16\n");
+    cuttle_hit = hit_on_second_mirror(cuttle);
+  }
+  EXPECT_TRUE(squid_hit);
+  EXPECT_EQ(cuttle_hit, squid_hit) << "cuttle stores one object for both mirror URLs, as squid does";
+}
+
+}  // namespace
+}  // namespace cuttle::testing
