@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   libssl-dev openssl liblmdb-dev prometheus-cpp-dev libgtest-dev
   squid squidclient curl ca-certificates
+  squidguard python3  # helpers in tests: squidGuard as a URL rewriter, tests/helpers/*.py
   nodejs chromium iproute2 prometheus
   wrk  # the reload-under-load test
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
