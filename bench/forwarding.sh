@@ -48,6 +48,14 @@
 #                      (start the script with setsid; see bench/lib.sh)
 #   BENCH_KEEP         1: keep the temp dir (configs, logs) for inspection
 #   CUTTLE_BINARY      use this cuttle instead of building build-bench/cuttle
+#   BENCH_HELPER       none | auth | rewrite                      [none]
+#                      auth: both proxies require Basic authentication through
+#                      Squid's basic_ncsa_auth (every request carries the same
+#                      credentials, so after the first the credentials cache
+#                      answers); rewrite: every request goes through Squid's
+#                      url_fake_rewrite (answers ERR: nothing changes). Issue 19's
+#                      "requests per second with helpers" (reported as
+#                      forwarding-auth / forwarding-rewrite in BENCH_SUMMARY).
 #   BENCH_SUMMARY      FILE: also append each median as a tab-separated row
 #                      "bench case server req/s p99_ms" to FILE (bench/compare.sh)
 set -euo pipefail
@@ -63,6 +71,8 @@ SIZES="${BENCH_SIZES:-1k 16k}"
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"
 CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 ORIGIN_CPU="${BENCH_ORIGIN_CPU:-1}"
+HELPER="${BENCH_HELPER:-none}"
+[[ "$HELPER" == none || "$HELPER" == auth || "$HELPER" == rewrite ]] || die "BENCH_HELPER must be none, auth or rewrite"
 
 for v in DURATION WARMUP ROUNDS CONNS THREADS PROXY_CPU CLIENT_CPU ORIGIN_CPU; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer (got '${!v}')"
@@ -90,6 +100,29 @@ for s in $SIZES; do
   [[ "$got" == "200 $want" ]] || die "nginx /$s answered '$got', want '200 $want'"
 done
 
+# ---------------------------------------------------------------- helpers
+# The same helper lines in both configurations, before their http_access lines.
+HELPER_LINES=""
+AUTH_USER="bench:bench-password"
+mkdir -p "$TMP/squid"
+case "$HELPER" in
+  auth)
+    echo "bench:$(openssl passwd -apr1 bench-password)" >"$TMP/squid/passwd"
+    HELPER_LINES="auth_param basic program /usr/lib/squid/basic_ncsa_auth $TMP/squid/passwd
+auth_param basic children 5
+acl login proxy_auth REQUIRED
+http_access deny !login"
+    ;;
+  rewrite)
+    HELPER_LINES="url_rewrite_program /usr/lib/squid/url_fake_rewrite
+url_rewrite_children 5"
+    ;;
+esac
+CURL_AUTH=()
+[[ "$HELPER" == auth ]] && CURL_AUTH=(--proxy-user "$AUTH_USER")
+BENCH_NAME=forwarding
+[[ "$HELPER" == none ]] || BENCH_NAME="forwarding-$HELPER"
+
 # ---------------------------------------------------------------- proxies
 free_port CUTTLE_PORT
 mkdir -p "$TMP/cuttle"
@@ -101,6 +134,7 @@ workers 1
 via on
 cache_mem 0 MB
 collapsed_forwarding off
+$HELPER_LINES
 http_access allow localhost
 http_access deny all
 EOF
@@ -135,6 +169,7 @@ icp_port 0
 htcp_port 0
 pinger_enable off
 shutdown_lifetime 1 second
+$HELPER_LINES
 http_access allow localhost
 http_access deny all
 EOF
@@ -160,7 +195,7 @@ for p in cuttle squid; do
   while ((SECONDS < deadline)); do
     for s in $SIZES; do
       want=$(stat -c %s "$TMP/www/$s")
-      out=$(curl -sS --max-time 5 -x "http://127.0.0.1:$port" -D "$TMP/$p.headers" -o "$TMP/$p.body" \
+      out=$(curl -sS --max-time 5 -x "http://127.0.0.1:$port" "${CURL_AUTH[@]}" -D "$TMP/$p.headers" -o "$TMP/$p.body" \
         -w '%{http_code} %{size_download}' "http://127.0.0.1:$NGINX_PORT/$s" 2>/dev/null) || out="curl-error"
       if [[ "$out" == "200 $want" ]] && cmp -s "$TMP/$p.body" "$TMP/www/$s" && grep -qi '^via:' "$TMP/$p.headers"; then
         ok+="$s "
@@ -176,7 +211,11 @@ done
 
 # ---------------------------------------------------------------- wrk
 # wrk has no proxy support: send an absolute-form request line to the proxy port.
-for s in $SIZES; do write_wrk_lua "$TMP/wrk-$s.lua" "http://127.0.0.1:$NGINX_PORT/$s" "127.0.0.1:$NGINX_PORT"; done
+for s in $SIZES; do
+  write_wrk_lua "$TMP/wrk-$s.lua" "http://127.0.0.1:$NGINX_PORT/$s" "127.0.0.1:$NGINX_PORT"
+  [[ "$HELPER" == auth ]] &&
+    echo "wrk.headers[\"Proxy-Authorization\"] = \"Basic $(printf %s "$AUTH_USER" | base64)\"" >>"$TMP/wrk-$s.lua"
+done
 
 
 # run_wrk PROXY SIZE SECONDS OUTFILE: sets WRK_TICKS (wrk's own CPU time)
@@ -259,7 +298,7 @@ done
 col() { awk -F'\t' -v p="$1" -v s="$2" -v c="$3" '$1 == p && $2 == s { print $c }' "$RESULTS"; }
 
 echo
-echo "cuttle forwarding (miss path) vs squid $("$SQUID" -v | sed -n '1s/.*Version //p') -- $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "cuttle forwarding (miss path$([[ "$HELPER" == none ]] || echo ", helper: $HELPER")) vs squid $("$SQUID" -v | sed -n '1s/.*Version //p') -- $(date -u '+%Y-%m-%d %H:%M UTC')"
 if [[ -n "${CUTTLE_BINARY:-}" ]]; then
   echo "cuttle: $CUTTLE (given by CUTTLE_BINARY; $("$CUTTLE" -v 2>&1 | head -1))"
 else
@@ -281,7 +320,7 @@ for s in $SIZES; do
   for p in cuttle squid; do
     RPS[$p$s]=$(col "$p" "$s" 4 | median)
     P99[$p$s]=$(col "$p" "$s" 5 | median)
-    bench_summary forwarding "$s" "$p" "${RPS[$p$s]}" "${P99[$p$s]}"
+    bench_summary "$BENCH_NAME" "$s" "$p" "${RPS[$p$s]}" "${P99[$p$s]}"
     cpu=$(col "$p" "$s" 6 | median)
     other=$(col "$p" "$s" 8 | sort -g | tail -1)
     client=$(col "$p" "$s" 10 | median)

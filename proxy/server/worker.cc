@@ -71,6 +71,7 @@ Worker::~Worker() {
   icp_.reset();
   metrics_.reset();
   pool_.clear();
+  helpers_.clear();  // the helpers' pipes and pidfds are the io_context's descriptors
   ioc_.reset();
 }
 

@@ -30,6 +30,11 @@ std::shared_ptr<HelperPool> WorkerHelpers::make_pool(const std::string& name, co
   return pool;
 }
 
+void WorkerHelpers::clear() {
+  basic_.reset(), url_rewriter_.reset(), store_id_.reset();
+  config_.reset();
+}
+
 void WorkerHelpers::collect_garbage() {
   if (!config_) return;
   const auto now = std::chrono::steady_clock::now();

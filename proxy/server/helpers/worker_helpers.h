@@ -28,6 +28,9 @@ class WorkerHelpers {
   HelperPool* url_rewriter() { return url_rewriter_.get(); }
   HelperPool* store_id() { return store_id_.get(); }
   auth::CredentialsCache& credentials() { return credentials_; }
+  // Drops every pool (their processes are told to exit and reaped). The worker
+  // calls it before its io_context goes: the pipes are that context's descriptors.
+  void clear();
   // Squid's garbage collection of the credentials cache (authenticate_ttl), at
   // most once per authenticate_cache_garbage_interval.
   void collect_garbage();
