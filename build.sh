@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI:
 #   ./build.sh run    install dependencies, build, run the proxy on the built-in config
-#   ./build.sh test   install dependencies, build, run every test, each fuzz target for 30 s,
+#   ./build.sh test   install dependencies, build, run every test, each fuzz target for 20 s,
 #                     then every test again under AddressSanitizer + UBSan
 #   ./build.sh        install dependencies and build
 set -euo pipefail
@@ -29,8 +29,8 @@ case "${1:-build}" in
     stage_done "tests"
     # Then every libFuzzer target for a bounded time (clang build in build-fuzz/;
     # docs/reliability.md). CUTTLE_FUZZ_SECONDS=0 skips it.
-    if [[ "${CUTTLE_FUZZ_SECONDS:-30}" != 0 ]]; then
-      ./scripts/fuzz.sh "${CUTTLE_FUZZ_SECONDS:-30}"
+    if [[ "${CUTTLE_FUZZ_SECONDS:-20}" != 0 ]]; then
+      ./scripts/fuzz.sh "${CUTTLE_FUZZ_SECONDS:-20}"
       stage_done "fuzzing"
     fi
     # Then the whole suite under ASan + UBSan + LSan (build-asan/, zero reports
