@@ -19,7 +19,7 @@ LAYERS = {
     "store": [],
     "proxy/log": [],
     "proxy/config": ["carp", "proxy/log"],
-    "proxy/helpers": ["proxy/config"],
+    "proxy/helpers": ["proxy/config", "proxy/log"],
     "proxy/auth": ["proxy/config"],
     "proxy/http": ["proxy/config", "carp"],
     "proxy/cache": ["proxy/http", "proxy/config", "carp"],

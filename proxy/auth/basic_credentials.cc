@@ -64,12 +64,8 @@ std::optional<BasicCredentials> decode_basic(std::string_view value, bool case_s
   BasicCredentials credentials;
   const auto colon = text->find(':');
   credentials.user = text->substr(0, colon);
-  if (colon == std::string::npos) {
-    credentials.broken = true;
-  } else {
-    credentials.password = text->substr(colon + 1);
-    credentials.broken = credentials.password.empty();
-  }
+  credentials.has_password = colon != std::string::npos;
+  if (credentials.has_password) credentials.password = text->substr(colon + 1);
   if (!case_sensitive)
     std::transform(credentials.user.begin(), credentials.user.end(), credentials.user.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -11,9 +11,10 @@ namespace cuttle::auth {
 struct BasicCredentials {
   std::string user;
   std::string password;
+  bool has_password = false;  // the decoded text had a colon
   // Squid's "broken" credentials: no colon, or an empty password. They are never
   // sent to the helper; the user is challenged again (407) and logged by name.
-  bool broken = false;
+  bool broken() const { return !has_password || password.empty(); }
 };
 
 // nullopt when the header is not the Basic scheme (a case-insensitive prefix

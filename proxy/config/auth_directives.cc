@@ -1,7 +1,5 @@
 #include "proxy/config/auth_directives.h"
 
-#include <filesystem>
-
 namespace cuttle {
 
 namespace {
@@ -18,30 +16,13 @@ BasicAuthConfig& basic_scheme(ParseContext& ctx) {
   return *basic;
 }
 
-std::string rest_of_line(DirectiveArgs& args) {
-  std::string text;
-  while (auto t = args.next_if_any()) text += (text.empty() ? "" : " ") + t->text;
-  return text;
-}
-
-// As Squid: the program must exist when the configuration is read.
-void read_program(DirectiveArgs& args, ParseContext& ctx, HelperProgram& program) {
-  program.argv.clear();
-  while (auto t = args.next_if_any()) program.argv.push_back(t->text);
-  if (program.argv.empty()) throw DirectiveError("auth_param basic program: no program given");
-  std::error_code ec;
-  if (!std::filesystem::exists(program.argv[0], ec))
-    throw DirectiveError("Authentication helper program " + program.argv[0] + ": No such file or directory");
-  program.where = ctx.where;
-}
-
 void basic_parameter(const std::string& name, DirectiveArgs& args, ParseContext& ctx) {
   if (name == "program") {
-    read_program(args, ctx, basic_scheme(ctx).program);
+    read_helper_program(args, ctx, basic_scheme(ctx).program);
   } else if (name == "children") {
     basic_scheme(ctx).program.children = read_helper_children(args, ctx);
   } else if (name == "realm") {
-    auto realm = rest_of_line(args);
+    auto realm = args.rest_of_line();
     if (realm.empty()) throw DirectiveError("auth_param basic realm: missing realm");
     basic_scheme(ctx).realm = realm;
   } else if (name == "credentialsttl") {

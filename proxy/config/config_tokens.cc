@@ -82,6 +82,12 @@ std::optional<ConfigToken> DirectiveArgs::next_if_any() {
   return tokens_[pos_++];
 }
 
+std::string DirectiveArgs::rest_of_line() {
+  std::string text;
+  while (auto t = next_if_any()) text += (text.empty() ? "" : " ") + t->text;
+  return text;
+}
+
 void DirectiveArgs::expect_end() {
   if (!empty()) throw DirectiveError(directive_ + ": unexpected '" + tokens_[pos_].text + "'");
 }

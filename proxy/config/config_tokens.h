@@ -34,6 +34,8 @@ class DirectiveArgs {
   // The next token; `what` names it in the error when it is missing.
   const ConfigToken& next(std::string_view what);
   std::optional<ConfigToken> next_if_any();
+  // The tokens left, joined by single blanks (a value that is the rest of the line).
+  std::string rest_of_line();
   void expect_end();
 
   bool read_on_off();

@@ -281,7 +281,7 @@ void request_header_access(DirectiveArgs& args, ParseContext& ctx) {
 void request_header_replace(DirectiveArgs& args, ParseContext& ctx) {
   const auto name = args.next("header name").text;
   std::string value = args.next("replacement value").text;
-  while (auto t = args.next_if_any()) value += " " + t->text;
+  if (!args.empty()) value += " " + args.rest_of_line();
   header_mangler(ctx.config.request_header_manglers, name).replacement = value;
 }
 void prometheus_access(DirectiveArgs& args, ParseContext& ctx) {

@@ -2,6 +2,7 @@
 
 #include "proxy/config/directives.h"
 
+#include <filesystem>
 #include <limits>
 
 namespace cuttle {
@@ -75,6 +76,16 @@ HelperChildren read_helper_children(DirectiveArgs& args, ParseContext& ctx) {
   if (!queue_size_given) children.queue_size = 2 * children.max;
   children.queue_size_set = queue_size_given;
   return children;
+}
+
+void read_helper_program(DirectiveArgs& args, ParseContext& ctx, HelperProgram& program) {
+  program.argv.clear();
+  while (auto t = args.next_if_any()) program.argv.push_back(t->text);
+  if (program.argv.empty()) throw DirectiveError(args.directive() + ": no program given");
+  std::error_code ec;
+  if (!std::filesystem::exists(program.argv[0], ec))
+    throw DirectiveError(args.directive() + ": helper program " + program.argv[0] + ": No such file or directory");
+  program.where = ctx.where;
 }
 
 }  // namespace cuttle

@@ -38,4 +38,8 @@ struct HelperProgram {
   std::string where;  // "file:line" of the program line, for messages
 };
 
+// `PROGRAM [ARGS...]` into program.argv; as Squid, the program must exist when the
+// file is read (DirectiveError naming it otherwise).
+void read_helper_program(DirectiveArgs& args, ParseContext& ctx, HelperProgram& program);
+
 }  // namespace cuttle

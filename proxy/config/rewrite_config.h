@@ -4,6 +4,7 @@
 
 #include "proxy/config/acl.h"
 #include "proxy/config/helper_config.h"
+#include "proxy/log/format_tokens.h"
 
 #include <chrono>
 #include <optional>
@@ -21,8 +22,10 @@ struct RewriteHelperConfig {
   // When every process is busy and the queue is full, the request goes on
   // unchanged instead of waiting (with it, queue-size defaults to 0, as in Squid).
   bool bypass = false;
+  // What follows the URL on each line, read once here (and checked against the
+  // codes cuttle fills in when configured), expanded per request.
   std::string extras = kDefaultHelperExtras;
-  bool extras_set = false;  // url_rewrite_extras given (checked against what cuttle can fill in)
+  std::vector<logformat::Token> extras_tokens = logformat::parse_format(kDefaultHelperExtras);
 };
 
 struct UrlRewriteConfig : RewriteHelperConfig {

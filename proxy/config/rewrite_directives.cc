@@ -2,8 +2,6 @@
 
 #include "proxy/log/request_codes.h"
 
-#include <filesystem>
-
 namespace cuttle {
 
 namespace {
@@ -29,31 +27,20 @@ RewriteHelperConfig& store_id(ParseContext& ctx) {
   return *c;
 }
 
-void read_program(DirectiveArgs& args, ParseContext& ctx, HelperProgram& program) {
-  program.argv.clear();
-  while (auto t = args.next_if_any()) program.argv.push_back(t->text);
-  if (program.argv.empty()) throw DirectiveError(args.directive() + ": no program given");
-  std::error_code ec;
-  if (!std::filesystem::exists(program.argv[0], ec))
-    throw DirectiveError(args.directive() + ": " + program.argv[0] + ": No such file or directory");
-  program.where = ctx.where;
-}
-
 void read_extras(DirectiveArgs& args, RewriteHelperConfig& config) {
-  std::string extras;
-  while (auto t = args.next_if_any()) extras += (extras.empty() ? "" : " ") + t->text;
+  const std::string extras = args.rest_of_line();
   try {
-    logformat::require_request_codes(logformat::parse_format(extras));
+    config.extras_tokens = logformat::parse_format(extras);
+    logformat::require_request_codes(config.extras_tokens);
   } catch (const std::invalid_argument& e) {
     throw DirectiveError(args.directive() + ": " + e.what());
   }
   config.extras = extras;
-  config.extras_set = true;
 }
 
 }  // namespace
 
-void url_rewrite_program(DirectiveArgs& args, ParseContext& ctx) { read_program(args, ctx, url_rewrite(ctx).program); }
+void url_rewrite_program(DirectiveArgs& args, ParseContext& ctx) { read_helper_program(args, ctx, url_rewrite(ctx).program); }
 void url_rewrite_children(DirectiveArgs& args, ParseContext& ctx) {
   url_rewrite(ctx).program.children = read_helper_children(args, ctx);
 }
@@ -88,7 +75,7 @@ void url_rewrite_timeout(DirectiveArgs& args, ParseContext& ctx) {
     throw DirectiveError("url_rewrite_timeout: response= goes with on_timeout=use_configured_response, and only with it");
 }
 
-void store_id_program(DirectiveArgs& args, ParseContext& ctx) { read_program(args, ctx, store_id(ctx).program); }
+void store_id_program(DirectiveArgs& args, ParseContext& ctx) { read_helper_program(args, ctx, store_id(ctx).program); }
 void store_id_children(DirectiveArgs& args, ParseContext& ctx) {
   store_id(ctx).program.children = read_helper_children(args, ctx);
 }

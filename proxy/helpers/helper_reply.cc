@@ -1,6 +1,6 @@
 #include "proxy/helpers/helper_reply.h"
 
-#include "proxy/helpers/url_escape.h"
+#include "proxy/log/url_escape.h"
 
 #include <cctype>
 

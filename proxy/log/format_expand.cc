@@ -1,69 +1,38 @@
 #include "proxy/log/format_expand.h"
 
 #include "proxy/log/access_log_line.h"
-
-#include <cstdio>
+#include "proxy/log/url_escape.h"
 
 namespace cuttle::logformat {
 
 namespace {
 
-bool is_rfc1738_unsafe(unsigned char c) {
-  static constexpr std::string_view kUnsafe = "<>\"#{}|\\^~[]`'";
-  return c <= 0x20 || c >= 0x7f || kUnsafe.find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-std::string percent_encode(std::string_view text, bool encode_percent) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (is_rfc1738_unsafe(c) || (encode_percent && c == '%')) {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-// %" : quote and backslash escaped, CR LF TAB as two-character sequences.
-std::string quoted(std::string_view text) {
+// %" and %/ : quote and backslash \-escaped, CR and LF as \r and \n, TAB as \t
+// for %" only; %/ puts the whole in quotes when it holds a blank.
+std::string backslash_escaped(std::string_view text, bool shell) {
   std::string out;
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\', out += c;
     else if (c == '\r') out += "\\r";
     else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
+    else if (c == '\t' && !shell) out += "\\t";
     else out += c;
   }
-  return out;
-}
-
-// %/ : as %" without TAB, and the whole in quotes when it holds a blank.
-std::string shell_quoted(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return text.find(' ') == std::string_view::npos ? out : "\"" + out + "\"";
+  return shell && text.find(' ') != std::string_view::npos ? "\"" + out + "\"" : out;
 }
 
 std::string encoded(const Token& token, const Value& value) {
   const std::string& text = *value.text;
   switch (token.quoting) {
-    case Quoting::None: return value.url_encoded_by_default ? percent_encode(text, false) : text;
-    case Quoting::Quotes: return quoted(text);
+    case Quoting::None: return value.url_encoded_by_default ? squid_escape(text, /*keep_percent=*/true) : text;
+    case Quoting::Quotes: return backslash_escaped(text, false);
     case Quoting::MimeBlob: {
       std::string out;
       append_mime_quoted(out, text);
       return out;
     }
-    case Quoting::Url: return percent_encode(text, true);
-    case Quoting::Shell: return shell_quoted(text);
+    case Quoting::Url: return squid_escape(text);
+    case Quoting::Shell: return backslash_escaped(text, true);
     case Quoting::Raw: return text;
   }
   return text;

@@ -68,6 +68,16 @@ Value request_code_value(const Token& token, const RequestFormatFacts& f) {
   return {};
 }
 
+ConnectionAddressUse connection_addresses_used(const std::vector<Token>& tokens) {
+  ConnectionAddressUse use;
+  for (const auto& t : tokens) {
+    const auto field = field_of(t);
+    use.client_port = use.client_port || field == Field::ClientPort;
+    use.local_ip = use.local_ip || field == Field::LocalIp;
+  }
+  return use;
+}
+
 void require_request_codes(const std::vector<Token>& tokens) {
   for (const auto& t : tokens)
     if (!is_request_code(t))

@@ -28,6 +28,13 @@ struct RequestFormatFacts {
 // Whether `token` is a code cuttle can fill in from RequestFormatFacts.
 bool is_request_code(const Token& token);
 Value request_code_value(const Token& token, const RequestFormatFacts& facts);
+// Which of the connection's addresses the tokens use (%>p: the peer's port; %la:
+// the local address, needed from the socket when the port listens on all): each a
+// system call, made only for the formats that use it.
+struct ConnectionAddressUse {
+  bool client_port = false, local_ip = false;
+};
+ConnectionAddressUse connection_addresses_used(const std::vector<Token>& tokens);
 // Throws std::invalid_argument naming the first code cuttle cannot fill in.
 void require_request_codes(const std::vector<Token>& tokens);
 

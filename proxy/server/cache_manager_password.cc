@@ -1,8 +1,6 @@
 #include "proxy/server/cache_manager_password.h"
 
-#include <boost/beast/core/detail/base64.hpp>
-
-#include <strings.h>
+#include "proxy/auth/basic_credentials.h"
 
 namespace cuttle {
 
@@ -30,21 +28,9 @@ std::string_view cachemgr_protection(const std::vector<CachemgrPasswd>& lines, s
 }
 
 std::optional<std::string> basic_auth_password(std::string_view authorization) {
-  constexpr std::string_view kScheme = "Basic";
-  if (authorization.size() <= kScheme.size() ||
-      strncasecmp(authorization.data(), kScheme.data(), kScheme.size()) != 0 ||
-      (authorization[kScheme.size()] != ' ' && authorization[kScheme.size()] != '\t'))
-    return std::nullopt;
-  auto token = authorization.substr(kScheme.size());
-  token.remove_prefix(std::min(token.find_first_not_of(" \t"), token.size()));
-  token = token.substr(0, token.find_first_of(" \t"));
-  namespace b64 = boost::beast::detail::base64;
-  std::string decoded(b64::decoded_size(token.size()), '\0');
-  auto [written, read] = b64::decode(decoded.data(), token.data(), token.size());
-  decoded.resize(written);
-  auto colon = decoded.find(':');
-  if (colon == std::string::npos) return std::nullopt;
-  return decoded.substr(colon + 1);
+  auto credentials = auth::decode_basic(authorization, /*case_sensitive=*/true);
+  if (!credentials || !credentials->has_password) return std::nullopt;
+  return credentials->password;
 }
 
 }  // namespace cuttle

@@ -3,9 +3,14 @@
 // notes whose keys are made only of the characters Squid allows; a channel ID is
 // only ever digits followed by the rest; escaping leaves only safe characters
 // and %XX, and unescaping it gives back the original bytes (but NUL, which Squid
-// never decodes).
+// never decodes). The same bytes as the credentials of a Basic Proxy-Authorization
+// (what the authenticator is then asked about): encoded, they decode back to the
+// user and password; as a raw header value, decoding never fails uncleanly.
+#include "proxy/auth/basic_credentials.h"
 #include "proxy/helpers/helper_reply.h"
-#include "proxy/helpers/url_escape.h"
+
+#include <boost/beast/core/detail/base64.hpp>
+#include "proxy/log/url_escape.h"
 #include "tests/fuzz/fuzz_target.h"
 
 #include <cctype>
@@ -33,14 +38,30 @@ void check_reply(std::string_view line) {
 }
 
 void check_escape(std::string_view text) {
-  auto escaped = helpers::squid_escape(text);
+  auto escaped = squid_escape(text);
   for (size_t i = 0; i < escaped.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(escaped[i]);
     FUZZ_CHECK(c > 0x20 && c < 0x7f);
     if (c == '%') FUZZ_CHECK(i + 2 < escaped.size() && std::isxdigit(escaped[i + 1]) && std::isxdigit(escaped[i + 2]));
   }
-  if (text.find('\0') == std::string_view::npos) FUZZ_CHECK(helpers::squid_unescape(escaped) == text);
-  FUZZ_CHECK(helpers::squid_unescape(text).size() <= text.size());
+  if (text.find('\0') == std::string_view::npos) FUZZ_CHECK(squid_unescape(escaped) == text);
+  FUZZ_CHECK(squid_unescape(text).size() <= text.size());
+}
+
+void check_credentials(std::string_view text) {
+  (void)auth::decode_basic(text, false);
+  namespace b64 = boost::beast::detail::base64;
+  std::string encoded(b64::encoded_size(text.size()), '\0');
+  encoded.resize(b64::encode(encoded.data(), text.data(), text.size()));
+  auto decoded = auth::decode_basic("Basic " + encoded, true);
+  text = text.substr(0, text.find('\0'));  // Squid reads the decoded text as a C string
+  const bool clean = text.find_first_of("\r\n") == std::string_view::npos;
+  FUZZ_CHECK(decoded.has_value() == clean);
+  if (!decoded) return;
+  const auto colon = text.find(':');
+  FUZZ_CHECK(decoded->user == text.substr(0, colon));
+  FUZZ_CHECK(decoded->has_password == (colon != std::string_view::npos));
+  if (decoded->has_password) FUZZ_CHECK(decoded->password == text.substr(colon + 1));
 }
 
 }  // namespace
@@ -49,5 +70,6 @@ CUTTLE_FUZZ_TARGET(helper_reply) {
   fuzz::InputReader in(data, size);
   check_reply(in.line());
   check_escape(in.rest());
+  check_credentials(in.rest());
   return 0;
 }

@@ -20,7 +20,7 @@ TEST(BasicCredentials, DecodesUserAndPasswordAtTheFirstColon) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->user, "alice");
   EXPECT_EQ(c->password, "p:ss");
-  EXPECT_FALSE(c->broken);
+  EXPECT_FALSE(c->broken());
 }
 
 TEST(BasicCredentials, TheSchemeIsACaseInsensitivePrefixAndBlanksInTheTokenAreSkipped) {
@@ -53,10 +53,10 @@ TEST(BasicCredentials, NewlinesInTheDecodedTextAreRefusedAndNulEndsIt) {
 }
 
 TEST(BasicCredentials, NoColonOrAnEmptyPasswordIsBroken) {
-  EXPECT_TRUE(decode_basic("Basic YWxpY2U=", true)->broken);   // alice
-  EXPECT_TRUE(decode_basic("Basic YWxpY2U6", true)->broken);   // alice:
+  EXPECT_TRUE(decode_basic("Basic YWxpY2U=", true)->broken());   // alice
+  EXPECT_TRUE(decode_basic("Basic YWxpY2U6", true)->broken());   // alice:
   auto empty_user = decode_basic("Basic OnB3", true);           // :pw
-  EXPECT_FALSE(empty_user->broken);
+  EXPECT_FALSE(empty_user->broken());
   EXPECT_EQ(empty_user->user, "");
 }
 

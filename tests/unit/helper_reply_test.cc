@@ -1,7 +1,7 @@
 // Helper replies read as Squid 5.7 reads them (src/helper/Reply.cc), and the
 // %-escaping Squid applies to helper requests (lib/rfc1738.c).
 #include "proxy/helpers/helper_reply.h"
-#include "proxy/helpers/url_escape.h"
+#include "proxy/log/url_escape.h"
 
 #include <gtest/gtest.h>
 

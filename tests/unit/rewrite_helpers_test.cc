@@ -70,6 +70,7 @@ TEST(RewriteConfig, SquidsDefaultsAndOldNames) {
   EXPECT_TRUE(c->url_rewrite->bypass);
   EXPECT_EQ(c->url_rewrite->program.children.queue_size, 0u) << "a bypass makes the default queue 0, as Squid";
   EXPECT_EQ(c->url_rewrite->extras, "%>a/%>A %un %>rm myip=%la myport=%lp");
+  EXPECT_EQ(c->url_rewrite->extras_tokens.size(), 13u);
   EXPECT_TRUE(c->url_rewrite->rewrites_host_header);
   auto s = load("storeurl_rewrite_program /bin/cat\n");
   ASSERT_TRUE(s->store_id);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <sstream>
 
 namespace cuttle {
 
@@ -57,7 +56,7 @@ struct HelperPool::Server : std::enable_shared_from_this<Server> {
   std::string outbox;
   bool writing = false;
   bool lost = false;  // died, or killed: takes nothing more
-  uint64_t requests = 0, replies = 0;
+  uint64_t replies = 0;  // "crashing too rapidly" counts only processes that never answered
 };
 
 HelperPool::HelperPool(asio::any_io_executor executor, std::string name, HelperProgram program,
@@ -216,7 +215,6 @@ void HelperPool::send(Server& server, Waiter& waiter) {
   waiter.server = &server;
   waiter.channel = channels ? server.next_channel++ : 0;
   server.in_flight[waiter.channel] = &waiter;
-  ++server.requests;
   if (channels) server.outbox += std::to_string(waiter.channel) + " ";
   server.outbox += waiter.line;
   server.outbox += '\n';
@@ -355,21 +353,6 @@ HelperPoolStats HelperPool::stats() const {
   const auto& c = *counters_;
   return {c.requests, c.replies, c.timeouts, c.failures, c.started, static_cast<size_t>(c.running.load()),
           static_cast<size_t>(c.queued.load())};
-}
-
-std::string HelperPool::report() const {
-  std::ostringstream out;
-  out << "program: " << (program_.argv.empty() ? "" : program_.argv[0]) << "\n"
-      << "number active: " << servers_.size() << " of " << program_.children.max << " (0 shutting down)\n"
-      << "requests sent: " << counters_->requests.load() << "\n"
-      << "replies received: " << counters_->replies.load() << "\n"
-      << "request timeouts: " << counters_->timeouts.load() << "\n"
-      << "queue length: " << queue_.size() << "\n\n"
-      << "      ID #\t    PID\t  # Requests\t   # Replies\t  In flight\n";
-  for (const auto& s : servers_)
-    out << "  " << s->index << "\t" << s->process->pid() << "\t" << s->requests << "\t" << s->replies << "\t"
-        << s->in_flight.size() << "\n";
-  return out.str();
 }
 
 }  // namespace cuttle

@@ -59,8 +59,6 @@ class HelperPool : public std::enable_shared_from_this<HelperPool> {
   const HelperProgram& program() const { return program_; }
   // Its counters (summed with other pools' when shared).
   HelperPoolStats stats() const;
-  // Squid's per-process table (mgr:<name>): pid, requests, replies, in flight.
-  std::string report() const;
 
  private:
   struct Server;

@@ -1,6 +1,6 @@
 #include "proxy/server/steps/access_check.h"
 
-#include "proxy/helpers/url_escape.h"
+#include "proxy/log/url_escape.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/acl_facts.h"
 
@@ -33,9 +33,15 @@ awaitable<void> authenticate(ClientConnection& conn, Transaction& tx) {
     tx.facts.auth.status = AuthStatus::Accepted;
     co_return;
   }
+  // The configuration in force now may have dropped the scheme this request's
+  // (older) configuration had: then nobody can accept the credentials.
   HelperPool* authenticator = helpers.basic_authenticator();
-  auto reply = co_await authenticator->ask(helpers::squid_escape(credentials.user) + " " +
-                                          helpers::squid_escape(credentials.password));
+  if (!authenticator) {
+    tx.facts.auth.status = AuthStatus::Refused;
+    co_return;
+  }
+  auto reply = co_await authenticator->ask(squid_escape(credentials.user) + " " +
+                                          squid_escape(credentials.password));
   if (reply.result == helpers::HelperResult::Ok) {
     cache.accept(credentials.user, credentials.password, std::chrono::steady_clock::now());
     tx.facts.auth.status = AuthStatus::Accepted;
@@ -57,7 +63,7 @@ void read_credentials(ClientConnection& conn, Transaction& tx) {
   if (!tx.credentials) return;
   tx.facts.auth.user = tx.credentials->user;
   // No password, or an empty one: never sent to the helper (Squid's broken credentials).
-  tx.facts.auth.status = tx.credentials->broken ? AuthStatus::Refused : AuthStatus::Unchecked;
+  tx.facts.auth.status = tx.credentials->broken() ? AuthStatus::Refused : AuthStatus::Unchecked;
 }
 
 awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules) {

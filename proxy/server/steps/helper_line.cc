@@ -7,16 +7,18 @@ namespace cuttle {
 
 namespace {
 
-logformat::RequestFormatFacts format_facts(ClientConnection& conn, const Transaction& tx) {
+logformat::RequestFormatFacts format_facts(ClientConnection& conn, const Transaction& tx,
+                                           const std::vector<logformat::Token>& extras) {
   logformat::RequestFormatFacts f;
-  error_code ec;
-  const auto remote = conn.stream.socket().remote_endpoint(ec);
-  const auto local = conn.stream.socket().local_endpoint(ec);
   f.client_ip = conn.client_ip;
-  f.client_port = remote.port();
-  // The http_port's address; the connection's own when the port listens on all.
-  f.local_ip = conn.port.address.empty() ? normalize_address(local.address()).to_string() : conn.port.address;
+  f.local_ip = conn.port.address;
   f.local_port = conn.port.port;
+  const auto used = logformat::connection_addresses_used(extras);
+  error_code ec;
+  if (used.client_port) f.client_port = conn.stream.socket().remote_endpoint(ec).port();
+  // The http_port's address; the connection's own when the port listens on all.
+  if (used.local_ip && f.local_ip.empty())
+    f.local_ip = normalize_address(conn.stream.socket().local_endpoint(ec).address()).to_string();
   if (tx.entry.user != "-") f.user = tx.entry.user;
   f.method = tx.entry.method;
   f.url = tx.entry.url;
@@ -33,14 +35,13 @@ logformat::RequestFormatFacts format_facts(ClientConnection& conn, const Transac
 
 }  // namespace
 
-std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::string& extras) {
+std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::vector<logformat::Token>& extras) {
   std::string line = tx.entry.url;
   if (extras.empty()) return line;
-  const auto facts = format_facts(conn, tx);
+  const auto facts = format_facts(conn, tx, extras);
   // The extras were checked when the configuration was read (require_request_codes).
   line += ' ';
-  line += logformat::expand(logformat::parse_format(extras),
-                            [&](const logformat::Token& t) { return logformat::request_code_value(t, facts); });
+  line += logformat::expand(extras, [&](const logformat::Token& t) { return logformat::request_code_value(t, facts); });
   return line;
 }
 
@@ -53,7 +54,7 @@ awaitable<std::optional<helpers::HelperReply>> ask_rewrite_helper(ClientConnecti
   conn.services.helpers.use(conn.runtime().active()->config);
   HelperPool* helper = (conn.services.helpers.*pool)();
   if (!helper || (config->bypass && helper->would_overload())) co_return std::nullopt;
-  co_return co_await helper->ask(helper_line(conn, tx, config->extras));
+  co_return co_await helper->ask(helper_line(conn, tx, config->extras_tokens));
 }
 
 }  // namespace cuttle

@@ -10,7 +10,7 @@
 
 namespace cuttle {
 
-std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::string& extras);
+std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::vector<logformat::Token>& extras);
 
 // The helper's reply, or nothing when it is not asked: not configured (`config`
 // null or without a program), denied by

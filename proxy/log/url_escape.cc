@@ -1,16 +1,17 @@
-#include "proxy/helpers/url_escape.h"
+#include "proxy/log/url_escape.h"
 
 #include <boost/url/encode.hpp>
 #include <boost/url/grammar/lut_chars.hpp>
 
 #include <optional>
 
-namespace cuttle::helpers {
+namespace cuttle {
 
 namespace {
 
 constexpr boost::urls::grammar::lut_chars kSquidSafe =
     "!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+constexpr boost::urls::grammar::lut_chars kSquidSafeAndPercent = kSquidSafe + boost::urls::grammar::lut_chars('%');
 
 std::optional<int> hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -21,8 +22,8 @@ std::optional<int> hex_value(char c) {
 
 }  // namespace
 
-std::string squid_escape(std::string_view text) {
-  return boost::urls::encode(text, kSquidSafe);
+std::string squid_escape(std::string_view text, bool keep_percent) {
+  return boost::urls::encode(text, keep_percent ? kSquidSafeAndPercent : kSquidSafe);
 }
 
 std::string squid_unescape(std::string_view text) {
@@ -44,4 +45,4 @@ std::string squid_unescape(std::string_view text) {
   return out;
 }
 
-}  // namespace cuttle::helpers
+}  // namespace cuttle
