@@ -23,6 +23,10 @@ std::string peer_credentials(const CachePeerConfig& peer, std::string_view clien
   return "Basic " + encoded;
 }
 
+bool passes_authorization(const CachePeerConfig& peer) {
+  return !peer.originserver || peer.login == "PASS" || peer.login == "PASSTHRU" || peer.login == "PROXYPASS";
+}
+
 bool via_names(std::string_view via, std::string_view hostname, std::string_view product) {
   // Each element is "protocol received-by [comment]"; received-by may carry a port.
   size_t start = 0;

@@ -14,6 +14,11 @@ namespace cuttle {
 // empty otherwise (no login=, or a form cuttle does not implement).
 std::string peer_credentials(const CachePeerConfig& peer, std::string_view client_proxy_authorization);
 
+// Whether the client's Authorization goes to `peer` (Squid's http.cc): always to
+// proxies; to an originserver peer only with login=PASS, PASSTHRU or PROXYPASS
+// (a reverse proxy does not hand the site's credentials on unless told to).
+bool passes_authorization(const CachePeerConfig& peer);
+
 // Whether a Via field value holds this cache's own entry: received-by `hostname`
 // (with or without a port) and a comment starting with `product` ("cuttle/0.1.0").
 // The request already passed through here. As Squid (which looks for

@@ -18,6 +18,7 @@ void shape_upstream_request(http::request_header<>& req, const NextHop& hop, con
   // to peers with login=, which the hop carries).
   req.erase(http::field::proxy_authorization);
   if (!hop.proxy_authorization.empty()) req.set(http::field::proxy_authorization, hop.proxy_authorization);
+  if (hop.drop_authorization) req.erase(http::field::authorization);
   if (hop.only_if_cached) {
     auto directives = joined_values(req, "Cache-Control");
     req.set(http::field::cache_control, directives.empty() ? "only-if-cached" : directives + ", only-if-cached");

@@ -9,6 +9,7 @@
     /invalid       OK rewrite-url=notaurl
     /err           ERR
     /bh            BH rewriter is broken
+    /hang          no answer at all (the other requests are still answered)
     anything else  OK
 
 A leading channel ID (concurrency) is answered back.
@@ -44,6 +45,8 @@ while True:
         answer = "ERR"
     elif last == "bh":
         answer = "BH rewriter is broken"
+    elif last == "hang":
+        continue
     else:
         answer = "OK"
     sys.stdout.write(channel + answer + "\n")

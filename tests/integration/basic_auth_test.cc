@@ -4,7 +4,9 @@
 // the same access.log code and user; both ask the helper the same lines equally
 // often (the credentials cache), and neither forwards Proxy-Authorization.
 #include "tests/support/child_process.h"
+#include "tests/support/config_rewrite.h"
 #include "tests/support/cuttle_process.h"
+#include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
@@ -32,44 +34,28 @@ std::string basic(const std::string& user_colon_password) {
   return "Basic " + out;
 }
 
-// What the proxy user (squid's helpers run as `proxy`) may read and write: an
-// htpasswd file, the recording wrapper and the log it writes.
+// An htpasswd file for Squid's NCSA helper, and the auth_param lines, in a
+// directory squid's helpers (run as `proxy`) can use.
 class AuthFiles {
  public:
-  AuthFiles() : dir_("cuttle-auth") {
-    fs::permissions(dir_.path(), fs::perms::all);
+  AuthFiles() : files_("cuttle-auth") {
     std::string passwd;
     for (auto [user, password] : {std::pair{"alice", "wonder land"}, {"bob", "builder"}, {"j.doe", "p@ss:word%"}})
       passwd += std::string(user) + ":" + hash(password) + "\n";
-    dir_.write("passwd", passwd);
-    for (auto script : {"recording_helper.py", "scripted_helper.py"})
-      fs::copy_file(std::string(CUTTLE_SOURCE_DIR) + "/tests/helpers/" + script, dir_.file(script));
+    passwd_ = files_.write("passwd", passwd);
   }
   // Squid's NCSA helper over the htpasswd file.
-  std::string ncsa() const { return std::string(kNcsaHelper) + " " + dir_.file("passwd"); }
+  std::string ncsa() const { return std::string(kNcsaHelper) + " " + passwd_; }
   // The test helper that does what the credentials say (user "reply", password "OK").
-  std::string scripted(const std::string& options = "") const {
-    return dir_.file("scripted_helper.py") + " --unescape" + options;
+  std::string scripted(const std::string& options = "") {
+    return files_.script("scripted_helper.py") + " --unescape" + options;
   }
-  // The auth_param lines for `helper`; its requests go to `log_name` in this directory.
-  std::string auth_param(const std::string& log_name, const std::string& helper,
-                         const std::string& children = "2") const {
-    dir_.write(log_name, "");
-    fs::permissions(dir_.file(log_name), fs::perms::all & ~fs::perms::owner_exec & ~fs::perms::group_exec &
-                                              ~fs::perms::others_exec);
-    return "auth_param basic program " + dir_.file("recording_helper.py") + " " + dir_.file(log_name) + " " +
-           helper +
-           "\n"
-           "auth_param basic children " + children + "\n"
-           "auth_param basic realm Test Realm\n"
-           "auth_param basic credentialsttl 1 hour\n";
+  // The auth_param lines for `helper`; its requests go to `log_name`.
+  std::string auth_param(const std::string& log_name, const std::string& helper, const std::string& children = "2") {
+    return "auth_param basic program " + files_.recorded(log_name, helper) + "\nauth_param basic children " +
+           children + "\nauth_param basic realm Test Realm\nauth_param basic credentialsttl 1 hour\n";
   }
-  std::vector<std::string> asked(const std::string& log_name) const {
-    std::istringstream in(read_file(dir_.file(log_name)));
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-  }
+  std::vector<std::string> asked(const std::string& log_name) const { return files_.asked(log_name); }
 
  private:
   static std::string hash(const std::string& password) {
@@ -77,7 +63,8 @@ class AuthFiles {
     EXPECT_EQ(result.exit_code, 0) << result.output;
     return result.output.substr(0, result.output.find('\n'));
   }
-  TempDir dir_;
+  HelperFiles files_;
+  std::string passwd_;
 };
 
 struct Seen {
@@ -186,6 +173,60 @@ TEST_F(BasicAuth, HelperFailuresGetSquidsAnswers) {
   EXPECT_EQ(by_cuttle[3].status, 407u);
   EXPECT_EQ(by_cuttle[4].status, 200u) << "the crashed helper was replaced";
   EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log"));
+}
+
+// On an accelerator port the credentials come in Authorization and the challenge
+// is a 401 with WWW-Authenticate, as squid 5.7 answers; what reaches the origin
+// server peer is compared too.
+TEST_F(BasicAuth, AcceleratorPortsAnswer401AndReadAuthorizationAsSquid) {
+  AuthFiles files;
+  OriginServer origin([](const RecordedRequest& r) {
+    OriginReply reply;
+    reply.body = r.has_header("Authorization") ? "authorization forwarded" : "ok";
+    return reply;
+  });
+  const auto origin_port = std::to_string(origin.port());
+  auto config = [&](const std::string& log_name) {
+    const auto port = free_port();
+    return WholeConfig{"http_port 127.0.0.1:" + std::to_string(port) + " accel defaultsite=127.0.0.1:" +
+                           origin_port + "\ncache_peer 127.0.0.1 parent " + origin_port +
+                           " 0 no-query originserver\n" + files.auth_param(log_name, files.ncsa()) +
+                           "acl login proxy_auth REQUIRED\nhttp_access deny !login\nhttp_access allow all\n",
+                       port};
+  };
+  const std::vector<std::pair<std::string, std::string>> probes = {
+      {"", ""},
+      {"Authorization", basic("alice:wrong")},
+      {"Authorization", basic("alice:wonder land")},
+      {"Proxy-Authorization", basic("alice:wonder land")},
+  };
+  auto send = [&](auto& proxy) {
+    std::vector<std::string> seen;
+    for (size_t i = 0; i < probes.size(); ++i) {
+      RawConnection conn(proxy.port());
+      const std::string path = "/accel" + std::to_string(i);
+      const auto& [name, value] = probes[i];
+      conn.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin_port + "\r\n" +
+                (name.empty() ? "" : name + ": " + value + "\r\n") + "\r\n");
+      auto res = conn.read_response();
+      seen.push_back(std::to_string(res.result_int()) + " [" + std::string(res[http::field::www_authenticate]) +
+                     "] " + res.body().substr(0, res.result_int() == 200 ? std::string::npos : 0) + " " +
+                     code_and_user(proxy.access_log_line_with(path)));
+    }
+    return seen;
+  };
+  std::vector<std::string> by_squid, by_cuttle;
+  {
+    SquidProcess squid(config("squid.log"));
+    by_squid = send(squid);
+  }
+  {
+    CuttleProcess cuttle(config("cuttle.log"));
+    by_cuttle = send(cuttle);
+  }
+  EXPECT_EQ(by_cuttle, by_squid);
+  EXPECT_EQ(by_cuttle[0].substr(0, 3), "401");
+  EXPECT_EQ(by_cuttle[2].substr(0, 3), "200");
 }
 
 // Squid 5.7 waits for a hung authenticator forever; cuttle answers as for a

@@ -7,6 +7,7 @@
 #include "proxy/http/http_date.h"
 #include "tests/support/child_process.h"
 #include "tests/support/cuttle_process.h"
+#include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
@@ -24,41 +25,6 @@ namespace cuttle::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Scripts and logs the `proxy` user (squid's helpers) can run and write.
-class HelperFiles {
- public:
-  HelperFiles() : dir_("cuttle-rewrite") {
-    fs::permissions(dir_.path(), fs::perms::all);
-    for (auto script : {"recording_helper.py", "url_map_helper.py"})
-      fs::copy_file(std::string(CUTTLE_SOURCE_DIR) + "/tests/helpers/" + script, dir_.file(script));
-  }
-  // `program` run through the recorder, which logs each request line to `log_name`.
-  std::string recorded(const std::string& log_name, const std::string& program) const {
-    dir_.write(log_name, "");
-    fs::permissions(dir_.file(log_name), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                             fs::perms::group_write | fs::perms::others_read | fs::perms::others_write);
-    return dir_.file("recording_helper.py") + " " + dir_.file(log_name) + " " + program;
-  }
-  std::string url_map() const { return dir_.file("url_map_helper.py"); }
-  std::string write(const std::string& name, const std::string& text) const {
-    dir_.write(name, text);
-    fs::permissions(dir_.file(name), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                         fs::perms::others_read);
-    return dir_.file(name);
-  }
-  // The lines a helper was sent, each proxy's own port replaced by PORT.
-  std::vector<std::string> asked(const std::string& log_name, unsigned short port) const {
-    std::istringstream in(read_file(dir_.file(log_name)));
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);)
-      lines.push_back(std::regex_replace(line, std::regex(std::to_string(port)), "PORT"));
-    return lines;
-  }
-
- private:
-  TempDir dir_;
-};
 
 struct Seen {
   unsigned status = 0;
@@ -114,18 +80,19 @@ TEST_F(UrlRewrite, RedirectsRewritesAndOldReplyFormsAreSquids) {
                                           "/a/rewrite",      "/a/legacy-302", "/a/legacy-bare", "/a/invalid",
                                           "/a/err",          "/a/bh",        "/a/plain"};
   HelperFiles files;
+  const auto rewriter = files.script("url_map_helper.py");
   const std::string common = "url_rewrite_children 2\nurl_rewrite_extras \"%>a %un %>rm myip=%la myport=%lp\"\n";
   OriginServer squid_origin([](const RecordedRequest&) { return OriginReply{}; });
   OriginServer cuttle_origin([](const RecordedRequest&) { return OriginReply{}; });
   std::vector<Seen> by_squid, by_cuttle;
   std::vector<std::string> squid_lines, cuttle_lines;
   {
-    SquidProcess squid("url_rewrite_program " + files.recorded("squid.log", files.url_map()) + "\n" + common);
+    SquidProcess squid("url_rewrite_program " + files.recorded("squid.log", rewriter) + "\n" + common);
     by_squid = fetch_all(squid, squid_origin, paths);
     squid_lines = files.asked("squid.log", squid.port());
   }
   {
-    CuttleProcess cuttle("url_rewrite_program " + files.recorded("cuttle.log", files.url_map()) + "\n" + common);
+    CuttleProcess cuttle("url_rewrite_program " + files.recorded("cuttle.log", rewriter) + "\n" + common);
     by_cuttle = fetch_all(cuttle, cuttle_origin, paths);
     cuttle_lines = files.asked("cuttle.log", cuttle.port());
   }
@@ -155,7 +122,7 @@ TEST_F(UrlRewrite, RedirectsRewritesAndOldReplyFormsAreSquids) {
 TEST_F(UrlRewrite, TheDefaultExtrasAndAccessRulesAndTheKeptHostHeader) {
   HelperFiles files;
   OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
-  CuttleProcess cuttle("url_rewrite_program " + files.recorded("cuttle.log", files.url_map()) +
+  CuttleProcess cuttle("url_rewrite_program " + files.recorded("cuttle.log", files.script("url_map_helper.py")) +
                        "\nacl skip urlpath_regex ^/skip/\nurl_rewrite_access deny skip\n"
                        "url_rewrite_host_header off\n");
   EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/skip/redirect")).result_int(), 200);
@@ -169,6 +136,30 @@ TEST_F(UrlRewrite, TheDefaultExtrasAndAccessRulesAndTheKeptHostHeader) {
   EXPECT_EQ(requests[1].target, "/rewritten");
   EXPECT_EQ(requests[1].header("Host"), "127.0.0.1:" + std::to_string(origin.port()))
       << "url_rewrite_host_header off keeps the client's Host";
+}
+
+// url_rewrite_timeout (with concurrency, where Squid applies it): a rewriter that
+// never answers fails the request (500) or lets it go on unchanged, as in squid.
+TEST_F(UrlRewrite, ATimedOutRewriterFailsOrIsBypassedAsInSquid) {
+  HelperFiles files;
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  const auto rewriter = files.script("url_map_helper.py");
+  for (const std::string action : {"fail", "bypass"}) {
+    const std::string config = "url_rewrite_program " + rewriter +
+                               "\nurl_rewrite_children 1 concurrency=4\nurl_rewrite_timeout 1 second on_timeout=" +
+                               action + "\n";
+    unsigned by_squid = 0, by_cuttle = 0;
+    {
+      SquidProcess squid(config);
+      by_squid = proxy_get(squid.port(), origin.url("/a/hang")).result_int();
+    }
+    {
+      CuttleProcess cuttle(config);
+      by_cuttle = proxy_get(cuttle.port(), origin.url("/a/hang")).result_int();
+    }
+    EXPECT_EQ(by_squid, action == "fail" ? 500u : 200u) << action;
+    EXPECT_EQ(by_cuttle, by_squid) << action;
+  }
 }
 
 TEST_F(UrlRewrite, StoreIdMakesMirrorsOneStoredObjectAsInSquid) {

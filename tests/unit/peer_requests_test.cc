@@ -90,5 +90,19 @@ TEST(PeerHealth, RoundRobinCountsPerPeer) {
   EXPECT_EQ(health.round_robin_count("b"), 0u);
 }
 
+TEST(PeerRequests, AuthorizationGoesToAnOriginServerPeerOnlyWithLoginPass) {
+  CachePeerConfig proxy;
+  EXPECT_TRUE(passes_authorization(proxy));
+  CachePeerConfig origin;
+  origin.originserver = true;
+  EXPECT_FALSE(passes_authorization(origin));
+  for (auto login : {"PASS", "PASSTHRU", "PROXYPASS"}) {
+    origin.login = login;
+    EXPECT_TRUE(passes_authorization(origin)) << login;
+  }
+  origin.login = "user:secret";
+  EXPECT_FALSE(passes_authorization(origin));
+}
+
 }  // namespace
 }  // namespace cuttle

@@ -4,6 +4,7 @@
 
 #include "proxy/http/header_rules.h"
 #include "proxy/http/header_text.h"
+#include "proxy/peers/peer_requests.h"
 #include "proxy/server/forward_reports.h"
 #include "proxy/server/next_hops.h"
 #include "proxy/server/own_replies.h"
@@ -19,6 +20,7 @@ ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTa
   plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
   plan.hierarchy = {Hierarchy::FirstupParent};
   plan.request_target = target.path;
+  plan.drop_authorization = !passes_authorization(peer);
   return plan;
 }
 

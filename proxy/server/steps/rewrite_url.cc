@@ -55,6 +55,31 @@ void rewrite_target(ClientConnection& conn, Transaction& tx, const std::string& 
   tx.facts.auth = auth;
 }
 
+// url_rewrite_timeout's on_timeout, when that timeout is the one in force (with
+// concurrency, as in Squid; otherwise helper_timeout passed and the request goes
+// on unchanged). Nothing: the request fails (500 ERR_GATEWAY_FAILURE).
+awaitable<std::optional<helpers::HelperReply>> after_timeout(ClientConnection& conn, Transaction& tx,
+                                                             const UrlRewriteConfig& rewrite,
+                                                             helpers::HelperReply timed_out) {
+  using A = UrlRewriteConfig::OnTimeout;
+  if (!rewrite.timeout || rewrite.program.children.concurrency == 0) co_return timed_out;
+  switch (rewrite.on_timeout) {
+    case A::Bypass: co_return timed_out;
+    case A::UseConfiguredResponse: co_return helpers::parse_helper_reply(rewrite.timeout_response);
+    case A::Retry:
+      // Squid's MAX_RETRIES: asked twice more, then as `fail`.
+      for (int retry = 0; retry < 2; ++retry) {
+        HelperPool* rewriter = conn.services.helpers.url_rewriter();
+        if (!rewriter) break;
+        auto reply = co_await rewriter->ask(helper_line(conn, tx, rewrite.extras_tokens));
+        if (reply.result != helpers::HelperResult::TimedOut) co_return reply;
+      }
+      co_return std::nullopt;
+    case A::Fail: co_return std::nullopt;
+  }
+  co_return timed_out;
+}
+
 }  // namespace
 
 awaitable<StepResult> rewrite_url(ClientConnection& conn, Transaction& tx) {
@@ -63,11 +88,11 @@ awaitable<StepResult> rewrite_url(ClientConnection& conn, Transaction& tx) {
   if (!asked) co_return kNextStep;
   auto reply = std::move(*asked);
   if (reply.result == helpers::HelperResult::TimedOut) {
-    using A = UrlRewriteConfig::OnTimeout;
-    if (rewrite->on_timeout == A::Fail || rewrite->on_timeout == A::Retry)
+    auto instead = co_await after_timeout(conn, tx, *rewrite, std::move(reply));
+    if (!instead)
       co_return co_await reply_error(conn, ErrorKind::GatewayFailure, tx, tx.reusable_after_own_reply(),
                                      "URL rewrite helper: Timedout");
-    if (rewrite->on_timeout == A::UseConfiguredResponse) reply = helpers::parse_helper_reply(rewrite->timeout_response);
+    reply = std::move(*instead);
   }
   const auto decision = helpers::decide_rewrite(reply);
   switch (decision.kind) {
