@@ -1,11 +1,16 @@
 #include "tests/support/temp_dir.h"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -36,10 +41,59 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+namespace {
+
+// The kernel numbers its own sockets (outgoing connections, DNS queries) from
+// ip_local_port_range; test ports come from below it so none of those can take a
+// port between a test choosing it and a server binding it.
+std::pair<int, int> test_port_range() {
+  int ephemeral_low = 32768, ephemeral_high = 60999;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low >> ephemeral_high;
+  const int high = std::min(ephemeral_low - 1, 32767);
+  return {std::min(10000, high - 1000), high};
+}
+
+bool bindable(int type, unsigned short port) {
+  const int fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const int off = 0;  // dual stack: the port must be free for IPv4 and IPv6, as squid binds [::]
+  setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_port = htons(port);
+  address.sin6_addr = in6addr_any;
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return ok;
+}
+
+// Parallel test processes agree through one lock file per port, held until the
+// process exits (the kernel drops the lock then, even after a crash).
+bool reserve(unsigned short port) {
+  static const std::string directory = [] {
+    const std::string path = "/tmp/cuttle-test-ports";
+    std::filesystem::create_directories(path);
+    std::filesystem::permissions(path, std::filesystem::perms::all);
+    return path;
+  }();
+  const int fd = open((directory + "/" + std::to_string(port)).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0 && bindable(SOCK_STREAM, port) && bindable(SOCK_DGRAM, port)) return true;
+  close(fd);
+  return false;
+}
+
+}  // namespace
+
 unsigned short free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
+  static std::mt19937 random(std::random_device{}());
+  const auto [low, high] = test_port_range();
+  const int start = std::uniform_int_distribution<int>(low, high)(random);
+  for (int offset = 0; offset <= high - low; ++offset) {
+    const auto port = static_cast<unsigned short>(low + (start - low + offset) % (high - low + 1));
+    if (reserve(port)) return port;
+  }
+  throw std::runtime_error("no free test port between " + std::to_string(low) + " and " + std::to_string(high));
 }
 
 }  // namespace cuttle::testing

@@ -23,7 +23,8 @@ class TempDir {
 
 std::string read_file(const std::string& path);
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A port free for TCP and UDP on every address, below the kernel's ephemeral
+// range and reserved against other test processes until this one exits.
 unsigned short free_port();
 
 }  // namespace cuttle::testing
