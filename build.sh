@@ -23,8 +23,8 @@ case "${1:-build}" in
     exec ./build/cuttle -N "${@:2}"
     ;;
   test)
-    # Integration tests are RUN_SERIAL (they start processes and bind loopback
-    # ports); unit tests share the cores.
+    # Everything in parallel: each test takes its ports from a range no other
+    # process uses (tests/support/temp_dir.h), the load test alone runs serially.
     ctest --test-dir build --output-on-failure --timeout 600 -j"$(nproc)" "${@:2}"
     stage_done "tests"
     # Then every libFuzzer target for a bounded time (clang build in build-fuzz/;

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "carp/uri.h"
-#include "proxy/config/acl.h"
+#include "proxy/config/acl/access_rules.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
@@ -26,6 +26,7 @@ struct HttpPortConfig {
   bool accel = false;        // accelerator (reverse proxy) mode: origin-form requests
   std::string defaultsite;   // accel: host used when the request names none
   bool vhost = false;        // accel: the Host header names the site
+  std::string name;          // name=, by default the port as written ("3128", "127.0.0.1:3128"): myportname
   std::string where;         // "file:line", for messages
 };
 
@@ -126,6 +127,7 @@ struct Config {
   std::vector<HttpPortConfig> http_ports;
   std::vector<CachePeerConfig> cache_peers;
   AclRegistry acls;
+  AclNeeds acl_needs;  // what every request's facts must carry for the ACLs defined (set once read)
   AuthConfig auth;
   // Set by url_rewrite_program / store_id_program (and their -children, -access,
   // -bypass, -extras lines, which may come before the program).

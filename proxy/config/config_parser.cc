@@ -155,6 +155,7 @@ class Parser {
 LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::string& name) {
   try {
     finish_rewrite_helpers(*config);
+    config->acl_needs = config->acls.needs();
     validate_config(*config);
   } catch (const DirectiveError& e) {
     throw ConfigError(name + ": " + e.what());

@@ -1,5 +1,7 @@
 #include "proxy/config/directives.h"
 
+#include "proxy/config/acl/acl_types.h"
+#include "proxy/config/acl/name_acls.h"
 #include "proxy/config/auth_directives.h"
 #include "proxy/config/rewrite_directives.h"
 
@@ -53,7 +55,9 @@ bool known_unimplemented_option(std::string_view option, std::initializer_list<s
 void http_port(DirectiveArgs& args, ParseContext& ctx) {
   HttpPortConfig port;
   port.where = ctx.where;
-  parse_listen_address(args.next("port").text, port);
+  const auto& spec = args.next("port").text;
+  port.name = spec;  // as Squid: the port as written, unless name= says otherwise
+  parse_listen_address(spec, port);
   bool vhost_set = false;
   while (auto t = args.next_if_any()) {
     const auto& o = t->text;
@@ -62,13 +66,15 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
     } else if (o.starts_with("defaultsite=")) {
       port.defaultsite = o.substr(12);
       if (port.defaultsite.empty()) throw DirectiveError("http_port: defaultsite= needs a host name");
+    } else if (o.starts_with("name=")) {
+      port.name = o.substr(5);
     } else if (o == "vhost") {
       port.vhost = true;
       vhost_set = true;
     } else if (o == "no-vhost") {
       port.vhost = false;
       vhost_set = true;
-    } else if (known_unimplemented_option(o, {"intercept", "transparent", "tproxy", "ssl-bump", "name", "protocol",
+    } else if (known_unimplemented_option(o, {"intercept", "transparent", "tproxy", "ssl-bump", "protocol",
                                               "allow-direct", "act-as-origin", "ignore-cc", "connection-auth",
                                               "require-proxy-header", "tcpkeepalive", "disable-pmtu-discovery",
                                               "tls-cert", "tls-key", "cert", "key", "generate-host-certificates",
@@ -176,56 +182,52 @@ std::vector<std::string> acl_values(DirectiveArgs& args, ParseContext& ctx) {
   return values;
 }
 
+// As Squid 5.7 (ACL::ParseAclLine): old configurations define `manager` as a
+// proto ACL; it is built in now, and the line is ignored with a note.
+bool old_manager_definition(const std::string& name, const std::string& type, ParseContext& ctx) {
+  if (name != "manager" || type != "proto") return false;
+  ctx.warn("UPGRADE: ACL 'manager' is now a built-in ACL. Remove it from your config file.");
+  return true;
+}
+
+// As Squid 5.7: a protocol `proto` does not know is left out, with a warning.
+void drop_unknown_protocols(std::vector<std::string>& values, const std::string& name, ParseContext& ctx) {
+  std::erase_if(values, [&](const std::string& v) {
+    if (v.starts_with('-') || is_squid_protocol(v)) return false;
+    ctx.warn("acl " + name + ": ignoring unknown protocol '" + v + "' (as Squid does)");
+    return true;
+  });
+}
+
 void acl(DirectiveArgs& args, ParseContext& ctx) {
   std::string name = args.next("ACL name").text;
-  std::string type_name = args.next("ACL type").text;
-  // As squid 5.7 (ACL::ParseAclLine): old configurations define `manager` as a
-  // proto ACL; it is built in now, and the line is ignored with a note.
-  if (name == "manager" && type_name == "proto") {
-    ctx.warn("UPGRADE: ACL 'manager' is now a built-in ACL. Remove it from your config file.");
-    return;
-  }
-  auto type = acl_type_from_name(type_name);
-  if (!type) throw DirectiveError("acl: unknown or unsupported ACL type '" + type_name + "'");
+  std::string type = args.next("ACL type").text;
+  if (old_manager_definition(name, type, ctx)) return;
+  if (auto note = acl_type_upgrade_note(type); !note.empty()) ctx.warn(note);
   // As Squid: an authentication ACL needs a scheme configured on an earlier line.
-  if ((*type == AclType::ProxyAuth || *type == AclType::ProxyAuthRegex) &&
+  if ((type == "proxy_auth" || type == "proxy_auth_regex") &&
       (!ctx.config.auth.basic || ctx.config.auth.basic->program.argv.empty()))
-    throw DirectiveError("acl " + name + " " + type_name +
+    throw DirectiveError("acl " + name + " " + type +
                          ": no authentication scheme is configured (an `auth_param basic program` line must come "
                          "before this one)");
-  bool case_insensitive = false;
-  while (!args.empty() && !args.peek().quoted && args.peek().text.size() > 1 && args.peek().text[0] == '-' &&
-         std::isalpha(static_cast<unsigned char>(args.peek().text[1]))) {
-    auto flag = args.next("flag").text;
-    if (flag == "-i") case_insensitive = true;
-    else if (flag == "-n" || flag == "+i") case_insensitive = false;
-    else throw DirectiveError("acl: unknown flag '" + flag + "'");
-  }
   auto values = acl_values(args, ctx);
-  if (*type == AclType::Proto) {
-    // As Squid 5.7: a protocol it does not know is left out, with a warning.
-    std::erase_if(values, [&](const std::string& v) {
-      if (is_squid_protocol(v)) return false;
-      ctx.warn("acl " + name + ": ignoring unknown protocol '" + v + "' (as Squid does)");
-      return true;
-    });
+  if (type == "proto") drop_unknown_protocols(values, name, ctx);
+  auto& acls = ctx.config.acls;
+  try {
+    Acl* existing = acls.find(name);
+    const auto current_type = make_acl_data(type).type;
+    if (existing && existing->type() != current_type)
+      throw DirectiveError("acl " + name + ": already defined with type '" + existing->type() + "'");
+    Acl& target = existing ? *existing : acls.add(name, type);
+    target.parse(values, &acls);
+    // Squid 5.7 starts with an ACL that has no values (an empty value file, say):
+    // it warns, and the ACL matches nothing.
+    if (!existing && target.empty()) ctx.warn("empty ACL: acl " + name + " " + type + "; it matches nothing");
+  } catch (const std::invalid_argument& e) {
+    throw DirectiveError("acl " + name + ": " + e.what());
   }
-  // Squid 5.7 starts with an ACL that has no values (an empty value file, say):
-  // it warns, and the ACL matches nothing.
-  if (values.empty()) ctx.warn("empty ACL: acl " + name + " " + type_name + "; it matches nothing");
-
-  Acl* existing = ctx.config.acls.find(name);
-  if (existing && existing->type() != *type)
-    throw DirectiveError("acl " + name + ": already defined with type '" + acl_type_name(existing->type()) + "'");
-  Acl& target = existing ? *existing : ctx.config.acls.add(name, *type);
-  for (const auto& v : values) {
-    if (*type == AclType::Method && v == "PURGE") ctx.config.purge_enabled = true;
-    try {
-      target.add_value(v, case_insensitive);
-    } catch (const std::invalid_argument& e) {
-      throw DirectiveError("acl " + name + ": " + e.what());
-    }
-  }
+  if (type == "method" && std::find(values.begin(), values.end(), "PURGE") != values.end())
+    ctx.config.purge_enabled = true;
 }
 
 }  // namespace
@@ -292,7 +294,9 @@ void prometheus_access(DirectiveArgs& args, ParseContext& ctx) {
 void prometheus_port(DirectiveArgs& args, ParseContext& ctx) {
   HttpPortConfig port;
   port.where = ctx.where;
-  parse_listen_address(args.next("port").text, port);
+  const auto& spec = args.next("port").text;
+  port.name = spec;  // as Squid: the port as written, unless name= says otherwise
+  parse_listen_address(spec, port);
   args.expect_end();
   ctx.config.prometheus_port = std::move(port);
 }

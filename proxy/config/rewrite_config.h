@@ -2,7 +2,7 @@
 // (store_id_program) as squid.conf configures them (src/cf.data.pre, redirect.cc).
 #pragma once
 
-#include "proxy/config/acl.h"
+#include "proxy/config/acl/access_rules.h"
 #include "proxy/config/helper_config.h"
 #include "proxy/log/format_tokens.h"
 

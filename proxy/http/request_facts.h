@@ -4,7 +4,7 @@
 // `port`, a `dstdomain`, `manager`) means the same thing for each of them.
 #pragma once
 
-#include "proxy/config/acl.h"
+#include "proxy/config/acl/access_rules.h"
 #include "proxy/http/request_target.h"
 
 #include <boost/asio/ip/address.hpp>

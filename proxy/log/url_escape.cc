@@ -11,7 +11,6 @@ namespace {
 
 constexpr boost::urls::grammar::lut_chars kSquidSafe =
     "!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
-constexpr boost::urls::grammar::lut_chars kSquidSafeAndPercent = kSquidSafe + boost::urls::grammar::lut_chars('%');
 
 std::optional<int> hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -22,8 +21,18 @@ std::optional<int> hex_value(char c) {
 
 }  // namespace
 
+// Boost.URL's encode() requires '%' to be escaped (it asserts so), so a '%'
+// kept as written splits the text into separately encoded pieces.
 std::string squid_escape(std::string_view text, bool keep_percent) {
-  return boost::urls::encode(text, keep_percent ? kSquidSafeAndPercent : kSquidSafe);
+  if (!keep_percent) return boost::urls::encode(text, kSquidSafe);
+  std::string out;
+  for (size_t start = 0;;) {
+    const auto percent = text.find('%', start);
+    out += boost::urls::encode(text.substr(start, percent - start), kSquidSafe);
+    if (percent == std::string_view::npos) return out;
+    out += '%';
+    start = percent + 1;
+  }
 }
 
 std::string squid_unescape(std::string_view text) {

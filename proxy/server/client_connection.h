@@ -19,6 +19,8 @@ struct ClientConnection {
   WorkerServices& services;
   std::string client_ip;
   asio::ip::address client_address;
+  asio::ip::address local_address;  // the address and port the client connected to
+  uint16_t local_port = 0;
 
   ClientSide side() { return {stream, buffer, client_ip}; }
   ProxyRuntime& runtime() { return services.runtime; }

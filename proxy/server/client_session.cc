@@ -3,6 +3,7 @@
 #include "proxy/http/request_line.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/request_pipeline.h"
+#include "proxy/server/runtime.h"
 
 namespace cuttle {
 namespace {
@@ -18,12 +19,21 @@ asio::ip::address remote_address(const tcp::socket& socket) {
   return normalize_address(socket.remote_endpoint(ec).address());
 }
 
+tcp::endpoint local_endpoint(const tcp::socket& socket) {
+  error_code ec;
+  return socket.local_endpoint(ec);
+}
+
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
-    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}} {
+    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0} {
   conn_.client_address = remote_address(conn_.stream.socket());
   conn_.client_ip = conn_.client_address.to_string();
+  counted_.emplace(services.runtime.client_counts(), conn_.client_address);
+  const auto local = local_endpoint(conn_.stream.socket());
+  conn_.local_address = normalize_address(local.address());
+  conn_.local_port = local.port();
   error_code ec;
   conn_.stream.socket().set_option(tcp::no_delay(true), ec);
 }

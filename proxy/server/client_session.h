@@ -5,7 +5,10 @@
 #pragma once
 
 #include "proxy/server/client_connection.h"
+#include "proxy/server/client_counts.h"
 #include "proxy/server/transaction.h"
+
+#include <optional>
 
 namespace cuttle {
 
@@ -25,6 +28,7 @@ class ClientSession {
   awaitable<void> refuse_unreadable(error_code ec, Transaction& tx);
 
   ClientConnection conn_;
+  std::optional<ClientCounts::Registration> counted_;  // for maxconn, while the connection is open
   bool idle_ = false;
 };
 

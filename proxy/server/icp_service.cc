@@ -27,6 +27,7 @@ icp::LookupResult icp_lookup(const Config& config, const store::ObjectCache* sto
 bool icp_allowed(const Config& config, const boost::asio::ip::address& from, std::string_view url) {
   auto target = parse_absolute_target(url).target;
   RequestFacts facts = request_facts(target.value_or(RequestTarget{}), "GET", from);
+  facts.initiator = Initiator::Icp;
   return check_access(config.icp.access, facts) == AccessDecision::Allow;
 }
 

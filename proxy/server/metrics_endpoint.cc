@@ -1,6 +1,6 @@
 #include "proxy/server/metrics_endpoint.h"
 
-#include "proxy/config/acl.h"
+#include "proxy/config/acl/access_rules.h"
 #include "proxy/http/header_rules.h"
 
 #include <boost/asio/co_spawn.hpp>

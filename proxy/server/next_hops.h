@@ -3,7 +3,7 @@
 // ordered candidates into ForwardPlans for the forwarder to try in turn.
 #pragma once
 
-#include "proxy/config/acl.h"
+#include "proxy/config/acl/access_rules.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/worker_services.h"

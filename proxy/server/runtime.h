@@ -1,6 +1,6 @@
 // State shared by every worker, owned here for the life of the process: the
 // configuration in force (swapped whole on reconfigure), the access log, the
-// cache, TLS client contexts, collapsed forwarding, metrics, peer health and
+// cache, TLS client contexts, collapsed forwarding, client connection counts, metrics, peer health and
 // connection counts, ICP's HIT-only mode and the shutdown flag. Each member is
 // safe to use from any worker thread by itself; none refers to another.
 #pragma once
@@ -12,6 +12,7 @@
 #include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
 #include "proxy/metrics/proxy_metrics.h"
+#include "proxy/server/client_counts.h"
 #include "proxy/server/collapsed_forwarding.h"
 #include "proxy/server/tls_contexts.h"
 #include "store/object_cache.h"
@@ -61,6 +62,7 @@ class ProxyRuntime {
   void use_store(std::unique_ptr<store::ObjectCache> store) { store_ = std::move(store); }
   TlsContexts& tls() { return tls_; }
   CollapsedForwarding& collapsed() { return collapsed_; }
+  ClientCounts& client_counts() { return client_counts_; }
   ProxyMetrics& metrics() { return metrics_; }
   std::chrono::system_clock::time_point start_time() const { return start_time_; }
   peers::PeerHealth& peer_health() { return peer_health_; }
@@ -82,6 +84,7 @@ class ProxyRuntime {
   TlsContexts tls_;
   std::unique_ptr<store::ObjectCache> store_;
   CollapsedForwarding collapsed_;
+  ClientCounts client_counts_;
   ProxyMetrics metrics_;
   const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
   peers::PeerHealth peer_health_;

@@ -50,6 +50,7 @@ struct Transaction {
 
   const Config& config() const { return *active->config; }
   http::request<http::empty_body>& request() { return parser->get(); }
+  const http::request<http::empty_body>& request() const { return parser->get(); }
   const RequestTarget& target() const { return *known->parsed.target; }
   // A reply made here may let the connection carry another request only when no
   // request body is left unread.

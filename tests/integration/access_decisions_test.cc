@@ -78,6 +78,15 @@ std::vector<Probe> probes() {
       {"mgr on port 8080", "GET", "cache_object://127.0.0.1:8080/info", "", ""},
       {"internal mgr", "GET", "/squid-internal-mgr/info", "", ""},
       {"another host's internal mgr", "GET", "http://intranet.example/squid-internal-mgr/info", "", ""},
+      {"kiosk", "GET", "http://example.com/", "X-Kiosk: YES\r\n", ""},
+      {"two Accept fields", "GET", "http://example.com/", "Accept: text/html\r\nAccept: image/png\r\n", ""},
+      {"two Cookie fields", "GET", "http://example.com/", "Cookie: session=1\r\nCookie: session=2\r\n", ""},
+      {"two custom fields", "GET", "http://example.com/", "X-Custom: one\r\nX-Custom: two\r\n", ""},
+      {"old browser", "GET", "http://example.com/", "User-Agent: Mozilla/4.0 (compatible; msie 6.0)\r\n", ""},
+      {"bot", "GET", "http://example.com/", "User-Agent: somebot/1.0\r\n", ""},
+      {"bot from intranet", "GET", "http://example.com/",
+       "User-Agent: somebot/1.0\r\nReferer: http://intranet.example/links\r\n", ""},
+      {"form post", "POST", "http://example.com/form", "Content-Type: application/x-www-form-urlencoded\r\n", "a=b"},
   };
 }
 

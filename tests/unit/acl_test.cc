@@ -1,5 +1,6 @@
 // Squid ACL types and http_access evaluation over RequestFacts.
-#include "proxy/config/acl.h"
+#include "proxy/config/acl/acl_types.h"
+#include "proxy/config/acl/name_acls.h"
 #include "proxy/config/config_parser.h"
 
 #include <gtest/gtest.h>
@@ -13,9 +14,10 @@ namespace {
 
 using boost::asio::ip::make_address;
 
-Acl make_acl(AclType type, std::initializer_list<const char*> values, bool case_insensitive = false) {
-  Acl acl("test", type);
-  for (auto v : values) acl.add_value(v, case_insensitive);
+Acl make_acl(std::string_view type, std::initializer_list<const char*> words) {
+  auto made = make_acl_data(type);
+  Acl acl("test", made.type, std::move(made.data));
+  acl.parse(std::vector<std::string>(words.begin(), words.end()));
   return acl;
 }
 
@@ -52,7 +54,7 @@ RequestFacts connect(std::string host, uint16_t port) {
 }
 
 bool src_matches(std::initializer_list<const char*> values, const char* client) {
-  return make_acl(AclType::Src, values).matches(from(client));
+  return make_acl("src", values).matches(from(client));
 }
 
 // --- src / dst: addresses --------------------------------------------------------
@@ -83,8 +85,8 @@ TEST(Acl, SrcNetmaskFormEqualsPrefixLength) {
 }
 
 TEST(Acl, SrcNonContiguousNetmaskIsRejected) {
-  Acl acl("x", AclType::Src);
-  EXPECT_THROW(acl.add_value("10.0.0.0/255.0.255.0"), std::invalid_argument);
+  auto acl = make_acl("src", {});
+  EXPECT_THROW(acl.parse({"10.0.0.0/255.0.255.0"}), std::invalid_argument);
 }
 
 TEST(Acl, SrcRangeIsInclusive) {
@@ -98,8 +100,8 @@ TEST(Acl, SrcRangeIsInclusive) {
 TEST(Acl, SrcMalformedValuesAreRejected) {
   for (auto bad : {"10.0.0.300", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/abc", "::/129", "10.0.0.9-10.0.0.5",
                    "10.0.0.1-::1", "example.com", ""}) {
-    Acl acl("x", AclType::Src);
-    EXPECT_THROW(acl.add_value(bad), std::invalid_argument) << bad;
+    auto acl = make_acl("src", {});
+    EXPECT_THROW(acl.parse({bad}), std::invalid_argument) << bad;
   }
 }
 
@@ -140,16 +142,16 @@ TEST(Acl, SrcListMatchesAnyValue) {
 }
 
 TEST(Acl, DstMatchesAnIpLiteralHostWithoutResolving) {
-  auto acl = make_acl(AclType::Dst, {"93.184.216.0/24"});
+  auto acl = make_acl("dst", {"93.184.216.0/24"});
   EXPECT_TRUE(acl.needs_destinations());
   EXPECT_TRUE(acl.matches(to_host("93.184.216.34")));
   EXPECT_FALSE(acl.matches(to_host("93.184.217.34")));
-  auto v6 = make_acl(AclType::Dst, {"2001:db8::/32"});
+  auto v6 = make_acl("dst", {"2001:db8::/32"});
   EXPECT_TRUE(v6.matches(to_host("2001:db8::5")));
 }
 
 TEST(Acl, DstMatchesAnyResolvedDestination) {
-  auto acl = make_acl(AclType::Dst, {"10.0.0.0/8"});
+  auto acl = make_acl("dst", {"10.0.0.0/8"});
   auto facts = to_host("intranet.example");
   EXPECT_FALSE(acl.matches(facts));  // not resolved: no match
   facts.destinations.emplace();
@@ -160,14 +162,14 @@ TEST(Acl, DstMatchesAnyResolvedDestination) {
 }
 
 TEST(Acl, OnlyDstNeedsDestinations) {
-  EXPECT_FALSE(Acl("x", AclType::Src).needs_destinations());
-  EXPECT_FALSE(Acl("x", AclType::DstDomain).needs_destinations());
+  EXPECT_FALSE(make_acl("src", {}).needs_destinations());
+  EXPECT_FALSE(make_acl("dstdomain", {}).needs_destinations());
 }
 
 // --- domains -------------------------------------------------------------------------
 
 TEST(Acl, DstDomainWithLeadingDotMatchesDomainAndSubdomains) {
-  auto acl = make_acl(AclType::DstDomain, {".example.com"});
+  auto acl = make_acl("dstdomain", {".example.com"});
   EXPECT_TRUE(acl.matches(to_host("example.com")));
   EXPECT_TRUE(acl.matches(to_host("www.example.com")));
   EXPECT_TRUE(acl.matches(to_host("a.b.example.com")));
@@ -177,38 +179,38 @@ TEST(Acl, DstDomainWithLeadingDotMatchesDomainAndSubdomains) {
 }
 
 TEST(Acl, DstDomainWithoutDotMatchesOnlyThatName) {
-  auto acl = make_acl(AclType::DstDomain, {"example.com"});
+  auto acl = make_acl("dstdomain", {"example.com"});
   EXPECT_TRUE(acl.matches(to_host("example.com")));
   EXPECT_FALSE(acl.matches(to_host("www.example.com")));
 }
 
 TEST(Acl, DstDomainValuesAreCaseInsensitive) {
-  auto acl = make_acl(AclType::DstDomain, {".Example.COM"});
+  auto acl = make_acl("dstdomain", {".Example.COM"});
   EXPECT_TRUE(acl.matches(to_host("www.example.com")));
 }
 
 TEST(Acl, DstDomRegexMatchesTheHost) {
-  auto acl = make_acl(AclType::DstDomRegex, {"^www\\."});
+  auto acl = make_acl("dstdom_regex", {"^www\\."});
   EXPECT_TRUE(acl.matches(to_host("www.example.com")));
   EXPECT_FALSE(acl.matches(to_host("example.com")));
   EXPECT_FALSE(acl.matches(get("http", "example.com", 80, "/www.html")));
 }
 
 TEST(Acl, RegexIsCaseSensitiveUnlessDashI) {
-  EXPECT_FALSE(make_acl(AclType::DstDomRegex, {"EXAMPLE"}).matches(to_host("example.com")));
-  EXPECT_TRUE(make_acl(AclType::DstDomRegex, {"EXAMPLE"}, true).matches(to_host("example.com")));
-  EXPECT_TRUE(make_acl(AclType::UrlPathRegex, {"\\.GIF$"}, true).matches(get("http", "e.com", 80, "/a.gif")));
+  EXPECT_FALSE(make_acl("dstdom_regex", {"EXAMPLE"}).matches(to_host("example.com")));
+  EXPECT_TRUE(make_acl("dstdom_regex", {"-i", "EXAMPLE"}).matches(to_host("example.com")));
+  EXPECT_TRUE(make_acl("urlpath_regex", {"-i", "\\.GIF$"}).matches(get("http", "e.com", 80, "/a.gif")));
 }
 
 TEST(Acl, BadRegexIsRejected) {
-  Acl acl("x", AclType::UrlRegex);
-  EXPECT_THROW(acl.add_value("(unclosed"), std::invalid_argument);
+  auto acl = make_acl("url_regex", {});
+  EXPECT_THROW(acl.parse({"(unclosed"}), std::invalid_argument);
 }
 
 // --- ports, methods, protocols -----------------------------------------------------
 
 TEST(Acl, PortSingleAndRange) {
-  auto acl = make_acl(AclType::Port, {"80", "1025-65535"});
+  auto acl = make_acl("port", {"80", "1025-65535"});
   EXPECT_TRUE(acl.matches(to_host("e.com", 80)));
   EXPECT_FALSE(acl.matches(to_host("e.com", 81)));
   EXPECT_FALSE(acl.matches(to_host("e.com", 1024)));
@@ -218,13 +220,13 @@ TEST(Acl, PortSingleAndRange) {
 
 TEST(Acl, PortMalformedValuesAreRejected) {
   for (auto bad : {"70000", "10-5", "abc", "80-", "-80", ""}) {
-    Acl acl("x", AclType::Port);
-    EXPECT_THROW(acl.add_value(bad), std::invalid_argument) << bad;
+    auto acl = make_acl("port", {});
+    EXPECT_THROW(acl.parse({bad}), std::invalid_argument) << bad;
   }
 }
 
 TEST(Acl, MethodMatchesTheRequestMethod) {
-  auto acl = make_acl(AclType::Method, {"CONNECT", "PURGE"});
+  auto acl = make_acl("method", {"CONNECT", "PURGE"});
   EXPECT_TRUE(acl.matches(connect("e.com", 443)));
   EXPECT_FALSE(acl.matches(to_host("e.com")));
   auto purge = to_host("e.com");
@@ -233,7 +235,7 @@ TEST(Acl, MethodMatchesTheRequestMethod) {
 }
 
 TEST(Acl, ProtoMatchesTheSchemeInAnyCase) {
-  auto acl = make_acl(AclType::Proto, {"HTTP"});
+  auto acl = make_acl("proto", {"HTTP"});
   EXPECT_TRUE(acl.matches(get("http", "e.com", 80, "/")));
   EXPECT_FALSE(acl.matches(get("https", "e.com", 443, "/")));
 }
@@ -241,11 +243,11 @@ TEST(Acl, ProtoMatchesTheSchemeInAnyCase) {
 // Squid 5.7 parses CONNECT's authority-form without setting a scheme (checked
 // against squid: `proto AUTHORITY_FORM` never matches CONNECT, `proto NONE` does).
 TEST(Acl, ProtoOfConnectIsNone) {
-  auto acl = make_acl(AclType::Proto, {"NONE"});
+  auto acl = make_acl("proto", {"NONE"});
   EXPECT_TRUE(acl.matches(connect("e.com", 443)));
-  EXPECT_FALSE(make_acl(AclType::Proto, {"AUTHORITY_FORM"}).matches(connect("e.com", 443)));
+  EXPECT_FALSE(make_acl("proto", {"AUTHORITY_FORM"}).matches(connect("e.com", 443)));
   EXPECT_FALSE(acl.matches(get("http", "e.com", 80, "/")));
-  EXPECT_FALSE(make_acl(AclType::Proto, {"https"}).matches(connect("e.com", 443)));
+  EXPECT_FALSE(make_acl("proto", {"https"}).matches(connect("e.com", 443)));
 }
 
 TEST(Acl, ProtoNamesAreSquids) {
@@ -257,58 +259,58 @@ TEST(Acl, ProtoNamesAreSquids) {
 }
 
 TEST(Acl, ProtoCacheObject) {
-  EXPECT_TRUE(make_acl(AclType::Proto, {"cache_object"}).matches(get("cache_object", "localhost", 80, "/info")));
+  EXPECT_TRUE(make_acl("proto", {"cache_object"}).matches(get("cache_object", "localhost", 80, "/info")));
 }
 
 // --- URLs -----------------------------------------------------------------------------
 
 TEST(Acl, UrlRegexSeesTheUrlWithoutTheDefaultPort) {
-  auto acl = make_acl(AclType::UrlRegex, {"^http://example\\.com/"});
+  auto acl = make_acl("url_regex", {"^http://example\\.com/"});
   EXPECT_TRUE(acl.matches(get("http", "example.com", 80, "/index.html")));
   EXPECT_FALSE(acl.matches(get("http", "example.com", 8080, "/index.html")));
-  auto https = make_acl(AclType::UrlRegex, {"^https://example\\.com/"});
+  auto https = make_acl("url_regex", {"^https://example\\.com/"});
   EXPECT_TRUE(https.matches(get("https", "example.com", 443, "/")));
 }
 
 TEST(Acl, UrlRegexSeesANonDefaultPort) {
-  auto acl = make_acl(AclType::UrlRegex, {"^http://example\\.com:8080/a\\?q=1$"});
+  auto acl = make_acl("url_regex", {"^http://example\\.com:8080/a\\?q=1$"});
   EXPECT_TRUE(acl.matches(get("http", "example.com", 8080, "/a?q=1")));
 }
 
 TEST(Acl, UrlRegexSeesIpv6HostsInBrackets) {
-  auto acl = make_acl(AclType::UrlRegex, {"^http://[[]2001:db8::1[]]:8080/"});
+  auto acl = make_acl("url_regex", {"^http://[[]2001:db8::1[]]:8080/"});
   EXPECT_TRUE(acl.matches(get("http", "2001:db8::1", 8080, "/")));
 }
 
 TEST(Acl, UrlRegexOfConnectIsHostColonPort) {
-  auto acl = make_acl(AclType::UrlRegex, {"^secure\\.example:443$"});
+  auto acl = make_acl("url_regex", {"^secure\\.example:443$"});
   EXPECT_TRUE(acl.matches(connect("secure.example", 443)));
   EXPECT_FALSE(acl.matches(connect("secure.example", 8443)));
 }
 
 TEST(Acl, UrlPathRegexSeesPathAndQuery) {
-  auto acl = make_acl(AclType::UrlPathRegex, {"\\.exe$", "^/cgi-bin/", "\\?"});
+  auto acl = make_acl("urlpath_regex", {"\\.exe$", "^/cgi-bin/", "\\?"});
   EXPECT_TRUE(acl.matches(get("http", "e.com", 80, "/files/setup.exe")));
   EXPECT_TRUE(acl.matches(get("http", "e.com", 80, "/cgi-bin/x")));
   EXPECT_TRUE(acl.matches(get("http", "e.com", 80, "/search?q=1")));
   EXPECT_FALSE(acl.matches(get("http", "e.com", 80, "/files/setup.exe.txt")));
   // The host is not part of the path.
-  EXPECT_FALSE(make_acl(AclType::UrlPathRegex, {"e\\.com"}).matches(get("http", "e.com", 80, "/")));
+  EXPECT_FALSE(make_acl("urlpath_regex", {"e\\.com"}).matches(get("http", "e.com", 80, "/")));
 }
 
 TEST(Acl, UrlRegexesMatchThePercentDecodedUrl) {
   // Squid unescapes before matching, so encoding cannot sneak past a rule.
-  auto path = make_acl(AclType::UrlPathRegex, {"\\.exe$"});
+  auto path = make_acl("urlpath_regex", {"\\.exe$"});
   EXPECT_TRUE(path.matches(get("http", "e.com", 80, "/setup%2Eexe")));
   EXPECT_TRUE(path.matches(get("http", "e.com", 80, "/setup%2eexe")));
-  auto url = make_acl(AclType::UrlRegex, {"/private/"});
+  auto url = make_acl("url_regex", {"/private/"});
   EXPECT_TRUE(url.matches(get("http", "e.com", 80, "/%70rivate/x")));
 }
 
 TEST(Acl, PercentDecodingLeavesInvalidEscapesAlone) {
-  EXPECT_TRUE(make_acl(AclType::UrlPathRegex, {"^/a%zz$"}).matches(get("http", "e.com", 80, "/a%zz")));
-  EXPECT_TRUE(make_acl(AclType::UrlPathRegex, {"^/a%$"}).matches(get("http", "e.com", 80, "/a%")));
-  EXPECT_TRUE(make_acl(AclType::UrlPathRegex, {"^/100%$"}).matches(get("http", "e.com", 80, "/100%%")));
+  EXPECT_TRUE(make_acl("urlpath_regex", {"^/a%zz$"}).matches(get("http", "e.com", 80, "/a%zz")));
+  EXPECT_TRUE(make_acl("urlpath_regex", {"^/a%$"}).matches(get("http", "e.com", 80, "/a%")));
+  EXPECT_TRUE(make_acl("urlpath_regex", {"^/100%$"}).matches(get("http", "e.com", 80, "/100%%")));
 }
 
 // --- predefined ACLs ----------------------------------------------------------------
@@ -320,9 +322,9 @@ TEST(Acl, RegistryStartsWithSquidsPredefinedAcls) {
   ASSERT_NE(registry.find("to_localhost"), nullptr);
   ASSERT_NE(registry.find("manager"), nullptr);
   EXPECT_EQ(registry.find("localnet"), nullptr);
-  EXPECT_EQ(registry.find("all")->type(), AclType::Src);
-  EXPECT_EQ(registry.find("to_localhost")->type(), AclType::Dst);
-  EXPECT_EQ(registry.find("manager")->type(), AclType::Manager);
+  EXPECT_EQ(registry.find("all")->type(), "src");
+  EXPECT_EQ(registry.find("to_localhost")->type(), "dst");
+  EXPECT_EQ(registry.find("manager")->type(), "url_regex");
 }
 
 TEST(Acl, PredefinedLocalhostMatchesLoopbackClients) {
@@ -353,19 +355,27 @@ TEST(Acl, PredefinedManagerMatchesCacheManagerRequests) {
   EXPECT_FALSE(manager.matches(get("http", "e.com", 80, "/info")));
 }
 
-TEST(Acl, PredefinedManagerTakesNoValues) {
+// As squid 5.7's own definition, a url_regex a configuration may add to.
+TEST(Acl, PredefinedManagerIsSquidsUrlRegex) {
   AclRegistry registry;
-  EXPECT_THROW(registry.find("manager")->add_value("x"), std::invalid_argument);
+  Acl& manager = *registry.find("manager");
+  EXPECT_EQ(manager.type(), "url_regex");
+  EXPECT_TRUE(manager.matches(get("CACHE_OBJECT", "localhost", 80, "/info")));
+  manager.parse({"^http://admin\\.example/"});
+  EXPECT_TRUE(manager.matches(get("http", "admin.example", 80, "/x")));
 }
 
-TEST(Acl, TypeNamesRoundTrip) {
-  for (auto name : {"src", "dst", "dstdomain", "dstdom_regex", "port", "method", "proto", "url_regex", "urlpath_regex"}) {
-    auto type = acl_type_from_name(name);
-    ASSERT_TRUE(type.has_value()) << name;
-    EXPECT_STREQ(acl_type_name(*type), name);
+TEST(Acl, UnknownAndUnimplementedTypesAreRefused) {
+  EXPECT_THROW(make_acl_data("nosuchtype"), std::invalid_argument);
+  EXPECT_THROW(make_acl_data("manager"), std::invalid_argument);  // predefined only, not a type
+  try {
+    make_acl_data("external");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("not implemented"), std::string::npos);
   }
-  EXPECT_FALSE(acl_type_from_name("browser").has_value());
-  EXPECT_FALSE(acl_type_from_name("manager").has_value());  // predefined only
+  EXPECT_EQ(make_acl_data("myip").type, "localip");
+  EXPECT_EQ(make_acl_data("myport").type, "localport");
 }
 
 // --- http_access evaluation ----------------------------------------------------------
@@ -374,9 +384,9 @@ struct Rules {
   AclRegistry registry;
   std::vector<AccessRule> rules;
 
-  Acl& acl(const char* name, AclType type, std::initializer_list<const char*> values) {
+  Acl& acl(const char* name, std::string_view type, std::initializer_list<const char*> values) {
     Acl& a = registry.add(name, type);
-    for (auto v : values) a.add_value(v);
+    a.parse(std::vector<std::string>(values.begin(), values.end()), &registry);
     return a;
   }
   // "allow", {"a", "!b"}
@@ -401,8 +411,8 @@ TEST(AccessRules, NoRulesDeny) {
 
 TEST(AccessRules, FirstMatchingRuleDecides) {
   Rules r;
-  r.acl("lan", AclType::Src, {"10.0.0.0/8"});
-  r.acl("bad", AclType::Src, {"10.6.6.6"});
+  r.acl("lan", "src", {"10.0.0.0/8"});
+  r.acl("bad", "src", {"10.6.6.6"});
   r.rule(false, {"bad"});
   r.rule(true, {"lan"});
   r.rule(false, {"all"});
@@ -413,12 +423,12 @@ TEST(AccessRules, FirstMatchingRuleDecides) {
 
 TEST(AccessRules, NoMatchGivesTheOppositeOfTheLastRule) {
   Rules allow_last;
-  allow_last.acl("lan", AclType::Src, {"10.0.0.0/8"});
+  allow_last.acl("lan", "src", {"10.0.0.0/8"});
   allow_last.rule(true, {"lan"});
   EXPECT_EQ(allow_last.check(from("8.8.8.8")), AccessDecision::Deny);
 
   Rules deny_last;
-  deny_last.acl("bad", AclType::Src, {"10.6.6.6"});
+  deny_last.acl("bad", "src", {"10.6.6.6"});
   deny_last.rule(false, {"bad"});
   EXPECT_EQ(deny_last.check(from("8.8.8.8")), AccessDecision::Allow);
   EXPECT_EQ(deny_last.check(from("10.6.6.6")), AccessDecision::Deny);
@@ -426,8 +436,8 @@ TEST(AccessRules, NoMatchGivesTheOppositeOfTheLastRule) {
 
 TEST(AccessRules, AllAclsOfARuleMustMatch) {
   Rules r;
-  r.acl("CONNECT", AclType::Method, {"CONNECT"});
-  r.acl("SSL_ports", AclType::Port, {"443"});
+  r.acl("CONNECT", "method", {"CONNECT"});
+  r.acl("SSL_ports", "port", {"443"});
   r.rule(false, {"CONNECT", "!SSL_ports"});
   r.rule(true, {"all"});
   EXPECT_EQ(r.check(connect("e.com", 22)), AccessDecision::Deny);
@@ -437,7 +447,7 @@ TEST(AccessRules, AllAclsOfARuleMustMatch) {
 
 TEST(AccessRules, NegationInvertsOneAcl) {
   Rules r;
-  r.acl("Safe_ports", AclType::Port, {"80", "443"});
+  r.acl("Safe_ports", "port", {"80", "443"});
   r.rule(false, {"!Safe_ports"});
   r.rule(true, {"all"});
   EXPECT_EQ(r.check(to_host("e.com", 80)), AccessDecision::Allow);
@@ -446,7 +456,7 @@ TEST(AccessRules, NegationInvertsOneAcl) {
 
 TEST(AccessRules, RulesNeedDestinationsOnlyWithDst) {
   Rules r;
-  r.acl("lan", AclType::Src, {"10.0.0.0/8"});
+  r.acl("lan", "src", {"10.0.0.0/8"});
   r.rule(true, {"lan"});
   EXPECT_FALSE(rules_need_destinations(r.rules));
   r.rule(false, {"!to_localhost"});

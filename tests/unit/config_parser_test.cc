@@ -677,7 +677,7 @@ TEST(ConfigParser, PredefinedAclsCannotChangeType) {
   EXPECT_EQ(error_of("http_port 3128\nacl localhost dstdomain .example.com\n"),
             "test.conf:2: acl localhost: already defined with type 'src'");
   EXPECT_EQ(error_of("http_port 3128\nacl manager src 10.0.0.0/8\n"),
-            "test.conf:2: acl manager: already defined with type 'manager'");
+            "test.conf:2: acl manager: already defined with type 'url_regex'");
 }
 
 TEST(ConfigParser, AclLinesOfOneNameAccumulate) {
@@ -690,11 +690,14 @@ TEST(ConfigParser, AclLinesOfOneNameAccumulate) {
 }
 
 TEST(ConfigParser, AclErrors) {
-  EXPECT_EQ(error_of("http_port 3128\nacl x browser Mozilla\n"),
-            "test.conf:2: acl: unknown or unsupported ACL type 'browser'");
+  EXPECT_EQ(error_of("http_port 3128\nacl x nosuchtype Mozilla\n"), "test.conf:2: acl x: unknown ACL type 'nosuchtype'");
+  EXPECT_EQ(error_of("http_port 3128\nacl x external group\n"),
+            "test.conf:2: acl x: ACL type 'external' is not implemented in cuttle yet; it will not run a rule it "
+            "cannot check");
   EXPECT_EQ(error_of("http_port 3128\nacl x\n"), "test.conf:2: acl: missing ACL type");
   EXPECT_EQ(error_of("http_port 3128\nacl x src 10.0.0.0/33\n"), "test.conf:2: acl x: bad prefix length in '10.0.0.0/33'");
-  EXPECT_EQ(error_of("http_port 3128\nacl x dstdom_regex -z foo\n"), "test.conf:2: acl: unknown flag '-z'");
+  EXPECT_EQ(error_of("http_port 3128\nacl x dstdom_regex -z foo\n"),
+            "test.conf:2: acl x: unsupported option '-z' for ACL type dstdom_regex");
   EXPECT_NE(error_of("http_port 3128\nacl x url_regex [unclosed\n").find("test.conf:2: acl x: bad regular expression"),
             std::string::npos);
 }
@@ -924,6 +927,31 @@ TEST(PeerSelectionConfig, HierarchyStoplistWarnsAsRemoved) {
   auto loaded = parse_peers("http_port 3128\nhierarchy_stoplist cgi-bin ?\n");
   ASSERT_EQ(loaded.warnings.size(), 1u);
   EXPECT_NE(loaded.warnings[0].find("hierarchy_stoplist was removed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cuttle
+
+namespace cuttle {
+namespace {
+
+TEST(ConfigParser, AnHttpPortIsNamedAsWrittenUnlessNameSaysOtherwise) {
+  auto c = parse("http_port 127.0.0.1:3128\nhttp_port 3129 name=second\n").config;
+  EXPECT_EQ(c->http_ports[0].name, "127.0.0.1:3128");
+  EXPECT_EQ(c->http_ports[1].name, "second");
+}
+
+TEST(ConfigParser, OldAclTypeNamesAreReadWithSquidsUpgradeNote) {
+  auto loaded = parse("http_port 3128\nacl me myip 127.0.0.1\nhttp_access allow me\n");
+  EXPECT_EQ(loaded.config->acls.find("me")->type(), "localip");
+  ASSERT_FALSE(loaded.warnings.empty());
+  EXPECT_NE(loaded.warnings.back().find("UPGRADE: ACL 'myip' type has been renamed to 'localip'"), std::string::npos);
+}
+
+TEST(ConfigParser, AclNeedsAreGatheredOnceForEveryRequest) {
+  auto c = parse("http_port 3128\nacl k req_header X-Kiosk .\nacl b browser x\nacl m maxconn 3\nhttp_access deny k\n").config;
+  EXPECT_EQ(c->acl_needs.request_headers, (std::set<std::string>{"x-kiosk", "user-agent"}));
+  EXPECT_TRUE(c->acl_needs.client_connections);
 }
 
 }  // namespace

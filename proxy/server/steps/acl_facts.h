@@ -1,12 +1,18 @@
-// ACL facts a set of rules needs before it is checked: the destination's
-// addresses, resolved only when a `dst` ACL in the rules asks for them (a slow
-// ACL in Squid's terms: the step suspends for DNS, the worker goes on).
+// The facts access checks see (proxy/config/acl/facts.h), taken from the
+// transaction: built once per request, completed with what a set of rules asks
+// for before it is checked (the destination's addresses only when a `dst` ACL
+// needs them: a slow ACL in Squid's terms, the step suspends for DNS).
 #pragma once
 
+#include "proxy/http/request_target.h"
 #include "proxy/server/client_connection.h"
 #include "proxy/server/transaction.h"
 
 namespace cuttle {
+
+// The request's target and method, the client and the connection it came on,
+// the time, and the request fields some ACL of the configuration names.
+RequestFacts transaction_facts(const ClientConnection& conn, const Transaction& tx, const RequestTarget& target);
 
 awaitable<void> resolve_destinations_for(ClientConnection& conn, Transaction& tx,
                                          const std::vector<AccessRule>& rules);

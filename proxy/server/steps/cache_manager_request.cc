@@ -8,6 +8,7 @@
 #include "proxy/server/cache_manager_password.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/access_check.h"
+#include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/steps.h"
 
 #include <iostream>
@@ -53,7 +54,7 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
   const bool keep_alive = tx.reusable_after_own_reply();
   if (!manager.url) co_return co_await reply_error(conn, ErrorKind::InvalidUrl, tx, keep_alive);
   tx.entry.url = manager.url->url();  // a relative URL is logged as this proxy's, as by Squid
-  tx.facts = request_facts(*manager.url, tx.entry.method, conn.client_address);
+  tx.facts = transaction_facts(conn, tx, *manager.url);
   read_credentials(conn, tx);
   const auto verdict = co_await check_slow(conn, tx, config.http_access);
   if (verdict.decision == AccessDecision::Deny)

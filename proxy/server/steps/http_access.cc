@@ -3,12 +3,13 @@
 // rules, first match wins.
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/access_check.h"
+#include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/steps.h"
 
 namespace cuttle {
 
 awaitable<StepResult> check_http_access(ClientConnection& conn, Transaction& tx) {
-  tx.facts = request_facts(tx.target(), tx.entry.method, conn.client_address);
+  tx.facts = transaction_facts(conn, tx, tx.target());
   read_credentials(conn, tx);
   const auto verdict = co_await check_slow(conn, tx, tx.config().http_access);
   if (verdict.decision == AccessDecision::Allow) co_return kNextStep;

@@ -3,6 +3,7 @@
 #include "proxy/server/own_replies.h"
 #include "proxy/server/pac_file.h"
 #include "proxy/server/steps/access_check.h"
+#include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/steps.h"
 
 namespace cuttle {
@@ -16,7 +17,7 @@ awaitable<StepResult> answer_pac_file(ClientConnection& conn, Transaction& tx) {
   auto target = parse_absolute_target("http://" + std::string(req[http::field::host]) + std::string(req.target())).target;
   if (!target) target = RequestTarget{"http", tx.active->hostname, conn.port.port, std::string(req.target())};
   tx.entry.url = target->url();
-  tx.facts = request_facts(*target, tx.entry.method, conn.client_address);
+  tx.facts = transaction_facts(conn, tx, *target);
   read_credentials(conn, tx);
   const auto verdict = co_await check_slow(conn, tx, tx.config().http_access);
   if (verdict.decision == AccessDecision::Deny) co_return co_await reply_denied(conn, tx, verdict);

@@ -8,6 +8,7 @@
 #include "proxy/http/http_date.h"
 #include "proxy/http/request_facts.h"
 #include "proxy/server/own_replies.h"
+#include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/helper_line.h"
 #include "proxy/server/steps/steps.h"
 
@@ -51,7 +52,7 @@ void rewrite_target(ClientConnection& conn, Transaction& tx, const std::string& 
   tx.known = std::move(known);
   tx.entry.url = tx.known->url;  // access.log shows the new URL (%ru), as in Squid
   const AuthFacts auth = tx.facts.auth;
-  tx.facts = request_facts(tx.target(), tx.entry.method, conn.client_address);
+  tx.facts = transaction_facts(conn, tx, tx.target());
   tx.facts.auth = auth;
 }
 

@@ -1,0 +1,73 @@
+// What an access check may look at: the request, its connection, and (for
+// http_reply_access) the reply. Facts are values copied from the transaction,
+// so ACL matching stays pure and a copy outlives the request it came from.
+#pragma once
+
+#include "proxy/config/acl/header_facts.h"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cuttle {
+
+// What authentication has found out about the request's credentials.
+enum class AuthStatus {
+  None,       // no usable credentials (none sent, not decodable, a scheme not configured)
+  Unchecked,  // credentials sent, not yet checked: a proxy_auth ACL asks the helper first
+  Accepted,   // the helper (or the credentials cache) accepted them
+  Refused,    // refused, broken (no password), or the helper failed
+};
+
+struct AuthFacts {
+  AuthStatus status = AuthStatus::None;
+  std::string user;  // as the scheme decoded it (lowercased unless casesensitive)
+};
+
+// The reply, once it has arrived (http_reply_access).
+struct ReplyFacts {
+  unsigned status = 0;
+  HeaderFacts headers;  // the fields some ACL names, Content-Type always
+};
+
+// Squid's transaction initiators (transaction_initiator ACL): who started it.
+enum class Initiator : uint32_t {
+  Client = 1u << 0, PeerPool = 1u << 1, CertificateFetching = 1u << 2, Esi = 1u << 3, CacheDigest = 1u << 4,
+  Htcp = 1u << 5, Icp = 1u << 6, Icmp = 1u << 7, Asn = 1u << 8, Ipc = 1u << 9, Adaptation = 1u << 10,
+  Icon = 1u << 11, PeerMcast = 1u << 12, Server = 1u << 13,
+};
+
+// The connection the request came on.
+struct ConnectionFacts {
+  boost::asio::ip::address local_address;  // the address the client connected to
+  uint16_t local_port = 0;
+  std::string port_name;      // http_port name=, by default the port as written
+  unsigned client_connections = 0;  // open connections from this client address, this one included
+};
+
+struct RequestFacts {
+  boost::asio::ip::address client;
+  std::string method;     // "GET", "CONNECT", ...
+  std::string scheme;     // "http", "https", "cache_object"; empty for CONNECT
+  std::string host;       // lowercase, without brackets or port
+  uint16_t port = 0;
+  std::string path;       // origin-form path and query
+  // Destination addresses, once resolved (needed only by `dst` ACLs).
+  std::optional<std::vector<boost::asio::ip::address>> destinations;
+  AuthFacts auth;
+  HeaderFacts headers;    // the request fields some ACL names (AclNeeds::request_headers)
+  ConnectionFacts connection;
+  Initiator initiator = Initiator::Client;
+  std::time_t now = 0;    // when the check runs (the `time` ACL), 0 : ask the clock
+  std::string hierarchy;  // Squid's hierarchy code name once forwarded ("HIER_DIRECT"), else "HIER_NONE"
+  std::optional<ReplyFacts> reply;
+};
+
+// v4-mapped v6 addresses as v4, which is how ACLs and logs compare and show them.
+boost::asio::ip::address normalize_address(const boost::asio::ip::address& a);
+
+}  // namespace cuttle
