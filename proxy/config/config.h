@@ -134,6 +134,8 @@ struct Config {
   std::optional<UrlRewriteConfig> url_rewrite;
   std::optional<RewriteHelperConfig> store_id;
   std::vector<AccessRule> http_access;
+  // Which replies clients may receive (none: all); checked on the reply header.
+  std::vector<AccessRule> http_reply_access;
   // `cache` (old name `no_cache`): a request it denies is neither answered from the
   // cache nor stored (Squid's accessList.noCache); empty: everything may be.
   std::vector<AccessRule> cache_access;

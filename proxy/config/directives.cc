@@ -260,6 +260,9 @@ void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>
 namespace {
 
 void http_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.http_access); }
+void http_reply_access(DirectiveArgs& args, ParseContext& ctx) {
+  access_rule(args, ctx, ctx.config.http_reply_access);
+}
 void icp_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.icp.access); }
 void cache_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.cache_access); }
 
@@ -531,6 +534,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache_peer", cache_peer},
     {"acl", acl},
     {"http_access", http_access},
+    {"http_reply_access", http_reply_access},
     {"cache", cache_access},
     {"no_cache", cache_access},  // Squid 5.7 still reads the old name as `cache`
     {"auth_param", auth_param},

@@ -13,7 +13,6 @@ struct Restriction {
 };
 
 constexpr Restriction kRestrictions[] = {
-    {"http_reply_access", "decides which replies clients may receive"},
     {"adapted_http_access", "decides access after adaptation"},
     {"miss_access", "decides which clients (e.g. sibling caches) may fetch misses through this proxy"},
     {"send_hit", "forbids serving some hits"},

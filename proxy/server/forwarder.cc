@@ -1,6 +1,7 @@
 #include "proxy/server/forwarder.h"
 
 #include "proxy/http/header_rules.h"
+#include "proxy/http/reply_access.h"
 #include "proxy/server/upstream_request.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -24,6 +25,7 @@ bool is_malformed_message(const error_code& ec) {
 // What the steps of one exchange with the next hop share.
 struct Exchange {
   const ActiveConfig& active;
+  const RequestFacts& facts;
   WorkerServices& worker;
   const ForwardPlan& plan;
   CacheFill* fill;     // nullptr: the reply is not stored
@@ -293,6 +295,22 @@ bool intercept(http::response_parser<http::buffer_body>& response, Exchange& x) 
   return reusable;
 }
 
+// http_reply_access, for a reply someone waits for (a background refresh's is
+// checked when a client is served it from the cache).
+bool denied_to_client(const http::response_header<>& reply, const Exchange& x) {
+  return x.client && !reply_allowed(x.config(), x.facts, reply, squid_name(x.plan.hierarchy.code));
+}
+
+// Nothing of a denied reply reaches the client; its body is not read, so the
+// connection is reusable only when the reply had none left.
+bool refuse_reply(http::response_parser<http::buffer_body>& response, Exchange& x) {
+  const bool reusable = response.get().keep_alive() && !response.need_eof() && response.is_done();
+  x.out.status = response.get().result_int();
+  x.out.reply_denied = true;
+  x.out.client_reusable = x.client_keep_alive && !x.worker.runtime.shutting_down();
+  return reusable;
+}
+
 enum class Attempt { Done, Retry };
 
 // One attempt on one connection: the request up, the reply header back, then the
@@ -330,6 +348,8 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
   bool reusable;
   if (intercepts(x.plan, response->get().result_int())) {
     reusable = intercept(*response, x);
+  } else if (denied_to_client(response->get().base(), x)) {
+    reusable = refuse_reply(*response, x);
   } else {
     x.client_keep_alive = x.client_keep_alive && !x.worker.runtime.shutting_down();
     reusable = co_await std::visit([&](auto& s) { return take_reply(s, *conn, *response, x); }, conn->stream);
@@ -348,7 +368,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts
                                           WorkerServices& worker) {
   auto& received = header_parser.get();
   auto buffer = worker.buffers.borrow();
-  Exchange x{active, worker, plan, fill, client, buffer.span()};
+  Exchange x{active, facts, worker, plan, fill, client, buffer.span()};
   x.client_version = received.version();
   x.client_keep_alive = client && received.keep_alive() && !worker.runtime.shutting_down();
   x.is_head = received.method() == http::verb::head;

@@ -111,9 +111,9 @@ TEST(ConfigParser, SquidDirectiveCuttleDoesNotImplementIsAWarning) {
 // A directive that restricts, filters or protects is never ignored: until cuttle
 // implements it, the file is refused with the line and the reason.
 TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsReason) {
-  EXPECT_EQ(error_of("http_port 3128\nhttp_reply_access deny all\n"),
-            "test.conf:2: 'http_reply_access' decides which replies clients may receive; cuttle does not implement it "
-            "yet and will not run without it (see docs/configuration.md)");
+  EXPECT_EQ(error_of("http_port 3128\nmiss_access deny all\n"),
+            "test.conf:2: 'miss_access' decides which clients (e.g. sibling caches) may fetch misses through this "
+            "proxy; cuttle does not implement it yet and will not run without it (see docs/configuration.md)");
   for (const char* line : {"store_miss deny all", "delay_pools 1", "reply_body_max_size 10 MB",
                            "reply_header_access Server deny all", "follow_x_forwarded_for allow all",
                            "icap_enable on", "miss_access deny all", "httpd_suppress_version_string on"}) {

@@ -78,6 +78,13 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
 
 awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& outcome, const ForwardPlan& plan,
                                  Transaction& tx) {
+  if (outcome.reply_denied) {
+    tx.entry.hierarchy = plan.hierarchy;
+    tx.entry.peer = outcome.server_address;
+    tx.entry.result = ResultCode::TcpDeniedReply;
+    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, outcome.client_reusable,
+                                   "http_reply_access denied the reply");
+  }
   if (outcome.error) {
     if (!outcome.server_address.empty()) {
       tx.entry.hierarchy = plan.hierarchy;

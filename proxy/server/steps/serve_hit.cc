@@ -1,5 +1,6 @@
 // A stored reply sent to the client (cache_hit.h does the sending), and the
 // hit's access.log line: Squid's code for what was served and why.
+#include "proxy/http/reply_access.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
 
@@ -18,6 +19,12 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   bool matched_etag = false;
   auto shape = shape_for(request, stored, &matched_etag);
   const bool keep_alive = request.keep_alive() && !tx.has_body && !conn.runtime().shutting_down();
+  // A 304 made from the stored copy is always allowed, as Squid's alwaysAllowResponse.
+  if (!shape.not_modified &&
+      !reply_allowed(tx.config(), tx.facts, stored.header().base(), squid_name(tx.entry.hierarchy.code))) {
+    tx.entry.result = ResultCode::TcpDeniedReply;
+    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, keep_alive, "http_reply_access denied the reply");
+  }
   auto client = conn.side();
   auto hit = co_await serve_stored_reply(client, conn.send_buffer, store, stored, shape, keep_alive, *tx.active,
                                          conn.port.port);

@@ -1,0 +1,32 @@
+#include "proxy/http/reply_access.h"
+
+namespace cuttle {
+namespace {
+
+// Squid's alwaysAllowResponse().
+bool always_allowed(unsigned status) {
+  return status == 100 || status == 101 || status == 102 || status == 204 || status == 304;
+}
+
+ReplyFacts reply_facts(const Config& config, const boost::beast::http::response_header<>& reply) {
+  ReplyFacts facts;
+  facts.status = reply.result_int();
+  for (const auto& name : config.acl_needs.reply_headers) {
+    auto [first, last] = reply.equal_range(name);
+    for (auto field = first; field != last; ++field) facts.headers.add(name, field->value());
+  }
+  return facts;
+}
+
+}  // namespace
+
+bool reply_allowed(const Config& config, const RequestFacts& request,
+                   const boost::beast::http::response_header<>& reply, std::string_view hierarchy) {
+  if (config.http_reply_access.empty() || always_allowed(reply.result_int())) return true;
+  RequestFacts facts = request;
+  facts.reply = reply_facts(config, reply);
+  facts.hierarchy = std::string(hierarchy);
+  return check_access(config.http_reply_access, facts) == AccessDecision::Allow;
+}
+
+}  // namespace cuttle
