@@ -21,7 +21,7 @@ LAYERS = {
     "proxy/config": ["carp", "proxy/log"],
     "proxy/helpers": ["proxy/config", "proxy/log"],
     "proxy/auth": ["proxy/config"],
-    "proxy/http": ["proxy/config", "carp"],
+    "proxy/http": ["proxy/config", "proxy/log", "carp"],
     "proxy/cache": ["proxy/http", "proxy/config", "carp"],
     "proxy/peers": ["proxy/http", "proxy/config", "proxy/log", "carp"],
     "proxy/metrics": ["proxy/peers", "proxy/cache", "proxy/http", "proxy/config", "proxy/log",

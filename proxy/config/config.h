@@ -4,6 +4,7 @@
 
 #include "carp/uri.h"
 #include "proxy/config/acl/access_rules.h"
+#include "proxy/config/deny_info.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
@@ -134,6 +135,9 @@ struct Config {
   std::optional<UrlRewriteConfig> url_rewrite;
   std::optional<RewriteHelperConfig> store_id;
   std::vector<AccessRule> http_access;
+  std::vector<DenyInfo> deny_info;
+  std::string error_directory;  // deny_info templates; empty: Squid's templates (/usr/share/squid/errors)
+  std::string cache_mgr = "webmaster";  // the administrator's address in error pages (%w)
   // Which replies clients may receive (none: all); checked on the reply header.
   std::vector<AccessRule> http_reply_access;
   // `cache` (old name `no_cache`): a request it denies is neither answered from the

@@ -152,10 +152,18 @@ class Parser {
   std::vector<std::string> warnings_;
 };
 
+// Where Squid 5.7 finds a deny_info page: error_directory when set, else its
+// English pages and then its templates (Debian's /usr/share/squid/errors).
+std::vector<std::string> deny_info_template_dirs(const Config& config) {
+  if (!config.error_directory.empty()) return {config.error_directory};
+  return {"/usr/share/squid/errors/English", "/usr/share/squid/errors/templates"};
+}
+
 LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::string& name) {
   try {
     finish_rewrite_helpers(*config);
     config->acl_needs = config->acls.needs();
+    load_deny_info_templates(config->deny_info, deny_info_template_dirs(*config));
     validate_config(*config);
   } catch (const DirectiveError& e) {
     throw ConfigError(name + ": " + e.what());

@@ -260,6 +260,21 @@ void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>
 namespace {
 
 void http_access(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.http_access); }
+void deny_info(DirectiveArgs& args, ParseContext& ctx) {
+  std::vector<std::string> words;
+  while (auto t = args.next_if_any()) words.push_back(t->text);
+  try {
+    auto info = parse_deny_info(words);
+    info.where = ctx.where;
+    ctx.config.deny_info.push_back(std::move(info));
+  } catch (const std::invalid_argument& e) {
+    throw DirectiveError(e.what());
+  }
+}
+
+void error_directory(DirectiveArgs& args, ParseContext& ctx) { ctx.config.error_directory = args.next("directory").text; }
+void cache_mgr(DirectiveArgs& args, ParseContext& ctx) { ctx.config.cache_mgr = args.next("address").text; }
+
 void http_reply_access(DirectiveArgs& args, ParseContext& ctx) {
   access_rule(args, ctx, ctx.config.http_reply_access);
 }
@@ -535,6 +550,9 @@ constexpr DirectiveEntry kDirectives[] = {
     {"acl", acl},
     {"http_access", http_access},
     {"http_reply_access", http_reply_access},
+    {"deny_info", deny_info},
+    {"error_directory", error_directory},
+    {"cache_mgr", cache_mgr},
     {"cache", cache_access},
     {"no_cache", cache_access},  // Squid 5.7 still reads the old name as `cache`
     {"auth_param", auth_param},

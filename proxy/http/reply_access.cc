@@ -20,13 +20,15 @@ ReplyFacts reply_facts(const Config& config, const boost::beast::http::response_
 
 }  // namespace
 
-bool reply_allowed(const Config& config, const RequestFacts& request,
-                   const boost::beast::http::response_header<>& reply, std::string_view hierarchy) {
-  if (config.http_reply_access.empty() || always_allowed(reply.result_int())) return true;
+AccessVerdict check_reply_access(const Config& config, const RequestFacts& request,
+                                 const boost::beast::http::response_header<>& reply, std::string_view hierarchy) {
+  if (config.http_reply_access.empty() || always_allowed(reply.result_int())) return {AccessDecision::Allow};
   RequestFacts facts = request;
   facts.reply = reply_facts(config, reply);
   facts.hierarchy = std::string(hierarchy);
-  return check_access(config.http_reply_access, facts) == AccessDecision::Allow;
+  auto verdict = evaluate_access(config.http_reply_access, facts);
+  if (verdict.needs_authentication) verdict.decision = AccessDecision::Deny;
+  return verdict;
 }
 
 }  // namespace cuttle

@@ -12,6 +12,9 @@ namespace {
 constexpr boost::urls::grammar::lut_chars kSquidSafe =
     "!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
 
+constexpr boost::urls::grammar::lut_chars kSquidPartSafe =
+    "!$()*+,-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+
 std::optional<int> hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -34,6 +37,8 @@ std::string squid_escape(std::string_view text, bool keep_percent) {
     start = percent + 1;
   }
 }
+
+std::string squid_escape_part(std::string_view text) { return boost::urls::encode(text, kSquidPartSafe); }
 
 std::string squid_unescape(std::string_view text) {
   std::string out;

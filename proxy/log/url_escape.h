@@ -13,6 +13,10 @@ namespace cuttle {
 // <>"#{}|\^~[]`' ; the rest as is.
 std::string squid_escape(std::string_view text, bool keep_percent = false);
 
+// As squid_escape, and also the reserved ;/?:@=& (rfc1738_escape_part): for a
+// value placed inside a URL.
+std::string squid_escape_part(std::string_view text);
+
 // %XX decoded when both digits are hex and the byte is not NUL, "%%" is "%",
 // anything else (a lone or malformed '%') stays as it is.
 std::string squid_unescape(std::string_view text);

@@ -297,8 +297,11 @@ bool intercept(http::response_parser<http::buffer_body>& response, Exchange& x) 
 
 // http_reply_access, for a reply someone waits for (a background refresh's is
 // checked when a client is served it from the cache).
-bool denied_to_client(const http::response_header<>& reply, const Exchange& x) {
-  return x.client && !reply_allowed(x.config(), x.facts, reply, squid_name(x.plan.hierarchy.code));
+bool denied_to_client(const http::response_header<>& reply, Exchange& x) {
+  if (!x.client) return false;
+  const auto verdict = check_reply_access(x.config(), x.facts, reply, squid_name(x.plan.hierarchy.code));
+  x.out.denied_by = verdict.last_acl;
+  return verdict.decision == AccessDecision::Deny;
 }
 
 // Nothing of a denied reply reaches the client; its body is not read, so the

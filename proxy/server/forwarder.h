@@ -55,6 +55,7 @@ struct ForwardOutcome {
   std::string location, content_location;  // of a relayed reply: what an unsafe method invalidates
   bool aborted = false;        // the reply was cut short (either side failed)
   bool reply_denied = false;   // http_reply_access refused the reply: nothing of it was sent
+  const Acl* denied_by = nullptr;  // the last ACL that refusal looked at (deny_info)
   bool client_reusable = false;  // the client connection may carry another request
   // An intercepted reply's header (hop-by-hop fields removed); nothing was sent
   // to the client.

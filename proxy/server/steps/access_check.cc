@@ -3,6 +3,7 @@
 #include "proxy/log/url_escape.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/acl_facts.h"
+#include "proxy/server/steps/deny_answer.h"
 
 namespace cuttle {
 
@@ -80,7 +81,7 @@ awaitable<bool> reply_denied(ClientConnection& conn, Transaction& tx, const Acce
   tx.entry.result = ResultCode::TcpDenied;
   const bool keep_alive = tx.reusable_after_own_reply();
   const BasicAuthConfig* basic = active_basic_scheme(tx.config());
-  if (!verdict.challenge || !basic) co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, keep_alive, detail);
+  if (!verdict.challenge || !basic) co_return co_await answer_denial(conn, tx, verdict.last_acl, true, detail);
   log_user(tx);
   const auto kind = conn.port.accel ? ErrorKind::AuthRequired : ErrorKind::ProxyAuthRequired;
   co_return co_await reply_error(conn, kind, tx, keep_alive, std::move(detail),

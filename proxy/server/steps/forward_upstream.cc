@@ -8,6 +8,7 @@
 #include "proxy/server/forward_reports.h"
 #include "proxy/server/next_hops.h"
 #include "proxy/server/own_replies.h"
+#include "proxy/server/steps/deny_answer.h"
 #include "proxy/server/steps/invalidation.h"
 #include "proxy/server/steps/steps.h"
 
@@ -82,8 +83,8 @@ awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& o
     tx.entry.hierarchy = plan.hierarchy;
     tx.entry.peer = outcome.server_address;
     tx.entry.result = ResultCode::TcpDeniedReply;
-    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, outcome.client_reusable,
-                                   "http_reply_access denied the reply");
+    if (!outcome.client_reusable) tx.client_keep_alive = false;
+    co_return co_await answer_denial(conn, tx, outcome.denied_by, true, "http_reply_access denied the reply");
   }
   if (outcome.error) {
     if (!outcome.server_address.empty()) {

@@ -3,6 +3,7 @@
 #include "proxy/http/reply_access.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
+#include "proxy/server/steps/deny_answer.h"
 
 namespace cuttle {
 namespace {
@@ -20,10 +21,13 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   auto shape = shape_for(request, stored, &matched_etag);
   const bool keep_alive = request.keep_alive() && !tx.has_body && !conn.runtime().shutting_down();
   // A 304 made from the stored copy is always allowed, as Squid's alwaysAllowResponse.
-  if (!shape.not_modified &&
-      !reply_allowed(tx.config(), tx.facts, stored.header().base(), squid_name(tx.entry.hierarchy.code))) {
-    tx.entry.result = ResultCode::TcpDeniedReply;
-    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, keep_alive, "http_reply_access denied the reply");
+  if (!shape.not_modified) {
+    const auto verdict =
+        check_reply_access(tx.config(), tx.facts, stored.header().base(), squid_name(tx.entry.hierarchy.code));
+    if (verdict.decision == AccessDecision::Deny) {
+      tx.entry.result = ResultCode::TcpDeniedReply;
+      co_return co_await answer_denial(conn, tx, verdict.last_acl, true, "http_reply_access denied the reply");
+    }
   }
   auto client = conn.side();
   auto hit = co_await serve_stored_reply(client, conn.send_buffer, store, stored, shape, keep_alive, *tx.active,

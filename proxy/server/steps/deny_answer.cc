@@ -1,0 +1,73 @@
+#include "proxy/server/steps/deny_answer.h"
+
+#include "proxy/http/deny_page.h"
+#include "proxy/http/header_rules.h"
+#include "proxy/server/own_replies.h"
+
+#include <ctime>
+
+namespace cuttle {
+namespace {
+
+DenyPageContext page_context(const ClientConnection& conn, const Transaction& tx) {
+  DenyPageContext c;
+  c.method = tx.entry.method;
+  c.url = tx.entry.url;
+  c.scheme = tx.facts.scheme;
+  c.host = tx.facts.host;
+  c.path = tx.facts.path;
+  c.port = tx.facts.port;
+  c.client_version = tx.request().version();
+  c.client_ip = conn.client_ip;
+  if (tx.facts.auth.status == AuthStatus::Accepted) c.user = tx.facts.auth.user;
+  c.hostname = tx.active->hostname;
+  c.cache_mgr = tx.config().cache_mgr;
+  c.now = std::time(nullptr);
+  return c;
+}
+
+// Squid's comm_reset_close: an RST instead of an answer.
+bool reset_connection(ClientConnection& conn, Transaction& tx) {
+  error_code ignored;
+  conn.stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+  conn.stream.socket().close(ignored);
+  tx.entry.status = 0;  // nothing was answered: squid logs TCP_DENIED/000
+  log_transaction(conn, tx);
+  return false;
+}
+
+awaitable<bool> send_deny_page(ClientConnection& conn, Transaction& tx, const DenyInfo& info) {
+  auto res = deny_info_response(info, 403, page_context(conn, tx));
+  const bool keep_alive = tx.reusable_after_own_reply() && tx.client_keep_alive && !conn.runtime().shutting_down();
+  res.keep_alive(keep_alive);
+  if (tx.config().via) append_via(res, 11, tx.active->hostname);
+  res.set("X-Cache", "MISS from " + tx.active->hostname);
+  conn.stream.expires_after(tx.config().read_timeout);
+  auto [ec, n] = co_await http::async_write(conn.stream, res, use_nothrow);
+  tx.entry.status = res.result_int();
+  tx.entry.reply_bytes = n;
+  tx.entry.content_type = "text/html";
+  log_transaction(conn, tx);
+  co_return keep_alive && !ec;
+}
+
+}  // namespace
+
+awaitable<bool> answer_denial(ClientConnection& conn, Transaction& tx, const Acl* last_acl, bool redirect_allowed,
+                              std::string detail) {
+  const auto* info = last_acl ? find_deny_info(tx.config().deny_info, last_acl->name(), redirect_allowed) : nullptr;
+  if (!info || (info->kind == DenyInfo::Kind::Page && info->template_text.empty()))
+    co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, tx.reusable_after_own_reply(), detail);
+  // Squid resets only a denial it decides before answering anything: http_access.
+  if (info->kind == DenyInfo::Kind::Reset && tx.entry.result == ResultCode::TcpDenied)
+    co_return reset_connection(conn, tx);
+  if (info->kind == DenyInfo::Kind::Reset) {
+    DenyInfo reset_page = *info;  // Squid's built-in TCP_RESET page: 403 and the text "reset"
+    reset_page.target = reset_page.token = "TCP_RESET";
+    reset_page.template_text = "reset";
+    co_return co_await send_deny_page(conn, tx, reset_page);
+  }
+  co_return co_await send_deny_page(conn, tx, *info);
+}
+
+}  // namespace cuttle
