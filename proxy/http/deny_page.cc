@@ -1,6 +1,7 @@
 #include "proxy/http/deny_page.h"
 
 #include "proxy/http/header_rules.h"
+#include "proxy/http/html_quote.h"
 #include "proxy/http/http_date.h"
 #include "proxy/log/url_escape.h"
 
@@ -11,24 +12,6 @@ namespace cuttle {
 namespace http = boost::beast::http;
 
 namespace {
-
-// Squid's html_quote (lib/html_quote.c).
-std::string html_quote(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '&': out += "&amp;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        if (c < 0x20 || c >= 0x7F) out += "&#" + std::to_string(c) + ";";
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 std::string local_time(std::time_t when) {
   std::tm t{};

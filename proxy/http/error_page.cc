@@ -1,6 +1,7 @@
 #include "proxy/http/error_page.h"
 
 #include "proxy/http/header_rules.h"
+#include "proxy/http/html_quote.h"
 #include "proxy/http/http_date.h"
 
 #include <chrono>
@@ -81,22 +82,6 @@ const ErrorText& text_for(ErrorKind kind) {
   return kErrors[0];
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 http::status error_status(ErrorKind kind) { return text_for(kind).status; }
@@ -105,7 +90,7 @@ std::string_view error_code_name(ErrorKind kind) { return text_for(kind).code; }
 http::response<http::string_body> make_error_response(ErrorKind kind, const ErrorContext& c) {
   const auto& e = text_for(kind);
   auto now = http_date(std::chrono::system_clock::now());
-  std::string url = html_escape(c.url);
+  std::string url = html_quote(c.url);
   std::string body;
   body.reserve(2048);
   body += "<!DOCTYPE html>\n<html><head>\n<meta type=\"copyright\" content=\"cuttle\">\n"
@@ -117,15 +102,15 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
   body += "\">\n<div id=\"titles\"><h1>ERROR</h1>\n<h2>The requested URL could not be retrieved</h2></div>\n<hr>\n"
           "<div id=\"content\">\n<p>The following error was encountered while trying to retrieve the URL: <a href=\"";
   body += url + "\">" + url + "</a></p>\n<blockquote id=\"error\">\n<p><b>";
-  body += html_escape(e.title);
+  body += html_quote(e.title);
   body += "</b></p>\n</blockquote>\n<p>";
-  body += html_escape(e.explanation);
+  body += html_quote(e.explanation);
   body += "</p>\n";
   if (!c.detail.empty() && kind != ErrorKind::CacheMgrAccessDenied)
-    body += "<p id=\"sysmsg\">The system returned: <i>" + html_escape(c.detail) + "</i></p>\n";
+    body += "<p id=\"sysmsg\">The system returned: <i>" + html_quote(c.detail) + "</i></p>\n";
   body += "<p>Your cache administrator is <a href=\"mailto:webmaster\">webmaster</a>.</p>\n<br>\n</div>\n<hr>\n"
           "<div id=\"footer\">\n<p>Generated " +
-          now + " by " + html_escape(c.hostname) + " (" + std::string(kProductToken) + ")</p>\n</div>\n</body></html>\n";
+          now + " by " + html_quote(c.hostname) + " (" + std::string(kProductToken) + ")</p>\n</div>\n</body></html>\n";
 
   http::response<http::string_body> res{e.status, 11};
   res.set(http::field::server, kProductToken);
