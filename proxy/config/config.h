@@ -135,6 +135,13 @@ struct Config {
   std::optional<UrlRewriteConfig> url_rewrite;
   std::optional<RewriteHelperConfig> store_id;
   std::vector<AccessRule> http_access;
+  // follow_x_forwarded_for: whose X-Forwarded-For is believed (none: nobody's);
+  // the client it finds is the one ACLs (acl_uses_indirect_client) and logs
+  // (log_uses_indirect_client) see.
+  std::vector<AccessRule> follow_x_forwarded_for;
+  bool acl_uses_indirect_client = true;
+  bool log_uses_indirect_client = true;
+  bool delay_pool_uses_indirect_client = true;  // no delay pools yet: read, for the day they come
   std::vector<DenyInfo> deny_info;
   std::string error_directory;  // deny_info templates; empty: Squid's templates (/usr/share/squid/errors)
   std::string cache_mgr = "webmaster";  // the administrator's address in error pages (%w)

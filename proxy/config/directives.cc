@@ -275,6 +275,10 @@ void deny_info(DirectiveArgs& args, ParseContext& ctx) {
 void error_directory(DirectiveArgs& args, ParseContext& ctx) { ctx.config.error_directory = args.next("directory").text; }
 void cache_mgr(DirectiveArgs& args, ParseContext& ctx) { ctx.config.cache_mgr = args.next("address").text; }
 
+void follow_x_forwarded_for(DirectiveArgs& args, ParseContext& ctx) {
+  access_rule(args, ctx, ctx.config.follow_x_forwarded_for);
+}
+
 void http_reply_access(DirectiveArgs& args, ParseContext& ctx) {
   access_rule(args, ctx, ctx.config.http_reply_access);
 }
@@ -596,6 +600,10 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache_log", word<&Config::cache_log>},
     {"visible_hostname", word<&Config::visible_hostname>},
     {"via", on_off<&Config::via>},
+    {"follow_x_forwarded_for", follow_x_forwarded_for},
+    {"acl_uses_indirect_client", on_off<&Config::acl_uses_indirect_client>},
+    {"log_uses_indirect_client", on_off<&Config::log_uses_indirect_client>},
+    {"delay_pool_uses_indirect_client", on_off<&Config::delay_pool_uses_indirect_client>},
     {"forwarded_for", forwarded_for},
     {"workers", workers},
     {"connect_timeout", duration<&Config::connect_timeout>},

@@ -24,7 +24,6 @@ constexpr Restriction kRestrictions[] = {
     {"delay_pools", "limits bandwidth (delay pools)", "0"},
     {"client_delay_pools", "limits client upload bandwidth", "0"},
     {"response_delay_pool", "limits response bandwidth"},
-    {"follow_x_forwarded_for", "decides whose X-Forwarded-For the access rules trust"},
     {"cache_peer_domain", "limits which domains go to a cache_peer"},
     {"icap_enable", "sends traffic through ICAP services (filtering, virus scanning)", "off"},
     {"ecap_enable", "sends traffic through eCAP adapters", "off"},

@@ -32,6 +32,9 @@ struct Transaction {
   std::shared_ptr<const KnownTarget> known;
   // ---- access (check_http_access) ----
   RequestFacts facts;
+  // follow_x_forwarded_for's answer, once walked (the direct client when it
+  // trusts nobody): what ACLs and logs see when their *_uses_indirect_client is on.
+  std::optional<asio::ip::address> indirect_client;
   // Decoded from Proxy-Authorization (Authorization on accelerator ports) when a
   // configured scheme could read it; checked only when an ACL needs it.
   std::optional<auth::BasicCredentials> credentials;

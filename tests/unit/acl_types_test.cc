@@ -3,6 +3,7 @@
 // all-of / any-of, and which facts each one needs.
 #include "proxy/config/acl/access_rules.h"
 #include "proxy/config/acl/acl_types.h"
+#include "proxy/config/acl/forwarded_for.h"
 
 #include <gtest/gtest.h>
 
@@ -330,6 +331,29 @@ TEST(AclParsing, DstWithMinusNLooksAtAddressesWrittenInTheUrlOnly) {
   f.destinations = std::vector<boost::asio::ip::address>{make_address("10.1.2.3")};
   EXPECT_FALSE(acl.matches(f));
   EXPECT_TRUE(make("dst", {"10.0.0.0/8"}).matches(f));
+}
+
+// --- follow_x_forwarded_for ----------------------------------------------------------
+
+TEST(ForwardedForWalk, StopsAtTheFirstUntrustedAddressOrAtGarbage) {
+  AclRegistry registry;
+  registry.add("trusted", "src").parse({"127.0.0.1", "10.0.0.0/8"});
+  std::vector<AccessRule> rules(1);
+  rules[0].allow = true;
+  rules[0].acls.push_back({registry.find("trusted"), false});
+  auto from_localhost = request();
+  from_localhost.client = make_address("127.0.0.1");
+  auto walk = [&](std::string_view header) { return indirect_client(rules, from_localhost, header).to_string(); };
+  EXPECT_EQ(walk("192.168.1.5"), "192.168.1.5");
+  EXPECT_EQ(walk("192.168.1.5, 10.1.1.1"), "192.168.1.5");
+  EXPECT_EQ(walk("192.168.1.5, 8.8.8.8, 10.1.1.1"), "8.8.8.8");
+  EXPECT_EQ(walk("192.168.1.5, unknown"), "127.0.0.1");
+  EXPECT_EQ(walk("192.168.1.5,,  10.1.1.1 ,"), "192.168.1.5");
+  EXPECT_EQ(walk("10.2.2.2, 10.1.1.1"), "10.2.2.2") << "trusted all the way: the leftmost";
+  EXPECT_EQ(walk("2001:db8::1"), "2001:db8::1");
+  auto from_elsewhere = from_localhost;
+  from_elsewhere.client = make_address("203.0.113.9");
+  EXPECT_EQ(indirect_client(rules, from_elsewhere, "192.168.1.5").to_string(), "203.0.113.9");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "proxy/server/steps/acl_facts.h"
 
+#include "proxy/config/acl/forwarded_for.h"
 #include "proxy/http/request_facts.h"
 #include "proxy/server/runtime.h"
 
@@ -7,7 +8,33 @@
 
 namespace cuttle {
 
-RequestFacts transaction_facts(const ClientConnection& conn, const Transaction& tx, const RequestTarget& target) {
+namespace {
+
+// All X-Forwarded-For fields, joined as Squid's getList joins a list header.
+std::string forwarded_for(const http::request<http::empty_body>& request) {
+  std::string joined;
+  auto [first, last] = request.equal_range("X-Forwarded-For");
+  for (auto field = first; field != last; ++field) {
+    if (!joined.empty()) joined += ", ";
+    joined.append(field->value());
+  }
+  return joined;
+}
+
+// Once per request, as Squid's done_follow_x_forwarded_for: before the first
+// access check, with the facts of the direct client.
+void follow_forwarded_for(Transaction& tx, const RequestFacts& direct) {
+  const Config& config = tx.config();
+  tx.indirect_client = direct.client;
+  const auto header = forwarded_for(tx.request());
+  if (config.follow_x_forwarded_for.empty() || header.empty()) return;
+  tx.indirect_client = indirect_client(config.follow_x_forwarded_for, direct, header);
+  if (config.log_uses_indirect_client) tx.entry.client_ip = tx.indirect_client->to_string();
+}
+
+}  // namespace
+
+RequestFacts transaction_facts(const ClientConnection& conn, Transaction& tx, const RequestTarget& target) {
   RequestFacts facts = request_facts(target, tx.entry.method, conn.client_address);
   const AclNeeds& needs = tx.config().acl_needs;
   const auto& request = tx.request();
@@ -21,6 +48,8 @@ RequestFacts transaction_facts(const ClientConnection& conn, const Transaction& 
   if (needs.client_connections)
     facts.connection.client_connections = conn.services.runtime.client_counts().count(conn.client_address);
   facts.now = std::time(nullptr);
+  if (!tx.indirect_client) follow_forwarded_for(tx, facts);
+  if (tx.config().acl_uses_indirect_client) facts.client = *tx.indirect_client;
   return facts;
 }
 

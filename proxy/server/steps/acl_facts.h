@@ -11,8 +11,10 @@
 namespace cuttle {
 
 // The request's target and method, the client and the connection it came on,
-// the time, and the request fields some ACL of the configuration names.
-RequestFacts transaction_facts(const ClientConnection& conn, const Transaction& tx, const RequestTarget& target);
+// the time, and the request fields some ACL of the configuration names. The
+// client is the one follow_x_forwarded_for finds (walked once per request, on
+// the first call) when acl_uses_indirect_client is on.
+RequestFacts transaction_facts(const ClientConnection& conn, Transaction& tx, const RequestTarget& target);
 
 awaitable<void> resolve_destinations_for(ClientConnection& conn, Transaction& tx,
                                          const std::vector<AccessRule>& rules);

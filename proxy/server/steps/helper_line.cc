@@ -10,7 +10,7 @@ namespace {
 logformat::RequestFormatFacts format_facts(ClientConnection& conn, const Transaction& tx,
                                            const std::vector<logformat::Token>& extras) {
   logformat::RequestFormatFacts f;
-  f.client_ip = conn.client_ip;
+  f.client_ip = tx.entry.client_ip;  // the indirect client when log_uses_indirect_client is on, as %>a
   f.local_ip = conn.port.address;
   f.local_port = conn.port.port;
   const auto used = logformat::connection_addresses_used(extras);
