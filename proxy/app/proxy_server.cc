@@ -2,6 +2,7 @@
 
 #include "proxy/app/default_config.h"
 #include "proxy/app/pid_file.h"
+#include "proxy/config/access_log_selection.h"
 #include "proxy/server/worker.h"
 
 #include <boost/asio/signal_set.hpp>
@@ -37,12 +38,6 @@ void prepare_directories(const Config& config) {
   if (ec) throw std::runtime_error("cannot create cache_dir " + config.cache_dir->path + ": " + ec.message());
 }
 
-std::vector<std::string> access_log_paths(const Config& config) {
-  std::vector<std::string> paths;
-  for (const auto& log : config.access_logs) paths.push_back(log.path);
-  return paths;
-}
-
 int worker_count(const Config& config) {
   if (config.workers > 0) return config.workers;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -60,7 +55,7 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   prepare_directories(config);
   if (config.cache_dir) runtime.open_store(*config.cache_dir);
-  runtime.access_log().open(access_log_paths(config));
+  runtime.access_log().open(access_log_paths(config.access_logs));
   for (const auto& port : config.http_ports) ensure_port_is_free(port);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
@@ -95,7 +90,7 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
   try {
     auto reloaded = load_configuration(config_file);
     report_warnings(reloaded);
-    runtime.access_log().open(access_log_paths(*reloaded.config));
+    runtime.access_log().open(access_log_paths(reloaded.config->access_logs));
     runtime.replace_config(reloaded.config);
     runtime.metrics().config_reload(true);
     std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;

@@ -74,8 +74,11 @@ struct CacheDirConfig {
 
 enum class ForwardedFor { On, Off, Transparent, Delete, Truncate };
 
+// One access_log line: a file, or `none`, and the ACLs a transaction must all
+// match for the line to apply.
 struct AccessLogConfig {
-  std::string path;  // empty: logging off ("access_log none")
+  std::string path;  // empty: `none`, which ends the lines (the later files do not log what it matches)
+  AccessRule acls;   // an allow rule; no ACLs: every transaction
 };
 
 // ICP (RFC 2186) as Squid 5.7 configures it. Squid's defaults: no ICP port,

@@ -389,11 +389,27 @@ void cache_dir(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.cache_dir = std::move(dir);
 }
 
+// An access_log line's ACL names, as an allow rule over them.
+void access_log_acls(const std::string& word, AccessRule& rule, ParseContext& ctx) {
+  std::string_view name = word;
+  AclReference ref;
+  if (name.starts_with('!')) {
+    ref.negated = true;
+    name.remove_prefix(1);
+  }
+  ref.acl = ctx.config.acls.find(name);
+  if (!ref.acl) throw DirectiveError("access_log: no ACL named '" + std::string(name) + "'");
+  rule.acls.push_back(ref);
+}
+
 void access_log(DirectiveArgs& args, ParseContext& ctx) {
+  AccessLogConfig log;
+  log.acls.allow = true;
+  log.acls.where = ctx.where;
   auto target = args.next("log file").text;
   if (target == "none") {
-    ctx.config.access_logs.clear();
-    while (args.next_if_any()) {}  // "access_log none acl" — rules are not supported, treat as off
+    while (auto word = args.next_if_any()) access_log_acls(word->text, log.acls, ctx);
+    ctx.config.access_logs.push_back(std::move(log));
     return;
   }
   for (std::string_view module : {"stdio:", "daemon:"})
@@ -404,23 +420,24 @@ void access_log(DirectiveArgs& args, ParseContext& ctx) {
   // After the file: an optional format (squid's built-in names or logformat=NAME),
   // then ACL names, as in Squid.
   static constexpr std::string_view kSquidFormats[] = {"common", "combined", "referrer", "useragent", "icap_squid"};
-  bool has_acls = false;
   while (auto word = args.next_if_any()) {
     std::string_view w = word->text;
     bool named_format = w.starts_with("logformat=");
     if (named_format) w.remove_prefix(10);
-    if (w == "squid") continue;
+    if (w == "squid" && log.acls.acls.empty()) continue;
     if (named_format || std::find(std::begin(kSquidFormats), std::end(kSquidFormats), w) != std::end(kSquidFormats))
       throw DirectiveError("access_log: only the 'squid' native format is supported, got '" + std::string(w) + "'");
     if (w.find('=') != std::string_view::npos) {
       ctx.warn("access_log option '" + std::string(w) + "' is not implemented by cuttle; ignored");
       continue;
     }
-    if (!ctx.config.acls.find(w)) throw DirectiveError("access_log: no ACL named '" + std::string(w) + "'");
-    has_acls = true;
+    access_log_acls(word->text, log.acls, ctx);
   }
-  if (has_acls) ctx.warn("access_log ACLs are not implemented yet; every transaction is logged");
-  ctx.config.access_logs.push_back({target});
+  log.path = target;
+  const auto files = std::count_if(ctx.config.access_logs.begin(), ctx.config.access_logs.end(),
+                                   [](const AccessLogConfig& l) { return !l.path.empty(); });
+  if (files >= 64) throw DirectiveError("access_log: at most 64 files");
+  ctx.config.access_logs.push_back(std::move(log));
 }
 
 template <Milliseconds Config::*Field>

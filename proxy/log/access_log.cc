@@ -25,44 +25,50 @@ AccessLog::~AccessLog() {
 }
 
 void AccessLog::flusher_loop() {
-  std::string batch;
+  std::vector<std::string> batch;
   std::unique_lock lock(queue_mutex_);
   while (!stopping_) {
-    wake_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    wake_.wait(lock, [&] { return stopping_ || queued_bytes_ > 0; });
     // Let the batch gather unless it is big already.
-    wake_.wait_for(lock, kBatchDelay, [&] { return stopping_ || queued_.size() >= kBatchBytes; });
+    wake_.wait_for(lock, kBatchDelay, [&] { return stopping_ || queued_bytes_ >= kBatchBytes; });
     lock.unlock();
     {
       std::lock_guard order(write_order_);
       {
         std::lock_guard take(queue_mutex_);
+        batch.resize(queued_.size());
         batch.swap(queued_);
+        queued_bytes_ = 0;
       }
       write_out(batch);
     }
-    // Keep a buffer of a batch's usual size; let go of a burst's.
-    if (batch.capacity() > 4 * kBatchBytes) std::string().swap(batch);
-    batch.clear();
+    // Keep buffers of a batch's usual size; let go of a burst's.
+    for (auto& lines : batch) {
+      if (lines.capacity() > 4 * kBatchBytes) std::string().swap(lines);
+      lines.clear();
+    }
     lock.lock();
   }
 }
 
 void AccessLog::flush() {
   std::lock_guard order(write_order_);
-  std::string batch;
+  std::vector<std::string> batch;
   {
     std::lock_guard take(queue_mutex_);
+    batch.resize(queued_.size());
     batch.swap(queued_);
+    queued_bytes_ = 0;
   }
   write_out(batch);
 }
 
-void AccessLog::write_out(const std::string& lines) {
-  if (lines.empty()) return;
+void AccessLog::write_out(const std::vector<std::string>& lines) {
   std::shared_lock lock(mutex_);
-  for (int fd : fds_) {
+  for (size_t i = 0; i < fds_.size() && i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
     // O_APPEND makes each write land whole at the end, whichever process writes.
-    [[maybe_unused]] auto n = ::write(fd, lines.data(), lines.size());
+    [[maybe_unused]] auto n = ::write(fds_[i], lines[i].data(), lines[i].size());
   }
 }
 
@@ -90,6 +96,8 @@ void AccessLog::open(const std::vector<std::string>& paths) {
   close_all();
   paths_ = paths;
   fds_ = std::move(fds);
+  std::lock_guard queue(queue_mutex_);
+  queued_.resize(fds_.size());
 }
 
 void AccessLog::reopen() {
@@ -101,10 +109,10 @@ void AccessLog::reopen() {
   open(paths);
 }
 
-void AccessLog::write(const AccessLogEntry& entry) {
+void AccessLog::write(const AccessLogEntry& entry, uint64_t files) {
   {
     std::shared_lock lock(mutex_);
-    if (fds_.empty()) return;
+    if (fds_.empty() || files == 0) return;
   }
   // Reused by each thread: a log line costs no allocation once warm.
   thread_local std::string line;
@@ -115,8 +123,13 @@ void AccessLog::write(const AccessLogEntry& entry) {
   {
     std::lock_guard lock(queue_mutex_);
     // The flusher sleeps until a batch starts, then waits kBatchDelay or until it is big.
-    wake = queued_.empty() || (queued_.size() < kBatchBytes && queued_.size() + line.size() >= kBatchBytes);
-    queued_ += line;
+    const size_t before = queued_bytes_;
+    for (size_t i = 0; i < queued_.size() && i < kMaxFiles; ++i) {
+      if (!(files & (uint64_t{1} << i))) continue;
+      queued_[i] += line;
+      queued_bytes_ += line.size();
+    }
+    wake = (before == 0 && queued_bytes_ > 0) || (before < kBatchBytes && queued_bytes_ >= kBatchBytes);
   }
   if (wake) wake_.notify_one();
 }

@@ -5,6 +5,7 @@
 #include "proxy/log/access_log_line.h"
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <shared_mutex>
@@ -31,17 +32,20 @@ class AccessLog {
   void open(const std::vector<std::string>& paths);
   // Reopens the same paths (log rotation: the old file was renamed away).
   void reopen();
-  void write(const AccessLogEntry& entry);
+  // `files`: which of the files given to open() get the line (bit i: the i-th).
+  void write(const AccessLogEntry& entry, uint64_t files = kAllFiles);
   // Writes what is queued now, in the calling thread.
   void flush();
 
+  static constexpr uint64_t kAllFiles = ~uint64_t{0};
+  static constexpr size_t kMaxFiles = 64;
   static constexpr auto kBatchDelay = std::chrono::milliseconds(5);
   static constexpr size_t kBatchBytes = 64 * 1024;
 
  private:
   void close_all();
   void flusher_loop();
-  void write_out(const std::string& lines);
+  void write_out(const std::vector<std::string>& lines);
 
   std::shared_mutex mutex_;  // shared for writing lines, exclusive for (re)opening
   std::vector<std::string> paths_;
@@ -50,7 +54,8 @@ class AccessLog {
   std::mutex write_order_;  // held from taking a batch until it is written: batches stay in order
   std::mutex queue_mutex_;
   std::condition_variable wake_;
-  std::string queued_;
+  std::vector<std::string> queued_;  // lines waiting, one string per file
+  size_t queued_bytes_ = 0;
   bool stopping_ = false;
   std::thread flusher_;
 };

@@ -1,6 +1,7 @@
 #include "proxy/server/icp_service.h"
 
 #include "proxy/cache/cache_policy.h"
+#include "proxy/config/access_log_selection.h"
 #include "proxy/http/request_facts.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/cache_hit.h"
@@ -54,6 +55,19 @@ AccessLogEntry icp_log_entry(const icp::QueryLogEvent& event) {
   return e;
 }
 
+namespace {
+
+// access_log lines with ACLs see the querying address, as Squid's ICP checklist.
+uint64_t icp_log_files(const Config& config, const icp::QueryLogEvent& event) {
+  if (!access_logs_select(config.access_logs)) return AccessLog::kAllFiles;
+  RequestFacts facts;
+  facts.client = normalize_address(event.from.address());
+  facts.initiator = Initiator::Icp;
+  return access_log_files(config.access_logs, facts);
+}
+
+}  // namespace
+
 IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint16_t port)
     : runtime_(runtime),
       executor_(ioc.get_executor()),
@@ -78,7 +92,8 @@ IcpService::IcpService(boost::asio::io_context& ioc, ProxyRuntime& runtime, uint
       server_(socket_, responder_),
       client_(socket_) {
   server_.on_log([this](const icp::QueryLogEvent& event) {
-    if (runtime_.active()->config->icp.log_queries) runtime_.access_log().write(icp_log_entry(event));
+    const auto active = runtime_.active();
+    if (active->config->icp.log_queries) runtime_.access_log().write(icp_log_entry(event), icp_log_files(*active->config, event));
   });
   server_.on_reply([this](const icp::Message& reply, const icp::udp::endpoint& from) { client_.deliver(reply, from); });
 }

@@ -1,5 +1,6 @@
 #include "proxy/server/own_replies.h"
 
+#include "proxy/config/access_log_selection.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/header_text.h"
 
@@ -35,12 +36,29 @@ awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::stri
   co_return res.keep_alive() && !ec;
 }
 
+namespace {
+
+// access_log lines with ACLs see the request's facts (only the client's address
+// when the request ended before they were taken) and the reply's status.
+uint64_t access_log_files_for(const ClientConnection& conn, const Transaction& tx) {
+  const auto& logs = tx.config().access_logs;
+  if (!access_logs_select(logs)) return AccessLog::kAllFiles;
+  RequestFacts facts = tx.facts;
+  if (facts.method.empty()) facts.client = conn.client_address;
+  facts.reply.emplace();
+  facts.reply->status = tx.entry.status;
+  return access_log_files(logs, facts);
+}
+
+}  // namespace
+
 void log_transaction(ClientConnection& conn, Transaction& tx) {
   tx.entry.end_time = std::chrono::system_clock::now();
   tx.entry.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
-  if (tx.config().strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
-  conn.runtime().access_log().write(tx.entry);
+  const Config& config = tx.config();
+  if (config.strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
+  conn.runtime().access_log().write(tx.entry, access_log_files_for(conn, tx));
   conn.runtime().metrics().record(tx.entry);
 }
 

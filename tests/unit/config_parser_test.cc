@@ -1,6 +1,7 @@
 // squid.conf grammar and the directives cuttle implements: every error names
 // file:line, Squid directives cuttle ignores warn, everything else is an error.
 #include "proxy/app/default_config.h"
+#include "proxy/config/access_log_selection.h"
 #include "proxy/config/config_parser.h"
 
 #include <gtest/gtest.h>
@@ -531,7 +532,29 @@ TEST(ConfigParser, AccessLogForms) {
   EXPECT_EQ(c->access_logs[0].path, "/var/log/a.log");
   EXPECT_EQ(c->access_logs[1].path, "/var/log/b.log");
   EXPECT_EQ(c->access_logs[2].path, "/var/log/c.log");
-  EXPECT_TRUE(parse("http_port 3128\naccess_log /x.log\naccess_log none\n").config->access_logs.empty());
+  // As Squid: `none` is a line of its own, which ends the walk for what it matches.
+  const auto with_none = parse("http_port 3128\naccess_log /x.log\naccess_log none\n").config;
+  EXPECT_EQ(access_log_paths(with_none->access_logs), (std::vector<std::string>{"/x.log"}));
+}
+
+// Squid's accessLogLog: lines in order; a line applies when all its ACLs match;
+// a matching `none` ends the walk.
+TEST(ConfigParser, AccessLogLinesSelectFilesByTheirAcls) {
+  auto c = parse("http_port 3128\nacl private urlpath_regex ^/private\nacl quiet urlpath_regex ^/quiet\n"
+                 "access_log /a.log !private\naccess_log none quiet\naccess_log /b.log\n")
+               .config;
+  EXPECT_TRUE(access_logs_select(c->access_logs));
+  RequestFacts facts;
+  facts.method = "GET";
+  auto files_for = [&](const char* path) {
+    facts.path = path;
+    return access_log_files(c->access_logs, facts);
+  };
+  EXPECT_EQ(files_for("/public"), 0b11u);
+  EXPECT_EQ(files_for("/private/x"), 0b10u);
+  EXPECT_EQ(files_for("/quiet/y"), 0b01u);
+  EXPECT_FALSE(access_logs_select(parse("http_port 3128\naccess_log /a.log\n").config->access_logs));
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /a.log nosuch\n"), "test.conf:2: access_log: no ACL named 'nosuch'");
 }
 
 TEST(ConfigParser, AccessLogErrors) {
@@ -546,17 +569,14 @@ TEST(ConfigParser, AccessLogErrors) {
             "test.conf:2: access_log: no ACL named 'no_such_acl'");
 }
 
-TEST(ConfigParser, AccessLogTakesAclNamesWithoutAFormatAsSquidDoes) {
-  auto loaded = parse("http_port 3128\naccess_log /x.log localhost\n");
-  ASSERT_EQ(loaded.config->access_logs.size(), 1u);
-  ASSERT_EQ(loaded.warnings.size(), 1u);
-  EXPECT_NE(loaded.warnings[0].find("access_log ACLs are not implemented"), std::string::npos);
-}
-
-TEST(ConfigParser, AccessLogAclsAreWarnedAbout) {
-  auto loaded = parse("http_port 3128\naccess_log /x.log squid localhost\n");
-  ASSERT_EQ(loaded.warnings.size(), 1u);
-  EXPECT_NE(loaded.warnings[0].find("access_log ACLs are not implemented"), std::string::npos);
+TEST(ConfigParser, AccessLogTakesAclNamesWithOrWithoutAFormatAsSquidDoes) {
+  for (const char* line : {"access_log /x.log localhost\n", "access_log /x.log squid !localhost\n"}) {
+    auto loaded = parse(std::string("http_port 3128\n") + line);
+    ASSERT_EQ(loaded.config->access_logs.size(), 1u);
+    EXPECT_TRUE(loaded.warnings.empty()) << line;
+    ASSERT_EQ(loaded.config->access_logs[0].acls.acls.size(), 1u);
+    EXPECT_EQ(loaded.config->access_logs[0].acls.acls[0].acl->name(), "localhost");
+  }
 }
 
 TEST(ConfigParser, SimpleDirectives) {

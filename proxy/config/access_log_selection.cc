@@ -1,0 +1,42 @@
+#include "proxy/config/access_log_selection.h"
+
+#include <algorithm>
+
+namespace cuttle {
+namespace {
+
+bool all_match(const AccessRule& rule, const RequestFacts& facts) {
+  return std::all_of(rule.acls.begin(), rule.acls.end(),
+                     [&](const AclReference& ref) { return (ref.acl->match(facts) == AclMatch::Yes) != ref.negated; });
+}
+
+}  // namespace
+
+std::vector<std::string> access_log_paths(const std::vector<AccessLogConfig>& logs) {
+  std::vector<std::string> paths;
+  for (const auto& log : logs)
+    if (!log.path.empty()) paths.push_back(log.path);
+  return paths;
+}
+
+uint64_t access_log_files(const std::vector<AccessLogConfig>& logs, const RequestFacts& facts) {
+  uint64_t files = 0;
+  size_t index = 0;
+  for (const auto& log : logs) {
+    const bool applies = all_match(log.acls, facts);
+    if (log.path.empty()) {
+      if (applies) break;
+      continue;
+    }
+    if (applies) files |= uint64_t{1} << index;
+    ++index;
+  }
+  return files;
+}
+
+bool access_logs_select(const std::vector<AccessLogConfig>& logs) {
+  return std::any_of(logs.begin(), logs.end(),
+                     [](const AccessLogConfig& log) { return log.path.empty() || !log.acls.acls.empty(); });
+}
+
+}  // namespace cuttle

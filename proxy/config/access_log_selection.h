@@ -1,0 +1,22 @@
+// Which access_log files a transaction goes to, as Squid's accessLogLog: the
+// lines in order, each whose ACLs all match applies; a matching `none` line ends
+// the walk, so the files after it do not log that transaction.
+#pragma once
+
+#include "proxy/config/config.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cuttle {
+
+// The files to open, in order (`none` lines have none).
+std::vector<std::string> access_log_paths(const std::vector<AccessLogConfig>& logs);
+// Bit i: the i-th of access_log_paths(). An ACL that would need credentials
+// checked does not match (a fast check, as Squid's).
+uint64_t access_log_files(const std::vector<AccessLogConfig>& logs, const RequestFacts& facts);
+// Whether any line has ACLs or is `none` (otherwise every file logs everything).
+bool access_logs_select(const std::vector<AccessLogConfig>& logs);
+
+}  // namespace cuttle
