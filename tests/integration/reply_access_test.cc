@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -65,7 +66,9 @@ Seen fetch_all(Proxy& proxy, const OriginServer& origin) {
   Seen seen;
   for (const char* path : {"/video", "/attachment", "/error", "/empty", "/page"})
     seen.statuses.push_back(proxy_get(proxy.port(), origin.url(path)).result_int());
-  // The stored page again, for a client the rules refuse: a denied hit.
+  // The stored page again, for a client the rules refuse: a denied hit. (cuttle
+  // commits a stored object a few milliseconds after its reply ends.)
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   seen.statuses.push_back(proxy_request(proxy.port(), "GET", origin.url("/page"), "", {{"X-Block", "yes"}}).result_int());
   seen.statuses.push_back(proxy_get(proxy.port(), origin.url("/page")).result_int());
   // Squid's start-up probe is not ours; squid's memory hits are cuttle's disk hits.
