@@ -215,8 +215,7 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
   auto& acls = ctx.config.acls;
   try {
     Acl* existing = acls.find(name);
-    const auto current_type = make_acl_data(type).type;
-    if (existing && existing->type() != current_type)
+    if (existing && existing->type() != canonical_acl_type(type))
       throw DirectiveError("acl " + name + ": already defined with type '" + existing->type() + "'");
     Acl& target = existing ? *existing : acls.add(name, type);
     target.parse(values, &acls);

@@ -10,6 +10,12 @@ awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction&
                             std::string detail, std::string challenge) {
   ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail), std::move(challenge)};
   auto response = make_error_response(kind, context);
+  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
+  co_return co_await send_error_reply(conn, response, tx, keep_alive);
+}
+
+awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::string_body>& response, Transaction& tx,
+                                 bool keep_alive) {
   keep_alive = keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down();
   response.keep_alive(keep_alive);
   if (tx.config().via) append_via(response, 11, tx.active->hostname);
@@ -18,7 +24,6 @@ awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction&
   tx.entry.status = response.result_int();
   tx.entry.reply_bytes = n;
   tx.entry.content_type = "text/html";
-  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
   log_transaction(conn, tx);
   co_return keep_alive && !ec;
 }
@@ -39,15 +44,15 @@ awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::stri
 namespace {
 
 // access_log lines with ACLs see the request's facts (only the client's address
-// when the request ended before they were taken) and the reply's status.
-uint64_t access_log_files_for(const ClientConnection& conn, const Transaction& tx) {
+// when the request ended before they were taken) and the reply's status. The
+// transaction ends here, so its own facts take the status rather than a copy.
+uint64_t access_log_files_for(const ClientConnection& conn, Transaction& tx) {
   const auto& logs = tx.config().access_logs;
   if (!access_logs_select(logs)) return AccessLog::kAllFiles;
-  RequestFacts facts = tx.facts;
-  if (facts.method.empty()) facts.client = conn.client_address;
-  facts.reply.emplace();
-  facts.reply->status = tx.entry.status;
-  return access_log_files(logs, facts);
+  if (tx.facts.method.empty()) tx.facts.client = conn.client_address;
+  if (!tx.facts.reply) tx.facts.reply.emplace();
+  tx.facts.reply->status = tx.entry.status;
+  return access_log_files(logs, tx.facts);
 }
 
 }  // namespace

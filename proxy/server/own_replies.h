@@ -14,6 +14,9 @@ namespace cuttle {
 // the connection may carry another request.
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
                             std::string detail = {}, std::string challenge = {});
+// Sends an error page made elsewhere (deny_info's) as reply_error sends its own.
+awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::string_body>& response, Transaction& tx,
+                                 bool keep_alive);
 // Sends `res` (a PAC file, a manager report) and logs it as Squid logs its internal objects.
 awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::string_body>& res, Transaction& tx,
                                bool keep_alive);

@@ -18,7 +18,6 @@ bool looks_like_option(const std::string& word) {
 
 void AclNeeds::add(const AclNeeds& other) {
   destinations = destinations || other.destinations;
-  reply = reply || other.reply;
   client_connections = client_connections || other.client_connections;
   request_headers.insert(other.request_headers.begin(), other.request_headers.end());
   reply_headers.insert(other.reply_headers.begin(), other.reply_headers.end());

@@ -22,7 +22,6 @@ enum class AclMatch { No, Yes, NeedsAuthentication, AuthRequired };
 // What has to be gathered before some ACLs can be checked.
 struct AclNeeds {
   bool destinations = false;  // `dst`: the destination's addresses (DNS)
-  bool reply = false;         // rep_header, rep_mime_type, http_status: only in http_reply_access
   bool client_connections = false;  // maxconn: the client's open connections
   std::set<std::string> request_headers, reply_headers;  // lowercase names
 

@@ -69,23 +69,23 @@ constexpr std::string_view kSquidTypesNotYetImplemented[] = {
     "at_step", "ssl::server_name", "ssl::server_name_regex", "arp", "eui64", "ident", "ident_regex", "ext_user",
     "ext_user_regex", "max_user_ip", "adaptation_service", "snmp_community"};
 
-std::string_view current_name(std::string_view type) {
+}  // namespace
+
+std::string_view canonical_acl_type(std::string_view type) {
   if (type == "myip") return "localip";
   if (type == "myport") return "localport";
   return type;
 }
 
-}  // namespace
-
 std::string acl_type_upgrade_note(std::string_view type) {
-  const auto current = current_name(type);
+  const auto current = canonical_acl_type(type);
   if (current == type) return {};
   return "UPGRADE: ACL '" + std::string(type) + "' type has been renamed to '" + std::string(current) +
          "' and matches the " + (current == "localip" ? "IP" : "port") + " the client connected to.";
 }
 
 MadeAclData make_acl_data(std::string_view written) {
-  const auto type = current_name(written);
+  const auto type = canonical_acl_type(written);
   if (const auto* entry = find_maker(type)) return {std::string(type), entry->second()};
   if (std::find(std::begin(kSquidTypesNotYetImplemented), std::end(kSquidTypesNotYetImplemented), type) !=
       std::end(kSquidTypesNotYetImplemented))

@@ -17,6 +17,8 @@ struct MadeAclData {
 // Throws std::invalid_argument for a type Squid 5.7 does not have, or one cuttle
 // does not implement yet (the message says which).
 MadeAclData make_acl_data(std::string_view type);
+// Squid's current name for a type ("localip" for "myip"), known or not.
+std::string_view canonical_acl_type(std::string_view type);
 // Squid's note when an old type name is read ("UPGRADE: ..."), else empty.
 std::string acl_type_upgrade_note(std::string_view type);
 

@@ -35,7 +35,6 @@ void HeaderAcl::add_needs(AclNeeds& needs) const {
     needs.request_headers.insert(header_);
     return;
   }
-  needs.reply = true;
   needs.reply_headers.insert(header_);
 }
 

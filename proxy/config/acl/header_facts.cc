@@ -2,6 +2,8 @@
 
 #include "proxy/config/ascii_case.h"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 #include <iterator>
 #include <cctype>
@@ -22,11 +24,6 @@ constexpr std::string_view kSingleFieldHeaders[] = {
     "user-agent", "x-cache", "x-cache-lookup", "x-request-uri", "x-squid-error", "front-end-https",
     "ftp-command", "ftp-arguments", "ftp-pre", "ftp-status", "ftp-reason"};
 
-bool single_field(std::string_view lower_name) {
-  return std::find(std::begin(kSingleFieldHeaders), std::end(kSingleFieldHeaders), lower_name) !=
-         std::end(kSingleFieldHeaders);
-}
-
 }  // namespace
 
 void HeaderFacts::add(std::string_view name, std::string_view value) {
@@ -37,8 +34,8 @@ void HeaderFacts::add(std::string_view name, std::string_view value) {
 }
 
 const std::vector<std::string>* HeaderFacts::values(std::string_view name) const {
-  const auto lower = ascii_lowercase(name);
-  auto it = std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.name == lower; });
+  auto it = std::find_if(fields_.begin(), fields_.end(),
+                         [&](const Field& f) { return boost::beast::iequals(f.name, name); });
   return it == fields_.end() ? nullptr : &it->values;
 }
 
@@ -51,7 +48,9 @@ std::optional<std::string> HeaderFacts::first(std::string_view name) const {
 std::optional<std::string> HeaderFacts::squid_value(std::string_view name) const {
   const auto* all = values(name);
   if (!all) return std::nullopt;
-  if (single_field(ascii_lowercase(name))) return all->front();
+  if (std::any_of(std::begin(kSingleFieldHeaders), std::end(kSingleFieldHeaders),
+                  [&](std::string_view known) { return boost::beast::iequals(known, name); }))
+    return all->front();
   std::string joined;
   for (const auto& v : *all) {
     if (!joined.empty()) joined += ", ";  // as Squid's strListAdd: no separator after nothing

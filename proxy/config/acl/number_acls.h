@@ -24,7 +24,6 @@ class NumberAcl : public AclData {
   void parse(const AclLine& line) override;
   AclMatch match(const RequestFacts& facts) const override;
   bool empty() const override { return ranges_.empty(); }
-  void add_needs(AclNeeds& needs) const override { needs.reply = needs.reply || subject_ == Subject::ReplyStatus; }
 
  private:
   Subject subject_;

@@ -57,7 +57,7 @@ void RegexAcl::add_needs(AclNeeds& needs) const {
     case Subject::UserAgent: needs.request_headers.insert("user-agent"); break;
     case Subject::Referer: needs.request_headers.insert("referer"); break;
     case Subject::RequestContentType: needs.request_headers.insert("content-type"); break;
-    case Subject::ReplyContentType: needs.reply = true; needs.reply_headers.insert("content-type"); break;
+    case Subject::ReplyContentType: needs.reply_headers.insert("content-type"); break;
     default: break;
   }
 }

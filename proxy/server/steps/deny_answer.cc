@@ -1,7 +1,6 @@
 #include "proxy/server/steps/deny_answer.h"
 
 #include "proxy/http/deny_page.h"
-#include "proxy/http/header_rules.h"
 #include "proxy/server/own_replies.h"
 
 #include <ctime>
@@ -38,17 +37,8 @@ bool reset_connection(ClientConnection& conn, Transaction& tx) {
 
 awaitable<bool> send_deny_page(ClientConnection& conn, Transaction& tx, const DenyInfo& info) {
   auto res = deny_info_response(info, 403, page_context(conn, tx));
-  const bool keep_alive = tx.reusable_after_own_reply() && tx.client_keep_alive && !conn.runtime().shutting_down();
-  res.keep_alive(keep_alive);
-  if (tx.config().via) append_via(res, 11, tx.active->hostname);
   res.set("X-Cache", "MISS from " + tx.active->hostname);
-  conn.stream.expires_after(tx.config().read_timeout);
-  auto [ec, n] = co_await http::async_write(conn.stream, res, use_nothrow);
-  tx.entry.status = res.result_int();
-  tx.entry.reply_bytes = n;
-  tx.entry.content_type = "text/html";
-  log_transaction(conn, tx);
-  co_return keep_alive && !ec;
+  co_return co_await send_error_reply(conn, res, tx, tx.reusable_after_own_reply());
 }
 
 }  // namespace
