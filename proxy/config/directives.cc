@@ -3,6 +3,7 @@
 #include "proxy/config/acl/acl_types.h"
 #include "proxy/config/acl/name_acls.h"
 #include "proxy/config/auth_directives.h"
+#include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
 
 #include <algorithm>
@@ -219,6 +220,10 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
       throw DirectiveError("acl " + name + ": already defined with type '" + existing->type() + "'");
     Acl& target = existing ? *existing : acls.add(name, type);
     target.parse(values, &acls);
+    // An external ACL whose format sends %LOGIN authenticates first (Squid's valid()).
+    if (target.is_auth() && (!ctx.config.auth.basic || ctx.config.auth.basic->program.argv.empty()))
+      throw DirectiveError("acl " + name + " " + type + ": it needs an authenticated user and no authentication "
+                           "scheme is configured (an `auth_param basic program` line must come before this one)");
     // Squid 5.7 starts with an ACL that has no values (an empty value file, say):
     // it warns, and the ACL matches nothing.
     if (!existing && target.empty()) ctx.warn("empty ACL: acl " + name + " " + type + "; it matches nothing");
@@ -576,6 +581,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache", cache_access},
     {"no_cache", cache_access},  // Squid 5.7 still reads the old name as `cache`
     {"auth_param", auth_param},
+    {"external_acl_type", external_acl_type},
     {"url_rewrite_program", url_rewrite_program},
     {"redirect_program", url_rewrite_program},
     {"url_rewrite_children", url_rewrite_children},

@@ -20,14 +20,22 @@ ReplyFacts reply_facts(const Config& config, const boost::beast::http::response_
 
 }  // namespace
 
-AccessVerdict check_reply_access(const Config& config, const RequestFacts& request,
-                                 const boost::beast::http::response_header<>& reply, std::string_view hierarchy) {
-  if (config.http_reply_access.empty() || always_allowed(reply.result_int())) return {AccessDecision::Allow};
+std::optional<RequestFacts> reply_check_facts(const Config& config, const RequestFacts& request,
+                                              const boost::beast::http::response_header<>& reply,
+                                              std::string_view hierarchy) {
+  if (config.http_reply_access.empty() || always_allowed(reply.result_int())) return std::nullopt;
   RequestFacts facts = request;
   facts.reply = reply_facts(config, reply);
   facts.hierarchy = std::string(hierarchy);
-  auto verdict = evaluate_access(config.http_reply_access, facts);
-  if (verdict.needs_authentication) verdict.decision = AccessDecision::Deny;
+  return facts;
+}
+
+AccessVerdict check_reply_access(const Config& config, const RequestFacts& request,
+                                 const boost::beast::http::response_header<>& reply, std::string_view hierarchy) {
+  const auto facts = reply_check_facts(config, request, reply, hierarchy);
+  if (!facts) return {AccessDecision::Allow};
+  auto verdict = evaluate_access(config.http_reply_access, *facts);
+  if (!verdict.finished()) verdict.decision = AccessDecision::Deny;
   return verdict;
 }
 

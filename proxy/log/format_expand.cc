@@ -7,32 +7,31 @@ namespace cuttle::logformat {
 
 namespace {
 
-// %" and %/ : quote and backslash \-escaped, CR and LF as \r and \n, TAB as \t
-// for %" only; %/ puts the whole in quotes when it holds a blank.
-std::string backslash_escaped(std::string_view text, bool shell) {
+// %" : quote and backslash \-escaped, CR, LF and TAB as \r, \n and \t.
+std::string backslash_escaped(std::string_view text) {
   std::string out;
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\', out += c;
     else if (c == '\r') out += "\\r";
     else if (c == '\n') out += "\\n";
-    else if (c == '\t' && !shell) out += "\\t";
+    else if (c == '\t') out += "\\t";
     else out += c;
   }
-  return shell && text.find(' ') != std::string_view::npos ? "\"" + out + "\"" : out;
+  return out;
 }
 
 std::string encoded(const Token& token, const Value& value) {
   const std::string& text = *value.text;
   switch (token.quoting) {
     case Quoting::None: return value.url_encoded_by_default ? squid_escape(text, /*keep_percent=*/true) : text;
-    case Quoting::Quotes: return backslash_escaped(text, false);
+    case Quoting::Quotes: return backslash_escaped(text);
     case Quoting::MimeBlob: {
       std::string out;
       append_mime_quoted(out, text);
       return out;
     }
     case Quoting::Url: return squid_escape(text);
-    case Quoting::Shell: return backslash_escaped(text, true);
+    case Quoting::Shell: return shell_quoted(text);
     case Quoting::Raw: return text;
   }
   return text;

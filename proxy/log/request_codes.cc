@@ -62,7 +62,7 @@ Value request_code_value(const Token& token, const RequestFormatFacts& f) {
     case Field::Port: return {number(f.port)};
     case Field::Path: return {text(f.path), true};
     case Field::Header: {
-      return {f.header ? f.header(*token.arg) : std::nullopt};
+      return {f.header ? f.header(*token.arg) : std::nullopt, true};
     }
   }
   return {};

@@ -40,6 +40,17 @@ std::string squid_escape(std::string_view text, bool keep_percent) {
 
 std::string squid_escape_part(std::string_view text) { return boost::urls::encode(text, kSquidPartSafe); }
 
+std::string shell_quoted(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (c == '\r') out += "\\r";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return text.find(' ') != std::string_view::npos ? "\"" + out + "\"" : out;
+}
+
 std::string squid_unescape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

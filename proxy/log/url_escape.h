@@ -17,6 +17,11 @@ std::string squid_escape(std::string_view text, bool keep_percent = false);
 // value placed inside a URL.
 std::string squid_escape_part(std::string_view text);
 
+// Squid's strwordquote (what protocol=2.5 helpers are sent): '"' and '\\' get a
+// backslash, CR and LF become \r and \n, and the whole is in double quotes when
+// it holds a blank.
+std::string shell_quoted(std::string_view text);
+
 // %XX decoded when both digits are hex and the byte is not NUL, "%%" is "%",
 // anything else (a lone or malformed '%') stays as it is.
 std::string squid_unescape(std::string_view text);

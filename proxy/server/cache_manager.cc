@@ -68,22 +68,34 @@ bool cache_manager_action_exists(std::string_view action, const ManagerFigures& 
     if (a.name == action) return true;
   for (const auto& h : figures.helpers)
     if (h.action == action) return true;
-  return false;
+  return action == "external_acl" && !figures.external_acls.empty();
 }
 
 namespace {
 
 // Squid's helper::packStatsInto, less the per-process table (each worker has its own).
-std::string helper_report(const HelperFigures& h) {
+std::string helper_statistics(const HelperFigures& h) {
   std::ostringstream out;
-  out << h.title << ":\n"
-      << "program: " << h.program << "\n"
+  out << "program: " << h.program << "\n"
       << "number active: " << h.running << " of " << h.max_processes << " (0 shutting down)\n"
       << "requests sent: " << h.requests << "\n"
       << "replies received: " << h.replies << "\n"
       << "request timeouts: " << h.timeouts << "\n"
       << "queue length: " << h.queued << "\n";
   return out.str();
+}
+
+std::string helper_report(const HelperFigures& h) {
+  return (h.heading.empty() ? h.title : h.heading) + ":\n" + helper_statistics(h);
+}
+
+// Squid's externalAclStats.
+std::string external_acl_report(const std::vector<ManagerFigures::ExternalAcl>& types) {
+  std::string out;
+  for (const auto& t : types)
+    out += "External ACL Statistics: " + t.name + "\nCache size: " + std::to_string(t.remembered) + "\n" +
+           helper_statistics(t.helper) + "\n";
+  return out;
 }
 
 void add_menu_line(std::ostringstream& out, std::string_view name, std::string_view description,
@@ -104,10 +116,13 @@ std::optional<std::string> cache_manager_report(std::string_view action, const M
     const auto& passwords = f.passwords ? *f.passwords : kNoPasswords;
     for (const auto& a : kActions) add_menu_line(out, a.name, a.description, cachemgr_protection(passwords, a.name));
     for (const auto& h : f.helpers) add_menu_line(out, h.action, h.title, cachemgr_protection(passwords, h.action));
+    if (!f.external_acls.empty())
+      add_menu_line(out, "external_acl", "External ACL stats", cachemgr_protection(passwords, "external_acl"));
     return out.str();
   }
   for (const auto& h : f.helpers)
     if (h.action == action) return helper_report(h);
+  if (action == "external_acl" && !f.external_acls.empty()) return external_acl_report(f.external_acls);
   if (action == "info") {
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(f.now - f.start_time).count();
     out << "Cuttle Object Cache: Version " << f.version << "\n"

@@ -37,7 +37,8 @@ std::optional<ManagerRequest> parse_cache_manager_target(std::string_view target
 // One kind of helper's figures, summed over the workers (mgr:basicauthenticator).
 struct HelperFigures {
   std::string action;  // "basicauthenticator"
-  std::string title;   // "Basic Authenticator Statistics"
+  std::string title;   // "Basic Authenticator Statistics" (the menu's)
+  std::string heading;  // the report's first line, when not the title
   std::string program;
   unsigned max_processes = 0;  // children × workers
   uint64_t requests = 0, replies = 0, timeouts = 0;
@@ -52,6 +53,14 @@ struct ManagerFigures {
   int workers = 1;
   const std::vector<CachemgrPasswd>* passwords = nullptr;  // the menu's protection column
   std::vector<HelperFigures> helpers;  // the configured ones: each is an action too
+  // Each external_acl_type (mgr:external_acl): its helper, and the answers the
+  // worker that reports remembers (each worker has its own).
+  struct ExternalAcl {
+    std::string name;
+    size_t remembered = 0;
+    HelperFigures helper;
+  };
+  std::vector<ExternalAcl> external_acls;
 };
 
 // Whether cuttle has a report for `action` (the fixed ones, and the helpers in `figures`).

@@ -22,7 +22,7 @@ struct ClientConnection {
   asio::ip::address local_address;  // the address and port the client connected to
   uint16_t local_port = 0;
 
-  ClientSide side() { return {stream, buffer, client_ip}; }
+  ClientSide side() { return {stream, buffer, client_ip, {}}; }
   ProxyRuntime& runtime() { return services.runtime; }
 };
 

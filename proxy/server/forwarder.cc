@@ -297,11 +297,13 @@ bool intercept(http::response_parser<http::buffer_body>& response, Exchange& x) 
 
 // http_reply_access, for a reply someone waits for (a background refresh's is
 // checked when a client is served it from the cache).
-bool denied_to_client(const http::response_header<>& reply, Exchange& x) {
-  if (!x.client) return false;
-  const auto verdict = check_reply_access(x.config(), x.facts, reply, squid_name(x.plan.hierarchy.code));
+awaitable<bool> denied_to_client(const http::response_header<>& reply, Exchange& x) {
+  if (!x.client) co_return false;
+  const auto hierarchy = squid_name(x.plan.hierarchy.code);
+  const auto verdict = x.client->check_reply ? co_await x.client->check_reply(reply, hierarchy)
+                                             : check_reply_access(x.config(), x.facts, reply, hierarchy);
   x.out.denied_by = verdict.last_acl;
-  return verdict.decision == AccessDecision::Deny;
+  co_return verdict.decision == AccessDecision::Deny;
 }
 
 // Nothing of a denied reply reaches the client; its body is not read, so the
@@ -351,7 +353,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
   bool reusable;
   if (intercepts(x.plan, response->get().result_int())) {
     reusable = intercept(*response, x);
-  } else if (denied_to_client(response->get().base(), x)) {
+  } else if (co_await denied_to_client(response->get().base(), x)) {
     reusable = refuse_reply(*response, x);
   } else {
     x.client_keep_alive = x.client_keep_alive && !x.worker.runtime.shutting_down();

@@ -9,6 +9,7 @@
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/worker_services.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,9 @@ struct ClientSide {
   TcpStream& stream;
   beast::flat_buffer& buffer;
   std::string ip;
+  // http_reply_access as the client side checks it (asking helpers); empty: the
+  // forwarder's own check without I/O (check_reply_access).
+  std::function<awaitable<AccessVerdict>(const http::response_header<>&, std::string_view hierarchy)> check_reply;
 };
 
 // Where one attempt goes: the origin or a peer, and what that hop is sent.

@@ -711,9 +711,11 @@ TEST(ConfigParser, AclLinesOfOneNameAccumulate) {
 
 TEST(ConfigParser, AclErrors) {
   EXPECT_EQ(error_of("http_port 3128\nacl x nosuchtype Mozilla\n"), "test.conf:2: acl x: unknown ACL type 'nosuchtype'");
-  EXPECT_EQ(error_of("http_port 3128\nacl x external group\n"),
-            "test.conf:2: acl x: ACL type 'external' is not implemented in cuttle yet; it will not run a rule it "
+  EXPECT_EQ(error_of("http_port 3128\nacl x srcdomain .example.com\n"),
+            "test.conf:2: acl x: ACL type 'srcdomain' is not implemented in cuttle yet; it will not run a rule it "
             "cannot check");
+  EXPECT_EQ(error_of("http_port 3128\nacl x external group\n"),
+            "test.conf:2: acl x: external: unknown external_acl_type 'group'");
   EXPECT_EQ(error_of("http_port 3128\nacl x\n"), "test.conf:2: acl: missing ACL type");
   EXPECT_EQ(error_of("http_port 3128\nacl x src 10.0.0.0/33\n"), "test.conf:2: acl x: bad prefix length in '10.0.0.0/33'");
   EXPECT_EQ(error_of("http_port 3128\nacl x dstdom_regex -z foo\n"),

@@ -2,14 +2,26 @@
 
 namespace cuttle {
 
+namespace {
+
+// The check ended at an ACL that could not answer yes or no.
+AccessVerdict unfinished(AclMatch m, const Acl* last) {
+  AccessVerdict v{.last_acl = last};
+  v.needs_authentication = m == AclMatch::NeedsAuthentication;
+  v.needs_lookup = m == AclMatch::NeedsLookup;
+  v.challenge = m == AclMatch::AuthRequired;
+  return v;  // Unknown: a denial, without a challenge
+}
+
+}  // namespace
+
 AccessVerdict evaluate_access(const std::vector<AccessRule>& rules, const RequestFacts& facts) {
   const Acl* last_looked_at = nullptr;
   for (const auto& rule : rules) {
     bool all = true;
     for (const auto& ref : rule.acls) {
       const AclMatch m = ref.acl->match_naming(facts, last_looked_at);
-      if (m == AclMatch::NeedsAuthentication) return {AccessDecision::Deny, true, false, last_looked_at};
-      if (m == AclMatch::AuthRequired) return {AccessDecision::Deny, false, true, last_looked_at};
+      if (ends_check(m)) return unfinished(m, last_looked_at);
       if ((m == AclMatch::Yes) == ref.negated) {
         all = false;
         break;
@@ -18,17 +30,17 @@ AccessVerdict evaluate_access(const std::vector<AccessRule>& rules, const Reques
     if (all) {
       const auto decision = rule.allow ? AccessDecision::Allow : AccessDecision::Deny;
       const bool challenge = decision == AccessDecision::Deny && last_looked_at && last_looked_at->is_auth();
-      return {decision, false, challenge, last_looked_at};
+      return {.decision = decision, .challenge = challenge, .last_acl = last_looked_at};
     }
   }
   if (rules.empty() || rules.back().allow)
-    return {AccessDecision::Deny, false, last_looked_at && last_looked_at->is_auth(), last_looked_at};
-  return {AccessDecision::Allow, false, false, last_looked_at};
+    return {.challenge = last_looked_at && last_looked_at->is_auth(), .last_acl = last_looked_at};
+  return {.decision = AccessDecision::Allow, .last_acl = last_looked_at};
 }
 
 AccessDecision check_access(const std::vector<AccessRule>& rules, const RequestFacts& facts) {
   const auto verdict = evaluate_access(rules, facts);
-  return verdict.needs_authentication ? AccessDecision::Deny : verdict.decision;
+  return verdict.finished() ? verdict.decision : AccessDecision::Deny;
 }
 
 AclNeeds rules_needs(const std::vector<AccessRule>& rules) {

@@ -33,9 +33,14 @@ struct AccessVerdict {
   // check ended for want of valid credentials, or the last ACL it looked at was
   // an authentication ACL (Squid's aclIsProxyAuth(AclMatchedName)).
   bool challenge = false;
+  // Stopped at an external ACL whose helper must be asked (last_acl): ask, record
+  // the answer in the facts and evaluate again.
+  bool needs_lookup = false;
   // The last ACL looked at on the deciding line (Squid's AclMatchedName, which
   // picks the deny_info page); nullptr when no line matched and none was looked at.
   const Acl* last_acl = nullptr;
+
+  bool finished() const { return !needs_authentication && !needs_lookup; }
 };
 
 // Squid's rule evaluation: the first rule whose ACLs all match decides (ACLs are

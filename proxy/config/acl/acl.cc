@@ -3,6 +3,7 @@
 #include "proxy/config/ascii_case.h"
 
 #include "proxy/config/acl/acl_types.h"
+#include "proxy/config/external_acl_type.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -86,6 +87,16 @@ AclNeeds AclRegistry::needs() const {
   AclNeeds needs;
   for (const auto& [name, acl] : acls_) needs.add(acl->needs());
   return needs;
+}
+
+void AclRegistry::add_external_type(std::shared_ptr<const ExternalAclType> type) {
+  external_types_.push_back(std::move(type));
+}
+
+std::shared_ptr<const ExternalAclType> AclRegistry::external_type(std::string_view name) const {
+  for (const auto& type : external_types_)
+    if (type->name == name) return type;
+  return nullptr;
 }
 
 }  // namespace cuttle

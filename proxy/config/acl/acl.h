@@ -16,8 +16,13 @@ namespace cuttle {
 
 // An ACL's answer. Authentication ACLs may not know yet (the credentials are
 // unchecked), or may end the whole check with a challenge (no valid credentials),
-// as Squid's ACCESS_AUTH_REQUIRED does whatever the rule says.
-enum class AclMatch { No, Yes, NeedsAuthentication, AuthRequired };
+// as Squid's ACCESS_AUTH_REQUIRED does whatever the rule says. An external ACL
+// may need its helper asked first (NeedsLookup), or end the check undecided when
+// the helper could not answer (Unknown: Squid's ACCESS_DUNNO, a denial).
+enum class AclMatch { No, Yes, NeedsAuthentication, AuthRequired, NeedsLookup, Unknown };
+
+// Whether the answer ends the evaluation of the rules (the check stops there).
+inline bool ends_check(AclMatch m) { return m != AclMatch::No && m != AclMatch::Yes; }
 
 // What has to be gathered before some ACLs can be checked.
 struct AclNeeds {
@@ -30,6 +35,7 @@ struct AclNeeds {
 
 class Acl;
 class AclRegistry;
+struct ExternalAclType;
 
 // One acl line's words after NAME and TYPE, the leading options taken out.
 struct AclLine {
@@ -111,8 +117,14 @@ class AclRegistry {
   // Everything the defined ACLs need, for the facts built for every request.
   AclNeeds needs() const;
 
+  // The external_acl_type definitions `external` ACLs name (by exact name).
+  void add_external_type(std::shared_ptr<const ExternalAclType> type);
+  std::shared_ptr<const ExternalAclType> external_type(std::string_view name) const;
+  const std::vector<std::shared_ptr<const ExternalAclType>>& external_types() const { return external_types_; }
+
  private:
   std::map<std::string, std::unique_ptr<Acl>, std::less<>> acls_;  // by lowercase name
+  std::vector<std::shared_ptr<const ExternalAclType>> external_types_;
 };
 
 }  // namespace cuttle

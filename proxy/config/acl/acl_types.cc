@@ -4,6 +4,7 @@
 #include "proxy/config/acl/auth_acls.h"
 #include "proxy/config/acl/combined_acls.h"
 #include "proxy/config/acl/domain_acl.h"
+#include "proxy/config/acl/external_acls.h"
 #include "proxy/config/acl/header_acls.h"
 #include "proxy/config/acl/name_acls.h"
 #include "proxy/config/acl/number_acls.h"
@@ -56,6 +57,10 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
       {"any-of", maker<CombinedAcl>(CombinedAcl::Kind::AnyOf)},
       {"proxy_auth", maker<UserAcl>()},
       {"proxy_auth_regex", maker<UserRegexAcl>()},
+      {"external", maker<ExternalAcl>()},
+      {"ext_user", maker<ExternalUserAcl>()},
+      {"ext_user_regex", maker<ExternalUserRegexAcl>()},
+      {"tag", maker<TagAcl>()},
   };
   auto it = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return t.first == type; });
   return it == std::end(kTypes) ? nullptr : &*it;
@@ -64,10 +69,9 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
 // Squid 5.7's other ACL types (src/AclRegs.cc), which cuttle does not match yet.
 constexpr std::string_view kSquidTypesNotYetImplemented[] = {
     "random", "src_as", "dst_as", "peername", "peername_regex", "srcdomain", "srcdom_regex", "urllogin",
-    "external", "squid_error", "connections_encrypted", "tag", "note", "annotate_client", "annotate_transaction",
+    "squid_error", "connections_encrypted", "note", "annotate_client", "annotate_transaction",
     "clientside_mark", "client_connection_mark", "ssl_error", "user_cert", "ca_cert", "server_cert_fingerprint",
-    "at_step", "ssl::server_name", "ssl::server_name_regex", "arp", "eui64", "ident", "ident_regex", "ext_user",
-    "ext_user_regex", "max_user_ip", "adaptation_service", "snmp_community"};
+    "at_step", "ssl::server_name", "ssl::server_name_regex", "arp", "eui64", "ident", "ident_regex", "max_user_ip", "adaptation_service", "snmp_community"};
 
 }  // namespace
 

@@ -16,10 +16,8 @@ AclMatch authentication_answer(const AuthFacts& auth) {
   return AclMatch::AuthRequired;
 }
 
-// As Squid's ACLUserData: -i makes every name (earlier ones too) compare without
-// case; REQUIRED means any user, and names on such an ACL are dropped.
-void UserAcl::parse(const AclLine& line) {
-  for (const auto& value : line.values) {
+void UserNames::parse(const std::vector<std::string>& values) {
+  for (const auto& value : values) {
     if (value == "-i" || value == "+i") {
       ignore_case_ = ignore_case_ || value == "-i";
       continue;
@@ -29,13 +27,16 @@ void UserAcl::parse(const AclLine& line) {
   }
 }
 
+bool UserNames::matches(const std::string& user) const {
+  if (any_user_) return !user.empty() && user != "-";
+  auto same = [&](const std::string& name) { return ignore_case_ ? ascii_lowercase(name) == ascii_lowercase(user) : name == user; };
+  return std::any_of(names_.begin(), names_.end(), same);
+}
+
 AclMatch UserAcl::match(const RequestFacts& facts) const {
   const auto answer = authentication_answer(facts.auth);
   if (answer != AclMatch::Yes) return answer;
-  const auto& user = facts.auth.user;
-  if (any_user_) return !user.empty() && user != "-" ? AclMatch::Yes : AclMatch::No;
-  auto same = [&](const std::string& name) { return ignore_case_ ? ascii_lowercase(name) == ascii_lowercase(user) : name == user; };
-  return std::any_of(names_.begin(), names_.end(), same) ? AclMatch::Yes : AclMatch::No;
+  return names_.matches(facts.auth.user) ? AclMatch::Yes : AclMatch::No;
 }
 
 AclMatch UserRegexAcl::match(const RequestFacts& facts) const {

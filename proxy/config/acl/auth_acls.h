@@ -11,18 +11,30 @@
 
 namespace cuttle {
 
-class UserAcl : public AclData {
+// User names as Squid's ACLUserData reads them (proxy_auth, ext_user): -i makes
+// every name (earlier ones too) compare without case; REQUIRED means any user.
+class UserNames {
  public:
-  bool takes_case_flags() const override { return true; }
-  void parse(const AclLine& line) override;
-  AclMatch match(const RequestFacts& facts) const override;
-  bool empty() const override { return !any_user_ && names_.empty(); }
-  bool is_auth() const override { return true; }
+  void parse(const std::vector<std::string>& values);
+  bool matches(const std::string& user) const;
+  bool empty() const { return !any_user_ && names_.empty(); }
 
  private:
   bool any_user_ = false;     // REQUIRED
   bool ignore_case_ = false;  // -i: names compared without case
   std::vector<std::string> names_;
+};
+
+class UserAcl : public AclData {
+ public:
+  bool takes_case_flags() const override { return true; }
+  void parse(const AclLine& line) override { names_.parse(line.values); }
+  AclMatch match(const RequestFacts& facts) const override;
+  bool empty() const override { return names_.empty(); }
+  bool is_auth() const override { return true; }
+
+ private:
+  UserNames names_;
 };
 
 class UserRegexAcl : public AclData {

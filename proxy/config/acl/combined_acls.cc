@@ -3,12 +3,6 @@
 #include <stdexcept>
 
 namespace cuttle {
-namespace {
-
-bool decided(AclMatch m) { return m == AclMatch::NeedsAuthentication || m == AclMatch::AuthRequired; }
-
-}  // namespace
-
 // Members must be defined on earlier lines, as Squid requires.
 void CombinedAcl::parse(const AclLine& line) {
   std::vector<AclReference> members;
@@ -36,7 +30,7 @@ AclMatch CombinedAcl::match_all(const std::vector<AclReference>& members, const 
                                 const Acl*& last) const {
   for (const auto& ref : members) {
     const auto m = ref.acl->match_naming(facts, last);
-    if (decided(m)) return m;
+    if (ends_check(m)) return m;
     if ((m == AclMatch::Yes) == ref.negated) return AclMatch::No;
   }
   return AclMatch::Yes;  // as Squid: an empty AND matches
@@ -46,7 +40,7 @@ AclMatch CombinedAcl::match_any(const std::vector<AclReference>& members, const 
                                 const Acl*& last) const {
   for (const auto& ref : members) {
     const auto m = ref.acl->match_naming(facts, last);
-    if (decided(m)) return m;
+    if (ends_check(m)) return m;
     if ((m == AclMatch::Yes) != ref.negated) return AclMatch::Yes;
   }
   return AclMatch::No;

@@ -9,8 +9,10 @@
 
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cuttle {
@@ -26,6 +28,34 @@ enum class AuthStatus {
 struct AuthFacts {
   AuthStatus status = AuthStatus::None;
   std::string user;  // as the scheme decoded it (lowercased unless casesensitive)
+};
+
+// An external ACL helper's answer (external_acl_type), as Squid keeps it.
+struct ExternalAnswer {
+  enum class Result { Match, NoMatch, Unknown };  // OK, ERR, anything else (BH, no answer)
+  Result result = Result::Unknown;
+  std::string user, tag, log, message;  // user= tag= log= message=
+  std::vector<std::pair<std::string, std::string>> notes;  // every key=value sent
+};
+
+// What external ACL helpers have said about the transaction.
+struct ExternalFacts {
+  // This check's answers, by the external ACL (its data) that asked: the ACL finds
+  // its own here, or asks for a lookup. Emptied when a new slow check starts.
+  std::vector<std::pair<const void*, std::shared_ptr<const ExternalAnswer>>> answers;
+  // What the answers looked at so far told about the transaction (Squid's
+  // copyResultsFromEntry): the last user=, the first tag=, the last log= and
+  // message=, and every note.
+  std::string user, tag, log, message;
+  std::vector<std::pair<std::string, std::string>> notes;
+
+  const ExternalAnswer* answer_for(const void* acl) const {
+    for (const auto& [who, answer] : answers)
+      if (who == acl) return answer.get();
+    return nullptr;
+  }
+  // Records `answer` as the one `acl` uses in this check, and what it tells.
+  void take(const void* acl, std::shared_ptr<const ExternalAnswer> answer);
 };
 
 // The reply, once it has arrived (http_reply_access).
@@ -65,6 +95,7 @@ struct RequestFacts {
   std::time_t now = 0;    // when the check runs (the `time` ACL), 0 : ask the clock
   std::string hierarchy;  // Squid's hierarchy code name once forwarded ("HIER_DIRECT"), else "HIER_NONE"
   std::optional<ReplyFacts> reply;
+  ExternalFacts external;
 };
 
 // v4-mapped v6 addresses as v4, which is how ACLs and logs compare and show them.

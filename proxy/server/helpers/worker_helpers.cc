@@ -8,6 +8,7 @@ void WorkerHelpers::use(const std::shared_ptr<const Config>& config) {
   if (config == config_) return;
   config_ = config;
   basic_.reset(), url_rewriter_.reset(), store_id_.reset();
+  external_.clear();
   const auto helper_timeout = config->auth.helper_timeout;
   if (const auto& basic = config->auth.basic; basic && !basic->program.argv.empty())
     basic_ = make_pool("basicauthenticator", basic->program, helper_timeout);
@@ -19,6 +20,15 @@ void WorkerHelpers::use(const std::shared_ptr<const Config>& config) {
   }
   if (const auto& store_id = config->store_id; store_id && !store_id->program.argv.empty())
     store_id_ = make_pool("store_id", store_id->program, helper_timeout);
+  for (const auto& type : config->acls.external_types())
+    external_.push_back(std::make_shared<ExternalAclHelper>(
+        executor_, type, make_pool("external_acl_type:" + type->name, type->program, helper_timeout)));
+}
+
+ExternalAclHelper* WorkerHelpers::external_acl(const ExternalAclType& type) {
+  for (const auto& helper : external_)
+    if (&helper->type() == &type) return helper.get();
+  return nullptr;
 }
 
 std::shared_ptr<HelperPool> WorkerHelpers::make_pool(const std::string& name, const HelperProgram& program,
@@ -32,6 +42,7 @@ std::shared_ptr<HelperPool> WorkerHelpers::make_pool(const std::string& name, co
 
 void WorkerHelpers::clear() {
   basic_.reset(), url_rewriter_.reset(), store_id_.reset();
+  external_.clear();
   config_.reset();
 }
 

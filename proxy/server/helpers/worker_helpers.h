@@ -6,6 +6,7 @@
 
 #include "proxy/auth/credentials_cache.h"
 #include "proxy/config/config.h"
+#include "proxy/server/helpers/external_acl_helper.h"
 #include "proxy/server/helpers/helper_pool.h"
 
 #include <memory>
@@ -27,6 +28,10 @@ class WorkerHelpers {
   HelperPool* basic_authenticator() { return basic_.get(); }
   HelperPool* url_rewriter() { return url_rewriter_.get(); }
   HelperPool* store_id() { return store_id_.get(); }
+  // The helper of an external_acl_type of that configuration; nullptr for a type
+  // of another (older) configuration.
+  ExternalAclHelper* external_acl(const ExternalAclType& type);
+  const std::vector<std::shared_ptr<ExternalAclHelper>>& external_acls() const { return external_; }
   auth::CredentialsCache& credentials() { return credentials_; }
   // Drops every pool (their processes are told to exit and reaped). The worker
   // calls it before its io_context goes: the pipes are that context's descriptors.
@@ -43,6 +48,7 @@ class WorkerHelpers {
                                         std::chrono::milliseconds timeout);
 
   std::shared_ptr<HelperPool> basic_, url_rewriter_, store_id_;
+  std::vector<std::shared_ptr<ExternalAclHelper>> external_;
   auth::CredentialsCache credentials_;
   std::chrono::steady_clock::time_point last_collection_ = std::chrono::steady_clock::now();
 };

@@ -4,6 +4,7 @@
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/deny_answer.h"
+#include "proxy/server/steps/external_lookup.h"
 
 namespace cuttle {
 
@@ -69,10 +70,23 @@ void read_credentials(ClientConnection& conn, Transaction& tx) {
 
 awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules) {
   co_await resolve_destinations_for(conn, tx, rules);
+  co_return co_await check_slow(conn, tx, tx.facts, rules);
+}
+
+awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, RequestFacts& facts,
+                                    const std::vector<AccessRule>& rules) {
+  // As a new Squid checklist: external ACLs consult their helper's memory anew.
+  facts.external.answers.clear();
   for (;;) {
-    auto verdict = evaluate_access(rules, tx.facts);
-    if (!verdict.needs_authentication) co_return verdict;
-    co_await authenticate(conn, tx);  // Unchecked no more: the next evaluation decides
+    auto verdict = evaluate_access(rules, facts);
+    if (verdict.needs_authentication) {
+      co_await authenticate(conn, tx);  // Unchecked no more: the next evaluation decides
+      facts.auth = tx.facts.auth;
+    } else if (verdict.needs_lookup) {
+      co_await look_up_external(conn, tx, facts, *verdict.last_acl);  // answered: the next evaluation goes on
+    } else {
+      co_return verdict;
+    }
   }
 }
 

@@ -13,8 +13,13 @@ namespace cuttle {
 // Reads the request's credentials into tx.credentials and tx.facts.auth, when a
 // scheme is configured (Proxy-Authorization; Authorization on accelerator ports).
 void read_credentials(ClientConnection& conn, Transaction& tx);
-// Evaluates `rules` over tx.facts, resolving and authenticating as they need.
+// Evaluates `rules` over tx.facts, resolving, authenticating and asking external
+// ACL helpers as they need.
 awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules);
+// The same over `facts` (tx.facts with a reply, for http_reply_access), which
+// must already hold what the rules need but helpers.
+awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, RequestFacts& facts,
+                                    const std::vector<AccessRule>& rules);
 // A denial: 403 (ERR_ACCESS_DENIED), or when the verdict asks for credentials
 // 407 with Proxy-Authenticate (401 with WWW-Authenticate on accelerator ports).
 awaitable<bool> reply_denied(ClientConnection& conn, Transaction& tx, const AccessVerdict& verdict,

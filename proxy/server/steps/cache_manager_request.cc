@@ -17,6 +17,43 @@
 namespace cuttle {
 namespace {
 
+HelperFigures helper_figures(ClientConnection& conn, const std::string& counters_name, const HelperProgram& program,
+                             unsigned workers) {
+  const auto& counters = conn.runtime().metrics().helpers().counters(counters_name);
+  HelperFigures h;
+  h.program = program.argv.at(0);
+  h.max_processes = program.children.max * workers;
+  h.requests = counters.requests, h.replies = counters.replies, h.timeouts = counters.timeouts;
+  h.running = counters.running, h.queued = counters.queued;
+  return h;
+}
+
+// Squid's helper actions, for the helpers configured.
+void add_helper_figures(ClientConnection& conn, const Config& config, ManagerFigures& figures) {
+  const auto workers = static_cast<unsigned>(figures.workers);
+  // `pool`: the name the worker's helper pool counts under (worker_helpers.cc).
+  auto add = [&](const char* action, const char* pool, const HelperProgram& program, const char* title,
+                 const char* heading) {
+    if (program.argv.empty()) return;
+    auto h = helper_figures(conn, pool, program, workers);
+    h.action = action, h.title = title, h.heading = heading;
+    figures.helpers.push_back(std::move(h));
+  };
+  if (config.auth.basic)
+    add("basicauthenticator", "basicauthenticator", config.auth.basic->program, "Basic Authenticator Statistics", "");
+  if (config.url_rewrite)
+    add("url_rewriter", "redirector", config.url_rewrite->program, "URL Rewriter Stats", "Redirector Statistics");
+  if (config.store_id)
+    add("store_id", "store_id", config.store_id->program, "StoreId helper Stats", "Store ID Statistics");
+  auto& helpers = conn.services.helpers;
+  helpers.use(conn.runtime().active()->config);
+  for (const auto& type : config.acls.external_types()) {
+    const auto* helper = helpers.external_acl(*type);
+    figures.external_acls.push_back({type->name, helper ? helper->remembered() : 0,
+                                     helper_figures(conn, "external_acl_type:" + type->name, type->program, workers)});
+  }
+}
+
 ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
   ManagerFigures figures;
   figures.version = CUTTLE_VERSION_STRING;
@@ -26,14 +63,7 @@ ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
   if (auto* store = conn.runtime().store()) figures.store = store->stats();
   figures.workers = config.workers > 0 ? config.workers : static_cast<int>(std::thread::hardware_concurrency());
   figures.passwords = &config.cachemgr_passwd;
-  if (config.auth.basic && !config.auth.basic->program.argv.empty()) {
-    const auto& counters = conn.runtime().metrics().helpers().counters("basicauthenticator");
-    figures.helpers.push_back({"basicauthenticator", "Basic Authenticator Statistics",
-                               config.auth.basic->program.argv[0],
-                               config.auth.basic->program.children.max * static_cast<unsigned>(figures.workers),
-                               counters.requests, counters.replies, counters.timeouts, counters.running,
-                               counters.queued});
-  }
+  add_helper_figures(conn, config, figures);
   return figures;
 }
 

@@ -10,6 +10,7 @@
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/deny_answer.h"
 #include "proxy/server/steps/invalidation.h"
+#include "proxy/server/steps/reply_check.h"
 #include "proxy/server/steps/steps.h"
 
 namespace cuttle {
@@ -50,6 +51,7 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
 awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan, CacheFill* fill) {
   const bool safe_method = is_safe_method(tx.request().method());
   auto client = conn.side();
+  hook_reply_check(client, conn, tx);
   // The forwarder consumes the parsed header; a retry parses the same bytes again.
   std::string header_text;
   if (tx.next_hops.size() > 1 && !tx.has_body) header_text = cuttle::header_text(tx.request());

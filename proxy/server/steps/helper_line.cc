@@ -5,10 +5,8 @@
 
 namespace cuttle {
 
-namespace {
-
-logformat::RequestFormatFacts format_facts(ClientConnection& conn, const Transaction& tx,
-                                           const std::vector<logformat::Token>& extras) {
+logformat::RequestFormatFacts request_format_facts(ClientConnection& conn, const Transaction& tx,
+                                                   const std::vector<logformat::Token>& extras) {
   logformat::RequestFormatFacts f;
   f.client_ip = tx.entry.client_ip;  // the indirect client when log_uses_indirect_client is on, as %>a
   f.local_ip = conn.port.address;
@@ -33,12 +31,10 @@ logformat::RequestFormatFacts format_facts(ClientConnection& conn, const Transac
   return f;
 }
 
-}  // namespace
-
 std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::vector<logformat::Token>& extras) {
   std::string line = tx.entry.url;
   if (extras.empty()) return line;
-  const auto facts = format_facts(conn, tx, extras);
+  const auto facts = request_format_facts(conn, tx, extras);
   // The extras were checked when the configuration was read (require_request_codes).
   line += ' ';
   line += logformat::expand(extras, [&](const logformat::Token& t) { return logformat::request_code_value(t, facts); });

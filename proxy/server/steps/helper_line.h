@@ -5,10 +5,16 @@
 #pragma once
 
 #include "proxy/helpers/helper_reply.h"
+#include "proxy/log/request_codes.h"
 #include "proxy/server/client_connection.h"
 #include "proxy/server/transaction.h"
 
 namespace cuttle {
+
+// The request codes' values for this transaction (log/request_codes.h); the
+// connection's addresses are read only when `tokens` use them.
+logformat::RequestFormatFacts request_format_facts(ClientConnection& conn, const Transaction& tx,
+                                                   const std::vector<logformat::Token>& tokens);
 
 std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::vector<logformat::Token>& extras);
 

@@ -8,6 +8,7 @@
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
 #include "proxy/server/steps/forwarding.h"
+#include "proxy/server/steps/reply_check.h"
 #include "proxy/server/upstream_request.h"
 
 namespace cuttle {
@@ -46,6 +47,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   plan.intercept_server_errors = may_serve_stale_on_error(state, cache.client, cache.pattern);
   const auto request_time = Clock::now();
   auto client = conn.side();
+  hook_reply_check(client, conn, tx);
   auto outcome = co_await forward_request(&client, tx.facts, *tx.parser, plan, &fill, *tx.active, conn.services);
   report_hop_attempt(conn.runtime(), plan, outcome);
   report_forwarding_result(conn.runtime(), outcome);

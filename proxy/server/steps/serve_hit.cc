@@ -1,9 +1,9 @@
 // A stored reply sent to the client (cache_hit.h does the sending), and the
 // hit's access.log line: Squid's code for what was served and why.
-#include "proxy/http/reply_access.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
 #include "proxy/server/steps/deny_answer.h"
+#include "proxy/server/steps/reply_check.h"
 
 namespace cuttle {
 namespace {
@@ -23,7 +23,7 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   // A 304 made from the stored copy is always allowed, as Squid's alwaysAllowResponse.
   if (!shape.not_modified) {
     const auto verdict =
-        check_reply_access(tx.config(), tx.facts, stored.header().base(), squid_name(tx.entry.hierarchy.code));
+        co_await check_reply_slow(conn, tx, stored.header().base(), squid_name(tx.entry.hierarchy.code));
     if (verdict.decision == AccessDecision::Deny) {
       tx.entry.result = ResultCode::TcpDeniedReply;
       co_return co_await answer_denial(conn, tx, verdict.last_acl, true, "http_reply_access denied the reply");
