@@ -9,6 +9,7 @@ packages=(
   libssl-dev openssl liblmdb-dev prometheus-cpp-dev libgtest-dev
   squid squidclient curl ca-certificates
   squidguard python3  # helpers in tests: squidGuard as a URL rewriter, tests/helpers/*.py
+  slapd  # Squid's LDAP helpers in tests run against a slapd the test starts
   nodejs chromium iproute2 prometheus
   wrk  # the reload-under-load test
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
@@ -33,6 +34,10 @@ fi
 # port is the same and tests start their own squids, so keep the system one off.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet squid 2>/dev/null; then
   systemctl stop squid || true
+fi
+# Likewise the packaged slapd (tests start their own on free ports).
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet slapd 2>/dev/null; then
+  systemctl stop slapd || true
 fi
 # Likewise the packaged Prometheus (tests start their own on free ports).
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
