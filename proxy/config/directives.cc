@@ -207,9 +207,9 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
   if (auto note = acl_type_upgrade_note(type); !note.empty()) ctx.warn(note);
   // As Squid: an authentication ACL needs a scheme configured on an earlier line.
   if ((type == "proxy_auth" || type == "proxy_auth_regex") &&
-      (!ctx.config.auth.basic || ctx.config.auth.basic->program.argv.empty()))
+      !ctx.config.auth.any_scheme())
     throw DirectiveError("acl " + name + " " + type +
-                         ": no authentication scheme is configured (an `auth_param basic program` line must come "
+                         ": no authentication scheme is configured (an `auth_param basic|digest program` line must come "
                          "before this one)");
   auto values = acl_values(args, ctx);
   if (type == "proto") drop_unknown_protocols(values, name, ctx);
@@ -221,9 +221,9 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
     Acl& target = existing ? *existing : acls.add(name, type);
     target.parse(values, &acls);
     // An external ACL whose format sends %LOGIN authenticates first (Squid's valid()).
-    if (target.is_auth() && (!ctx.config.auth.basic || ctx.config.auth.basic->program.argv.empty()))
+    if (target.is_auth() && !ctx.config.auth.any_scheme())
       throw DirectiveError("acl " + name + " " + type + ": it needs an authenticated user and no authentication "
-                           "scheme is configured (an `auth_param basic program` line must come before this one)");
+                           "scheme is configured (an `auth_param basic|digest program` line must come before this one)");
     // Squid 5.7 starts with an ACL that has no values (an empty value file, say):
     // it warns, and the ACL matches nothing.
     if (!existing && target.empty()) ctx.warn("empty ACL: acl " + name + " " + type + "; it matches nothing");

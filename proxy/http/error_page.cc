@@ -124,8 +124,10 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
   // The password depends on the action, so Squid names it as the realm.
   if (kind == ErrorKind::CacheMgrAccessDenied)
     res.set(http::field::www_authenticate, "Basic realm=\"" + c.detail + "\"");
-  if (kind == ErrorKind::ProxyAuthRequired) res.set(http::field::proxy_authenticate, c.challenge);
-  if (kind == ErrorKind::AuthRequired) res.set(http::field::www_authenticate, c.challenge);
+  for (const auto& challenge : c.challenges) {
+    if (kind == ErrorKind::ProxyAuthRequired) res.insert(http::field::proxy_authenticate, challenge);
+    if (kind == ErrorKind::AuthRequired) res.insert(http::field::www_authenticate, challenge);
+  }
   res.body() = std::move(body);
   res.prepare_payload();
   return res;

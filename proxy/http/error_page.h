@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cuttle {
 
@@ -48,7 +49,9 @@ struct ErrorContext {
   std::string client_ip;
   std::string hostname;   // visible_hostname
   std::string detail;     // the system's words for the cause (e.g. "Connection refused")
-  std::string challenge;  // ProxyAuthRequired / AuthRequired: e.g. `Basic realm="..."`
+  // ProxyAuthRequired / AuthRequired: one header line per scheme, in the order
+  // configured, e.g. `Basic realm="..."`.
+  std::vector<std::string> challenges;
 };
 
 http::status error_status(ErrorKind kind);

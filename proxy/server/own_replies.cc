@@ -7,8 +7,8 @@
 namespace cuttle {
 
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
-                            std::string detail, std::string challenge) {
-  ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail), std::move(challenge)};
+                            std::string detail, std::vector<std::string> challenges) {
+  ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail), std::move(challenges)};
   auto response = make_error_response(kind, context);
   if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
   co_return co_await send_error_reply(conn, response, tx, keep_alive);

@@ -12,6 +12,7 @@
 #include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
 #include "proxy/metrics/proxy_metrics.h"
+#include "proxy/auth/digest_nonces.h"
 #include "proxy/server/client_counts.h"
 #include "proxy/server/collapsed_forwarding.h"
 #include "proxy/server/tls_contexts.h"
@@ -63,6 +64,9 @@ class ProxyRuntime {
   TlsContexts& tls() { return tls_; }
   CollapsedForwarding& collapsed() { return collapsed_; }
   ClientCounts& client_counts() { return client_counts_; }
+  // The Digest nonces issued, shared by the workers (a client's next connection
+  // may land on another).
+  auth::DigestNonces& digest_nonces() { return digest_nonces_; }
   ProxyMetrics& metrics() { return metrics_; }
   std::chrono::system_clock::time_point start_time() const { return start_time_; }
   peers::PeerHealth& peer_health() { return peer_health_; }
@@ -85,6 +89,7 @@ class ProxyRuntime {
   std::unique_ptr<store::ObjectCache> store_;
   CollapsedForwarding collapsed_;
   ClientCounts client_counts_;
+  auth::DigestNonces digest_nonces_;
   ProxyMetrics metrics_;
   const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
   peers::PeerHealth peer_health_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "proxy/auth/basic_credentials.h"
+#include "proxy/auth/digest_credentials.h"
 #include "proxy/http/request_facts.h"
 #include "proxy/log/access_log.h"
 #include "proxy/server/asio_types.h"
@@ -38,6 +39,10 @@ struct Transaction {
   // Decoded from Proxy-Authorization (Authorization on accelerator ports) when a
   // configured scheme could read it; checked only when an ACL needs it.
   std::optional<auth::BasicCredentials> credentials;
+  std::optional<auth::DigestCredentials> digest_credentials;
+  // The Digest credentials named a nonce this proxy does not know (any more): the
+  // challenge says stale=true, so the client retries without asking the user.
+  bool digest_nonce_stale = false;
 
   // ---- helpers (rewrite_url, choose_store_id) ----
   // A URL rewriter changed the target while url_rewrite_host_header is off: the

@@ -142,7 +142,18 @@ awaitable<void> Worker::housekeeping_loop() {
     // A reconfigured helper set starts its startup= processes without waiting for a request.
     helpers_.use(runtime_.active()->config);
     helpers_.collect_garbage();
+    collect_digest_nonces();
   }
+}
+
+// Squid's nonce garbage collection, every nonce_garbage_interval (any worker's
+// turn does it for all: the nonces are shared).
+void Worker::collect_digest_nonces() {
+  const auto* digest = runtime_.active()->config->auth.active_digest();
+  const auto now = std::chrono::steady_clock::now();
+  if (!digest || now - last_nonce_collection_ < digest->nonce_garbage_interval) return;
+  last_nonce_collection_ = now;
+  runtime_.digest_nonces().collect(digest->nonces, std::chrono::system_clock::now());
 }
 
 void Worker::begin_shutdown() {

@@ -54,6 +54,8 @@ class Worker {
  private:
   awaitable<void> accept_loop(tcp::acceptor& acceptor, const HttpPortConfig& port);
   awaitable<void> housekeeping_loop();
+  void collect_digest_nonces();
+  std::chrono::steady_clock::time_point last_nonce_collection_ = std::chrono::steady_clock::now();
 
   ProxyRuntime& runtime_;
   int index_;

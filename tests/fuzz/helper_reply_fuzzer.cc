@@ -5,8 +5,11 @@
 // and %XX, and unescaping it gives back the original bytes (but NUL, which Squid
 // never decodes). The same bytes as the credentials of a Basic Proxy-Authorization
 // (what the authenticator is then asked about): encoded, they decode back to the
-// user and password; as a raw header value, decoding never fails uncleanly.
+// user and password; as a raw header value, decoding never fails uncleanly. As a
+// Digest Proxy-Authorization: credentials not "broken" have every field Squid
+// requires, and the response computed for them is 32 hex digits.
 #include "proxy/auth/basic_credentials.h"
+#include "proxy/auth/digest_credentials.h"
 #include "proxy/helpers/helper_reply.h"
 
 #include <boost/beast/core/detail/base64.hpp>
@@ -64,6 +67,18 @@ void check_credentials(std::string_view text) {
   if (decoded->has_password) FUZZ_CHECK(decoded->password == text.substr(colon + 1));
 }
 
+void check_digest(std::string_view text) {
+  auto c = auth::decode_digest("Digest " + std::string(text));
+  FUZZ_CHECK(c.has_value());
+  if (c->broken) return;
+  FUZZ_CHECK(!c->user.empty() && c->user.find('"') == std::string::npos);
+  FUZZ_CHECK(!c->realm.empty() && !c->nonce.empty() && !c->uri.empty() && c->response.size() == 32);
+  FUZZ_CHECK(c->algorithm == "MD5" || c->algorithm == "MD5-sess");
+  FUZZ_CHECK(c->qop.empty() ? c->nc.empty() && c->cnonce.empty() : c->qop == "auth" && c->nc.size() == 8);
+  const auto response = auth::expected_response(*c, auth::digest_ha1(c->user, c->realm, text), "GET");
+  FUZZ_CHECK(response.size() == 32);
+}
+
 }  // namespace
 
 CUTTLE_FUZZ_TARGET(helper_reply) {
@@ -71,5 +86,6 @@ CUTTLE_FUZZ_TARGET(helper_reply) {
   check_reply(in.line());
   check_escape(in.rest());
   check_credentials(in.rest());
+  check_digest(in.rest());
   return 0;
 }

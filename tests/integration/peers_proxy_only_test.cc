@@ -36,7 +36,10 @@ struct HitEverythingSibling {
 };
 
 std::string cuttle_config(unsigned short icp_port, const TempDir& dir, const std::string& peer) {
+  // A generous ICP timeout: under a loaded test machine the sibling's HIT must
+  // still arrive in time (a timeout would send the request to the origin).
   return "icp_port " + std::to_string(icp_port) + "\nicp_access allow localhost\nicp_access deny all\n" +
+         "icp_query_timeout 3000\n" +
          "cache_dir lmdb " + dir.file("cache") + " 64\n" + peer;
 }
 

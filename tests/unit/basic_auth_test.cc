@@ -180,13 +180,42 @@ TEST(AuthConfig, BasicParametersAndSquidsDefaults) {
 }
 
 TEST(AuthConfig, WhatIsNotImplementedIsRefusedNotIgnored) {
-  for (auto line : {"auth_param digest program /bin/cat", "auth_param negotiate program /bin/cat",
-                    "auth_param basic key_extras \"%>a\"", "auth_param basic utf8 on",
+  for (auto line : {"auth_param ntlm program /bin/cat", "auth_param negotiate program /bin/cat",
+                    "auth_param basic key_extras \"%>a\"", "auth_param basic utf8 on", "auth_param digest utf8 on",
+                    "auth_param digest key_extras \"%>a\"", "auth_param digest nonce_max_count x",
                     "auth_param basic program /nonexistent/helper", "auth_param basic children 0"})
     EXPECT_THROW(load_config_text("http_port 3128\nauth_param basic program /bin/cat\n" + std::string(line) + "\n",
                                   "t.conf"),
                  ConfigError)
         << line;
+}
+
+TEST(AuthConfig, DigestParametersAndSchemeOrder) {
+  auto loaded = load_config_text(
+      "http_port 3128\nauth_param digest program /bin/cat\nauth_param basic program /bin/cat\n"
+      "auth_param digest realm Office Proxy\nauth_param digest nonce_max_count 7\n"
+      "auth_param digest nonce_max_duration 2 minutes\nauth_param digest nonce_strictness on\n"
+      "auth_param digest check_nonce_count off\nauth_param digest post_workaround on\n"
+      "auth_param digest nonce_garbage_interval 1 minute\n"
+      "acl login proxy_auth REQUIRED\n",
+      "t.conf");
+  const auto& auth = loaded.config->auth;
+  ASSERT_TRUE(auth.active_digest());
+  const auto& d = *auth.active_digest();
+  EXPECT_EQ(d.realm, "Office Proxy");
+  EXPECT_EQ(d.nonces.max_count, 7u);
+  EXPECT_EQ(d.nonces.max_duration, std::chrono::minutes(2));
+  EXPECT_TRUE(d.nonces.strictness);
+  EXPECT_FALSE(d.nonces.check_count);
+  EXPECT_TRUE(d.post_workaround);
+  EXPECT_EQ(d.nonce_garbage_interval, std::chrono::minutes(1));
+  EXPECT_EQ(d.program.children.max, 20u);
+  EXPECT_EQ(auth.schemes, (std::vector<std::string>{"digest", "basic"})) << "the order of the challenges";
+}
+
+TEST(AuthConfig, DigestAloneIsEnoughForProxyAuthAcls) {
+  EXPECT_NO_THROW(load_config_text(
+      "http_port 3128\nauth_param digest program /bin/cat\nacl login proxy_auth REQUIRED\n", "t.conf"));
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ TEST(ErrorPage, StatusAndSquidCodeForEachKind) {
 }
 
 TEST(ErrorPage, ResponseCarriesSquidHeadersAndExactLength) {
-  ErrorContext context{"http://example.com/x", "10.0.0.5", "cache1", "Connection refused", ""};
+  ErrorContext context{"http://example.com/x", "10.0.0.5", "cache1", "Connection refused", {}};
   auto res = make_error_response(ErrorKind::ConnectFailed, context);
   EXPECT_EQ(res.version(), 11u);
   EXPECT_EQ(res[http::field::server], kProductToken);
@@ -71,7 +71,7 @@ TEST(ErrorPage, ResponseCarriesSquidHeadersAndExactLength) {
 }
 
 TEST(ErrorPage, RequestTextIsHtmlEscaped) {
-  ErrorContext context{"http://e.com/<script>alert('x')</script>&\"", "10.0.0.5", "<host>", "a<b", ""};
+  ErrorContext context{"http://e.com/<script>alert('x')</script>&\"", "10.0.0.5", "<host>", "a<b", {}};
   auto res = make_error_response(ErrorKind::InvalidUrl, context);
   const auto& body = res.body();
   EXPECT_EQ(body.find("<script>"), std::string::npos);
@@ -81,7 +81,7 @@ TEST(ErrorPage, RequestTextIsHtmlEscaped) {
 }
 
 TEST(ErrorPage, NoSystemMessageWithoutDetail) {
-  auto res = make_error_response(ErrorKind::AccessDenied, {"http://e.com/", "10.0.0.5", "cache1", "", ""});
+  auto res = make_error_response(ErrorKind::AccessDenied, {"http://e.com/", "10.0.0.5", "cache1", "", {}});
   EXPECT_EQ(res.body().find("sysmsg"), std::string::npos);
 }
 

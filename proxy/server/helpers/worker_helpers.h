@@ -5,6 +5,7 @@
 #pragma once
 
 #include "proxy/auth/credentials_cache.h"
+#include "proxy/auth/digest_users.h"
 #include "proxy/config/config.h"
 #include "proxy/server/helpers/external_acl_helper.h"
 #include "proxy/server/helpers/helper_pool.h"
@@ -26,6 +27,7 @@ class WorkerHelpers {
   void use(const std::shared_ptr<const Config>& config);
   // The helpers of the configuration `use` last saw; nullptr when it has none.
   HelperPool* basic_authenticator() { return basic_.get(); }
+  HelperPool* digest_authenticator() { return digest_.get(); }
   HelperPool* url_rewriter() { return url_rewriter_.get(); }
   HelperPool* store_id() { return store_id_.get(); }
   // The helper of an external_acl_type of that configuration; nullptr for a type
@@ -33,6 +35,7 @@ class WorkerHelpers {
   ExternalAclHelper* external_acl(const ExternalAclType& type);
   const std::vector<std::shared_ptr<ExternalAclHelper>>& external_acls() const { return external_; }
   auth::CredentialsCache& credentials() { return credentials_; }
+  auth::DigestUsers& digest_users() { return digest_users_; }
   // Drops every pool (their processes are told to exit and reaped). The worker
   // calls it before its io_context goes: the pipes are that context's descriptors.
   void clear();
@@ -47,9 +50,10 @@ class WorkerHelpers {
   std::shared_ptr<HelperPool> make_pool(const std::string& name, const HelperProgram& program,
                                         std::chrono::milliseconds timeout);
 
-  std::shared_ptr<HelperPool> basic_, url_rewriter_, store_id_;
+  std::shared_ptr<HelperPool> basic_, digest_, url_rewriter_, store_id_;
   std::vector<std::shared_ptr<ExternalAclHelper>> external_;
   auth::CredentialsCache credentials_;
+  auth::DigestUsers digest_users_;
   std::chrono::steady_clock::time_point last_collection_ = std::chrono::steady_clock::now();
 };
 

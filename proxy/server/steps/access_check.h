@@ -6,13 +6,11 @@
 #pragma once
 
 #include "proxy/server/client_connection.h"
+#include "proxy/server/steps/authenticate.h"
 #include "proxy/server/transaction.h"
 
 namespace cuttle {
 
-// Reads the request's credentials into tx.credentials and tx.facts.auth, when a
-// scheme is configured (Proxy-Authorization; Authorization on accelerator ports).
-void read_credentials(ClientConnection& conn, Transaction& tx);
 // Evaluates `rules` over tx.facts, resolving, authenticating and asking external
 // ACL helpers as they need.
 awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules);

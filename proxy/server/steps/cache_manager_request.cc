@@ -41,6 +41,9 @@ void add_helper_figures(ClientConnection& conn, const Config& config, ManagerFig
   };
   if (config.auth.basic)
     add("basicauthenticator", "basicauthenticator", config.auth.basic->program, "Basic Authenticator Statistics", "");
+  if (config.auth.digest)
+    add("digestauthenticator", "digestauthenticator", config.auth.digest->program, "Digest User Authenticator Stats",
+        "Digest Authenticator Statistics");
   if (config.url_rewrite)
     add("url_rewriter", "redirector", config.url_rewrite->program, "URL Rewriter Stats", "Redirector Statistics");
   if (config.store_id)

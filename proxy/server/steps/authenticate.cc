@@ -1,0 +1,151 @@
+#include "proxy/server/steps/authenticate.h"
+
+#include "proxy/log/url_escape.h"
+
+#include <algorithm>
+#include <cctype>
+#include <strings.h>
+
+namespace cuttle {
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+void decide(Transaction& tx, bool accepted) {
+  tx.facts.auth.status = accepted ? AuthStatus::Accepted : AuthStatus::Refused;
+}
+
+// Basic: from the credentials cache when the helper accepted the same password
+// less than credentialsttl ago, else from the helper. Only an OK counts; a
+// refusal is never remembered.
+awaitable<void> authenticate_basic(ClientConnection& conn, Transaction& tx, const BasicAuthConfig& basic) {
+  const auth::BasicCredentials& credentials = *tx.credentials;
+  WorkerHelpers& helpers = conn.services.helpers;
+  auto& cache = helpers.credentials();
+  if (cache.accepted(credentials.user, credentials.password, basic.credentials_ttl, Steady::now())) {
+    decide(tx, true);
+    co_return;
+  }
+  // The configuration in force now may have dropped the scheme this request's
+  // (older) configuration had: then nobody can accept the credentials.
+  HelperPool* authenticator = helpers.basic_authenticator();
+  if (!authenticator) {
+    decide(tx, false);
+    co_return;
+  }
+  auto reply = co_await authenticator->ask(squid_escape(credentials.user) + " " + squid_escape(credentials.password));
+  if (reply.result == helpers::HelperResult::Ok) cache.accept(credentials.user, credentials.password, Steady::now());
+  else cache.refuse(credentials.user);
+  decide(tx, reply.result == helpers::HelperResult::Ok);
+}
+
+bool is_ha1(std::string_view s) {
+  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c); });
+}
+
+// The user's H(A1) from the digest helper, asked `"user":"realm"` (Squid's
+// line); a Squid 3.3 helper answers the bare hash. nullopt: refused or failed.
+awaitable<std::optional<std::string>> ask_digest_helper(ClientConnection& conn, const auth::DigestCredentials& c) {
+  HelperPool* authenticator = conn.services.helpers.digest_authenticator();
+  if (!authenticator) co_return std::nullopt;
+  auto reply = co_await authenticator->ask("\"" + c.user + "\":\"" + c.realm + "\"");
+  std::optional<std::string> ha1;
+  if (reply.result == helpers::HelperResult::Ok) ha1 = reply.note("ha1");
+  else if (reply.result == helpers::HelperResult::Unknown && is_ha1(reply.other)) ha1 = reply.other;
+  if (!ha1 || !is_ha1(*ha1)) co_return std::nullopt;
+  std::transform(ha1->begin(), ha1->end(), ha1->begin(), [](unsigned char ch) { return std::tolower(ch); });
+  conn.services.helpers.digest_users().learn(c.user, c.realm, *ha1, Steady::now());
+  co_return ha1;
+}
+
+bool response_matches(const auth::DigestCredentials& c, const std::string& ha1, std::string_view method) {
+  return strcasecmp(auth::expected_response(c, ha1, method).c_str(), c.response.c_str()) == 0;
+}
+
+// Digest, as Squid's Auth::Digest::UserRequest::authenticate: a nonce this proxy
+// issued, the response computed from the H(A1) it knows (asking the helper again
+// once when it does not match: the password may have changed; with
+// post_workaround a non-GET digest computed with GET passes), then the nonce's
+// count and age. A stale nonce with the right password is forgotten, the helper
+// asked once more, and the request accepted, as Squid does.
+awaitable<void> authenticate_digest(ClientConnection& conn, Transaction& tx, const DigestAuthConfig& digest) {
+  const auth::DigestCredentials& c = *tx.digest_credentials;
+  auto& nonces = conn.runtime().digest_nonces();
+  if (!nonces.known(c.nonce)) {
+    tx.digest_nonce_stale = true;
+    co_return decide(tx, false);
+  }
+  std::optional<std::string> ha1;
+  bool asked = false;
+  if (const auto* known = conn.services.helpers.digest_users().ha1(c.user, c.realm)) ha1 = *known;
+  if (!ha1) ha1 = co_await ask_digest_helper(conn, c), asked = true;
+  const auto method = tx.entry.method;
+  if (ha1 && !response_matches(c, *ha1, method) && !asked) ha1 = co_await ask_digest_helper(conn, c), asked = true;
+  if (!ha1) co_return decide(tx, false);
+  if (!response_matches(c, *ha1, method) && !(digest.post_workaround && method != "GET" && response_matches(c, *ha1, "GET")))
+    co_return decide(tx, false);
+  if (!nonces.use(c.nonce, c.nc, digest.nonces, std::chrono::system_clock::now())) {
+    nonces.forget(c.nonce);
+    ha1 = co_await ask_digest_helper(conn, c);
+    co_return decide(tx, ha1 && response_matches(c, *ha1, method));
+  }
+  decide(tx, true);
+}
+
+std::string basic_challenge(const BasicAuthConfig& basic) { return "Basic realm=\"" + basic.realm + "\""; }
+
+std::string digest_challenge(ClientConnection& conn, const DigestAuthConfig& digest, bool stale) {
+  const auto nonce = conn.runtime().digest_nonces().issue(std::chrono::system_clock::now());
+  return "Digest realm=\"" + digest.realm + "\", nonce=\"" + nonce + "\", qop=\"auth\", stale=" +
+         (stale ? "true" : "false");
+}
+
+}  // namespace
+
+void log_user(Transaction& tx) {
+  if (tx.credentials && !tx.credentials->user.empty()) tx.entry.user = tx.credentials->user;
+  if (tx.digest_credentials && !tx.digest_credentials->user.empty()) tx.entry.user = tx.digest_credentials->user;
+}
+
+void read_credentials(ClientConnection& conn, Transaction& tx) {
+  const AuthConfig& auth = tx.config().auth;
+  if (!auth.any_scheme() || tx.credentials || tx.digest_credentials) return;
+  const auto field = conn.port.accel ? http::field::authorization : http::field::proxy_authorization;
+  const auto value = tx.request()[field];
+  if (value.empty()) return;
+  if (const auto* basic = auth.active_basic(); basic && auth::is_basic_scheme(value)) {
+    tx.credentials = auth::decode_basic(value, basic->case_sensitive);
+    if (!tx.credentials) return;
+    tx.facts.auth.user = tx.credentials->user;
+    // No password, or an empty one: never sent to the helper (Squid's broken credentials).
+    tx.facts.auth.status = tx.credentials->broken() ? AuthStatus::Refused : AuthStatus::Unchecked;
+  } else if (auth.active_digest() && auth::is_digest_scheme(value)) {
+    tx.digest_credentials = auth::decode_digest(value);
+    tx.facts.auth.user = tx.digest_credentials->user;
+    tx.facts.auth.status = tx.digest_credentials->broken ? AuthStatus::Refused : AuthStatus::Unchecked;
+  }
+}
+
+awaitable<void> authenticate(ClientConnection& conn, Transaction& tx) {
+  WorkerHelpers& helpers = conn.services.helpers;
+  helpers.use(conn.runtime().active()->config);
+  log_user(tx);
+  const AuthConfig& auth = tx.config().auth;
+  if (tx.digest_credentials && auth.active_digest()) co_return co_await authenticate_digest(conn, tx, *auth.active_digest());
+  if (tx.credentials && auth.active_basic()) co_return co_await authenticate_basic(conn, tx, *auth.active_basic());
+  decide(tx, false);
+}
+
+std::vector<std::string> challenges(ClientConnection& conn, const Transaction& tx) {
+  const AuthConfig& auth = tx.config().auth;
+  std::vector<std::string> out;
+  for (const auto& scheme : auth.schemes) {
+    if (scheme == "basic" && auth.active_basic()) out.push_back(basic_challenge(*auth.active_basic()));
+    if (scheme == "digest" && auth.active_digest())
+      out.push_back(digest_challenge(conn, *auth.active_digest(), tx.digest_nonce_stale));
+  }
+  return out;
+}
+
+}  // namespace cuttle
