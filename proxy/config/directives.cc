@@ -206,7 +206,7 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
   if (old_manager_definition(name, type, ctx)) return;
   if (auto note = acl_type_upgrade_note(type); !note.empty()) ctx.warn(note);
   // As Squid: an authentication ACL needs a scheme configured on an earlier line.
-  if ((type == "proxy_auth" || type == "proxy_auth_regex") &&
+  if ((type == "proxy_auth" || type == "proxy_auth_regex" || type == "max_user_ip") &&
       !ctx.config.auth.any_scheme())
     throw DirectiveError("acl " + name + " " + type +
                          ": no authentication scheme is configured (an `auth_param basic|digest program` line must come "

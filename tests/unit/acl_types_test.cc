@@ -357,3 +357,36 @@ TEST(ForwardedForWalk, StopsAtTheFirstUntrustedAddressOrAtGarbage) {
 
 }  // namespace
 }  // namespace cuttle
+
+namespace cuttle {
+namespace {
+
+// A user's remembered addresses, for max_user_ip.
+class FakeBook : public UserAddressBook {
+ public:
+  size_t count(std::string_view) const override { return addresses.size(); }
+  void forget(std::string_view, const boost::asio::ip::address& a) override { std::erase(addresses, a.to_string()); }
+  void forget_all(std::string_view) override { addresses.clear(); }
+  std::vector<std::string> addresses;
+};
+
+TEST(MaxUserIpAcl, MatchesBeyondTheLimitAndForgetsAsSquid) {
+  auto lenient = make("max_user_ip", {"1"});
+  auto strict = make("max_user_ip", {"-s", "1"});
+  FakeBook book;
+  auto facts = request();
+  EXPECT_EQ(lenient.match(facts), AclMatch::AuthRequired) << "it authenticates first";
+  facts.auth = {AuthStatus::Accepted, "alice", &book};
+  book.addresses = {"10.0.0.1", "10.0.0.7"};
+  EXPECT_TRUE(strict.matches(facts));
+  EXPECT_EQ(book.addresses, std::vector<std::string>{"10.0.0.1"}) << "-s forgets only this client";
+  EXPECT_FALSE(lenient.matches(facts));
+  book.addresses = {"10.0.0.1", "10.0.0.7"};
+  EXPECT_TRUE(lenient.matches(facts));
+  EXPECT_TRUE(book.addresses.empty()) << "without -s every address is forgotten";
+  EXPECT_FALSE(lenient.is_auth()) << "its denial is a 403, as in Squid 5.7";
+  EXPECT_THROW(make("max_user_ip", {"many"}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace cuttle

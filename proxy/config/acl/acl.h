@@ -28,6 +28,7 @@ inline bool ends_check(AclMatch m) { return m != AclMatch::No && m != AclMatch::
 struct AclNeeds {
   bool destinations = false;  // `dst`: the destination's addresses (DNS)
   bool client_connections = false;  // maxconn: the client's open connections
+  bool client_name = false;  // srcdomain, srcdom_regex: the client's name (a reverse lookup)
   std::set<std::string> request_headers, reply_headers;  // lowercase names
 
   void add(const AclNeeds& other);

@@ -34,6 +34,8 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
       {"localip", maker<AddressAcl>(AddressAcl::Subject::Local)},
       {"dstdomain", maker<DomainAcl>()},
       {"dstdom_regex", maker<RegexAcl>(RegexAcl::Subject::Host)},
+      {"srcdomain", maker<DomainAcl>(DomainAcl::Subject::ClientName)},
+      {"srcdom_regex", maker<RegexAcl>(RegexAcl::Subject::ClientName)},
       {"url_regex", maker<RegexAcl>(RegexAcl::Subject::Url)},
       {"urlpath_regex", maker<RegexAcl>(RegexAcl::Subject::UrlPath)},
       {"browser", maker<RegexAcl>(RegexAcl::Subject::UserAgent)},
@@ -57,6 +59,7 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
       {"any-of", maker<CombinedAcl>(CombinedAcl::Kind::AnyOf)},
       {"proxy_auth", maker<UserAcl>()},
       {"proxy_auth_regex", maker<UserRegexAcl>()},
+      {"max_user_ip", maker<MaxUserIpAcl>()},
       {"external", maker<ExternalAcl>()},
       {"ext_user", maker<ExternalUserAcl>()},
       {"ext_user_regex", maker<ExternalUserRegexAcl>()},
@@ -68,10 +71,10 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
 
 // Squid 5.7's other ACL types (src/AclRegs.cc), which cuttle does not match yet.
 constexpr std::string_view kSquidTypesNotYetImplemented[] = {
-    "random", "src_as", "dst_as", "peername", "peername_regex", "srcdomain", "srcdom_regex", "urllogin",
+    "random", "src_as", "dst_as", "peername", "peername_regex", "urllogin",
     "squid_error", "connections_encrypted", "note", "annotate_client", "annotate_transaction",
     "clientside_mark", "client_connection_mark", "ssl_error", "user_cert", "ca_cert", "server_cert_fingerprint",
-    "at_step", "ssl::server_name", "ssl::server_name_regex", "arp", "eui64", "ident", "ident_regex", "max_user_ip", "adaptation_service", "snmp_community"};
+    "at_step", "ssl::server_name", "ssl::server_name_regex", "arp", "eui64", "ident", "ident_regex", "adaptation_service", "snmp_community"};
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 #include "proxy/config/ascii_case.h"
 
 #include <algorithm>
+#include <charconv>
+#include <stdexcept>
 
 namespace cuttle {
 
@@ -43,6 +45,28 @@ AclMatch UserRegexAcl::match(const RequestFacts& facts) const {
   const auto answer = authentication_answer(facts.auth);
   if (answer != AclMatch::Yes) return answer;
   return patterns_.search(facts.auth.user) ? AclMatch::Yes : AclMatch::No;
+}
+
+// As Squid: the first line's number counts, later lines are ignored.
+void MaxUserIpAcl::parse(const AclLine& line) {
+  if (maximum_ || line.values.empty()) return;
+  strict_ = line.options.contains("-s");
+  const auto& text = line.values.front();
+  unsigned long n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n > 1000000)
+    throw std::invalid_argument("max_user_ip: '" + text + "' is not a number");
+  maximum_ = static_cast<unsigned>(n);
+}
+
+AclMatch MaxUserIpAcl::match(const RequestFacts& facts) const {
+  const auto answer = authentication_answer(facts.auth);
+  if (answer != AclMatch::Yes) return answer;
+  UserAddressBook* addresses = facts.auth.addresses;
+  if (!addresses || addresses->count(facts.auth.user) <= maximum_) return AclMatch::No;
+  if (strict_) addresses->forget(facts.auth.user, facts.client);
+  else addresses->forget_all(facts.auth.user);
+  return AclMatch::Yes;
 }
 
 }  // namespace cuttle

@@ -49,6 +49,23 @@ class UserRegexAcl : public AclData {
   RegexList patterns_;
 };
 
+// `max_user_ip [-s] N`: the user was seen from more than N addresses within
+// authenticate_ip_ttl. As Squid, a match forgets the user's addresses (so the
+// user can move machines), or with -s only this one (the others keep working).
+// It authenticates first (a challenge without credentials), but a denial it
+// decides is a 403, not a challenge, as in Squid 5.7.
+class MaxUserIpAcl : public AclData {
+ public:
+  std::vector<std::string_view> options() const override { return {"-s"}; }
+  void parse(const AclLine& line) override;
+  AclMatch match(const RequestFacts& facts) const override;
+  bool empty() const override { return maximum_ == 0; }
+
+ private:
+  unsigned maximum_ = 0;
+  bool strict_ = false;
+};
+
 // What authentication decides before the user's name is looked at.
 AclMatch authentication_answer(const AuthFacts& auth);
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,9 +26,22 @@ enum class AuthStatus {
   Refused,    // refused, broken (no password), or the helper failed
 };
 
+// The addresses users were seen from lately, as the max_user_ip ACL uses them
+// (auth/user_addresses.h keeps them for a worker).
+class UserAddressBook {
+ public:
+  virtual ~UserAddressBook() = default;
+  virtual size_t count(std::string_view user) const = 0;
+  virtual void forget(std::string_view user, const boost::asio::ip::address& address) = 0;
+  virtual void forget_all(std::string_view user) = 0;
+};
+
 struct AuthFacts {
   AuthStatus status = AuthStatus::None;
   std::string user;  // as the scheme decoded it (lowercased unless casesensitive)
+  // Where the worker remembers the addresses users come from, once accepted: the
+  // max_user_ip ACL counts them and, as in Squid, forgets some when it matches.
+  UserAddressBook* addresses = nullptr;
 };
 
 // An external ACL helper's answer (external_acl_type), as Squid keeps it.
@@ -88,6 +102,9 @@ struct RequestFacts {
   std::string path;       // origin-form path and query
   // Destination addresses, once resolved (needed only by `dst` ACLs).
   std::optional<std::vector<boost::asio::ip::address>> destinations;
+  // The client's name (a reverse lookup), once looked up (srcdomain, srcdom_regex);
+  // "" when it has none.
+  std::optional<std::string> client_name;
   AuthFacts auth;
   HeaderFacts headers;    // the request fields some ACL names (AclNeeds::request_headers)
   ConnectionFacts connection;

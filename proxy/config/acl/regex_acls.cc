@@ -1,7 +1,7 @@
 #include "proxy/config/acl/regex_acls.h"
 
+#include "proxy/config/acl/domain_acl.h"
 #include "proxy/config/ascii_case.h"
-
 #include "proxy/config/default_port.h"
 
 #include <algorithm>
@@ -54,6 +54,7 @@ std::vector<std::string_view> RegexAcl::options() const {
 
 void RegexAcl::add_needs(AclNeeds& needs) const {
   switch (subject_) {
+    case Subject::ClientName: needs.client_name = true; break;
     case Subject::UserAgent: needs.request_headers.insert("user-agent"); break;
     case Subject::Referer: needs.request_headers.insert("referer"); break;
     case Subject::RequestContentType: needs.request_headers.insert("content-type"); break;
@@ -67,6 +68,7 @@ std::optional<std::string> RegexAcl::subject_text(const RequestFacts& f) const {
     case Subject::Url: return percent_decode(acl_url(f));
     case Subject::UrlPath: return percent_decode(f.path);
     case Subject::Host: return f.host;
+    case Subject::ClientName: return client_name_or_none(f);
     case Subject::UserAgent: return f.headers.first("user-agent");
     case Subject::Referer: return f.headers.first("referer");
     // Squid matches a missing Content-Type as "".

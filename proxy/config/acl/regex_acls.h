@@ -1,6 +1,6 @@
 // The ACL types that match a regular expression against one text of the request
-// or reply: url_regex, urlpath_regex, dstdom_regex, browser, referer_regex,
-// req_mime_type and rep_mime_type.
+// or reply: url_regex, urlpath_regex, dstdom_regex, srcdom_regex (the client's
+// name, "none" without one), browser, referer_regex, req_mime_type and rep_mime_type.
 #pragma once
 
 #include "proxy/config/acl/acl.h"
@@ -12,7 +12,7 @@ namespace cuttle {
 
 class RegexAcl : public AclData {
  public:
-  enum class Subject { Url, UrlPath, Host, UserAgent, Referer, RequestContentType, ReplyContentType };
+  enum class Subject { Url, UrlPath, Host, ClientName, UserAgent, Referer, RequestContentType, ReplyContentType };
   explicit RegexAcl(Subject subject) : subject_(subject) {}
 
   std::vector<std::string_view> options() const override;

@@ -55,6 +55,7 @@ void WorkerHelpers::collect_garbage() {
   last_collection_ = now;
   credentials_.expire(config_->auth.authenticate_ttl, now);
   digest_users_.expire(config_->auth.authenticate_ttl, now);
+  user_addresses_.expire(now);
 }
 
 }  // namespace cuttle

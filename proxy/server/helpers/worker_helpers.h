@@ -6,6 +6,7 @@
 
 #include "proxy/auth/credentials_cache.h"
 #include "proxy/auth/digest_users.h"
+#include "proxy/auth/user_addresses.h"
 #include "proxy/config/config.h"
 #include "proxy/server/helpers/external_acl_helper.h"
 #include "proxy/server/helpers/helper_pool.h"
@@ -36,6 +37,7 @@ class WorkerHelpers {
   const std::vector<std::shared_ptr<ExternalAclHelper>>& external_acls() const { return external_; }
   auth::CredentialsCache& credentials() { return credentials_; }
   auth::DigestUsers& digest_users() { return digest_users_; }
+  auth::UserAddresses& user_addresses() { return user_addresses_; }
   // Drops every pool (their processes are told to exit and reaped). The worker
   // calls it before its io_context goes: the pipes are that context's descriptors.
   void clear();
@@ -54,6 +56,7 @@ class WorkerHelpers {
   std::vector<std::shared_ptr<ExternalAclHelper>> external_;
   auth::CredentialsCache credentials_;
   auth::DigestUsers digest_users_;
+  auth::UserAddresses user_addresses_;
   std::chrono::steady_clock::time_point last_collection_ = std::chrono::steady_clock::now();
 };
 

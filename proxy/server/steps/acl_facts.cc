@@ -55,8 +55,21 @@ RequestFacts transaction_facts(const ClientConnection& conn, Transaction& tx, co
 
 // From the facts, not tx.target(): the cache manager and PAC steps check access
 // before the request's own target is resolved.
+namespace {
+
+// srcdomain / srcdom_regex: the client's name, looked up once per request.
+awaitable<void> name_client_for(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules) {
+  const Config& config = tx.config();
+  if (tx.facts.client_name || !config.acl_needs.client_name || !rules_needs(rules).client_name) co_return;
+  tx.facts.client_name = co_await conn.services.resolver.name_of(tx.facts.client, config.dns_timeout,
+                                                                  config.positive_dns_ttl);
+}
+
+}  // namespace
+
 awaitable<void> resolve_destinations_for(ClientConnection& conn, Transaction& tx,
                                          const std::vector<AccessRule>& rules) {
+  co_await name_client_for(conn, tx, rules);
   const std::string& host = tx.facts.host;
   if (tx.facts.destinations || host.empty() || !rules_need_destinations(rules)) co_return;
   error_code not_literal;

@@ -16,6 +16,8 @@ namespace cuttle {
 // the first call) when acl_uses_indirect_client is on.
 RequestFacts transaction_facts(const ClientConnection& conn, Transaction& tx, const RequestTarget& target);
 
+// What the rules need looked up before they are checked: the destination's
+// addresses (`dst`), the client's name (`srcdomain`, `srcdom_regex`).
 awaitable<void> resolve_destinations_for(ClientConnection& conn, Transaction& tx,
                                          const std::vector<AccessRule>& rules);
 

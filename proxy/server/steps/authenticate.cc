@@ -132,9 +132,14 @@ awaitable<void> authenticate(ClientConnection& conn, Transaction& tx) {
   helpers.use(conn.runtime().active()->config);
   log_user(tx);
   const AuthConfig& auth = tx.config().auth;
-  if (tx.digest_credentials && auth.active_digest()) co_return co_await authenticate_digest(conn, tx, *auth.active_digest());
-  if (tx.credentials && auth.active_basic()) co_return co_await authenticate_basic(conn, tx, *auth.active_basic());
-  decide(tx, false);
+  if (tx.digest_credentials && auth.active_digest()) co_await authenticate_digest(conn, tx, *auth.active_digest());
+  else if (tx.credentials && auth.active_basic()) co_await authenticate_basic(conn, tx, *auth.active_basic());
+  else decide(tx, false);
+  // As Squid's authenticateAuthUserRequestSetIp: where an accepted user comes from.
+  if (tx.facts.auth.status == AuthStatus::Accepted) {
+    helpers.user_addresses().seen(tx.facts.auth.user, tx.facts.client, Steady::now(), auth.authenticate_ip_ttl);
+    tx.facts.auth.addresses = &helpers.user_addresses();
+  }
 }
 
 std::vector<std::string> challenges(ClientConnection& conn, const Transaction& tx) {
