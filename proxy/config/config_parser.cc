@@ -54,6 +54,10 @@ class Parser {
  public:
   explicit Parser(Config& config) : config_(config) {}
 
+  // Where an ignored `note` directive was (its annotations are what `note` ACLs
+  // could match, so the two together are refused when the file is finished).
+  const std::string& ignored_note() const { return ignored_note_; }
+
   void parse_text(std::string_view text, const std::string& name, const std::string& base_dir, int depth) {
     std::istringstream in{std::string(text)};
     std::string raw, line;
@@ -115,6 +119,7 @@ class Parser {
       throw ConfigError(where + ": " + *refusal);
     } else if (is_squid_directive(name)) {
       context.warn("'" + name + "' is a Squid directive that cuttle does not implement; ignored");
+      if (name == "note" && ignored_note_.empty()) ignored_note_ = where;
     } else {
       throw ConfigError(where + ": unknown directive '" + name + "'");
     }
@@ -150,6 +155,7 @@ class Parser {
 
   Config& config_;
   std::vector<std::string> warnings_;
+  std::string ignored_note_;
 };
 
 // Where Squid 5.7 finds a deny_info page: error_directory when set, else its
@@ -163,6 +169,9 @@ LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::s
   try {
     finish_rewrite_helpers(*config);
     config->acl_needs = config->acls.needs();
+    if (!parser.ignored_note().empty() && config->acls.has_type("note"))
+      throw ConfigError(parser.ignored_note() + ": note: cuttle does not implement the note directive yet, and the "
+                        "`note` ACLs of this configuration would never match its annotations");
     load_deny_info_templates(config->deny_info, deny_info_template_dirs(*config));
     validate_config(*config);
   } catch (const DirectiveError& e) {

@@ -194,6 +194,22 @@ TEST_F(ExternalAcl, ArgumentsAreQuotedByProtocolAsSquid) {
   }
 }
 
+// The key=value pairs helpers answer annotate the transaction; `note` ACLs match
+// them (values split at commas, as squid 5.7 splits them).
+TEST_F(ExternalAcl, NoteAclsMatchWhatHelpersAnsweredAsSquid) {
+  const std::string rules = "^alice \tOK group=staff,admins\n^bob \tOK group=staff\n^carol \tOK team=a,b\n";
+  auto config = [](const std::string& helper) {
+    return "external_acl_type who %>{X-User} " + helper +
+           "\nacl known external who\nacl admins note group admins\nacl whole note group staff,admins\n"
+           "acl grouped note group\nacl teams note -m=; team a,b\n"
+           "http_access deny !known\nhttp_access allow admins\nhttp_access allow whole\n"
+           "http_access allow teams\nhttp_access deny grouped\nhttp_access deny all\n";
+  };
+  compare(rules, config,
+          {{"in admins", "/alice", user("alice")}, {"in staff only", "/bob", user("bob")},
+           {"a list value with -m=;", "/carol", user("carol")}, {"unknown", "/dave", user("dave")}});
+}
+
 // --- cuttle only ------------------------------------------------------------------
 
 // Squid 5.7 would wait for a hung external ACL helper forever; cuttle answers as

@@ -39,7 +39,11 @@ void Acl::parse(const std::vector<std::string>& words, const AclRegistry* regist
       ++i;
       break;
     }
-    if (std::find(accepted.begin(), accepted.end(), word) != accepted.end()) {
+    // An accepted "-x=" takes a value after the '=' ("-m=:;").
+    auto takes = [&](std::string_view option) {
+      return option == word || (option.ends_with('=') && word.starts_with(option) && word.size() > option.size());
+    };
+    if (std::any_of(accepted.begin(), accepted.end(), takes)) {
       line.options.insert(word);
     } else if (data_->takes_case_flags() && (word == "-i" || word == "+i")) {
       line.values.push_back(word);
@@ -88,6 +92,10 @@ AclNeeds AclRegistry::needs() const {
   AclNeeds needs;
   for (const auto& [name, acl] : acls_) needs.add(acl->needs());
   return needs;
+}
+
+bool AclRegistry::has_type(std::string_view type) const {
+  return std::any_of(acls_.begin(), acls_.end(), [&](const auto& entry) { return entry.second->type() == type; });
 }
 
 void AclRegistry::add_external_type(std::shared_ptr<const ExternalAclType> type) {

@@ -7,6 +7,7 @@
 #include "proxy/config/acl/external_acls.h"
 #include "proxy/config/acl/header_acls.h"
 #include "proxy/config/acl/name_acls.h"
+#include "proxy/config/acl/note_acl.h"
 #include "proxy/config/acl/number_acls.h"
 #include "proxy/config/acl/regex_acls.h"
 #include "proxy/config/acl/time_acl.h"
@@ -64,6 +65,7 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
       {"ext_user", maker<ExternalUserAcl>()},
       {"ext_user_regex", maker<ExternalUserRegexAcl>()},
       {"tag", maker<TagAcl>()},
+      {"note", maker<NoteAcl>()},
   };
   auto it = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return t.first == type; });
   return it == std::end(kTypes) ? nullptr : &*it;
@@ -72,7 +74,7 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
 // Squid 5.7's other ACL types (src/AclRegs.cc), which cuttle does not match yet.
 constexpr std::string_view kSquidTypesNotYetImplemented[] = {
     "random", "src_as", "dst_as", "peername", "peername_regex", "urllogin",
-    "squid_error", "connections_encrypted", "note", "annotate_client", "annotate_transaction",
+    "squid_error", "connections_encrypted", "annotate_client", "annotate_transaction",
     "clientside_mark", "client_connection_mark", "ssl_error", "user_cert", "ca_cert", "server_cert_fingerprint",
     "at_step", "ssl::server_name", "ssl::server_name_regex", "arp", "eui64", "ident", "ident_regex", "adaptation_service", "snmp_community"};
 

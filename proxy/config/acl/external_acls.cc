@@ -80,12 +80,14 @@ void ExternalFacts::take(const void* acl, std::shared_ptr<const ExternalAnswer> 
   if (tag.empty()) tag = answer->tag;
   if (!answer->log.empty()) log = answer->log;
   if (!answer->message.empty()) message = answer->message;
-  // Squid's NotePairs::replaceOrAdd: a helper's key replaces the values it had.
-  for (const auto& [key, value] : answer->notes)
-    std::erase_if(notes, [&](const auto& note) { return note.first == key; });
-  notes.insert(notes.end(), answer->notes.begin(), answer->notes.end());
   std::erase_if(answers, [&](const auto& a) { return a.first == acl; });
   answers.emplace_back(acl, std::move(answer));
+}
+
+void annotate(Annotations& annotations, const Annotations& helper_notes) {
+  for (const auto& [key, value] : helper_notes)
+    std::erase_if(annotations, [&](const auto& note) { return note.first == key; });
+  annotations.insert(annotations.end(), helper_notes.begin(), helper_notes.end());
 }
 
 }  // namespace cuttle

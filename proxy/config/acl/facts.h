@@ -59,9 +59,8 @@ struct ExternalFacts {
   std::vector<std::pair<const void*, std::shared_ptr<const ExternalAnswer>>> answers;
   // What the answers looked at so far told about the transaction (Squid's
   // copyResultsFromEntry): the last user=, the first tag=, the last log= and
-  // message=, and every note.
+  // message=. (Their notes go to the request's annotations.)
   std::string user, tag, log, message;
-  std::vector<std::pair<std::string, std::string>> notes;
 
   const ExternalAnswer* answer_for(const void* acl) const {
     for (const auto& [who, answer] : answers)
@@ -71,6 +70,13 @@ struct ExternalFacts {
   // Records `answer` as the one `acl` uses in this check, and what it tells.
   void take(const void* acl, std::shared_ptr<const ExternalAnswer> answer);
 };
+
+// The transaction's annotations (Squid's request notes): the key=value pairs its
+// helpers answered (external ACLs, the URL rewriter, the store-ID helper), which
+// `note` ACLs match.
+using Annotations = std::vector<std::pair<std::string, std::string>>;
+// Squid's NotePairs::replaceOrAdd: a key the helper sent replaces that key's values.
+void annotate(Annotations& annotations, const Annotations& helper_notes);
 
 // The reply, once it has arrived (http_reply_access).
 struct ReplyFacts {
@@ -113,6 +119,7 @@ struct RequestFacts {
   std::string hierarchy;  // Squid's hierarchy code name once forwarded ("HIER_DIRECT"), else "HIER_NONE"
   std::optional<ReplyFacts> reply;
   ExternalFacts external;
+  Annotations annotations;
 };
 
 // v4-mapped v6 addresses as v4, which is how ACLs and logs compare and show them.

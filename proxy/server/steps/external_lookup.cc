@@ -63,6 +63,7 @@ awaitable<void> look_up_external(ClientConnection& conn, Transaction& tx, Reques
   else
     answer = std::make_shared<ExternalAnswer>();
   facts.external.take(&data, answer);
+  annotate(facts.annotations, answer->notes);
   if (!answer->user.empty() && tx.entry.user == "-") tx.entry.user = answer->user;
 }
 

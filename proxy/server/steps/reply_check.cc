@@ -12,6 +12,7 @@ awaitable<AccessVerdict> check_reply_slow(ClientConnection& conn, Transaction& t
   auto verdict = co_await check_slow(conn, tx, *facts, tx.config().http_reply_access);
   // What helpers said about the transaction stays with it (its log line, later checks).
   tx.facts.external = std::move(facts->external);
+  tx.facts.annotations = std::move(facts->annotations);
   verdict.challenge = false;  // a reply is refused with a 403, never a challenge
   co_return verdict;
 }

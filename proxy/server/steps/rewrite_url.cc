@@ -95,6 +95,7 @@ awaitable<StepResult> rewrite_url(ClientConnection& conn, Transaction& tx) {
                                      "URL rewrite helper: Timedout");
     reply = std::move(*instead);
   }
+  annotate(tx.facts.annotations, reply.notes);  // as Squid's UpdateRequestNotes
   const auto decision = helpers::decide_rewrite(reply);
   switch (decision.kind) {
     case helpers::RewriteDecision::Kind::Redirect:

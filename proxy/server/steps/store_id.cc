@@ -11,6 +11,7 @@ awaitable<StepResult> choose_store_id(ClientConnection& conn, Transaction& tx) {
   const auto& config = tx.config().store_id;
   auto reply = co_await ask_rewrite_helper(conn, tx, config ? &*config : nullptr, &WorkerHelpers::store_id);
   if (!reply) co_return kNextStep;
+  annotate(tx.facts.annotations, reply->notes);  // as Squid's UpdateRequestNotes
   if (auto id = helpers::decide_store_id(*reply); id && *id != tx.entry.url) tx.store_id = *id;
   co_return kNextStep;
 }
