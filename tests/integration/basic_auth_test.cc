@@ -294,6 +294,33 @@ TEST_F(BasicAuth, HelperStatisticsInTheCacheManagerAndPrometheus) {
   EXPECT_NE(text.find("cuttle_helper_processes{helper=\"basicauthenticator\"} 1"), std::string::npos) << text;
 }
 
+// What the authenticator answers besides OK (group=, tag=, any key=value) stays
+// with the user and annotates its requests, for `note` ACLs: group and tag
+// accumulate over answers, other keys are replaced, as in squid 5.7.
+TEST_F(BasicAuth, HelperNotesAnnotateTheUsersRequestsAsSquid) {
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  AuthFiles files;
+  const std::string rules =
+      "acl login proxy_auth REQUIRED\nacl admins note group admins\nacl ops note group ops\n"
+      "acl blue note colour blue\nhttp_access deny !login\nhttp_access allow admins ops\n"
+      "http_access allow blue\nhttp_access deny all\n";
+  SquidProcess squid(files.auth_param("squid.log", files.scripted(), "1") + rules);
+  CuttleProcess cuttle(files.auth_param("cuttle.log", files.scripted(), "1") + rules);
+  const std::vector<Probe> probes = {
+      {"group=admins", basic("reply:OK group=admins colour=red")},
+      {"then group=ops: both groups now", basic("reply:OK group=ops colour=green")},
+      {"the same password again (cached): the notes stay", basic("reply:OK group=ops colour=green")},
+      {"colour replaced", basic("reply:OK colour=blue")},
+  };
+  auto by_squid = send_all(squid, origin, probes);
+  auto by_cuttle = send_all(cuttle, origin, probes);
+  for (size_t i = 0; i < probes.size(); ++i) {
+    EXPECT_EQ(by_cuttle[i], by_squid[i]) << probes[i].name;
+    if (std::getenv("CUTTLE_TEST_VERBOSE")) std::cerr << probes[i].name << ": " << by_squid[i] << "\n";
+  }
+  EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log"));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Rules, BasicAuth,
     ::testing::Values(

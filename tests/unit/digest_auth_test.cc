@@ -149,3 +149,22 @@ TEST(DigestUsers, ForgottenAuthenticateTtlAfterFirstLearnt) {
 
 }  // namespace
 }  // namespace cuttle::auth
+
+#include "proxy/auth/user_notes.h"
+
+namespace cuttle::auth {
+namespace {
+
+TEST(UserNotes, GroupsAccumulateOtherKeysAreReplacedHa1IsNeverKept) {
+  UserNotes notes;
+  const auto now = UserNotes::Clock::now();
+  notes.remember("alice", {{"group", "a"}, {"colour", "red"}, {"ha1", "secret"}}, {"group", "tag"}, now);
+  notes.remember("alice", {{"group", "b"}, {"colour", "blue"}}, {"group", "tag"}, now);
+  EXPECT_EQ(*notes.of("alice"), (Annotations{{"group", "a"}, {"group", "b"}, {"colour", "blue"}}));
+  EXPECT_EQ(notes.of("bob"), nullptr);
+  notes.expire(std::chrono::hours(1), now + std::chrono::hours(2));
+  EXPECT_EQ(notes.of("alice"), nullptr);
+}
+
+}  // namespace
+}  // namespace cuttle::auth

@@ -56,6 +56,7 @@ void WorkerHelpers::collect_garbage() {
   credentials_.expire(config_->auth.authenticate_ttl, now);
   digest_users_.expire(config_->auth.authenticate_ttl, now);
   user_addresses_.expire(now);
+  user_notes_.expire(config_->auth.authenticate_ttl, now);
 }
 
 }  // namespace cuttle

@@ -7,6 +7,7 @@
 #include "proxy/auth/credentials_cache.h"
 #include "proxy/auth/digest_users.h"
 #include "proxy/auth/user_addresses.h"
+#include "proxy/auth/user_notes.h"
 #include "proxy/config/config.h"
 #include "proxy/server/helpers/external_acl_helper.h"
 #include "proxy/server/helpers/helper_pool.h"
@@ -38,6 +39,7 @@ class WorkerHelpers {
   auth::CredentialsCache& credentials() { return credentials_; }
   auth::DigestUsers& digest_users() { return digest_users_; }
   auth::UserAddresses& user_addresses() { return user_addresses_; }
+  auth::UserNotes& user_notes() { return user_notes_; }
   // Drops every pool (their processes are told to exit and reaped). The worker
   // calls it before its io_context goes: the pipes are that context's descriptors.
   void clear();
@@ -57,6 +59,7 @@ class WorkerHelpers {
   auth::CredentialsCache credentials_;
   auth::DigestUsers digest_users_;
   auth::UserAddresses user_addresses_;
+  auth::UserNotes user_notes_;
   std::chrono::steady_clock::time_point last_collection_ = std::chrono::steady_clock::now();
 };
 

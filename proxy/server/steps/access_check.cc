@@ -21,7 +21,10 @@ awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, Req
     auto verdict = evaluate_access(rules, facts);
     if (verdict.needs_authentication) {
       co_await authenticate(conn, tx);  // Unchecked no more: the next evaluation decides
-      facts.auth = tx.facts.auth;
+      if (&facts != &tx.facts) {
+        facts.auth = tx.facts.auth;
+        annotate(facts.annotations, tx.facts.annotations);
+      }
     } else if (verdict.needs_lookup) {
       co_await look_up_external(conn, tx, facts, *verdict.last_acl);  // answered: the next evaluation goes on
     } else {

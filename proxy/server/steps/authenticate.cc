@@ -35,6 +35,7 @@ awaitable<void> authenticate_basic(ClientConnection& conn, Transaction& tx, cons
     co_return;
   }
   auto reply = co_await authenticator->ask(squid_escape(credentials.user) + " " + squid_escape(credentials.password));
+  helpers.user_notes().remember(credentials.user, reply.notes, {"group", "tag"}, Steady::now());
   if (reply.result == helpers::HelperResult::Ok) cache.accept(credentials.user, credentials.password, Steady::now());
   else cache.refuse(credentials.user);
   decide(tx, reply.result == helpers::HelperResult::Ok);
@@ -50,6 +51,7 @@ awaitable<std::optional<std::string>> ask_digest_helper(ClientConnection& conn, 
   HelperPool* authenticator = conn.services.helpers.digest_authenticator();
   if (!authenticator) co_return std::nullopt;
   auto reply = co_await authenticator->ask("\"" + c.user + "\":\"" + c.realm + "\"");
+  conn.services.helpers.user_notes().remember(c.user, reply.notes, {"group", "nonce", "tag"}, Steady::now());
   std::optional<std::string> ha1;
   if (reply.result == helpers::HelperResult::Ok) ha1 = reply.note("ha1");
   else if (reply.result == helpers::HelperResult::Unknown && is_ha1(reply.other)) ha1 = reply.other;
@@ -135,6 +137,8 @@ awaitable<void> authenticate(ClientConnection& conn, Transaction& tx) {
   if (tx.digest_credentials && auth.active_digest()) co_await authenticate_digest(conn, tx, *auth.active_digest());
   else if (tx.credentials && auth.active_basic()) co_await authenticate_basic(conn, tx, *auth.active_basic());
   else decide(tx, false);
+  // As Squid's authTryGetUser: what helpers said about the user annotates the request.
+  if (const auto* notes = helpers.user_notes().of(tx.facts.auth.user)) annotate(tx.facts.annotations, *notes);
   // As Squid's authenticateAuthUserRequestSetIp: where an accepted user comes from.
   if (tx.facts.auth.status == AuthStatus::Accepted) {
     helpers.user_addresses().seen(tx.facts.auth.user, tx.facts.client, Steady::now(), auth.authenticate_ip_ttl);
