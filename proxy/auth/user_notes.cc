@@ -11,9 +11,9 @@ void UserNotes::remember(const std::string& user, const Annotations& helper_note
   auto [it, added] = users_.try_emplace(user);
   if (added) it->second.first = now;
   auto& notes = it->second.notes;
-  for (const auto& [key, value] : helper_notes)
-    if (std::find(appendables.begin(), appendables.end(), key) == appendables.end())
-      std::erase_if(notes, [&](const auto& note) { return note.first == key; });
+  for (const auto& sent : helper_notes)
+    if (std::find(appendables.begin(), appendables.end(), sent.first) == appendables.end())
+      std::erase_if(notes, [&](const auto& note) { return note.first == sent.first; });
   notes.insert(notes.end(), helper_notes.begin(), helper_notes.end());
   std::erase_if(notes, [](const auto& note) { return note.first == "ha1"; });
 }

@@ -369,7 +369,7 @@ TEST(Acl, UnknownAndUnimplementedTypesAreRefused) {
   EXPECT_THROW(make_acl_data("nosuchtype"), std::invalid_argument);
   EXPECT_THROW(make_acl_data("manager"), std::invalid_argument);  // predefined only, not a type
   try {
-    make_acl_data("arp");
+    make_acl_data("eui64");
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("not implemented"), std::string::npos);

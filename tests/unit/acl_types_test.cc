@@ -3,6 +3,7 @@
 // all-of / any-of, and which facts each one needs.
 #include "proxy/config/acl/access_rules.h"
 #include "proxy/config/acl/acl_types.h"
+#include "proxy/config/acl/arp_acl.h"
 #include "proxy/config/acl/forwarded_for.h"
 
 #include <gtest/gtest.h>
@@ -386,6 +387,29 @@ TEST(MaxUserIpAcl, MatchesBeyondTheLimitAndForgetsAsSquid) {
   EXPECT_TRUE(book.addresses.empty()) << "without -s every address is forgotten";
   EXPECT_FALSE(lenient.is_auth()) << "its denial is a 403, as in Squid 5.7";
   EXPECT_THROW(make("max_user_ip", {"many"}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace cuttle
+
+
+namespace cuttle {
+namespace {
+
+TEST(ArpAcl, MacsAsSquidDecodesThem) {
+  EXPECT_EQ(parse_mac("00:1A:2b:3:44:55"), (Mac{0x00, 0x1a, 0x2b, 0x03, 0x44, 0x55}));
+  EXPECT_EQ(parse_mac("00:11:22:33:44:55:66"), (Mac{0x00, 0x11, 0x22, 0x33, 0x44, 0x55})) << "extra fields are ignored";
+  for (auto bad : {"00:11:22:33:44", "00::11:22:33:44:55", "nonsense", ""}) EXPECT_FALSE(parse_mac(bad)) << bad;
+}
+
+TEST(ArpAcl, MatchesTheClientsMacSkippingWhatIsNotOne) {
+  auto acl = make("arp", {"00:11:22:33:44:55", "not-a-mac"});
+  auto facts = request();
+  EXPECT_FALSE(acl.matches(facts)) << "no ARP entry";
+  facts.client_mac = Mac{0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
+  EXPECT_TRUE(acl.matches(facts));
+  facts.client = boost::asio::ip::make_address("fd00::5");
+  EXPECT_FALSE(acl.matches(facts)) << "IPv6 does not do ARP";
 }
 
 }  // namespace

@@ -711,8 +711,8 @@ TEST(ConfigParser, AclLinesOfOneNameAccumulate) {
 
 TEST(ConfigParser, AclErrors) {
   EXPECT_EQ(error_of("http_port 3128\nacl x nosuchtype Mozilla\n"), "test.conf:2: acl x: unknown ACL type 'nosuchtype'");
-  EXPECT_EQ(error_of("http_port 3128\nacl x arp 00:11:22:33:44:55\n"),
-            "test.conf:2: acl x: ACL type 'arp' is not implemented in cuttle yet; it will not run a rule it "
+  EXPECT_EQ(error_of("http_port 3128\nacl x eui64 02:00:00:ff:fe:00:00:01\n"),
+            "test.conf:2: acl x: ACL type 'eui64' is not implemented in cuttle yet; it will not run a rule it "
             "cannot check");
   EXPECT_EQ(error_of("http_port 3128\nacl x external group\n"),
             "test.conf:2: acl x: external: unknown external_acl_type 'group'");

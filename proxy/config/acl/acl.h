@@ -29,6 +29,7 @@ struct AclNeeds {
   bool destinations = false;  // `dst`: the destination's addresses (DNS)
   bool client_connections = false;  // maxconn: the client's open connections
   bool client_name = false;  // srcdomain, srcdom_regex: the client's name (a reverse lookup)
+  bool client_mac = false;   // arp: the client's Ethernet address (the kernel's ARP table)
   std::set<std::string> request_headers, reply_headers;  // lowercase names
 
   void add(const AclNeeds& other);

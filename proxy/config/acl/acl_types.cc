@@ -1,6 +1,7 @@
 #include "proxy/config/acl/acl_types.h"
 
 #include "proxy/config/acl/address_acls.h"
+#include "proxy/config/acl/arp_acl.h"
 #include "proxy/config/acl/auth_acls.h"
 #include "proxy/config/acl/combined_acls.h"
 #include "proxy/config/acl/domain_acl.h"
@@ -66,6 +67,7 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
       {"ext_user_regex", maker<ExternalUserRegexAcl>()},
       {"tag", maker<TagAcl>()},
       {"note", maker<NoteAcl>()},
+      {"arp", maker<ArpAcl>()},
   };
   auto it = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return t.first == type; });
   return it == std::end(kTypes) ? nullptr : &*it;
@@ -76,7 +78,7 @@ constexpr std::string_view kSquidTypesNotYetImplemented[] = {
     "random", "src_as", "dst_as", "peername", "peername_regex", "urllogin",
     "squid_error", "connections_encrypted", "annotate_client", "annotate_transaction",
     "clientside_mark", "client_connection_mark", "ssl_error", "user_cert", "ca_cert", "server_cert_fingerprint",
-    "at_step", "ssl::server_name", "ssl::server_name_regex", "arp", "eui64", "ident", "ident_regex", "adaptation_service", "snmp_community"};
+    "at_step", "ssl::server_name", "ssl::server_name_regex", "eui64", "ident", "ident_regex", "adaptation_service", "snmp_community"};
 
 }  // namespace
 

@@ -85,8 +85,8 @@ void ExternalFacts::take(const void* acl, std::shared_ptr<const ExternalAnswer> 
 }
 
 void annotate(Annotations& annotations, const Annotations& helper_notes) {
-  for (const auto& [key, value] : helper_notes)
-    std::erase_if(annotations, [&](const auto& note) { return note.first == key; });
+  for (const auto& sent : helper_notes)
+    std::erase_if(annotations, [&](const auto& note) { return note.first == sent.first; });
   annotations.insert(annotations.end(), helper_notes.begin(), helper_notes.end());
 }
 

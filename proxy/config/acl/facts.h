@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <array>
 #include <cstdint>
 #include <ctime>
 #include <memory>
@@ -111,6 +112,9 @@ struct RequestFacts {
   // The client's name (a reverse lookup), once looked up (srcdomain, srcdom_regex);
   // "" when it has none.
   std::optional<std::string> client_name;
+  // The client's Ethernet address from the kernel's ARP table (arp ACLs), when
+  // it has a complete entry for it.
+  std::optional<std::array<uint8_t, 6>> client_mac;
   AuthFacts auth;
   HeaderFacts headers;    // the request fields some ACL names (AclNeeds::request_headers)
   ConnectionFacts connection;

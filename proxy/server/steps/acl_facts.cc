@@ -2,6 +2,7 @@
 
 #include "proxy/config/acl/forwarded_for.h"
 #include "proxy/http/request_facts.h"
+#include "proxy/server/arp_table.h"
 #include "proxy/server/runtime.h"
 
 #include <ctime>
@@ -50,6 +51,8 @@ RequestFacts transaction_facts(const ClientConnection& conn, Transaction& tx, co
   facts.now = std::time(nullptr);
   if (!tx.indirect_client) follow_forwarded_for(tx, facts);
   if (tx.config().acl_uses_indirect_client) facts.client = *tx.indirect_client;
+  // arp ACLs: the kernel's table is read only when some ACL needs it.
+  if (needs.client_mac && facts.client.is_v4()) facts.client_mac = arp_lookup(facts.client.to_v4());
   return facts;
 }
 
