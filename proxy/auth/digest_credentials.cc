@@ -1,5 +1,8 @@
 #include "proxy/auth/digest_credentials.h"
 
+#include "proxy/auth/hex.h"
+#include "proxy/config/ascii_case.h"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -88,16 +91,7 @@ std::string md5_hex(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) out += kHex[digest[i] >> 4], out += kHex[digest[i] & 15];
-  return out;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return out;
+  return lowercase_hex(digest, size);
 }
 
 }  // namespace
@@ -126,7 +120,7 @@ std::string digest_ha1(std::string_view user, std::string_view realm, std::strin
 }
 
 std::string expected_response(const DigestCredentials& c, std::string_view ha1_hex, std::string_view method) {
-  std::string session_key = lowercase(ha1_hex);
+  std::string session_key = ascii_lowercase(ha1_hex);
   if (strcasecmp(c.algorithm.c_str(), "md5-sess") == 0)
     session_key = md5_hex(session_key + ":" + c.nonce + ":" + c.cnonce);
   const auto ha2 = md5_hex(std::string(method) + ":" + c.uri);

@@ -1,5 +1,7 @@
 #include "proxy/auth/digest_nonces.h"
 
+#include "proxy/auth/hex.h"
+
 #include <openssl/rand.h>
 
 #include <cstdlib>
@@ -12,10 +14,7 @@ namespace {
 std::string random_hex() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for a Digest nonce");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) out += kHex[b >> 4], out += kHex[b & 15];
-  return out;
+  return lowercase_hex(bytes, sizeof bytes);
 }
 
 }  // namespace
@@ -73,11 +72,6 @@ void DigestNonces::collect(const NonceRules& rules, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   for (auto it = nonces_.begin(); it != nonces_.end();)
     it = stale(it->second, rules, now) ? nonces_.erase(it) : std::next(it);
-}
-
-size_t DigestNonces::size() const {
-  std::lock_guard lock(mutex_);
-  return nonces_.size();
 }
 
 }  // namespace cuttle::auth

@@ -34,7 +34,6 @@ class DigestNonces {
   void forget(std::string_view nonce);
   // Squid's nonce garbage collection: every stale or invalid nonce goes.
   void collect(const NonceRules& rules, Clock::time_point now);
-  size_t size() const;
 
   // Never more nonces than this: a flood of challenges forgets the oldest.
   static constexpr size_t kMaxNonces = 1 << 20;

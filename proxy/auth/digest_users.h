@@ -19,7 +19,6 @@ class DigestUsers {
   const std::string* ha1(std::string_view user, std::string_view realm) const;
   void learn(std::string_view user, std::string_view realm, std::string ha1, Clock::time_point now);
   void expire(Clock::duration authenticate_ttl, Clock::time_point now);
-  size_t size() const { return users_.size(); }
 
  private:
   struct User {

@@ -1,9 +1,9 @@
 #include "proxy/server/host_resolver.h"
 
+#include "proxy/config/ascii_case.h"
+
 #include <boost/asio/steady_timer.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -71,8 +71,7 @@ std::unordered_map<std::string, std::string> hosts_file_names(std::istream& in) 
     error_code ec;
     const auto parsed = asio::ip::make_address(address, ec);
     if (ec) continue;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    names[parsed.to_string()] = name;  // a later line for the address replaces it, as in Squid
+    names[parsed.to_string()] = ascii_lowercase(name);  // a later line for the address replaces it, as in Squid
   }
   return names;
 }

@@ -8,11 +8,11 @@
 #include "tests/support/cuttle_process.h"
 #include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
+#include "tests/support/log_and_credentials.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
 #include "tests/support/temp_dir.h"
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -27,12 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr const char* kNcsaHelper = "/usr/lib/squid/basic_ncsa_auth";
 
-std::string basic(const std::string& user_colon_password) {
-  namespace b64 = boost::beast::detail::base64;
-  std::string out(b64::encoded_size(user_colon_password.size()), '\0');
-  out.resize(b64::encode(out.data(), user_colon_password.data(), user_colon_password.size()));
-  return "Basic " + out;
-}
 
 // An htpasswd file for Squid's NCSA helper, and the auth_param lines, in a
 // directory squid's helpers (run as `proxy`) can use.
@@ -78,13 +72,6 @@ std::ostream& operator<<(std::ostream& out, const Seen& s) {
   return out << s.status << " [" << s.challenge << "] " << s.logged;
 }
 
-// The result code and user fields of an access.log line.
-std::string code_and_user(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> fields;
-  for (std::string f; in >> f;) fields.push_back(f);
-  return fields.size() > 7 ? fields[3] + " " + fields[7] : line;
-}
 
 struct Probe {
   std::string name;

@@ -9,6 +9,7 @@
 #include "tests/support/cuttle_process.h"
 #include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
+#include "tests/support/log_and_credentials.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
 
@@ -39,12 +40,6 @@ std::ostream& operator<<(std::ostream& out, const Seen& s) {
   return out << "] " << s.logged;
 }
 
-std::string code_and_user(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> f;
-  for (std::string w; in >> w;) f.push_back(w);
-  return f.size() > 7 ? f[3] + " " + f[7] : line;
-}
 
 std::string nonce_of(const std::string& challenge) {
   std::smatch m;

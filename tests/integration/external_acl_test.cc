@@ -9,10 +9,10 @@
 #include "tests/support/cuttle_process.h"
 #include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
+#include "tests/support/log_and_credentials.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -44,12 +44,6 @@ std::ostream& operator<<(std::ostream& out, const Seen& s) {
   return out << s.status << " [" << s.challenge << "] " << s.logged;
 }
 
-std::string code_and_user(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> f;
-  for (std::string w; in >> w;) f.push_back(w);
-  return f.size() > 7 ? f[3] + " " + f[7] : line;
-}
 
 template <class Proxy>
 std::vector<Seen> send_all(Proxy& proxy, const OriginServer& origin, const std::vector<Probe>& probes) {
@@ -72,12 +66,6 @@ void expect_same(const std::vector<Seen>& by_cuttle, const std::vector<Seen>& by
 
 Headers user(const std::string& name) { return {{"X-User", name}}; }
 
-std::string basic(const std::string& user_colon_password) {
-  namespace b64 = boost::beast::detail::base64;
-  std::string out(b64::encoded_size(user_colon_password.size()), '\0');
-  out.resize(b64::encode(out.data(), user_colon_password.data(), user_colon_password.size()));
-  return "Basic " + out;
-}
 
 OriginReply typed_reply(const RecordedRequest& req) {
   OriginReply r;

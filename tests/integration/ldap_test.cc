@@ -6,11 +6,11 @@
 #include "tests/support/cuttle_process.h"
 #include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
+#include "tests/support/log_and_credentials.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/slapd_process.h"
 #include "tests/support/squid_process.h"
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -24,12 +24,6 @@ namespace {
 constexpr const char* kLdapAuth = "/usr/lib/squid/basic_ldap_auth";
 constexpr const char* kLdapGroup = "/usr/lib/squid/ext_ldap_group_acl";
 
-std::string basic(const std::string& user_colon_password) {
-  namespace b64 = boost::beast::detail::base64;
-  std::string out(b64::encoded_size(user_colon_password.size()), '\0');
-  out.resize(b64::encode(out.data(), user_colon_password.data(), user_colon_password.size()));
-  return "Basic " + out;
-}
 
 struct Seen {
   unsigned status = 0;
@@ -42,12 +36,6 @@ std::ostream& operator<<(std::ostream& out, const Seen& s) {
   return out << s.status << " [" << s.challenge << "] " << s.logged;
 }
 
-std::string code_and_user(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> f;
-  for (std::string w; in >> w;) f.push_back(w);
-  return f.size() > 7 ? f[3] + " " + f[7] : line;
-}
 
 struct Probe {
   std::string name, credentials;  // "" sends none

@@ -1,5 +1,6 @@
 #include "proxy/config/acl/external_acls.h"
 
+#include "proxy/config/ascii_case.h"
 #include "proxy/log/url_escape.h"
 
 #include <algorithm>
@@ -50,11 +51,7 @@ AclMatch ExternalAcl::match(const RequestFacts& facts) const {
 // The reply's headers a format sends (%<h{Name}) must be in the reply's facts.
 void ExternalAcl::add_needs(AclNeeds& needs) const {
   for (const auto& token : type_->format)
-    if (token.space.empty() && token.code == "<h" && token.arg) {
-      std::string name = *token.arg;
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      needs.reply_headers.insert(name);
-    }
+    if (token.space.empty() && token.code == "<h" && token.arg) needs.reply_headers.insert(ascii_lowercase(*token.arg));
 }
 
 // As Squid's ACLExtUser: no user= yet is a mismatch.
@@ -73,21 +70,6 @@ void TagAcl::parse(const AclLine& line) { values_.insert(values_.end(), line.val
 AclMatch TagAcl::match(const RequestFacts& facts) const {
   const auto& tag = facts.external.tag;
   return std::find(values_.begin(), values_.end(), tag) != values_.end() ? AclMatch::Yes : AclMatch::No;
-}
-
-void ExternalFacts::take(const void* acl, std::shared_ptr<const ExternalAnswer> answer) {
-  if (!answer->user.empty()) user = answer->user;
-  if (tag.empty()) tag = answer->tag;
-  if (!answer->log.empty()) log = answer->log;
-  if (!answer->message.empty()) message = answer->message;
-  std::erase_if(answers, [&](const auto& a) { return a.first == acl; });
-  answers.emplace_back(acl, std::move(answer));
-}
-
-void annotate(Annotations& annotations, const Annotations& helper_notes) {
-  for (const auto& sent : helper_notes)
-    std::erase_if(annotations, [&](const auto& note) { return note.first == sent.first; });
-  annotations.insert(annotations.end(), helper_notes.begin(), helper_notes.end());
 }
 
 }  // namespace cuttle

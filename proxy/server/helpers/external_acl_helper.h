@@ -25,7 +25,6 @@ class ExternalAclHelper : public std::enable_shared_from_this<ExternalAclHelper>
   awaitable<std::shared_ptr<const ExternalAnswer>> answer(std::string key);
 
   const ExternalAclType& type() const { return *type_; }
-  const HelperPool& pool() const { return *pool_; }
   size_t remembered() const { return cache_.size(); }
 
  private:

@@ -35,7 +35,6 @@ class WorkerHelpers {
   // The helper of an external_acl_type of that configuration; nullptr for a type
   // of another (older) configuration.
   ExternalAclHelper* external_acl(const ExternalAclType& type);
-  const std::vector<std::shared_ptr<ExternalAclHelper>>& external_acls() const { return external_; }
   auth::CredentialsCache& credentials() { return credentials_; }
   auth::DigestUsers& digest_users() { return digest_users_; }
   auth::UserAddresses& user_addresses() { return user_addresses_; }

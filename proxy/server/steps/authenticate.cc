@@ -1,5 +1,6 @@
 #include "proxy/server/steps/authenticate.h"
 
+#include "proxy/config/ascii_case.h"
 #include "proxy/log/url_escape.h"
 
 #include <algorithm>
@@ -56,7 +57,7 @@ awaitable<std::optional<std::string>> ask_digest_helper(ClientConnection& conn, 
   if (reply.result == helpers::HelperResult::Ok) ha1 = reply.note("ha1");
   else if (reply.result == helpers::HelperResult::Unknown && is_ha1(reply.other)) ha1 = reply.other;
   if (!ha1 || !is_ha1(*ha1)) co_return std::nullopt;
-  std::transform(ha1->begin(), ha1->end(), ha1->begin(), [](unsigned char ch) { return std::tolower(ch); });
+  *ha1 = ascii_lowercase(*ha1);
   conn.services.helpers.digest_users().learn(c.user, c.realm, *ha1, Steady::now());
   co_return ha1;
 }
@@ -78,15 +79,14 @@ awaitable<void> authenticate_digest(ClientConnection& conn, Transaction& tx, con
     tx.digest_nonce_stale = true;
     co_return decide(tx, false);
   }
+  const auto& method = tx.entry.method;
   std::optional<std::string> ha1;
-  bool asked = false;
   if (const auto* known = conn.services.helpers.digest_users().ha1(c.user, c.realm)) ha1 = *known;
-  if (!ha1) ha1 = co_await ask_digest_helper(conn, c), asked = true;
-  const auto method = tx.entry.method;
-  if (ha1 && !response_matches(c, *ha1, method) && !asked) ha1 = co_await ask_digest_helper(conn, c), asked = true;
+  // Not known yet, or it does not give the response: the helper's (once).
+  if (!ha1 || !response_matches(c, *ha1, method)) ha1 = co_await ask_digest_helper(conn, c);
   if (!ha1) co_return decide(tx, false);
-  if (!response_matches(c, *ha1, method) && !(digest.post_workaround && method != "GET" && response_matches(c, *ha1, "GET")))
-    co_return decide(tx, false);
+  const bool post_as_get = digest.post_workaround && method != "GET" && response_matches(c, *ha1, "GET");
+  if (!response_matches(c, *ha1, method) && !post_as_get) co_return decide(tx, false);
   if (!nonces.use(c.nonce, c.nc, digest.nonces, std::chrono::system_clock::now())) {
     nonces.forget(c.nonce);
     ha1 = co_await ask_digest_helper(conn, c);
