@@ -35,10 +35,18 @@ struct DigestAuthConfig {
   bool post_workaround = false;  // accept a POST digest computed with GET (old broken browsers)
 };
 
+// NTLM and Negotiate (src/auth/ntlm, src/auth/negotiate): the helper runs the
+// handshake, cuttle relays its tokens and keeps the outcome with the connection.
+struct ConnectionAuthConfig {
+  HelperProgram program;  // `program`; children default: 20 startup=0 idle=1, no concurrency
+  bool keep_alive = true;  // off: a first challenge closes the connection (for old clients)
+};
+
 struct AuthConfig {
   // Set once `auth_param basic program` is given: the scheme is active.
   std::optional<BasicAuthConfig> basic;
   std::optional<DigestAuthConfig> digest;
+  std::optional<ConnectionAuthConfig> ntlm, negotiate;
   // The schemes in the order their first auth_param line came: the order of the
   // challenges in a 407, as in Squid.
   std::vector<std::string> schemes;
@@ -53,8 +61,15 @@ struct AuthConfig {
   const DigestAuthConfig* active_digest() const {
     return digest && !digest->program.argv.empty() ? &*digest : nullptr;
   }
+  const ConnectionAuthConfig* active_ntlm() const { return active(ntlm); }
+  const ConnectionAuthConfig* active_negotiate() const { return active(negotiate); }
   // Whether some scheme has its program: proxy_auth ACLs can work.
-  bool any_scheme() const { return active_basic() || active_digest(); }
+  bool any_scheme() const { return active_basic() || active_digest() || active_ntlm() || active_negotiate(); }
+
+ private:
+  static const ConnectionAuthConfig* active(const std::optional<ConnectionAuthConfig>& scheme) {
+    return scheme && !scheme->program.argv.empty() ? &*scheme : nullptr;
+  }
 };
 
 }  // namespace cuttle

@@ -85,6 +85,34 @@ void digest_parameter(const std::string& name, DirectiveArgs& args, ParseContext
   }
 }
 
+// The parameters Squid's SchemeConfig::parse gives NTLM and Negotiate.
+void connection_parameter(std::optional<ConnectionAuthConfig>& slot, const char* scheme, const std::string& name,
+                          DirectiveArgs& args, ParseContext& ctx) {
+  auto& config = scheme_config(slot, scheme, ctx);
+  if (name == "program") {
+    read_helper_program(args, ctx, config.program);
+  } else if (name == "children") {
+    config.program.children = read_helper_children(args, ctx);
+    if (config.program.children.concurrency > 0) {
+      ctx.warn(std::string("auth_param ") + scheme + " children: concurrency= is not supported for stateful helpers "
+               "(ignored, as Squid does)");
+      config.program.children.concurrency = 0;
+    }
+  } else if (name == "keep_alive") {
+    config.keep_alive = args.read_on_off();
+  } else if (name == "realm" || name == "utf8") {
+    while (args.next_if_any()) {  // read by Squid for every scheme, used by neither of these
+    }
+  } else if (name == "key_extras") {
+    throw DirectiveError(std::string("auth_param ") + scheme +
+                         " key_extras is not implemented by cuttle yet (it needs logformat codes)");
+  } else {
+    ctx.warn(std::string("unrecognised ") + scheme + " auth scheme parameter '" + name + "' (ignored, as Squid does)");
+    while (args.next_if_any()) {
+    }
+  }
+}
+
 }  // namespace
 
 void auth_param(DirectiveArgs& args, ParseContext& ctx) {
@@ -92,9 +120,8 @@ void auth_param(DirectiveArgs& args, ParseContext& ctx) {
   const std::string name = args.next("scheme parameter").text;
   if (scheme == "basic") return basic_parameter(name, args, ctx);
   if (scheme == "digest") return digest_parameter(name, args, ctx);
-  if (scheme == "negotiate" || scheme == "ntlm")
-    throw DirectiveError("auth_param " + scheme +
-                         ": this authentication scheme is not implemented by cuttle yet; only basic and digest are");
+  if (scheme == "ntlm") return connection_parameter(ctx.config.auth.ntlm, "ntlm", name, args, ctx);
+  if (scheme == "negotiate") return connection_parameter(ctx.config.auth.negotiate, "negotiate", name, args, ctx);
   throw DirectiveError("auth_param: unknown authentication scheme '" + scheme + "'");
 }
 

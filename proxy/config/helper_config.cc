@@ -42,7 +42,8 @@ void read_option(std::string_view token, HelperChildren& children, bool& queue_s
       throw DirectiveError("children: unsupported on-persistent-overload action '" + std::string(action) + "'");
     children.die_on_persistent_overload = action == "die";
   } else if (token.starts_with("reservation-timeout=")) {
-    read_count(value_of("reservation-timeout="), "reservation-timeout=");  // Squid's is for stateful helpers only
+    // Used by the stateful helpers (NTLM, Negotiate) only, as in Squid.
+    children.reservation_timeout = std::chrono::seconds(read_count(value_of("reservation-timeout="), "reservation-timeout="));
   } else {
     throw DirectiveError("children: undefined option '" + std::string(token) + "'");
   }

@@ -4,6 +4,8 @@
 
 #include "proxy/config/config_tokens.h"
 
+#include <chrono>
+
 namespace cuttle {
 struct ParseContext;
 }
@@ -22,6 +24,9 @@ struct HelperChildren {
   bool queue_size_set = false;  // given as queue-size= (else derived: 2 × max, or 0 with a bypass)
   // Overloaded for over 3 minutes: Squid exits (die) or answers ERR at once (ERR).
   bool die_on_persistent_overload = true;
+  // NTLM and Negotiate: how long a process stays kept for one client's unfinished
+  // handshake before another client may take it (Squid's default: 64 s).
+  std::chrono::seconds reservation_timeout{64};
 };
 
 // Squid's defaults for `max` processes: startup 0, idle 1, no concurrency, queue 2 × max.

@@ -4,9 +4,11 @@
 
 #include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/connection_auth.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/worker_services.h"
 
+#include <memory>
 #include <string>
 
 namespace cuttle {
@@ -21,6 +23,8 @@ struct ClientConnection {
   asio::ip::address client_address;
   asio::ip::address local_address;  // the address and port the client connected to
   uint16_t local_port = 0;
+  // An NTLM or Negotiate handshake under way, or its outcome (steps/connection_authenticate.h).
+  std::unique_ptr<ConnectionAuth> auth;
 
   ClientSide side() { return {stream, buffer, client_ip, {}}; }
   ProxyRuntime& runtime() { return services.runtime; }

@@ -27,7 +27,7 @@ tcp::endpoint local_endpoint(const tcp::socket& socket) {
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
-    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0} {
+    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr} {
   conn_.client_address = remote_address(conn_.stream.socket());
   conn_.client_ip = conn_.client_address.to_string();
   counted_.emplace(services.runtime.client_counts(), conn_.client_address);

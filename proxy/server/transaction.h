@@ -43,6 +43,8 @@ struct Transaction {
   // The Digest credentials named a nonce this proxy does not know (any more): the
   // challenge says stale=true, so the client retries without asking the user.
   bool digest_nonce_stale = false;
+  // The credentials are the connection's (NTLM, Negotiate: ClientConnection::auth).
+  bool uses_connection_auth = false;
 
   // ---- helpers (rewrite_url, choose_store_id) ----
   // A URL rewriter changed the target while url_rewrite_host_header is off: the

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <set>
 
 namespace cuttle {
@@ -51,6 +52,17 @@ class HelperPoolTest : public ::testing::Test {
     while (done < requests.size() && ioc_.run_one_for(10s) > 0) {}
     EXPECT_EQ(done, requests.size()) << "some requests were never answered";
     return replies;
+  }
+
+  // A stateful helper's question for one client's reservation, run to its answer.
+  HelperReply ask_for(HelperPool& pool, HelperPool::Reservation& reservation, std::string request) {
+    std::optional<HelperReply> reply;
+    asio::co_spawn(ioc_, [&]() -> awaitable<void> { reply = co_await pool.ask_reserved(request, reservation); },
+                   asio::detached);
+    ioc_.restart();
+    while (!reply && ioc_.run_one_for(10s) > 0) {}
+    EXPECT_TRUE(reply) << "never answered";
+    return reply.value_or(HelperReply{});
   }
 
   asio::io_context ioc_;
@@ -165,6 +177,58 @@ TEST_F(HelperPoolTest, StartupProcessesRunBeforeAnyRequestAndExitWithThePool) {
   ioc_.restart();
   ioc_.run_for(3s);  // the retired processes are reaped
   EXPECT_NE(::kill(pid, 0), 0) << "helper " << pid << " still runs";
+}
+
+TEST_F(HelperPoolTest, AReservedProcessAnswersOnlyItsClientUntilReleased) {
+  auto pool = make_pool(program(2));
+  HelperPool::Reservation alice, bob;
+  const auto alice_pid = ask_for(*pool, alice, "pid TT token").note("pid");
+  const auto bob_pid = ask_for(*pool, bob, "pid TT token").note("pid");
+  EXPECT_NE(alice_pid, bob_pid) << "bob's handshake may not use alice's process";
+  EXPECT_EQ(ask_for(*pool, alice, "pid OK").note("pid"), alice_pid);
+  EXPECT_EQ(ask_for(*pool, bob, "pid OK").note("pid"), bob_pid);
+  alice.release();
+  HelperPool::Reservation carol;
+  EXPECT_EQ(ask_for(*pool, carol, "pid TT token").note("pid"), alice_pid) << "released, it serves the next client";
+  EXPECT_EQ(pool->stats().started, 2u);
+}
+
+TEST_F(HelperPoolTest, AHandshakeWaitsForAProcessWhileAllAreReserved) {
+  auto pool = make_pool(program(1));
+  auto first = std::make_unique<HelperPool::Reservation>();
+  const auto pid = ask_for(*pool, *first, "pid TT token").note("pid");
+  std::optional<HelperReply> second_reply;
+  HelperPool::Reservation second;
+  asio::co_spawn(ioc_, [&]() -> awaitable<void> { second_reply = co_await pool->ask_reserved("pid TT token", second); },
+                 asio::detached);
+  ioc_.restart();
+  ioc_.run_for(300ms);
+  EXPECT_FALSE(second_reply) << "the only process is reserved";
+  first.reset();  // the first client went away
+  while (!second_reply && ioc_.run_one_for(10s) > 0) {}
+  ASSERT_TRUE(second_reply);
+  EXPECT_EQ(second_reply->note("pid"), pid);
+}
+
+TEST_F(HelperPoolTest, AnExpiredReservationIsTakenAndItsClientGetsTimedOutAsSquid) {
+  auto p = program(1);
+  p.children.reservation_timeout = 0s;
+  auto pool = make_pool(p);
+  HelperPool::Reservation alice, bob;
+  ask_for(*pool, alice, "reply TT abc");
+  ioc_.run_for(20ms);
+  EXPECT_EQ(ask_for(*pool, bob, "reply TT def").result, HelperResult::TT) << "alice's reservation expired";
+  EXPECT_EQ(ask_for(*pool, alice, "reply OK user=alice").result, HelperResult::TimedOut);
+}
+
+TEST_F(HelperPoolTest, AReservedProcessThatDiesEndsItsHandshake) {
+  auto pool = make_pool(program(1));
+  HelperPool::Reservation alice;
+  ask_for(*pool, alice, "reply TT abc");
+  EXPECT_EQ(ask_for(*pool, alice, "crash").result, HelperResult::Unknown);
+  EXPECT_EQ(ask_for(*pool, alice, "reply OK user=alice").result, HelperResult::TimedOut);
+  HelperPool::Reservation bob;
+  EXPECT_EQ(ask_for(*pool, bob, "reply OK user=bob").note("user"), "bob") << "a replacement serves new handshakes";
 }
 
 }  // namespace

@@ -180,7 +180,7 @@ TEST(AuthConfig, BasicParametersAndSquidsDefaults) {
 }
 
 TEST(AuthConfig, WhatIsNotImplementedIsRefusedNotIgnored) {
-  for (auto line : {"auth_param ntlm program /bin/cat", "auth_param negotiate program /bin/cat",
+  for (auto line : {"auth_param ntlm key_extras \"%>a\"", "auth_param negotiate program /nonexistent/helper",
                     "auth_param basic key_extras \"%>a\"", "auth_param basic utf8 on", "auth_param digest utf8 on",
                     "auth_param digest key_extras \"%>a\"", "auth_param digest nonce_max_count x",
                     "auth_param basic program /nonexistent/helper", "auth_param basic children 0"})
@@ -188,6 +188,25 @@ TEST(AuthConfig, WhatIsNotImplementedIsRefusedNotIgnored) {
                                   "t.conf"),
                  ConfigError)
         << line;
+}
+
+TEST(AuthConfig, NtlmAndNegotiateAsSquidReadsThem) {
+  auto loaded = load_config_text(
+      "http_port 3128\nauth_param negotiate program /bin/cat -n\nauth_param negotiate children 5 startup=1 "
+      "concurrency=4 reservation-timeout=10\nauth_param negotiate keep_alive off\nauth_param ntlm program /bin/cat\n"
+      "auth_param ntlm realm ignored for NTLM\nauth_param basic program /bin/cat\nacl login proxy_auth REQUIRED\n",
+      "t.conf");
+  const auto& auth = loaded.config->auth;
+  ASSERT_TRUE(auth.active_negotiate() && auth.active_ntlm());
+  EXPECT_EQ(auth.schemes, (std::vector<std::string>{"negotiate", "ntlm", "basic"}));
+  EXPECT_EQ(auth.negotiate->program.argv, (std::vector<std::string>{"/bin/cat", "-n"}));
+  EXPECT_EQ(auth.negotiate->program.children.max, 5u);
+  EXPECT_EQ(auth.negotiate->program.children.concurrency, 0u) << "stateful helpers have none, as in Squid";
+  EXPECT_EQ(auth.negotiate->program.children.reservation_timeout, std::chrono::seconds(10));
+  EXPECT_FALSE(auth.negotiate->keep_alive);
+  EXPECT_TRUE(auth.ntlm->keep_alive);
+  EXPECT_EQ(auth.ntlm->program.children.max, 20u);
+  EXPECT_EQ(auth.ntlm->program.children.reservation_timeout, std::chrono::seconds(64));
 }
 
 TEST(AuthConfig, DigestParametersAndSchemeOrder) {

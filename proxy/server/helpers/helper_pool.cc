@@ -43,6 +43,7 @@ struct HelperPool::Waiter {
   asio::steady_timer wake;  // expires at the deadline; cancelled when the reply is in
   Server* server = nullptr;
   unsigned long channel = 0;
+  Reservation* reservation = nullptr;  // a stateful question: reserves the process it is sent to
 };
 
 struct HelperPool::Server : std::enable_shared_from_this<Server> {
@@ -57,7 +58,23 @@ struct HelperPool::Server : std::enable_shared_from_this<Server> {
   bool writing = false;
   bool lost = false;  // died, or killed: takes nothing more
   uint64_t replies = 0;  // "crashing too rapidly" counts only processes that never answered
+  uint64_t reservation = 0;  // kept for one client's handshake (stateful helpers); 0: free
+  std::chrono::steady_clock::time_point reserved_at{};
 };
+
+HelperPool::Server* HelperPool::Reservation::server() const {
+  auto server = server_.lock();
+  return server && server->pool && !server->lost && server->reservation == id_ ? server.get() : nullptr;
+}
+
+void HelperPool::Reservation::release() {
+  Server* server = id_ ? this->server() : nullptr;
+  server_.reset();
+  id_ = 0;
+  if (!server) return;
+  server->reservation = 0;
+  server->pool->serve_queue();
+}
 
 HelperPool::HelperPool(asio::any_io_executor executor, std::string name, HelperProgram program,
                        std::chrono::milliseconds timeout, std::shared_ptr<HelperCounters> counters)
@@ -127,8 +144,15 @@ awaitable<HelperReply> HelperPool::ask(std::string request) {
   }
 }
 
-awaitable<HelperReply> HelperPool::ask_once(const std::string& request) {
+awaitable<HelperReply> HelperPool::ask_reserved(std::string request, Reservation& reservation) {
+  auto keep_alive = shared_from_this();
+  ++counters_->requests;
+  co_return co_await ask_once(request, &reservation);
+}
+
+awaitable<HelperReply> HelperPool::ask_once(const std::string& request, Reservation* reservation) {
   Waiter waiter{request, std::nullopt, asio::steady_timer(executor_, timeout_)};
+  waiter.reservation = reservation;
   struct Forget {  // the asker may go away (client gone, worker stopping) while it waits
     HelperPool& pool;
     Waiter& waiter;
@@ -150,7 +174,22 @@ awaitable<HelperReply> HelperPool::ask_once(const std::string& request) {
   co_return reply_with(HelperResult::TimedOut);
 }
 
+// A question of a handshake under way goes to its reserved process, or fails.
+bool HelperPool::dispatch_reserved(Waiter& waiter) {
+  if (!waiter.reservation || !waiter.reservation->id_) return false;
+  Server* server = waiter.reservation->server();
+  if (server && server->in_flight.empty()) {
+    waiter.reservation = nullptr;  // already holds it
+    send(*server, waiter);
+  } else {
+    std::cerr << "ERROR: Helper " << name_ << " reservation expired (" << waiter.reservation->id_ << ")\n";
+    answer(waiter, reply_with(HelperResult::TimedOut, "reservation expired"));
+  }
+  return true;
+}
+
 void HelperPool::dispatch(Waiter& waiter) {
+  if (dispatch_reserved(waiter)) return;
   auto server = least_busy_server();
   if (!server) server = start_idle_batch();
   if (server) {
@@ -187,14 +226,26 @@ bool HelperPool::overloaded_for_too_long() {
   return now - overloaded_since_ > kPersistentOverload;
 }
 
+// Reserved processes only answer their client; when none is free otherwise, the
+// one reserved longest ago past reservation-timeout is taken (as Squid).
 std::shared_ptr<HelperPool::Server> HelperPool::least_busy_server() const {
   const size_t slots = std::max(1u, program_.children.concurrency);
   std::shared_ptr<Server> best;
   for (const auto& server : servers_)
-    if (!server->lost && server->in_flight.size() < slots &&
+    if (!server->lost && !server->reservation && server->in_flight.size() < slots &&
         (!best || server->in_flight.size() < best->in_flight.size()))
       best = server;
-  return best;
+  return best ? best : expired_reservation();
+}
+
+std::shared_ptr<HelperPool::Server> HelperPool::expired_reservation() const {
+  const auto expired_before = std::chrono::steady_clock::now() - program_.children.reservation_timeout;
+  std::shared_ptr<Server> oldest;
+  for (const auto& server : servers_)
+    if (!server->lost && server->reservation && server->in_flight.empty() && server->reserved_at < expired_before &&
+        (!oldest || server->reserved_at < oldest->reserved_at))
+      oldest = server;
+  return oldest;
 }
 
 // Squid's helper Enqueue: when a request finds no free process, `idle` more are
@@ -211,6 +262,13 @@ std::shared_ptr<HelperPool::Server> HelperPool::start_idle_batch() {
 }
 
 void HelperPool::send(Server& server, Waiter& waiter) {
+  if (waiter.reservation) {  // the first question of a handshake: the process is the client's now
+    server.reservation = next_reservation_++;
+    server.reserved_at = std::chrono::steady_clock::now();
+    waiter.reservation->server_ = server.shared_from_this();
+    waiter.reservation->id_ = server.reservation;
+    waiter.reservation = nullptr;
+  }
   const bool channels = program_.children.concurrency > 0;
   waiter.server = &server;
   waiter.channel = channels ? server.next_channel++ : 0;

@@ -7,13 +7,16 @@ namespace cuttle {
 void WorkerHelpers::use(const std::shared_ptr<const Config>& config) {
   if (config == config_) return;
   config_ = config;
-  basic_.reset(), digest_.reset(), url_rewriter_.reset(), store_id_.reset();
+  basic_.reset(), digest_.reset(), ntlm_.reset(), negotiate_.reset(), url_rewriter_.reset(), store_id_.reset();
   external_.clear();
   const auto helper_timeout = config->auth.helper_timeout;
   if (const auto* basic = config->auth.active_basic())
     basic_ = make_pool("basicauthenticator", basic->program, helper_timeout);
   if (const auto* digest = config->auth.active_digest())
     digest_ = make_pool("digestauthenticator", digest->program, helper_timeout);
+  if (const auto* ntlm = config->auth.active_ntlm()) ntlm_ = make_pool("ntlmauthenticator", ntlm->program, helper_timeout);
+  if (const auto* negotiate = config->auth.active_negotiate())
+    negotiate_ = make_pool("negotiateauthenticator", negotiate->program, helper_timeout);
   if (const auto& rewrite = config->url_rewrite; rewrite && !rewrite->program.argv.empty()) {
     // As Squid, url_rewrite_timeout applies only with concurrency; without it
     // cuttle's own helper_timeout keeps a hung rewriter from hanging requests.
@@ -43,7 +46,7 @@ std::shared_ptr<HelperPool> WorkerHelpers::make_pool(const std::string& name, co
 }
 
 void WorkerHelpers::clear() {
-  basic_.reset(), digest_.reset(), url_rewriter_.reset(), store_id_.reset();
+  basic_.reset(), digest_.reset(), ntlm_.reset(), negotiate_.reset(), url_rewriter_.reset(), store_id_.reset();
   external_.clear();
   config_.reset();
 }

@@ -30,6 +30,10 @@ class WorkerHelpers {
   // The helpers of the configuration `use` last saw; nullptr when it has none.
   HelperPool* basic_authenticator() { return basic_.get(); }
   HelperPool* digest_authenticator() { return digest_.get(); }
+  // Stateful: a process is reserved for each handshake (HelperPool::Reservation).
+  // Shared, so that a connection's reservation never outlives its pool.
+  std::shared_ptr<HelperPool> ntlm_authenticator() { return ntlm_; }
+  std::shared_ptr<HelperPool> negotiate_authenticator() { return negotiate_; }
   HelperPool* url_rewriter() { return url_rewriter_.get(); }
   HelperPool* store_id() { return store_id_.get(); }
   // The helper of an external_acl_type of that configuration; nullptr for a type
@@ -53,7 +57,7 @@ class WorkerHelpers {
   std::shared_ptr<HelperPool> make_pool(const std::string& name, const HelperProgram& program,
                                         std::chrono::milliseconds timeout);
 
-  std::shared_ptr<HelperPool> basic_, digest_, url_rewriter_, store_id_;
+  std::shared_ptr<HelperPool> basic_, digest_, ntlm_, negotiate_, url_rewriter_, store_id_;
   std::vector<std::shared_ptr<ExternalAclHelper>> external_;
   auth::CredentialsCache credentials_;
   auth::DigestUsers digest_users_;

@@ -36,12 +36,13 @@ awaitable<AccessVerdict> check_slow(ClientConnection& conn, Transaction& tx, Req
 awaitable<bool> reply_denied(ClientConnection& conn, Transaction& tx, const AccessVerdict& verdict,
                              std::string detail) {
   tx.entry.result = ResultCode::TcpDenied;
-  const bool keep_alive = tx.reusable_after_own_reply();
   if (!verdict.challenge || !tx.config().auth.any_scheme())
     co_return co_await answer_denial(conn, tx, verdict.last_acl, true, detail);
   log_user(tx);
   const auto kind = conn.port.accel ? ErrorKind::AuthRequired : ErrorKind::ProxyAuthRequired;
-  co_return co_await reply_error(conn, kind, tx, keep_alive, std::move(detail), challenges(conn, tx));
+  auto challenge = challenges(conn, tx);
+  const bool keep_alive = tx.reusable_after_own_reply() && !challenge.close_connection;
+  co_return co_await reply_error(conn, kind, tx, keep_alive, std::move(detail), std::move(challenge.headers));
 }
 
 }  // namespace cuttle

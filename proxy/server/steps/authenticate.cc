@@ -2,6 +2,7 @@
 
 #include "proxy/config/ascii_case.h"
 #include "proxy/log/url_escape.h"
+#include "proxy/server/steps/connection_authenticate.h"
 
 #include <algorithm>
 #include <cctype>
@@ -106,16 +107,17 @@ std::string digest_challenge(ClientConnection& conn, const DigestAuthConfig& dig
 }  // namespace
 
 void log_user(Transaction& tx) {
+  if (tx.uses_connection_auth && !tx.facts.auth.user.empty()) tx.entry.user = tx.facts.auth.user;
   if (tx.credentials && !tx.credentials->user.empty()) tx.entry.user = tx.credentials->user;
   if (tx.digest_credentials && !tx.digest_credentials->user.empty()) tx.entry.user = tx.digest_credentials->user;
 }
 
 void read_credentials(ClientConnection& conn, Transaction& tx) {
   const AuthConfig& auth = tx.config().auth;
-  if (!auth.any_scheme() || tx.credentials || tx.digest_credentials) return;
+  if (!auth.any_scheme() || tx.credentials || tx.digest_credentials || tx.uses_connection_auth) return;
   const auto field = conn.port.accel ? http::field::authorization : http::field::proxy_authorization;
   const auto value = tx.request()[field];
-  if (value.empty()) return;
+  if (read_connection_credentials(conn, tx, value) || value.empty()) return;
   if (const auto* basic = auth.active_basic(); basic && auth::is_basic_scheme(value)) {
     tx.credentials = auth::decode_basic(value, basic->case_sensitive);
     if (!tx.credentials) return;
@@ -132,11 +134,12 @@ void read_credentials(ClientConnection& conn, Transaction& tx) {
 awaitable<void> authenticate(ClientConnection& conn, Transaction& tx) {
   WorkerHelpers& helpers = conn.services.helpers;
   helpers.use(conn.runtime().active()->config);
-  log_user(tx);
   const AuthConfig& auth = tx.config().auth;
-  if (tx.digest_credentials && auth.active_digest()) co_await authenticate_digest(conn, tx, *auth.active_digest());
+  if (tx.uses_connection_auth) co_await authenticate_connection(conn, tx);
+  else if (tx.digest_credentials && auth.active_digest()) co_await authenticate_digest(conn, tx, *auth.active_digest());
   else if (tx.credentials && auth.active_basic()) co_await authenticate_basic(conn, tx, *auth.active_basic());
   else decide(tx, false);
+  log_user(tx);  // even a refused one, as Squid
   // As Squid's authTryGetUser: what helpers said about the user annotates the request.
   if (const auto* notes = helpers.user_notes().of(tx.facts.auth.user)) annotate(tx.facts.annotations, *notes);
   // As Squid's authenticateAuthUserRequestSetIp: where an accepted user comes from.
@@ -146,13 +149,21 @@ awaitable<void> authenticate(ClientConnection& conn, Transaction& tx) {
   }
 }
 
-std::vector<std::string> challenges(ClientConnection& conn, const Transaction& tx) {
+Challenges challenges(ClientConnection& conn, Transaction& tx) {
+  // A handshake under way continues with its own scheme alone.
+  if (auto next_step = handshake_challenge(conn, tx)) return {{std::move(*next_step)}, false};
+  // Squid's "HTTP request missing credentials": a new handshake starts over.
+  if (!tx.uses_connection_auth) end_connection_auth(conn, tx);
   const AuthConfig& auth = tx.config().auth;
-  std::vector<std::string> out;
+  Challenges out;
   for (const auto& scheme : auth.schemes) {
-    if (scheme == "basic" && auth.active_basic()) out.push_back(basic_challenge(*auth.active_basic()));
+    if (scheme == "basic" && auth.active_basic()) out.headers.push_back(basic_challenge(*auth.active_basic()));
     if (scheme == "digest" && auth.active_digest())
-      out.push_back(digest_challenge(conn, *auth.active_digest(), tx.digest_nonce_stale));
+      out.headers.push_back(digest_challenge(conn, *auth.active_digest(), tx.digest_nonce_stale));
+    if (scheme == "ntlm")
+      add_connection_challenge(conn, tx, ConnectionAuth::Scheme::Ntlm, out.headers, out.close_connection);
+    if (scheme == "negotiate")
+      add_connection_challenge(conn, tx, ConnectionAuth::Scheme::Negotiate, out.headers, out.close_connection);
   }
   return out;
 }

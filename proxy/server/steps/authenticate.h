@@ -1,5 +1,6 @@
 // Authentication for the slow access checks: the request's credentials read
-// (Basic or Digest, whichever configured scheme the header names), checked when
+// (Basic, Digest, NTLM or Negotiate: whichever configured scheme the header
+// names; NTLM and Negotiate in steps/connection_authenticate.h), checked when
 // an ACL needs them (the credentials cache / digest user cache, else the
 // scheme's helper), and the challenges a 407 (401 on accelerator ports) carries,
 // one per configured scheme in the order configured, as Squid sends them.
@@ -22,7 +23,13 @@ awaitable<void> authenticate(ClientConnection& conn, Transaction& tx);
 // The user as access.log shows it once an authentication ACL looked at the
 // credentials (Squid logs the name even when they were refused).
 void log_user(Transaction& tx);
-// The challenge header values for a 407/401 (a new Digest nonce each time).
-std::vector<std::string> challenges(ClientConnection& conn, const Transaction& tx);
+// The challenge header values for a 407/401 (a new Digest nonce each time), and
+// whether the connection closes after it (NTLM and Negotiate: a failed handshake,
+// keep_alive off).
+struct Challenges {
+  std::vector<std::string> headers;
+  bool close_connection = false;
+};
+Challenges challenges(ClientConnection& conn, Transaction& tx);
 
 }  // namespace cuttle

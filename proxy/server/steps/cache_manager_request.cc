@@ -44,6 +44,12 @@ void add_helper_figures(ClientConnection& conn, const Config& config, ManagerFig
   if (config.auth.digest)
     add("digestauthenticator", "digestauthenticator", config.auth.digest->program, "Digest User Authenticator Stats",
         "Digest Authenticator Statistics");
+  if (config.auth.ntlm)
+    add("ntlmauthenticator", "ntlmauthenticator", config.auth.ntlm->program, "NTLM User Authenticator Stats",
+        "NTLM Authenticator Statistics");
+  if (config.auth.negotiate)
+    add("negotiateauthenticator", "negotiateauthenticator", config.auth.negotiate->program,
+        "Negotiate User Authenticator Stats", "Negotiate Authenticator Statistics");
   if (config.url_rewrite)
     add("url_rewriter", "redirector", config.url_rewrite->program, "URL Rewriter Stats", "Redirector Statistics");
   if (config.store_id)

@@ -1,0 +1,34 @@
+#include "proxy/auth/connection_token.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cuttle::auth {
+
+namespace {
+
+bool is_blank(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+void skip_blanks(std::string_view& text) {
+  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+}
+
+}  // namespace
+
+bool names_scheme(std::string_view value, std::string_view scheme) {
+  skip_blanks(value);
+  return value.size() >= scheme.size() &&
+         std::equal(scheme.begin(), scheme.end(), value.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
+std::optional<std::string> connection_token(std::string_view value, std::string_view scheme) {
+  if (!names_scheme(value, scheme)) return std::nullopt;
+  skip_blanks(value);
+  while (!value.empty() && !is_blank(value.front())) value.remove_prefix(1);
+  skip_blanks(value);
+  return std::string(value);
+}
+
+}  // namespace cuttle::auth
