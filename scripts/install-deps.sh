@@ -10,6 +10,7 @@ packages=(
   squid squidclient curl ca-certificates
   squidguard python3  # helpers in tests: squidGuard as a URL rewriter, tests/helpers/*.py
   slapd  # Squid's LDAP helpers in tests run against a slapd the test starts
+  krb5-kdc krb5-admin-server krb5-user  # Negotiate tests: a KDC the test starts, kadmin.local, kinit
   nodejs chromium iproute2 prometheus
   wrk  # the reload-under-load test
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
@@ -26,6 +27,13 @@ done
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Packaged daemons are not started while installing (tests start their own;
+  # krb5-admin-server's would fail without a realm and fail the install).
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
