@@ -1,5 +1,7 @@
 #include "proxy/auth/basic_credentials.h"
 
+#include "proxy/auth/utf8_credentials.h"
+
 #include <boost/beast/core/detail/base64.hpp>
 
 #include <algorithm>
@@ -51,7 +53,8 @@ bool is_basic_scheme(std::string_view value) {
                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
 }
 
-std::optional<BasicCredentials> decode_basic(std::string_view value, bool case_sensitive) {
+std::optional<BasicCredentials> decode_basic(std::string_view value, bool case_sensitive, bool utf8,
+                                             std::string_view accept_language) {
   if (!is_basic_scheme(value)) return std::nullopt;
   while (!value.empty() && is_blank(value.front())) value.remove_prefix(1);
   // The scheme word, then blanks, then the token up to the first newline.
@@ -60,6 +63,7 @@ std::optional<BasicCredentials> decode_basic(std::string_view value, bool case_s
   auto text = decode_base64(value);
   if (!text) return std::nullopt;
   text->resize(std::min(text->size(), text->find('\0')));  // Squid reads it as a C string
+  if (utf8) *text = credentials_as_utf8(*text, accept_language);
   if (text->find_first_of("\r\n") != std::string::npos) return std::nullopt;
   BasicCredentials credentials;
   const auto colon = text->find(':');

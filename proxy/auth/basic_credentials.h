@@ -20,8 +20,11 @@ struct BasicCredentials {
 // nullopt when the header is not the Basic scheme (a case-insensitive prefix
 // "basic", as Squid matches it), is not base64 (blanks are skipped, padding is
 // checked), or decodes to text with CR or LF. The user name is lowercased unless
-// `case_sensitive` (Squid's `casesensitive off` default).
-std::optional<BasicCredentials> decode_basic(std::string_view header_value, bool case_sensitive);
+// `case_sensitive` (Squid's `casesensitive off` default). With `utf8` (Squid's
+// `utf8 on`) text that is not UTF-8 is converted to it first, `accept_language`
+// (the request's) choosing the legacy character set (auth/utf8_credentials.h).
+std::optional<BasicCredentials> decode_basic(std::string_view header_value, bool case_sensitive, bool utf8 = false,
+                                             std::string_view accept_language = {});
 
 // Whether the header names the Basic scheme at all.
 bool is_basic_scheme(std::string_view header_value);

@@ -33,6 +33,7 @@ struct DigestAuthConfig {
   std::chrono::milliseconds nonce_garbage_interval = std::chrono::minutes(5);
   DigestNonceRules nonces;
   bool post_workaround = false;  // accept a POST digest computed with GET (old broken browsers)
+  bool utf8 = false;             // user names converted to UTF-8 before the helper sees them
 };
 
 // NTLM and Negotiate (src/auth/ntlm, src/auth/negotiate): the helper runs the

@@ -34,9 +34,7 @@ void basic_parameter(const std::string& name, DirectiveArgs& args, ParseContext&
   } else if (name == "casesensitive") {
     basic_scheme(ctx).case_sensitive = args.read_on_off();
   } else if (name == "utf8") {
-    if ((basic_scheme(ctx).utf8 = args.read_on_off()))
-      throw DirectiveError("auth_param basic utf8 on is not implemented by cuttle yet (credentials would reach the "
-                           "helper in another character set than Squid sends)");
+    basic_scheme(ctx).utf8 = args.read_on_off();
   } else if (name == "keep_alive") {
     args.read_on_off();  // Squid ignores it for Basic
   } else if (name == "key_extras") {
@@ -73,9 +71,7 @@ void digest_parameter(const std::string& name, DirectiveArgs& args, ParseContext
   } else if (name == "post_workaround") {
     digest.post_workaround = args.read_on_off();
   } else if (name == "utf8") {
-    if (args.read_on_off())
-      throw DirectiveError("auth_param digest utf8 on is not implemented by cuttle yet (user names would reach the "
-                           "helper in another character set than Squid sends)");
+    digest.utf8 = args.read_on_off();
   } else if (name == "key_extras") {
     throw DirectiveError("auth_param digest key_extras is not implemented by cuttle yet (it needs logformat codes)");
   } else {

@@ -7,9 +7,14 @@
 // (what the authenticator is then asked about): encoded, they decode back to the
 // user and password; as a raw header value, decoding never fails uncleanly. As a
 // Digest Proxy-Authorization: credentials not "broken" have every field Squid
-// requires, and the response computed for them is 32 hex digits.
+// requires, and the response computed for them is 32 hex digits. `utf8 on`:
+// whatever the bytes and the Accept-Language, what the helper gets is valid
+// UTF-8, and UTF-8 is left as it was. NTLM / Negotiate tokens: only a value
+// naming the scheme has one, and it is never longer than the value.
 #include "proxy/auth/basic_credentials.h"
+#include "proxy/auth/connection_token.h"
 #include "proxy/auth/digest_credentials.h"
+#include "proxy/auth/utf8_credentials.h"
 #include "proxy/helpers/helper_reply.h"
 
 #include <boost/beast/core/detail/base64.hpp>
@@ -79,6 +84,17 @@ void check_digest(std::string_view text) {
   FUZZ_CHECK(response.size() == 32);
 }
 
+void check_utf8(std::string_view text, std::string_view accept_language) {
+  const auto converted = auth::credentials_as_utf8(text, accept_language);
+  FUZZ_CHECK(auth::is_valid_utf8(converted));
+  if (auth::is_valid_utf8(text)) FUZZ_CHECK(converted == text);
+  (void)auth::prefers_cp1251(accept_language);
+  if (auto token = auth::connection_token(text, "ntlm")) {
+    FUZZ_CHECK(auth::names_scheme(text, "ntlm"));
+    FUZZ_CHECK(token->size() + 4 <= text.size());
+  }
+}
+
 }  // namespace
 
 CUTTLE_FUZZ_TARGET(helper_reply) {
@@ -87,5 +103,6 @@ CUTTLE_FUZZ_TARGET(helper_reply) {
   check_escape(in.rest());
   check_credentials(in.rest());
   check_digest(in.rest());
+  check_utf8(in.rest(), in.rest().substr(0, in.rest().find('\n')));
   return 0;
 }

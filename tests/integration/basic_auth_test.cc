@@ -325,3 +325,54 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+// `auth_param basic utf8 on`: the challenge names UTF-8, and credentials in a
+// legacy character set reach the helper converted as squid converts them
+// (Latin-1, or Windows-1251 when Accept-Language is Cyrillic; UTF-8 untouched).
+TEST_F(BasicAuth, Utf8OnConvertsLegacyCredentialsAsSquid) {
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  HelperFiles files("cuttle-utf8");
+  auto config = [&](const std::string& who) {
+    return "auth_param basic program " + files.recorded(who + ".log", "/usr/lib/squid/basic_fake_auth") +
+           "\nauth_param basic utf8 on\nauth_param basic realm Utf8\nacl login proxy_auth REQUIRED\n"
+           "http_access deny !login\n";
+  };
+  const std::vector<std::pair<std::string, std::string>> probes = {
+      {"", ""},
+      {basic("j\xFCrgen:p\xE4ss"), "de"},              // Latin-1
+      {basic("\xC8\xE2\xE0\xED:x"), "ru-RU, en;q=0.5"},  // Windows-1251
+      {basic("\xC0\xED\xED\xE0:x"), "de"},              // the same bytes, read as Latin-1
+      {basic("j\xC3\xBCrgen:x"), "ru"},                 // UTF-8 already
+  };
+  auto run = [&](auto& proxy) {
+    std::vector<Seen> seen;
+    for (size_t i = 0; i < probes.size(); ++i) {
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (!probes[i].first.empty()) headers = {{"Proxy-Authorization", probes[i].first}, {"Accept-Language", probes[i].second}};
+      auto res = proxy_request(proxy.port(), "GET", origin.url("/utf" + std::to_string(i)), "", headers);
+      seen.push_back({res.result_int(), std::string(res["Proxy-Authenticate"]),
+                      code_and_user(proxy.access_log_line_with("/utf" + std::to_string(i)))});
+    }
+    return seen;
+  };
+  std::vector<Seen> by_squid, by_cuttle;
+  {
+    SquidProcess squid(config("squid"));
+    by_squid = run(squid);
+  }
+  {
+    CuttleProcess cuttle(config("cuttle"));
+    by_cuttle = run(cuttle);
+  }
+  EXPECT_EQ(by_cuttle, by_squid);
+  EXPECT_EQ(by_cuttle[0].challenge, "Basic realm=\"Utf8\", charset=\"UTF-8\"");
+  EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log"));
+  ASSERT_EQ(files.asked("cuttle.log").size(), 4u);
+  EXPECT_EQ(files.asked("cuttle.log")[0], "j%C3%BCrgen p%C3%A4ss");
+}
+
+}  // namespace
+}  // namespace cuttle::testing

@@ -181,7 +181,7 @@ TEST(AuthConfig, BasicParametersAndSquidsDefaults) {
 
 TEST(AuthConfig, WhatIsNotImplementedIsRefusedNotIgnored) {
   for (auto line : {"auth_param ntlm key_extras \"%>a\"", "auth_param negotiate program /nonexistent/helper",
-                    "auth_param basic key_extras \"%>a\"", "auth_param basic utf8 on", "auth_param digest utf8 on",
+                    "auth_param basic key_extras \"%>a\"",
                     "auth_param digest key_extras \"%>a\"", "auth_param digest nonce_max_count x",
                     "auth_param basic program /nonexistent/helper", "auth_param basic children 0"})
     EXPECT_THROW(load_config_text("http_port 3128\nauth_param basic program /bin/cat\n" + std::string(line) + "\n",

@@ -1,5 +1,6 @@
 #include "proxy/server/steps/authenticate.h"
 
+#include "proxy/auth/utf8_credentials.h"
 #include "proxy/config/ascii_case.h"
 #include "proxy/log/url_escape.h"
 #include "proxy/server/steps/connection_authenticate.h"
@@ -96,7 +97,18 @@ awaitable<void> authenticate_digest(ClientConnection& conn, Transaction& tx, con
   decide(tx, true);
 }
 
-std::string basic_challenge(const BasicAuthConfig& basic) { return "Basic realm=\"" + basic.realm + "\""; }
+// With utf8 on, Squid tells the browser which character set to send (RFC 7617's charset).
+std::string basic_challenge(const BasicAuthConfig& basic) {
+  return "Basic realm=\"" + basic.realm + "\"" + (basic.utf8 ? ", charset=\"UTF-8\"" : "");
+}
+
+// What `utf8 on` reads the legacy character set from (Squid's isCP1251EncodingAllowed).
+std::string accept_language(const Transaction& tx) {
+  std::string list;
+  for (const auto& field : tx.request())
+    if (field.name() == http::field::accept_language) list += (list.empty() ? "" : ",") + std::string(field.value());
+  return list;
+}
 
 std::string digest_challenge(ClientConnection& conn, const DigestAuthConfig& digest, bool stale) {
   const auto nonce = conn.runtime().digest_nonces().issue(std::chrono::system_clock::now());
@@ -119,13 +131,16 @@ void read_credentials(ClientConnection& conn, Transaction& tx) {
   const auto value = tx.request()[field];
   if (read_connection_credentials(conn, tx, value) || value.empty()) return;
   if (const auto* basic = auth.active_basic(); basic && auth::is_basic_scheme(value)) {
-    tx.credentials = auth::decode_basic(value, basic->case_sensitive);
+    tx.credentials = auth::decode_basic(value, basic->case_sensitive, basic->utf8,
+                                        basic->utf8 ? accept_language(tx) : std::string());
     if (!tx.credentials) return;
     tx.facts.auth.user = tx.credentials->user;
     // No password, or an empty one: never sent to the helper (Squid's broken credentials).
     tx.facts.auth.status = tx.credentials->broken() ? AuthStatus::Refused : AuthStatus::Unchecked;
   } else if (auth.active_digest() && auth::is_digest_scheme(value)) {
     tx.digest_credentials = auth::decode_digest(value);
+    if (auth.active_digest()->utf8 && !tx.digest_credentials->user.empty())
+      tx.digest_credentials->user = auth::credentials_as_utf8(tx.digest_credentials->user, accept_language(tx));
     tx.facts.auth.user = tx.digest_credentials->user;
     tx.facts.auth.status = tx.digest_credentials->broken ? AuthStatus::Refused : AuthStatus::Unchecked;
   }
