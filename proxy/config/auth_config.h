@@ -3,6 +3,7 @@
 #pragma once
 
 #include "proxy/config/helper_config.h"
+#include "proxy/log/format_tokens.h"
 
 #include <chrono>
 #include <optional>
@@ -11,8 +12,13 @@
 
 namespace cuttle {
 
+// `key_extras "FORMAT"` (every scheme): appended to each helper request, and
+// part of the user's key (answers are remembered per user and extras). Empty: none.
+using KeyExtras = std::vector<logformat::Token>;
+
 struct BasicAuthConfig {
   HelperProgram program;  // `program`; children default: 20 startup=0 idle=1
+  KeyExtras key_extras;
   std::string realm = "Squid proxy-caching web server";
   std::chrono::milliseconds credentials_ttl = std::chrono::hours(2);
   bool case_sensitive = false;  // off: user names are lowercased before anything sees them
@@ -29,6 +35,7 @@ struct DigestNonceRules {
 
 struct DigestAuthConfig {
   HelperProgram program;  // `program`; children default: 20 startup=0 idle=1
+  KeyExtras key_extras;
   std::string realm = "Squid proxy-caching web server";
   std::chrono::milliseconds nonce_garbage_interval = std::chrono::minutes(5);
   DigestNonceRules nonces;
@@ -40,6 +47,7 @@ struct DigestAuthConfig {
 // handshake, cuttle relays its tokens and keeps the outcome with the connection.
 struct ConnectionAuthConfig {
   HelperProgram program;  // `program`; children default: 20 startup=0 idle=1, no concurrency
+  KeyExtras key_extras;
   bool keep_alive = true;  // off: a first challenge closes the connection (for old clients)
 };
 

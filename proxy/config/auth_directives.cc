@@ -1,5 +1,7 @@
 #include "proxy/config/auth_directives.h"
 
+#include "proxy/log/request_codes.h"
+
 namespace cuttle {
 
 namespace {
@@ -15,6 +17,22 @@ Scheme& scheme_config(std::optional<Scheme>& slot, const char* name, ParseContex
     ctx.config.auth.schemes.push_back(name);
   }
   return *slot;
+}
+
+// `key_extras "FORMAT"`: one (quoted) token, nothing after it, as Squid reads it;
+// only codes cuttle can fill in, so the helper never gets a "-" squid would fill.
+KeyExtras read_key_extras(DirectiveArgs& args, const char* scheme) {
+  const std::string format = args.next("the key_extras format").text;
+  if (!args.empty())
+    throw DirectiveError(std::string("auth_param ") + scheme + " key_extras: unexpected argument '" +
+                         args.peek().text + "' after the format");
+  try {
+    auto tokens = logformat::parse_format(format);
+    logformat::require_request_codes(tokens);
+    return tokens;
+  } catch (const std::invalid_argument& e) {
+    throw DirectiveError(std::string("auth_param ") + scheme + " key_extras: " + e.what());
+  }
 }
 
 BasicAuthConfig& basic_scheme(ParseContext& ctx) { return scheme_config(ctx.config.auth.basic, "basic", ctx); }
@@ -38,8 +56,7 @@ void basic_parameter(const std::string& name, DirectiveArgs& args, ParseContext&
   } else if (name == "keep_alive") {
     args.read_on_off();  // Squid ignores it for Basic
   } else if (name == "key_extras") {
-    // It changes what the helper is asked and how users are keyed: never ignored.
-    throw DirectiveError("auth_param basic key_extras is not implemented by cuttle yet (it needs logformat codes)");
+    basic_scheme(ctx).key_extras = read_key_extras(args, "basic");
   } else {
     ctx.warn("unrecognised basic auth scheme parameter '" + name + "' (ignored, as Squid does)");
     while (args.next_if_any()) {
@@ -73,7 +90,7 @@ void digest_parameter(const std::string& name, DirectiveArgs& args, ParseContext
   } else if (name == "utf8") {
     digest.utf8 = args.read_on_off();
   } else if (name == "key_extras") {
-    throw DirectiveError("auth_param digest key_extras is not implemented by cuttle yet (it needs logformat codes)");
+    digest.key_extras = read_key_extras(args, "digest");
   } else {
     ctx.warn("unrecognised digest auth scheme parameter '" + name + "' (ignored, as Squid does)");
     while (args.next_if_any()) {
@@ -100,8 +117,7 @@ void connection_parameter(std::optional<ConnectionAuthConfig>& slot, const char*
     while (args.next_if_any()) {  // read by Squid for every scheme, used by neither of these
     }
   } else if (name == "key_extras") {
-    throw DirectiveError(std::string("auth_param ") + scheme +
-                         " key_extras is not implemented by cuttle yet (it needs logformat codes)");
+    config.key_extras = read_key_extras(args, scheme);
   } else {
     ctx.warn(std::string("unrecognised ") + scheme + " auth scheme parameter '" + name + "' (ignored, as Squid does)");
     while (args.next_if_any()) {

@@ -9,7 +9,7 @@ the client's token says what to answer.
     KK broken         BH something broke
     KK <other>        TT again-<other>
 
-A KK reaching a process that did not answer this handshake's YR (the proxy did
+Words after the token (key_extras) are ignored. A KK reaching a process that did not answer this handshake's YR (the proxy did
 not keep the process for the client) is answered BH.
 """
 import sys
@@ -46,5 +46,6 @@ def handle(kind, token):
 
 
 for line in sys.stdin:
-    kind, _, token = line.rstrip("\n").partition(" ")
+    kind, _, rest = line.rstrip("\n").partition(" ")
+    token = rest.split(" ")[0]
     answer(handle(kind, token))

@@ -376,3 +376,47 @@ TEST_F(BasicAuth, Utf8OnConvertsLegacyCredentialsAsSquid) {
 
 }  // namespace
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace {
+
+// `auth_param basic key_extras`: the expanded format follows the credentials on
+// the helper's line, and the credentials cache keys users by name and extras: the
+// same password from another User-Agent is asked again, as in squid.
+TEST_F(BasicAuth, KeyExtrasFollowTheCredentialsAndKeyTheCacheAsSquid) {
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  HelperFiles files("cuttle-key-extras");
+  auto config = [&](const std::string& who) {
+    return "auth_param basic program " + files.recorded(who + ".log", "/usr/lib/squid/basic_fake_auth") +
+           "\nauth_param basic key_extras \"ua=%{User-Agent}>h from=%>a\"\nacl login proxy_auth REQUIRED\n"
+           "http_access deny !login\n";
+  };
+  auto run = [&](auto& proxy) {
+    std::vector<Seen> seen;
+    int i = 0;
+    for (const char* agent : {"one", "one", "two two", "one"}) {
+      const auto path = "/extras" + std::to_string(i++);
+      auto res = proxy_request(proxy.port(), "GET", origin.url(path), "",
+                               {{"Proxy-Authorization", basic("alice:x")}, {"User-Agent", agent}});
+      seen.push_back({res.result_int(), std::string(res["Proxy-Authenticate"]),
+                      code_and_user(proxy.access_log_line_with(path))});
+    }
+    return seen;
+  };
+  std::vector<Seen> by_squid, by_cuttle;
+  {
+    SquidProcess squid(config("squid"));
+    by_squid = run(squid);
+  }
+  {
+    CuttleProcess cuttle(config("cuttle"));
+    by_cuttle = run(cuttle);
+  }
+  EXPECT_EQ(by_cuttle, by_squid);
+  EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log"));
+  EXPECT_EQ(files.asked("cuttle.log"),
+            (std::vector<std::string>{"alice x ua=one from=127.0.0.1", "alice x ua=two%20two from=127.0.0.1"}));
+}
+
+}  // namespace
+}  // namespace cuttle::testing

@@ -125,7 +125,8 @@ class ConnectionAuthSchemes : public ::testing::TestWithParam<std::string> {
   std::string config(const std::string& who, const std::string& rules) {
     const std::string helper = files_.script("handshake_helper.py") + (GetParam() == "negotiate" ? " --negotiate" : "");
     return "auth_param " + GetParam() + " program " + files_.recorded(who + ".log", helper) + "\nauth_param " +
-           GetParam() + " children 3\nauth_param basic program " + kBasicFake + "\nauth_param basic realm Fake\n" +
+           GetParam() + " children 3\nauth_param " + GetParam() + " key_extras \"from=%>a\"\nauth_param basic program " +
+           kBasicFake + "\nauth_param basic realm Fake\n" +
            rules;
   }
 

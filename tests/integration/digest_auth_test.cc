@@ -214,9 +214,11 @@ namespace cuttle::testing {
 namespace {
 
 // `auth_param digest utf8 on`: a user name in Latin-1 reaches the helper as
-// UTF-8, as squid converts it; the status and logged user agree.
-TEST_F(DigestAuth, Utf8OnConvertsTheUserNameAsSquid) {
-  const std::string rules = "auth_param digest utf8 on\nacl login proxy_auth REQUIRED\nhttp_access deny !login\n";
+// UTF-8, as squid converts it, followed by the key_extras; the status and logged
+// user agree.
+TEST_F(DigestAuth, Utf8OnConvertsTheUserNameAndKeyExtrasFollowItAsSquid) {
+  const std::string rules = "auth_param digest utf8 on\nauth_param digest key_extras \"from=%>a\"\n"
+                            "acl login proxy_auth REQUIRED\nhttp_access deny !login\n";
   OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
   auto run = [&](auto& proxy) {
     Client client(proxy, origin);
@@ -235,7 +237,7 @@ TEST_F(DigestAuth, Utf8OnConvertsTheUserNameAsSquid) {
   }
   EXPECT_EQ(by_cuttle, by_squid);
   EXPECT_EQ(files_.asked("cuttle.log"), files_.asked("squid.log"));
-  EXPECT_EQ(files_.asked("cuttle.log"), std::vector<std::string>{"\"j\xC3\xBCrgen\":\"Digest Test\""});
+  EXPECT_EQ(files_.asked("cuttle.log"), std::vector<std::string>{"\"j\xC3\xBCrgen\":\"Digest Test\" from=127.0.0.1"});
 }
 
 }  // namespace

@@ -180,14 +180,24 @@ TEST(AuthConfig, BasicParametersAndSquidsDefaults) {
 }
 
 TEST(AuthConfig, WhatIsNotImplementedIsRefusedNotIgnored) {
-  for (auto line : {"auth_param ntlm key_extras \"%>a\"", "auth_param negotiate program /nonexistent/helper",
-                    "auth_param basic key_extras \"%>a\"",
-                    "auth_param digest key_extras \"%>a\"", "auth_param digest nonce_max_count x",
+  for (auto line : {"auth_param ntlm key_extras \"%>a %Ss\"", "auth_param negotiate program /nonexistent/helper",
+                    "auth_param basic key_extras \"%>a\" extra", "auth_param basic key_extras",
+                    "auth_param digest key_extras \"%<st\"", "auth_param digest nonce_max_count x",
                     "auth_param basic program /nonexistent/helper", "auth_param basic children 0"})
     EXPECT_THROW(load_config_text("http_port 3128\nauth_param basic program /bin/cat\n" + std::string(line) + "\n",
                                   "t.conf"),
                  ConfigError)
         << line;
+}
+
+TEST(AuthConfig, KeyExtrasAreAFormatOfRequestCodes) {
+  auto loaded = load_config_text("http_port 3128\nauth_param basic program /bin/cat\n"
+                                 "auth_param basic key_extras \"%>a %{User-Agent}>h\"\n"
+                                 "auth_param ntlm program /bin/cat\nauth_param ntlm key_extras \"port=%lp\"\n",
+                                 "t.conf");
+  const auto& auth = loaded.config->auth;
+  EXPECT_EQ(auth.basic->key_extras.size(), 3u) << "%>a, a blank, %{User-Agent}>h";
+  EXPECT_EQ(auth.ntlm->key_extras.size(), 2u);
 }
 
 TEST(AuthConfig, NtlmAndNegotiateAsSquidReadsThem) {

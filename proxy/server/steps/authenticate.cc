@@ -4,6 +4,7 @@
 #include "proxy/config/ascii_case.h"
 #include "proxy/log/url_escape.h"
 #include "proxy/server/steps/connection_authenticate.h"
+#include "proxy/server/steps/helper_line.h"
 
 #include <algorithm>
 #include <cctype>
@@ -19,6 +20,13 @@ void decide(Transaction& tx, bool accepted) {
   tx.facts.auth.status = accepted ? AuthStatus::Accepted : AuthStatus::Refused;
 }
 
+// Squid's key_extras: the scheme's format expanded for this request, appended to
+// the helper's line and to the key answers are remembered under ("" when none).
+std::string with_extras(std::string text, ClientConnection& conn, const Transaction& tx, const KeyExtras& format) {
+  if (format.empty()) return text;
+  return text + " " + expand_request_format(conn, tx, format);
+}
+
 // Basic: from the credentials cache when the helper accepted the same password
 // less than credentialsttl ago, else from the helper. Only an OK counts; a
 // refusal is never remembered.
@@ -26,7 +34,8 @@ awaitable<void> authenticate_basic(ClientConnection& conn, Transaction& tx, cons
   const auth::BasicCredentials& credentials = *tx.credentials;
   WorkerHelpers& helpers = conn.services.helpers;
   auto& cache = helpers.credentials();
-  if (cache.accepted(credentials.user, credentials.password, basic.credentials_ttl, Steady::now())) {
+  const std::string key = with_extras(credentials.user, conn, tx, basic.key_extras);  // Squid's user key
+  if (cache.accepted(key, credentials.password, basic.credentials_ttl, Steady::now())) {
     decide(tx, true);
     co_return;
   }
@@ -37,10 +46,11 @@ awaitable<void> authenticate_basic(ClientConnection& conn, Transaction& tx, cons
     decide(tx, false);
     co_return;
   }
-  auto reply = co_await authenticator->ask(squid_escape(credentials.user) + " " + squid_escape(credentials.password));
+  auto reply = co_await authenticator->ask(with_extras(
+      squid_escape(credentials.user) + " " + squid_escape(credentials.password), conn, tx, basic.key_extras));
   helpers.user_notes().remember(credentials.user, reply.notes, {"group", "tag"}, Steady::now());
-  if (reply.result == helpers::HelperResult::Ok) cache.accept(credentials.user, credentials.password, Steady::now());
-  else cache.refuse(credentials.user);
+  if (reply.result == helpers::HelperResult::Ok) cache.accept(key, credentials.password, Steady::now());
+  else cache.refuse(key);
   decide(tx, reply.result == helpers::HelperResult::Ok);
 }
 
@@ -50,17 +60,21 @@ bool is_ha1(std::string_view s) {
 
 // The user's H(A1) from the digest helper, asked `"user":"realm"` (Squid's
 // line); a Squid 3.3 helper answers the bare hash. nullopt: refused or failed.
-awaitable<std::optional<std::string>> ask_digest_helper(ClientConnection& conn, const auth::DigestCredentials& c) {
+// With key_extras they follow the line, and H(A1)s are remembered per realm and extras.
+awaitable<std::optional<std::string>> ask_digest_helper(ClientConnection& conn, const Transaction& tx,
+                                                        const auth::DigestCredentials& c, const std::string& realm_key) {
   HelperPool* authenticator = conn.services.helpers.digest_authenticator();
-  if (!authenticator) co_return std::nullopt;
-  auto reply = co_await authenticator->ask("\"" + c.user + "\":\"" + c.realm + "\"");
+  const auto* digest = tx.config().auth.active_digest();
+  if (!authenticator || !digest) co_return std::nullopt;
+  auto reply = co_await authenticator->ask(
+      with_extras("\"" + c.user + "\":\"" + c.realm + "\"", conn, tx, digest->key_extras));
   conn.services.helpers.user_notes().remember(c.user, reply.notes, {"group", "nonce", "tag"}, Steady::now());
   std::optional<std::string> ha1;
   if (reply.result == helpers::HelperResult::Ok) ha1 = reply.note("ha1");
   else if (reply.result == helpers::HelperResult::Unknown && is_ha1(reply.other)) ha1 = reply.other;
   if (!ha1 || !is_ha1(*ha1)) co_return std::nullopt;
   *ha1 = ascii_lowercase(*ha1);
-  conn.services.helpers.digest_users().learn(c.user, c.realm, *ha1, Steady::now());
+  conn.services.helpers.digest_users().learn(c.user, realm_key, *ha1, Steady::now());
   co_return ha1;
 }
 
@@ -83,15 +97,16 @@ awaitable<void> authenticate_digest(ClientConnection& conn, Transaction& tx, con
   }
   const auto& method = tx.entry.method;
   std::optional<std::string> ha1;
-  if (const auto* known = conn.services.helpers.digest_users().ha1(c.user, c.realm)) ha1 = *known;
+  const std::string realm_key = with_extras(c.realm, conn, tx, digest.key_extras);
+  if (const auto* known = conn.services.helpers.digest_users().ha1(c.user, realm_key)) ha1 = *known;
   // Not known yet, or it does not give the response: the helper's (once).
-  if (!ha1 || !response_matches(c, *ha1, method)) ha1 = co_await ask_digest_helper(conn, c);
+  if (!ha1 || !response_matches(c, *ha1, method)) ha1 = co_await ask_digest_helper(conn, tx, c, realm_key);
   if (!ha1) co_return decide(tx, false);
   const bool post_as_get = digest.post_workaround && method != "GET" && response_matches(c, *ha1, "GET");
   if (!response_matches(c, *ha1, method) && !post_as_get) co_return decide(tx, false);
   if (!nonces.use(c.nonce, c.nc, digest.nonces, std::chrono::system_clock::now())) {
     nonces.forget(c.nonce);
-    ha1 = co_await ask_digest_helper(conn, c);
+    ha1 = co_await ask_digest_helper(conn, tx, c, realm_key);
     co_return decide(tx, ha1 && response_matches(c, *ha1, method));
   }
   decide(tx, true);

@@ -1,6 +1,7 @@
 #include "proxy/server/steps/connection_authenticate.h"
 
 #include "proxy/auth/connection_token.h"
+#include "proxy/server/steps/helper_line.h"
 
 #include <utility>
 
@@ -70,6 +71,7 @@ void take_reply(ClientConnection& conn, const Transaction& tx, ConnectionAuth& a
   if (auth.state != State::Handshake) auth.reservation.release();
 }
 
+// Squid's startHelperLookup: "YR token" or "KK token", then the key_extras.
 awaitable<void> ask_helper(ClientConnection& conn, const Transaction& tx, ConnectionAuth& auth) {
   auto& helpers = conn.services.helpers;
   if (!auth.pool) auth.pool = auth.scheme == Scheme::Ntlm ? helpers.ntlm_authenticator() : helpers.negotiate_authenticator();
@@ -80,6 +82,8 @@ awaitable<void> ask_helper(ClientConnection& conn, const Transaction& tx, Connec
   }
   std::string line = auth.state == State::Unchecked ? "YR " : "KK ";
   line += std::exchange(auth.client_token, {});
+  if (const auto* config = config_of(tx.config().auth, auth.scheme); config && !config->key_extras.empty())
+    line += " " + expand_request_format(conn, tx, config->key_extras);
   const auto reply = co_await pool->ask_reserved(std::move(line), auth.reservation);
   take_reply(conn, tx, auth, reply);
 }

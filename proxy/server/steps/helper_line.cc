@@ -31,13 +31,17 @@ logformat::RequestFormatFacts request_format_facts(ClientConnection& conn, const
   return f;
 }
 
+std::string expand_request_format(ClientConnection& conn, const Transaction& tx,
+                                  const std::vector<logformat::Token>& tokens) {
+  const auto facts = request_format_facts(conn, tx, tokens);
+  return logformat::expand(tokens, [&](const logformat::Token& t) { return logformat::request_code_value(t, facts); });
+}
+
 std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::vector<logformat::Token>& extras) {
   std::string line = tx.entry.url;
   if (extras.empty()) return line;
-  const auto facts = request_format_facts(conn, tx, extras);
-  // The extras were checked when the configuration was read (require_request_codes).
   line += ' ';
-  line += logformat::expand(extras, [&](const logformat::Token& t) { return logformat::request_code_value(t, facts); });
+  line += expand_request_format(conn, tx, extras);
   return line;
 }
 

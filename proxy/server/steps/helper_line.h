@@ -16,6 +16,10 @@ namespace cuttle {
 logformat::RequestFormatFacts request_format_facts(ClientConnection& conn, const Transaction& tx,
                                                    const std::vector<logformat::Token>& tokens);
 
+// `tokens` (checked by require_request_codes when read) expanded for this transaction.
+std::string expand_request_format(ClientConnection& conn, const Transaction& tx,
+                                  const std::vector<logformat::Token>& tokens);
+
 std::string helper_line(ClientConnection& conn, const Transaction& tx, const std::vector<logformat::Token>& extras);
 
 // The helper's reply, or nothing when it is not asked: not configured (`config`
