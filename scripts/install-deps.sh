@@ -11,6 +11,7 @@ packages=(
   squidguard python3  # helpers in tests: squidGuard as a URL rewriter, tests/helpers/*.py
   slapd  # Squid's LDAP helpers in tests run against a slapd the test starts
   krb5-kdc krb5-admin-server krb5-user  # Negotiate tests: a KDC the test starts, kadmin.local, kinit
+  libdbd-sqlite3-perl  # Squid's ext_sql_session_acl over an SQLite session table in tests
   nodejs chromium iproute2 prometheus
   wrk  # the reload-under-load test
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
