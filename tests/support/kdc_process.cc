@@ -1,6 +1,7 @@
 #include "tests/support/kdc_process.h"
 
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 namespace cuttle::testing {
@@ -11,18 +12,22 @@ namespace fs = std::filesystem;
 
 // TCP only (udp_preference_limit), and no DNS: names are what they are.
 std::string client_config(unsigned short port) {
-  return std::string("[libdefaults]\n  default_realm = ") + KdcProcess::kRealm +
-         "\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  rdns = false\n"
-         "  dns_canonicalize_hostname = false\n  udp_preference_limit = 1\n[realms]\n  " + KdcProcess::kRealm +
-         " = {\n    kdc = 127.0.0.1:" + std::to_string(port) + "\n  }\n[domain_realm]\n  localhost = " +
-         KdcProcess::kRealm + "\n";
+  std::ostringstream out;
+  out << "[libdefaults]\n  default_realm = " << KdcProcess::kRealm
+      << "\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  rdns = false\n"
+         "  dns_canonicalize_hostname = false\n  udp_preference_limit = 1\n[realms]\n  "
+      << KdcProcess::kRealm << " = {\n    kdc = 127.0.0.1:" << port << "\n  }\n[domain_realm]\n  localhost = "
+      << KdcProcess::kRealm << "\n";
+  return out.str();
 }
 
 std::string kdc_config(const TempDir& dir, unsigned short port) {
-  return "[kdcdefaults]\n  kdc_ports = " + std::to_string(port) + "\n  kdc_tcp_ports = " + std::to_string(port) +
-         "\n[realms]\n  " + KdcProcess::kRealm + " = {\n    database_name = " + dir.file("principal") +
-         "\n    key_stash_file = " + dir.file("stash") + "\n    acl_file = " + dir.file("kadm5.acl") +
-         "\n  }\n[logging]\n  kdc = FILE:" + dir.file("kdc.log") + "\n";
+  std::ostringstream out;
+  out << "[kdcdefaults]\n  kdc_ports = " << port << "\n  kdc_tcp_ports = " << port << "\n[realms]\n  "
+      << KdcProcess::kRealm << " = {\n    database_name = " << dir.file("principal")
+      << "\n    key_stash_file = " << dir.file("stash") << "\n    acl_file = " << dir.file("kadm5.acl")
+      << "\n  }\n[logging]\n  kdc = FILE:" << dir.file("kdc.log") << "\n";
+  return out.str();
 }
 
 }  // namespace
