@@ -185,6 +185,9 @@ struct Config {
   std::string cache_log;  // where a daemonized cuttle writes diagnostics; empty: stderr
   std::string visible_hostname;  // empty: gethostname()
   bool via = true;
+  // httpd_suppress_version_string: Server, Via and error pages name the product
+  // without its version.
+  bool suppress_version = false;
   ForwardedFor forwarded_for = ForwardedFor::On;
   int workers = 0;  // 0: one per hardware core
 

@@ -622,6 +622,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache_log", word<&Config::cache_log>},
     {"visible_hostname", word<&Config::visible_hostname>},
     {"via", on_off<&Config::via>},
+    {"httpd_suppress_version_string", on_off<&Config::suppress_version>},
     {"follow_x_forwarded_for", follow_x_forwarded_for},
     {"acl_uses_indirect_client", on_off<&Config::acl_uses_indirect_client>},
     {"log_uses_indirect_client", on_off<&Config::log_uses_indirect_client>},

@@ -31,7 +31,6 @@ constexpr Restriction kRestrictions[] = {
     {"reply_header_access", "removes reply headers before they reach clients"},
     {"header_access", "removes headers (privacy)"},
     {"reply_header_replace", "replaces removed reply headers"},
-    {"httpd_suppress_version_string", "hides the proxy's version from clients (Server, Via, error pages)", "off"},
 };
 
 }  // namespace

@@ -37,7 +37,7 @@ std::optional<std::string> code_value(char code, const DenyPageContext& c, bool 
     case 'p': return std::to_string(c.port);
     case 'P': return c.scheme;
     case 'R': return c.path;
-    case 's': return in_url ? c.url : std::string(kProductToken);
+    case 's': return in_url ? c.url : std::string(c.product);
     case 'S': return "";  // visible_appname_string: cuttle signs its pages in %s
     case 't': return local_time(c.now);
     case 'T': return http_date(now);
@@ -82,7 +82,7 @@ http::response<http::string_body> deny_info_response(const DenyInfo& info, unsig
   const unsigned error_status = info.status && info.kind == DenyInfo::Kind::Page ? info.status : status;
   http::response<http::string_body> res;
   res.version(11);
-  res.set(http::field::server, kProductToken);
+  res.set(http::field::server, context.product);
   res.set("Mime-Version", "1.0");
   res.set(http::field::date, http_date(now));
   res.set(http::field::content_type, "text/html;charset=utf-8");

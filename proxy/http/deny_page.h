@@ -3,6 +3,7 @@
 #pragma once
 
 #include "proxy/config/deny_info.h"
+#include "proxy/http/product_token.h"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -22,6 +23,7 @@ struct DenyPageContext {
   std::string hostname;          // visible_hostname
   std::string cache_mgr;
   std::time_t now = 0;
+  std::string_view product = kProductToken;  // %s, and Server (httpd_suppress_version_string)
 };
 
 // The reply for a denial that would otherwise be a `status` ERR_ACCESS_DENIED;

@@ -110,10 +110,10 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
     body += "<p id=\"sysmsg\">The system returned: <i>" + html_quote(c.detail) + "</i></p>\n";
   body += "<p>Your cache administrator is <a href=\"mailto:webmaster\">webmaster</a>.</p>\n<br>\n</div>\n<hr>\n"
           "<div id=\"footer\">\n<p>Generated " +
-          now + " by " + html_quote(c.hostname) + " (" + std::string(kProductToken) + ")</p>\n</div>\n</body></html>\n";
+          now + " by " + html_quote(c.hostname) + " (" + std::string(c.product) + ")</p>\n</div>\n</body></html>\n";
 
   http::response<http::string_body> res{e.status, 11};
-  res.set(http::field::server, kProductToken);
+  res.set(http::field::server, c.product);
   res.set("Mime-Version", "1.0");
   res.set(http::field::date, now);
   res.set(http::field::content_type, "text/html;charset=utf-8");

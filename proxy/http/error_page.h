@@ -2,6 +2,8 @@
 // cause, plus the X-Squid-Error header that Squid's tooling and admins look for.
 #pragma once
 
+#include "proxy/http/product_token.h"
+
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -52,6 +54,7 @@ struct ErrorContext {
   // ProxyAuthRequired / AuthRequired: one header line per scheme, in the order
   // configured, e.g. `Basic realm="..."`.
   std::vector<std::string> challenges;
+  std::string_view product = kProductToken;  // the footer's and Server's name (httpd_suppress_version_string)
 };
 
 http::status error_status(ErrorKind kind);

@@ -63,9 +63,9 @@ std::string_view media_type(std::string_view content_type) {
   return content_type.substr(0, content_type.find_first_of("; \t"));
 }
 
-void append_via(http::fields& fields, unsigned version, std::string_view hostname) {
+void append_via(http::fields& fields, unsigned version, std::string_view hostname, std::string_view product) {
   std::string entry = version == 10 ? "1.0 " : "1.1 ";
-  entry.append(hostname).append(" (").append(kProductToken).append(")");
+  entry.append(hostname).append(" (").append(product).append(")");
   append_to_list(fields, "Via", entry);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/config/config.h"
+#include "proxy/http/product_token.h"
 
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
@@ -16,7 +17,6 @@ namespace cuttle {
 
 namespace http = boost::beast::http;
 
-inline constexpr std::string_view kProductToken = "cuttle/" CUTTLE_VERSION_STRING;
 
 // Removes Connection, the fields it names, and the fixed hop-by-hop set.
 // Optional whitespace (spaces and tabs) cut from both ends.
@@ -36,7 +36,7 @@ bool is_safe_method(http::verb method);
 std::string_view media_type(std::string_view content_type);
 
 // Appends "1.1 hostname (cuttle/x.y)" to Via; `version` is the received message's.
-void append_via(http::fields& fields, unsigned version, std::string_view hostname);
+void append_via(http::fields& fields, unsigned version, std::string_view hostname, std::string_view product);
 
 // Applies `forwarded_for` for a request received from `client_ip`.
 void apply_forwarded_for(http::fields& fields, ForwardedFor mode, std::string_view client_ip);

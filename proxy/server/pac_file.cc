@@ -24,9 +24,9 @@ bool is_pac_request(http::verb method, std::string_view target) {
   return target == "/proxy.pac" || target == "/wpad.dat";
 }
 
-http::response<http::string_body> pac_response(const std::string& script, bool head) {
+http::response<http::string_body> pac_response(const std::string& script, bool head, std::string_view product) {
   http::response<http::string_body> res{script.empty() ? http::status::not_found : http::status::ok, 11};
-  res.set(http::field::server, kProductToken);
+  res.set(http::field::server, product);
   res.set(http::field::date, http_date(std::chrono::system_clock::now()));
   if (script.empty()) {
     res.set(http::field::content_type, "text/plain");

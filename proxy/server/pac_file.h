@@ -28,6 +28,6 @@ std::string build_pac_script(const Config& config, const std::optional<carp::Arr
 bool is_pac_request(http::verb method, std::string_view target);
 
 // 200 with the script (404 when there is none); never cached by the browser for long.
-http::response<http::string_body> pac_response(const std::string& script, bool head);
+http::response<http::string_body> pac_response(const std::string& script, bool head, std::string_view product);
 
 }  // namespace cuttle

@@ -29,6 +29,7 @@ namespace cuttle {
 struct ActiveConfig {
   std::shared_ptr<const Config> config;
   std::string hostname;                          // visible_hostname, else the host's name
+  std::string_view product;                      // product_token(): with or without the version
   const CachePeerConfig* origin_server = nullptr;  // first `originserver` peer (accelerator)
   // The first http_port that is not an accelerator's: it names this proxy in its
   // own URLs (Squid's getMyPort); none: the port a request came in on does.

@@ -135,7 +135,7 @@ void check_forwarded_header(Request req) {
   for (auto f : {http::field::connection, http::field::keep_alive, http::field::proxy_connection, http::field::te,
                  http::field::trailer, http::field::transfer_encoding, http::field::upgrade})
     FUZZ_CHECK(req.count(f) == 0);
-  append_via(req, req.version(), "cuttle.test");
+  append_via(req, req.version(), "cuttle.test", kProductToken);
   FUZZ_CHECK(joined_values(req, "Via").ends_with("1.1 cuttle.test (" + std::string(kProductToken) + ")") ||
              joined_values(req, "Via").ends_with("1.0 cuttle.test (" + std::string(kProductToken) + ")"));
   apply_forwarded_for(req, ForwardedFor::On, "127.0.0.1");

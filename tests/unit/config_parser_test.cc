@@ -117,7 +117,7 @@ TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsRea
             "proxy; cuttle does not implement it yet and will not run without it (see docs/configuration.md)");
   for (const char* line : {"store_miss deny all", "delay_pools 1", "reply_body_max_size 10 MB",
                            "reply_header_access Server deny all",
-                           "icap_enable on", "miss_access deny all", "httpd_suppress_version_string on"}) {
+                           "icap_enable on", "miss_access deny all", "send_hit deny all"}) {
     const auto error = error_of(std::string("http_port 3128\n") + line + "\n");
     EXPECT_EQ(error.rfind("test.conf:2: '", 0), 0u) << line << ": " << error;
   }

@@ -79,20 +79,20 @@ TEST(HopByHop, ConnectionCannotStripFramingOrHost) {
 
 TEST(Via, IsAddedWhenAbsent) {
   http::fields f;
-  append_via(f, 11, "cache1");
+  append_via(f, 11, "cache1", kProductToken);
   EXPECT_EQ(f["Via"], "1.1 cache1 " + kVia);
 }
 
 TEST(Via, NamesTheReceivedProtocolVersion) {
   http::fields f;
-  append_via(f, 10, "cache1");
+  append_via(f, 10, "cache1", kProductToken);
   EXPECT_EQ(f["Via"], "1.0 cache1 " + kVia);
 }
 
 TEST(Via, IsAppendedToAnExistingVia) {
   http::fields f;
   f.set("Via", "1.1 upstream (squid/5.7)");
-  append_via(f, 11, "cache1");
+  append_via(f, 11, "cache1", kProductToken);
   EXPECT_EQ(values(f, "Via"), std::vector<std::string>{"1.1 upstream (squid/5.7), 1.1 cache1 " + kVia});
 }
 
@@ -101,7 +101,7 @@ TEST(Via, KeepsEveryEarlierViaLine) {
   http::fields f;
   f.insert("Via", "1.1 first");
   f.insert("Via", "1.0 second");
-  append_via(f, 11, "cache1");
+  append_via(f, 11, "cache1", kProductToken);
   EXPECT_EQ(values(f, "Via"), std::vector<std::string>{"1.1 first, 1.0 second, 1.1 cache1 " + kVia});
 }
 

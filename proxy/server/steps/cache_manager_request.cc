@@ -76,9 +76,10 @@ ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
   return figures;
 }
 
-http::response<http::string_body> report_response(const std::string& report, std::chrono::system_clock::time_point now) {
+http::response<http::string_body> report_response(const std::string& report, std::chrono::system_clock::time_point now,
+                                                  std::string_view product) {
   http::response<http::string_body> res{http::status::ok, 11};
-  res.set(http::field::server, kProductToken);
+  res.set(http::field::server, product);
   res.set(http::field::date, http_date(now));
   res.set(http::field::content_type, "text/plain");
   res.set(http::field::cache_control, "no-store");
@@ -114,7 +115,7 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
               << "'" << std::endl;
     co_return co_await reply_error(conn, ErrorKind::CacheMgrAccessDenied, tx, keep_alive, action);
   }
-  auto res = report_response(cache_manager_report(action, figures).value_or(""), figures.now);
+  auto res = report_response(cache_manager_report(action, figures).value_or(""), figures.now, tx.active->product);
   co_return co_await send_own_reply(conn, res, tx, keep_alive);
 }
 

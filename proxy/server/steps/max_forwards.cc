@@ -11,9 +11,9 @@ namespace cuttle {
 namespace {
 
 http::response<http::string_body> final_recipient_reply(const http::request<http::empty_body>& req,
-                                                        bool purge_enabled) {
+                                                        bool purge_enabled, std::string_view product) {
   http::response<http::string_body> res{http::status::ok, 11};
-  res.set(http::field::server, kProductToken);
+  res.set(http::field::server, product);
   res.set(http::field::date, http_date(std::chrono::system_clock::now()));
   if (req.method() == http::verb::trace) {
     // RFC 9110 §9.3.8: the request as received, less the fields that carry
@@ -37,7 +37,7 @@ http::response<http::string_body> final_recipient_reply(const http::request<http
 awaitable<StepResult> answer_max_forwards(ClientConnection& conn, Transaction& tx) {
   auto& req = tx.request();
   if (max_forwards(req.method(), req) != 0u) co_return kNextStep;
-  auto res = final_recipient_reply(req, tx.config().purge_enabled);
+  auto res = final_recipient_reply(req, tx.config().purge_enabled, tx.active->product);
   co_return co_await send_own_reply(conn, res, tx, tx.reusable_after_own_reply());
 }
 
