@@ -4,7 +4,7 @@ namespace cuttle {
 
 std::string_view squid_name(ResultCode code) {
   switch (code) {
-    case ResultCode::None: return "NONE";
+    case ResultCode::None: return "NONE_NONE";  // squid 5.7's LogTags: "NONE" and TAG_NONE's "_NONE"
     case ResultCode::TcpHit: return "TCP_HIT";
     case ResultCode::TcpMiss: return "TCP_MISS";
     case ResultCode::TcpImsHit: return "TCP_IMS_HIT";
@@ -26,7 +26,7 @@ std::string_view squid_name(ResultCode code) {
     case ResultCode::UdpDenied: return "UDP_DENIED";
     case ResultCode::UdpInvalid: return "UDP_INVALID";
   }
-  return "NONE";
+  return "NONE_NONE";
 }
 
 std::string_view squid_name(ResultSuffix suffix) {

@@ -22,7 +22,7 @@ TEST(Errors, MalformedRequestLineGets400) {
   EXPECT_NE(res.body().find("ERROR: The requested URL could not be retrieved"), std::string::npos);
   auto lines = cuttle.access_log_lines(1);
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_NE(lines[0].find(" NONE/400 "), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(" NONE_NONE/400 "), std::string::npos) << lines[0];
 }
 
 TEST(Errors, InvalidUrlGets400) {

@@ -82,7 +82,7 @@ TEST(AccessLogFormat, StatusIsThreeDigitsEvenWithoutAReply) {
   e.client_ip = "10.0.0.5";
   e.method = "GET";
   e.url = "http://example.com/";
-  EXPECT_EQ(format_squid_native(e), "1700000000.123      0 10.0.0.5 NONE/000 0 GET http://example.com/ - HIER_NONE/- -");
+  EXPECT_EQ(format_squid_native(e), "1700000000.123      0 10.0.0.5 NONE_NONE/000 0 GET http://example.com/ - HIER_NONE/- -");
 }
 
 TEST(AccessLogFormat, SuffixFollowsTheResultCode) {
