@@ -165,6 +165,8 @@ struct Config {
   uint64_t maximum_object_size = 4ull << 20;
   uint64_t request_header_max_size = 64ull << 10;
   uint64_t reply_header_max_size = 64ull << 10;
+  // request_body_max_size: a larger (dechunked) request body is answered 413; 0: no limit.
+  uint64_t request_body_max_size = 0;
 
   PacConfig pac;
 

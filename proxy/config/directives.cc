@@ -456,6 +456,13 @@ void size(DirectiveArgs& args, ParseContext& ctx) {
   args.expect_end();
 }
 
+// Squid's b_int64_t: a size whose unit, when none is given, is bytes.
+template <uint64_t Config::*Field>
+void size_in_bytes(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.*Field = args.read_bytes("bytes");
+  args.expect_end();
+}
+
 template <bool Config::*Field>
 void on_off(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.*Field = args.read_on_off();
@@ -615,6 +622,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"maximum_object_size", maximum_object_size},
     {"request_header_max_size", size<&Config::request_header_max_size>},
     {"reply_header_max_size", size<&Config::reply_header_max_size>},
+    {"request_body_max_size", size_in_bytes<&Config::request_body_max_size>},
     {"access_log", access_log},
     {"strip_query_terms", on_off<&Config::strip_query_terms>},
     {"collapsed_forwarding", on_off<&Config::collapsed_forwarding>},

@@ -18,7 +18,6 @@ constexpr Restriction kRestrictions[] = {
     {"send_hit", "forbids serving some hits"},
     {"store_miss", "forbids storing some replies"},
     {"reply_body_max_size", "limits the size of replies clients may receive"},
-    {"request_body_max_size", "limits the size of request bodies", "0"},
     {"chunked_request_body_max_size", "limits the size of chunked request bodies", "0"},
     {"client_ip_max_connections", "limits connections per client address", "-1"},
     {"delay_pools", "limits bandwidth (delay pools)", "0"},

@@ -15,7 +15,7 @@ constexpr size_t kRelayBufferSize = RelayBufferPool::kBufferSize;
 
 // MalformedBody: the client's body framing broke (a bad chunk, or a chunk-size
 // line or trailer section longer than the client buffer may grow).
-enum class SendStatus { Sent, UpstreamFailed, ClientFailed, MalformedBody };
+enum class SendStatus { Sent, UpstreamFailed, ClientFailed, MalformedBody, BodyTooLarge };
 
 bool is_malformed_message(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_chunk).category() &&
@@ -57,6 +57,7 @@ awaitable<SendStatus> send_request(Upstream& upstream, Exchange& x, http::reques
       x.client->stream.expires_after(x.config().read_timeout);
       auto [ec, n] = co_await http::async_read_some(x.client->stream, x.client->buffer, parser, use_nothrow);
       if (ec == http::error::need_buffer) ec = {};
+      if (ec == http::error::body_limit) co_return SendStatus::BodyTooLarge;  // request_body_max_size
       if (ec) co_return is_malformed_message(ec) ? SendStatus::MalformedBody : SendStatus::ClientFailed;
       req.body().size = x.buf.size() - req.body().size;
       // A zero-length piece must not reach the serializer: in chunked framing it
@@ -338,6 +339,11 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
     x.out.error_detail = "malformed request body";
     co_return Attempt::Done;
   }
+  if (sent == SendStatus::BodyTooLarge) {  // as Squid's abortChunkedRequestBody: 413, then the connection ends
+    x.out.error = ErrorKind::BodyTooLarge;
+    x.out.error_detail = "request body over request_body_max_size";
+    co_return Attempt::Done;
+  }
   std::optional<http::response_parser<http::buffer_body>> response;
   HeaderRead header{asio::error::connection_reset};
   if (sent == SendStatus::Sent)
@@ -383,6 +389,8 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts
 
   http::request_parser<http::buffer_body> parser{std::move(header_parser)};
   const bool chunked = parser.chunked();
+  // Counted on the dechunked body, as Squid counts it.
+  if (const auto limit = active.config->request_body_max_size; limit && chunked) parser.body_limit(limit);
   shape_upstream_request(parser.get(), plan, active, facts, x.client_version);
   if (chunked) parser.get().chunked(true);
   parser.get().keep_alive(true);

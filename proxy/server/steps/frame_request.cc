@@ -28,6 +28,12 @@ awaitable<StepResult> frame_request(ClientConnection& conn, Transaction& tx) {
   if (has_unsupported_expectation(req))
     co_return co_await reply_error(conn, ErrorKind::ExpectationFailed, tx, false,
                                    "Expect: " + std::string(req[http::field::expect]));
+  // As Squid's clientProcessRequest: a declared length over the limit is refused
+  // before anything else looks at the request (chunked bodies: forwarder.cc).
+  if (const auto limit = tx.config().request_body_max_size;
+      limit && !tx.parser->chunked() && tx.parser->content_length().value_or(0) > limit)
+    co_return co_await reply_error(conn, ErrorKind::BodyTooLarge, tx, false,
+                                   "request body over request_body_max_size");
   // As Squid: an accelerator port must not become a tunnel to anywhere.
   if (is_connect && conn.port.accel)
     co_return co_await reply_error(conn, ErrorKind::MethodNotAllowed, tx, false, "CONNECT on an accelerator port");
