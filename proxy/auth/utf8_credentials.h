@@ -12,8 +12,8 @@ namespace cuttle::auth {
 std::string latin1_to_utf8(std::string_view text);
 std::string cp1251_to_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
-// Squid's isCP1251EncodingAllowed: the first usable Accept-Language tag is ru,
-// uk, be, bg or sr (not their -latn variants).
+// Squid's isCP1251EncodingAllowed: Accept-Language names ru, uk, be, bg or sr
+// (not their -latn variants) before any `*`; other languages are passed over.
 bool prefers_cp1251(std::string_view accept_language);
 // `text` as UTF-8, as Squid converts it for the helper.
 std::string credentials_as_utf8(std::string_view text, std::string_view accept_language);
