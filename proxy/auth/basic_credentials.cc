@@ -1,5 +1,6 @@
 #include "proxy/auth/basic_credentials.h"
 
+#include "proxy/auth/scheme_name.h"
 #include "proxy/auth/utf8_credentials.h"
 
 #include <boost/beast/core/detail/base64.hpp>
@@ -46,12 +47,7 @@ std::optional<std::string> decode_base64(std::string_view text) {
 
 }  // namespace
 
-bool is_basic_scheme(std::string_view value) {
-  while (!value.empty() && is_blank(value.front())) value.remove_prefix(1);
-  if (value.size() < 5) return false;
-  return std::equal(value.begin(), value.begin() + 5, "basic",
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-}
+bool is_basic_scheme(std::string_view value) { return names_scheme(value, "basic"); }
 
 std::optional<BasicCredentials> decode_basic(std::string_view value, bool case_sensitive, bool utf8,
                                              std::string_view accept_language) {

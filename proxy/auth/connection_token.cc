@@ -1,6 +1,5 @@
 #include "proxy/auth/connection_token.h"
 
-#include <algorithm>
 #include <cctype>
 
 namespace cuttle::auth {
@@ -14,14 +13,6 @@ void skip_blanks(std::string_view& text) {
 }
 
 }  // namespace
-
-bool names_scheme(std::string_view value, std::string_view scheme) {
-  skip_blanks(value);
-  return value.size() >= scheme.size() &&
-         std::equal(scheme.begin(), scheme.end(), value.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-         });
-}
 
 std::optional<std::string> connection_token(std::string_view value, std::string_view scheme) {
   if (!names_scheme(value, scheme)) return std::nullopt;

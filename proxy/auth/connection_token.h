@@ -2,15 +2,13 @@
 // header names the scheme, the rest is relayed (Squid's "locate second word").
 #pragma once
 
+#include "proxy/auth/scheme_name.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace cuttle::auth {
-
-// Whether the header value starts with `scheme` (case-insensitive, as Squid's
-// strncasecmp over the scheme's name).
-bool names_scheme(std::string_view header_value, std::string_view scheme);
 
 // The token after the scheme word (blanks around it skipped, everything after
 // kept); nullopt when the value names another scheme.

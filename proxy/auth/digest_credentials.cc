@@ -1,6 +1,7 @@
 #include "proxy/auth/digest_credentials.h"
 
 #include "proxy/auth/hex.h"
+#include "proxy/auth/scheme_name.h"
 #include "proxy/config/ascii_case.h"
 
 #include <openssl/evp.h>
@@ -97,7 +98,7 @@ std::string md5_hex(std::string_view text) {
 }  // namespace
 
 bool is_digest_scheme(std::string_view value) {
-  return value.size() >= 6 && strncasecmp(value.data(), "digest", 6) == 0;
+  return names_scheme(value, "digest");
 }
 
 std::optional<DigestCredentials> decode_digest(std::string_view value) {

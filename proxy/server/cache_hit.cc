@@ -127,7 +127,8 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
     co_return out;
   }
   std::string via_entry;
-  if (active.config->via) via_entry.append("1.1 ").append(active.hostname).append(" (").append(active.product).append(")");
+  if (active.config->via)
+    via_entry.append("1.1 ").append(active.hostname).append(" (").append(active.product()).append(")");
   // The header goes out with the first body bytes, which are read (and checked)
   // first: a damaged first chunk sends nothing and the request becomes a miss.
   ReplySender sender(client, send_buffer, active.config->read_timeout);

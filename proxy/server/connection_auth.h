@@ -22,7 +22,7 @@ struct ConnectionAuth {
 
   explicit ConnectionAuth(Scheme s) : scheme(s) {}
   // As challenges and credentials name it.
-  const char* scheme_name() const { return scheme == Scheme::Ntlm ? "NTLM" : "Negotiate"; }
+  static const char* name_of(Scheme s) { return s == Scheme::Ntlm ? "NTLM" : "Negotiate"; }
 
   Scheme scheme;
   State state = State::Unchecked;

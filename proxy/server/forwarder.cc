@@ -149,7 +149,7 @@ awaitable<error_code> read_body_piece(Upstream& upstream, UpstreamConnection& co
 // re-chunked when its length is unknown (HTTP/1.0 clients read until close).
 void shape_client_reply(http::response_parser<http::buffer_body>& parser, bool has_body, Exchange& x) {
   auto& res = parser.get();
-  if (x.config().via) append_via(res, res.version(), x.active.hostname, x.active.product);
+  if (x.config().via) append_via(res, res.version(), x.active.hostname, x.active.product());
   res.set("X-Cache", "MISS from " + x.active.hostname);
   if (!x.plan.cache_lookup.empty()) res.set("X-Cache-Lookup", x.plan.cache_lookup);
   res.version(11);

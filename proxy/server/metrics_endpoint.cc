@@ -56,7 +56,7 @@ awaitable<void> MetricsEndpoint::serve(tcp::socket socket) {
     auto& req = parser.get();
     auto active = runtime_.active();
     http::response<http::string_body> res{http::status::ok, 11};
-    res.set(http::field::server, active->product);
+    res.set(http::field::server, active->product());
     std::string_view target = req.target();
     target = target.substr(0, target.find('?'));
     if (!scrape_allowed(*active->config, client)) {

@@ -9,7 +9,7 @@ namespace cuttle {
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
                             std::string detail, std::vector<std::string> challenges) {
   ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail), std::move(challenges),
-                       tx.active->product};
+                       tx.active->product()};
   auto response = make_error_response(kind, context);
   if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
   co_return co_await send_error_reply(conn, response, tx, keep_alive);
@@ -19,7 +19,7 @@ awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::st
                                  bool keep_alive) {
   keep_alive = keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down();
   response.keep_alive(keep_alive);
-  if (tx.config().via) append_via(response, 11, tx.active->hostname, tx.active->product);
+  if (tx.config().via) append_via(response, 11, tx.active->hostname, tx.active->product());
   conn.stream.expires_after(tx.config().read_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, response, use_nothrow);
   tx.entry.status = response.result_int();

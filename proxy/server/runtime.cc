@@ -1,6 +1,5 @@
 #include "proxy/server/runtime.h"
 
-#include "proxy/http/header_rules.h"
 #include "proxy/server/pac_file.h"
 #include "store/object_store.h"
 
@@ -18,7 +17,6 @@ void ProxyRuntime::open_store(const CacheDirConfig& dir, size_t chunk_size) {
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config) {
   auto active = std::make_shared<ActiveConfig>();
-  active->product = product_token(config->suppress_version);
   active->hostname = config->visible_hostname;
   if (active->hostname.empty()) {
     char name[256] = {};

@@ -5,6 +5,8 @@
 // safe to use from any worker thread by itself; none refers to another.
 #pragma once
 
+#include "proxy/http/product_token.h"
+
 #include "carp/array.h"
 #include "icp/hit_only_mode.h"
 #include "proxy/config/config.h"
@@ -29,7 +31,6 @@ namespace cuttle {
 struct ActiveConfig {
   std::shared_ptr<const Config> config;
   std::string hostname;                          // visible_hostname, else the host's name
-  std::string_view product;                      // product_token(): with or without the version
   const CachePeerConfig* origin_server = nullptr;  // first `originserver` peer (accelerator)
   // The first http_port that is not an accelerator's: it names this proxy in its
   // own URLs (Squid's getMyPort); none: the port a request came in on does.
@@ -39,6 +40,9 @@ struct ActiveConfig {
   // in config->cache_peers.
   std::optional<carp::Array> carp_array;
   std::vector<size_t> carp_peers;
+
+  // What Server, Via and error pages call this proxy (httpd_suppress_version_string).
+  std::string_view product() const { return product_token(config->suppress_version); }
 };
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config);

@@ -25,7 +25,7 @@ void shape_upstream_request(http::request_header<>& req, const NextHop& hop, con
   }
   req.target(hop.request_target);
   req.set(http::field::host, hop.host_header);
-  if (config.via) append_via(req, client_version, active.hostname, active.product);
+  if (config.via) append_via(req, client_version, active.hostname, active.product());
   apply_forwarded_for(req, config.forwarded_for, facts.client.to_string());
   req.version(11);
   // Last, as in Squid: the rules may remove this proxy's own fields too.

@@ -2,6 +2,7 @@
 
 #include "proxy/auth/utf8_credentials.h"
 #include "proxy/config/ascii_case.h"
+#include "proxy/http/header_rules.h"
 #include "proxy/log/url_escape.h"
 #include "proxy/server/steps/connection_authenticate.h"
 #include "proxy/server/steps/helper_line.h"
@@ -62,12 +63,12 @@ bool is_ha1(std::string_view s) {
 // line); a Squid 3.3 helper answers the bare hash. nullopt: refused or failed.
 // With key_extras they follow the line, and H(A1)s are remembered per realm and extras.
 awaitable<std::optional<std::string>> ask_digest_helper(ClientConnection& conn, const Transaction& tx,
+                                                        const DigestAuthConfig& digest,
                                                         const auth::DigestCredentials& c, const std::string& realm_key) {
   HelperPool* authenticator = conn.services.helpers.digest_authenticator();
-  const auto* digest = tx.config().auth.active_digest();
-  if (!authenticator || !digest) co_return std::nullopt;
+  if (!authenticator) co_return std::nullopt;
   auto reply = co_await authenticator->ask(
-      with_extras("\"" + c.user + "\":\"" + c.realm + "\"", conn, tx, digest->key_extras));
+      with_extras("\"" + c.user + "\":\"" + c.realm + "\"", conn, tx, digest.key_extras));
   conn.services.helpers.user_notes().remember(c.user, reply.notes, {"group", "nonce", "tag"}, Steady::now());
   std::optional<std::string> ha1;
   if (reply.result == helpers::HelperResult::Ok) ha1 = reply.note("ha1");
@@ -100,13 +101,13 @@ awaitable<void> authenticate_digest(ClientConnection& conn, Transaction& tx, con
   const std::string realm_key = with_extras(c.realm, conn, tx, digest.key_extras);
   if (const auto* known = conn.services.helpers.digest_users().ha1(c.user, realm_key)) ha1 = *known;
   // Not known yet, or it does not give the response: the helper's (once).
-  if (!ha1 || !response_matches(c, *ha1, method)) ha1 = co_await ask_digest_helper(conn, tx, c, realm_key);
+  if (!ha1 || !response_matches(c, *ha1, method)) ha1 = co_await ask_digest_helper(conn, tx, digest, c, realm_key);
   if (!ha1) co_return decide(tx, false);
   const bool post_as_get = digest.post_workaround && method != "GET" && response_matches(c, *ha1, "GET");
   if (!response_matches(c, *ha1, method) && !post_as_get) co_return decide(tx, false);
   if (!nonces.use(c.nonce, c.nc, digest.nonces, std::chrono::system_clock::now())) {
     nonces.forget(c.nonce);
-    ha1 = co_await ask_digest_helper(conn, tx, c, realm_key);
+    ha1 = co_await ask_digest_helper(conn, tx, digest, c, realm_key);
     co_return decide(tx, ha1 && response_matches(c, *ha1, method));
   }
   decide(tx, true);
@@ -118,12 +119,7 @@ std::string basic_challenge(const BasicAuthConfig& basic) {
 }
 
 // What `utf8 on` reads the legacy character set from (Squid's isCP1251EncodingAllowed).
-std::string accept_language(const Transaction& tx) {
-  std::string list;
-  for (const auto& field : tx.request())
-    if (field.name() == http::field::accept_language) list += (list.empty() ? "" : ",") + std::string(field.value());
-  return list;
-}
+std::string accept_language(const Transaction& tx) { return joined_values(tx.request(), "Accept-Language"); }
 
 std::string digest_challenge(ClientConnection& conn, const DigestAuthConfig& digest, bool stale) {
   const auto nonce = conn.runtime().digest_nonces().issue(std::chrono::system_clock::now());

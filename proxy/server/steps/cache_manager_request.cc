@@ -115,7 +115,8 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
               << "'" << std::endl;
     co_return co_await reply_error(conn, ErrorKind::CacheMgrAccessDenied, tx, keep_alive, action);
   }
-  auto res = report_response(cache_manager_report(action, figures).value_or(""), figures.now, tx.active->product);
+  auto res =
+      report_response(cache_manager_report(action, figures).value_or(""), figures.now, tx.active->product());
   co_return co_await send_own_reply(conn, res, tx, keep_alive);
 }
 

@@ -35,6 +35,14 @@ void use_connection(const ConnectionAuth& auth, Transaction& tx) {
   tx.facts.auth.status = auth.state == State::Failed ? AuthStatus::Refused : AuthStatus::Unchecked;
 }
 
+// What the helper said of the user stays with the user, but for its token.
+void remember_notes(ClientConnection& conn, const std::string& user, const helpers::HelperReply& reply) {
+  Annotations notes;
+  for (const auto& [key, value] : reply.notes)
+    if (key != "token") notes.emplace_back(key, value);
+  conn.services.helpers.user_notes().remember(user, notes, {"group", "tag"}, std::chrono::steady_clock::now());
+}
+
 // Squid's HandleReply for both schemes. Negotiate's OK and ERR may carry a last
 // token for the client (mutual authentication); a helper's token is never kept
 // among the user's notes.
@@ -52,12 +60,7 @@ void take_reply(ClientConnection& conn, const Transaction& tx, ConnectionAuth& a
       auth.state = user && !user->empty() ? State::Accepted : State::Failed;
       auth.user = user.value_or("");
       if (negotiate) auth.server_token = reply.note("token").value_or("");
-      Annotations notes;
-      for (const auto& [key, value] : reply.notes)
-        if (key != "token") notes.emplace_back(key, value);
-      if (auth.state == State::Accepted)
-        conn.services.helpers.user_notes().remember(auth.user, notes, {"group", "tag"},
-                                                    std::chrono::steady_clock::now());
+      if (auth.state == State::Accepted) remember_notes(conn, auth.user, reply);
       break;
     }
     case helpers::HelperResult::Error:
@@ -132,7 +135,7 @@ void add_connection_challenge(ClientConnection& conn, const Transaction& tx, Sch
                               std::vector<std::string>& challenges, bool& close_connection) {
   const auto* config = config_of(tx.config().auth, scheme);
   if (!config) return;
-  const std::string name = scheme == Scheme::Ntlm ? "NTLM" : "Negotiate";
+  const std::string name = ConnectionAuth::name_of(scheme);
   ConnectionAuth* auth = tx.uses_connection_auth && conn.auth && conn.auth->scheme == scheme ? conn.auth.get() : nullptr;
   if (!auth) {
     challenges.push_back(name);
@@ -148,7 +151,7 @@ void add_connection_challenge(ClientConnection& conn, const Transaction& tx, Sch
 
 std::optional<std::string> handshake_challenge(ClientConnection& conn, const Transaction& tx) {
   if (!tx.uses_connection_auth || !conn.auth || conn.auth->state != State::Handshake) return std::nullopt;
-  return std::string(conn.auth->scheme_name()) + " " + std::exchange(conn.auth->server_token, {});
+  return std::string(ConnectionAuth::name_of(conn.auth->scheme)) + " " + std::exchange(conn.auth->server_token, {});
 }
 
 }  // namespace cuttle

@@ -21,7 +21,7 @@ DenyPageContext page_context(const ClientConnection& conn, const Transaction& tx
   if (tx.facts.auth.status == AuthStatus::Accepted) c.user = tx.facts.auth.user;
   c.hostname = tx.active->hostname;
   c.cache_mgr = tx.config().cache_mgr;
-  c.product = tx.active->product;
+  c.product = tx.active->product();
   c.now = std::time(nullptr);
   return c;
 }

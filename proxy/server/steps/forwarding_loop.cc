@@ -10,7 +10,7 @@
 namespace cuttle {
 
 awaitable<StepResult> detect_forwarding_loop(ClientConnection& conn, Transaction& tx) {
-  if (!via_names(joined_values(tx.request(), "Via"), tx.active->hostname, tx.active->product)) co_return kNextStep;
+  if (!via_names(joined_values(tx.request(), "Via"), tx.active->hostname, tx.active->product())) co_return kNextStep;
   std::cerr << "cuttle: WARNING: Forwarding loop detected for: " << tx.entry.url << std::endl;
   co_return co_await reply_error(conn, ErrorKind::ForwardingLoop, tx, tx.reusable_after_own_reply());
 }

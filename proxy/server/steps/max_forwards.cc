@@ -37,7 +37,7 @@ http::response<http::string_body> final_recipient_reply(const http::request<http
 awaitable<StepResult> answer_max_forwards(ClientConnection& conn, Transaction& tx) {
   auto& req = tx.request();
   if (max_forwards(req.method(), req) != 0u) co_return kNextStep;
-  auto res = final_recipient_reply(req, tx.config().purge_enabled, tx.active->product);
+  auto res = final_recipient_reply(req, tx.config().purge_enabled, tx.active->product());
   co_return co_await send_own_reply(conn, res, tx, tx.reusable_after_own_reply());
 }
 

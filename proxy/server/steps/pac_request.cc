@@ -21,7 +21,7 @@ awaitable<StepResult> answer_pac_file(ClientConnection& conn, Transaction& tx) {
   read_credentials(conn, tx);
   const auto verdict = co_await check_slow(conn, tx, tx.config().http_access);
   if (verdict.decision == AccessDecision::Deny) co_return co_await reply_denied(conn, tx, verdict);
-  auto res = pac_response(tx.active->pac_script, req.method() == http::verb::head, tx.active->product);
+  auto res = pac_response(tx.active->pac_script, req.method() == http::verb::head, tx.active->product());
   co_return co_await send_own_reply(conn, res, tx, keep_alive);
 }
 

@@ -44,7 +44,7 @@ awaitable<StepResult> purge_stored(ClientConnection& conn, Transaction& tx) {
   const std::string key = tx.store_id.empty() ? tx.target().url() : tx.store_id;
   if (auto* store = conn.runtime().store()) removed = co_await remove_stored(*store, key);
   http::response<http::empty_body> res{removed ? http::status::ok : http::status::not_found, 11};
-  res.set(http::field::server, tx.active->product);
+  res.set(http::field::server, tx.active->product());
   res.set(http::field::date, http_date(std::chrono::system_clock::now()));
   res.content_length(0);
   res.keep_alive(keep_alive && !conn.runtime().shutting_down());

@@ -21,12 +21,12 @@ namespace {
 // The 30x Squid's HttpReply::redirect makes: Location, no body.
 awaitable<bool> send_redirect(ClientConnection& conn, Transaction& tx, unsigned status, const std::string& location) {
   http::response<http::string_body> res{static_cast<http::status>(status), 11};
-  res.set(http::field::server, tx.active->product);
+  res.set(http::field::server, tx.active->product());
   res.set(http::field::date, http_date(std::chrono::system_clock::now()));
   res.set(http::field::location, location);
   res.content_length(0);
   if (conn.runtime().store()) res.set("X-Cache", "MISS from " + tx.active->hostname);
-  if (tx.config().via) append_via(res, 11, tx.active->hostname, tx.active->product);
+  if (tx.config().via) append_via(res, 11, tx.active->hostname, tx.active->product());
   const bool keep_alive = tx.reusable_after_own_reply() && tx.client_keep_alive && !conn.runtime().shutting_down();
   res.keep_alive(keep_alive);
   conn.stream.expires_after(tx.config().read_timeout);
