@@ -76,6 +76,7 @@ std::ostream& operator<<(std::ostream& out, const Seen& s) {
 struct Probe {
   std::string name;
   std::string authorization;  // the Proxy-Authorization value; "" sends none
+  std::vector<std::pair<std::string, std::string>> more_headers = {};
 };
 
 template <class Proxy>
@@ -84,6 +85,7 @@ std::vector<Seen> send_all(Proxy& proxy, const OriginServer& origin, const std::
   for (size_t i = 0; i < probes.size(); ++i) {
     std::vector<std::pair<std::string, std::string>> headers;
     if (!probes[i].authorization.empty()) headers.emplace_back("Proxy-Authorization", probes[i].authorization);
+    headers.insert(headers.end(), probes[i].more_headers.begin(), probes[i].more_headers.end());
     auto res = proxy_request(proxy.port(), "GET", origin.url("/page" + std::to_string(i)), "", headers);
     auto line = proxy.access_log_line_with("/page" + std::to_string(i));
     seen.push_back({res.result_int(), std::string(res["Proxy-Authenticate"]), code_and_user(line)});
@@ -323,50 +325,33 @@ INSTANTIATE_TEST_SUITE_P(
         "http_access deny !named\n"),
     [](const auto& info) { return "Rules" + std::to_string(info.index); });
 
-}  // namespace
-}  // namespace cuttle::testing
-
-namespace cuttle::testing {
-namespace {
+// The same probes through squid and through cuttle, each with `lines` after Squid's
+// basic_fake_auth (which accepts everyone), its requests recorded in `files`.
+std::pair<std::vector<Seen>, std::vector<Seen>> through_fake_auth(HelperFiles& files, const std::string& lines,
+                                                                  const std::vector<Probe>& probes) {
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  auto config = [&](const std::string& who) {
+    return "auth_param basic program " + files.recorded(who + ".log", "/usr/lib/squid/basic_fake_auth") + "\n" +
+           lines + "acl login proxy_auth REQUIRED\nhttp_access deny !login\n";
+  };
+  SquidProcess squid(config("squid"));
+  CuttleProcess cuttle(config("cuttle"));
+  return {send_all(squid, origin, probes), send_all(cuttle, origin, probes)};
+}
 
 // `auth_param basic utf8 on`: the challenge names UTF-8, and credentials in a
 // legacy character set reach the helper converted as squid converts them
 // (Latin-1, or Windows-1251 when Accept-Language is Cyrillic; UTF-8 untouched).
 TEST_F(BasicAuth, Utf8OnConvertsLegacyCredentialsAsSquid) {
-  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
   HelperFiles files("cuttle-utf8");
-  auto config = [&](const std::string& who) {
-    return "auth_param basic program " + files.recorded(who + ".log", "/usr/lib/squid/basic_fake_auth") +
-           "\nauth_param basic utf8 on\nauth_param basic realm Utf8\nacl login proxy_auth REQUIRED\n"
-           "http_access deny !login\n";
+  const std::vector<Probe> probes = {
+      {"no credentials", ""},
+      {"Latin-1", basic("j\xFCrgen:p\xE4ss"), {{"Accept-Language", "de"}}},
+      {"Windows-1251", basic("\xC8\xE2\xE0\xED:x"), {{"Accept-Language", "ru-RU, en;q=0.5"}}},
+      {"the same bytes as Latin-1", basic("\xC0\xED\xED\xE0:x"), {{"Accept-Language", "de"}}},
+      {"UTF-8 already", basic("j\xC3\xBCrgen:x"), {{"Accept-Language", "ru"}}},
   };
-  const std::vector<std::pair<std::string, std::string>> probes = {
-      {"", ""},
-      {basic("j\xFCrgen:p\xE4ss"), "de"},              // Latin-1
-      {basic("\xC8\xE2\xE0\xED:x"), "ru-RU, en;q=0.5"},  // Windows-1251
-      {basic("\xC0\xED\xED\xE0:x"), "de"},              // the same bytes, read as Latin-1
-      {basic("j\xC3\xBCrgen:x"), "ru"},                 // UTF-8 already
-  };
-  auto run = [&](auto& proxy) {
-    std::vector<Seen> seen;
-    for (size_t i = 0; i < probes.size(); ++i) {
-      std::vector<std::pair<std::string, std::string>> headers;
-      if (!probes[i].first.empty()) headers = {{"Proxy-Authorization", probes[i].first}, {"Accept-Language", probes[i].second}};
-      auto res = proxy_request(proxy.port(), "GET", origin.url("/utf" + std::to_string(i)), "", headers);
-      seen.push_back({res.result_int(), std::string(res["Proxy-Authenticate"]),
-                      code_and_user(proxy.access_log_line_with("/utf" + std::to_string(i)))});
-    }
-    return seen;
-  };
-  std::vector<Seen> by_squid, by_cuttle;
-  {
-    SquidProcess squid(config("squid"));
-    by_squid = run(squid);
-  }
-  {
-    CuttleProcess cuttle(config("cuttle"));
-    by_cuttle = run(cuttle);
-  }
+  auto [by_squid, by_cuttle] = through_fake_auth(files, "auth_param basic utf8 on\nauth_param basic realm Utf8\n", probes);
   EXPECT_EQ(by_cuttle, by_squid);
   EXPECT_EQ(by_cuttle[0].challenge, "Basic realm=\"Utf8\", charset=\"UTF-8\"");
   EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log"));
@@ -374,44 +359,16 @@ TEST_F(BasicAuth, Utf8OnConvertsLegacyCredentialsAsSquid) {
   EXPECT_EQ(files.asked("cuttle.log")[0], "j%C3%BCrgen p%C3%A4ss");
 }
 
-}  // namespace
-}  // namespace cuttle::testing
-
-namespace cuttle::testing {
-namespace {
-
 // `auth_param basic key_extras`: the expanded format follows the credentials on
 // the helper's line, and the credentials cache keys users by name and extras: the
 // same password from another User-Agent is asked again, as in squid.
 TEST_F(BasicAuth, KeyExtrasFollowTheCredentialsAndKeyTheCacheAsSquid) {
-  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
   HelperFiles files("cuttle-key-extras");
-  auto config = [&](const std::string& who) {
-    return "auth_param basic program " + files.recorded(who + ".log", "/usr/lib/squid/basic_fake_auth") +
-           "\nauth_param basic key_extras \"ua=%{User-Agent}>h from=%>a\"\nacl login proxy_auth REQUIRED\n"
-           "http_access deny !login\n";
-  };
-  auto run = [&](auto& proxy) {
-    std::vector<Seen> seen;
-    int i = 0;
-    for (const char* agent : {"one", "one", "two two", "one"}) {
-      const auto path = "/extras" + std::to_string(i++);
-      auto res = proxy_request(proxy.port(), "GET", origin.url(path), "",
-                               {{"Proxy-Authorization", basic("alice:x")}, {"User-Agent", agent}});
-      seen.push_back({res.result_int(), std::string(res["Proxy-Authenticate"]),
-                      code_and_user(proxy.access_log_line_with(path))});
-    }
-    return seen;
-  };
-  std::vector<Seen> by_squid, by_cuttle;
-  {
-    SquidProcess squid(config("squid"));
-    by_squid = run(squid);
-  }
-  {
-    CuttleProcess cuttle(config("cuttle"));
-    by_cuttle = run(cuttle);
-  }
+  std::vector<Probe> probes;
+  for (const char* agent : {"one", "one", "two two", "one"})
+    probes.push_back({agent, basic("alice:x"), {{"User-Agent", agent}}});
+  auto [by_squid, by_cuttle] =
+      through_fake_auth(files, "auth_param basic key_extras \"ua=%{User-Agent}>h from=%>a\"\n", probes);
   EXPECT_EQ(by_cuttle, by_squid);
   EXPECT_EQ(files.asked("cuttle.log"), files.asked("squid.log"));
   EXPECT_EQ(files.asked("cuttle.log"),

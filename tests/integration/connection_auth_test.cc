@@ -9,7 +9,7 @@
 // holds no handshake: the proxy must keep the process for its client. curl's
 // real NTLM against Squid's ntlm_fake_auth closes the circle.
 #include "tests/support/child_process.h"
-#include "tests/support/cuttle_process.h"
+#include "tests/support/differential.h"
 #include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/log_and_credentials.h"
@@ -137,20 +137,10 @@ TEST_P(ConnectionAuthSchemes, HandshakesChallengesAndLogLinesAreSquids) {
   const std::string rules =
       "acl login proxy_auth REQUIRED\nacl forbidden urlpath_regex ^/forbidden\nhttp_access deny forbidden login\n"
       "http_access deny !login\n";
-  OriginServer origin([](const RecordedRequest& req) {
-    OriginReply r;
-    r.body = req.has_header("Proxy-Authorization") ? "credentials leaked" : "ok";
-    return r;
-  });
-  std::vector<Seen> by_squid, by_cuttle;
-  {
-    SquidProcess squid(config("squid", rules));
-    by_squid = scenario(squid, origin, scheme_word());
-  }
-  {
-    CuttleProcess cuttle(config("cuttle", rules));
-    by_cuttle = scenario(cuttle, origin, scheme_word());
-  }
+  OriginServer origin;  // whether credentials leaked upstream is checked on what it recorded
+  const auto [by_squid, by_cuttle] =
+      through_squid_then_cuttle([&](const std::string& who) { return config(who, rules); },
+                                [&](auto& proxy) { return scenario(proxy, origin, scheme_word()); });
   ASSERT_EQ(by_cuttle.size(), by_squid.size());
   for (size_t i = 0; i < by_squid.size(); ++i) {
     EXPECT_EQ(by_cuttle[i], by_squid[i]) << "step " << i;
@@ -177,7 +167,7 @@ INSTANTIATE_TEST_SUITE_P(Schemes, ConnectionAuthSchemes, ::testing::Values("ntlm
 // as the helper names it, through both proxies.
 TEST(NtlmFakeAuth, CurlAuthenticatesThroughBothProxiesAsTheSameUser) {
   if (!SquidProcess::available() || !std::filesystem::exists(kNtlmFake)) GTEST_FAIL() << "squid 5.7 is needed";
-  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  OriginServer origin;
   const std::string config = std::string("auth_param ntlm program ") + kNtlmFake +
                              "\nacl login proxy_auth REQUIRED\nhttp_access deny !login\n";
   auto through = [&](auto& proxy) {
@@ -186,15 +176,7 @@ TEST(NtlmFakeAuth, CurlAuthenticatesThroughBothProxiesAsTheSameUser) {
                           origin.url("/curl")});
     return r.output + " " + code_and_user(proxy.access_log_line_with("TCP_MISS/200"));
   };
-  std::string by_squid, by_cuttle;
-  {
-    SquidProcess squid(config);
-    by_squid = through(squid);
-  }
-  {
-    CuttleProcess cuttle(config);
-    by_cuttle = through(cuttle);
-  }
+  const auto [by_squid, by_cuttle] = through_squid_then_cuttle(config, through);
   EXPECT_EQ(by_cuttle, by_squid);
   EXPECT_TRUE(by_cuttle.starts_with("200 TCP_MISS/200 ")) << by_cuttle;
 }

@@ -6,7 +6,7 @@
 // same lines equally often.
 #include "proxy/auth/digest_credentials.h"
 #include "tests/support/child_process.h"
-#include "tests/support/cuttle_process.h"
+#include "tests/support/differential.h"
 #include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/log_and_credentials.h"
@@ -207,34 +207,22 @@ TEST_F(DigestAuth, BothSchemesAreOfferedInTheOrderConfigured) {
   }
 }
 
-}  // namespace
-}  // namespace cuttle::testing
-
-namespace cuttle::testing {
-namespace {
-
 // `auth_param digest utf8 on`: a user name in Latin-1 reaches the helper as
 // UTF-8, as squid converts it, followed by the key_extras; the status and logged
 // user agree.
 TEST_F(DigestAuth, Utf8OnConvertsTheUserNameAndKeyExtrasFollowItAsSquid) {
   const std::string rules = "auth_param digest utf8 on\nauth_param digest key_extras \"from=%>a\"\n"
                             "acl login proxy_auth REQUIRED\nhttp_access deny !login\n";
-  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
-  auto run = [&](auto& proxy) {
-    Client client(proxy, origin);
-    std::vector<Seen> seen{client.send("/u0", "")};
-    seen.push_back(client.send("/u1", digest_header("j\xFCrgen", "x", client.last_nonce, client.url("/u1"), "00000001")));
-    return seen;
-  };
-  std::vector<Seen> by_squid, by_cuttle;
-  {
-    SquidProcess squid(auth_params("squid") + rules);
-    by_squid = run(squid);
-  }
-  {
-    CuttleProcess cuttle(auth_params("cuttle") + rules);
-    by_cuttle = run(cuttle);
-  }
+  OriginServer origin;
+  const auto [by_squid, by_cuttle] = through_squid_then_cuttle(
+      [&](const std::string& who) { return auth_params(who) + rules; },
+      [&](auto& proxy) {
+        Client client(proxy, origin);
+        std::vector<Seen> seen{client.send("/u0", "")};
+        seen.push_back(
+            client.send("/u1", digest_header("j\xFCrgen", "x", client.last_nonce, client.url("/u1"), "00000001")));
+        return seen;
+      });
   EXPECT_EQ(by_cuttle, by_squid);
   EXPECT_EQ(files_.asked("cuttle.log"), files_.asked("squid.log"));
   EXPECT_EQ(files_.asked("cuttle.log"), std::vector<std::string>{"\"j\xC3\xBCrgen\":\"Digest Test\" from=127.0.0.1"});

@@ -3,7 +3,7 @@
 // forwarded. A chunked body is counted dechunked and cut once it passes the
 // limit: cuttle answers 413 as squid's code means to (its 413 there is compiled
 // out, "WE_KNOW_HOW_TO_SEND_ERRORS"; squid resets the connection).
-#include "tests/support/cuttle_process.h"
+#include "tests/support/differential.h"
 #include "tests/support/http_client.h"
 #include "tests/support/log_and_credentials.h"
 #include "tests/support/origin_server.h"
@@ -54,27 +54,21 @@ std::vector<std::string> statuses(Proxy& proxy, const OriginServer& origin) {
 TEST(RequestBodyLimit, BodiesOverRequestBodyMaxSizeGet413AsInSquid) {
   if (!SquidProcess::available()) GTEST_FAIL() << "squid 5.7 is needed";
   const std::string config = "request_body_max_size 100 bytes\n";
-  std::vector<std::string> by_squid, by_cuttle;
-  std::vector<std::string> squid_saw, cuttle_saw;
-  {
-    OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
-    SquidProcess squid(config);
-    by_squid = statuses(squid, origin);
-    for (const auto& r : origin.requests()) squid_saw.push_back(r.target + " " + std::to_string(r.body.size()));
-  }
-  {
-    OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
-    CuttleProcess cuttle(config);
-    by_cuttle = statuses(cuttle, origin);
-    for (const auto& r : origin.requests()) cuttle_saw.push_back(r.target + " " + std::to_string(r.body.size()));
-  }
+  std::vector<std::string> forwarded;  // by cuttle: what its origin received
+  const auto [by_squid, by_cuttle] = through_squid_then_cuttle(config, [&](auto& proxy) {
+    OriginServer origin;
+    auto seen = statuses(proxy, origin);
+    forwarded.clear();
+    for (const auto& r : origin.requests()) forwarded.push_back(r.target + " " + std::to_string(r.body.size()));
+    return seen;
+  });
   ASSERT_EQ(by_cuttle.size(), 4u);
   EXPECT_EQ((std::vector<std::string>{by_cuttle.begin(), by_cuttle.begin() + 3}),
             (std::vector<std::string>{by_squid.begin(), by_squid.begin() + 3}));
   EXPECT_EQ(by_cuttle[1], "/length-over 413 NONE_NONE/413 -");
   EXPECT_EQ(by_squid[3], "/chunked-over closed NONE_NONE/000 -");
   EXPECT_EQ(by_cuttle[3], "/chunked-over 413 TCP_MISS/413 -");
-  for (const auto& saw : cuttle_saw) EXPECT_EQ(saw.find("over"), std::string::npos) << "forwarded: " << saw;
+  for (const auto& request : forwarded) EXPECT_EQ(request.find("over"), std::string::npos) << "forwarded: " << request;
   if (std::getenv("CUTTLE_TEST_VERBOSE"))
     for (const auto& s : by_squid) std::cerr << s << "\n";
 }

@@ -5,12 +5,8 @@
 // disabled session, gets the deny_info page. (Debian 12's ext_session_acl cannot
 // open its database at all: its TDB is opened without O_RDWR.)
 #include "tests/support/child_process.h"
-#include "tests/support/cuttle_process.h"
+#include "tests/support/differential.h"
 #include "tests/support/helper_files.h"
-#include "tests/support/http_client.h"
-#include "tests/support/log_and_credentials.h"
-#include "tests/support/origin_server.h"
-#include "tests/support/squid_process.h"
 
 #include <gtest/gtest.h>
 
@@ -20,20 +16,6 @@ namespace cuttle::testing {
 namespace {
 
 constexpr const char* kSessionHelper = "/usr/lib/squid/ext_sql_session_acl";
-
-// Status and logged code and user for a request from each source address.
-template <class Proxy>
-std::vector<std::string> from_each(Proxy& proxy, const OriginServer& origin, const std::vector<std::string>& sources) {
-  std::vector<std::string> seen;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const auto path = "/session" + std::to_string(i);
-    RawConnection conn(proxy.port(), sources[i]);
-    conn.send(request_text("GET", origin.url(path)));
-    const auto status = conn.read_response().result_int();
-    seen.push_back(std::to_string(status) + " " + code_and_user(proxy.access_log_line_with(path)));
-  }
-  return seen;
-}
 
 TEST(SessionHelper, SqlSessionsDecideAsInSquid) {
   if (!SquidProcess::available() || !std::filesystem::exists(kSessionHelper))
@@ -59,17 +41,10 @@ TEST(SessionHelper, SqlSessionsDecideAsInSquid) {
                              "acl session external session\nacl staff tag staff\n"
                              "deny_info 302:http://portal.example/login?url=%u session\n"
                              "http_access deny !session\nhttp_access allow staff\nhttp_access deny all\n";
-  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  OriginServer origin;
   const std::vector<std::string> sources = {"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.1"};
-  std::vector<std::string> by_squid, by_cuttle;
-  {
-    SquidProcess squid(config);
-    by_squid = from_each(squid, origin, sources);
-  }
-  {
-    CuttleProcess cuttle(config);
-    by_cuttle = from_each(cuttle, origin, sources);
-  }
+  const auto [by_squid, by_cuttle] =
+      through_squid_then_cuttle(config, [&](auto& proxy) { return status_and_log_from(proxy, origin, sources); });
   EXPECT_EQ(by_cuttle, by_squid);
   EXPECT_EQ(by_cuttle, (std::vector<std::string>{"200 TCP_MISS/200 alice", "302 TCP_DENIED/302 -",
                                                  "302 TCP_DENIED/302 -", "200 TCP_MISS/200 alice"}));

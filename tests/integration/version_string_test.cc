@@ -2,7 +2,7 @@
 // the Via sent upstream and to the client, the Server of an error page and the
 // page's signature name the product without its version; with it off, with it.
 // Product names differ (squid, cuttle), so both are read as PRODUCT.
-#include "tests/support/cuttle_process.h"
+#include "tests/support/differential.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
@@ -43,17 +43,10 @@ TEST_P(VersionString, ServerViaAndErrorPagesNameTheProductAsSquid) {
   const bool suppress = GetParam();
   const std::string config = std::string("httpd_suppress_version_string ") +
                              (suppress ? "on" : "off") + "\nacl denied urlpath_regex ^/denied\nhttp_access deny denied\n";
-  std::vector<std::string> by_squid, by_cuttle;
-  {
-    OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
-    SquidProcess squid(config);
-    by_squid = products(squid, origin);
-  }
-  {
-    OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
-    CuttleProcess cuttle(config);
-    by_cuttle = products(cuttle, origin);
-  }
+  const auto [by_squid, by_cuttle] = through_squid_then_cuttle(config, [](auto& proxy) {
+    OriginServer origin;  // its own, so the Via it records is this proxy's
+    return products(proxy, origin);
+  });
   auto versionless = [](std::vector<std::string> v) {
     for (auto& s : v) s = std::regex_replace(s, std::regex(R"(PRODUCT/[0-9.]+)"), "PRODUCT/VERSION");
     return v;
