@@ -43,7 +43,7 @@ SquidProcess::SquidProcess(const WholeConfig& config) : dir_("cuttle-squid"), po
 std::string SquidProcess::file_lines() const {
   return "pid_filename " + dir_.file("squid.pid") + "\n" + "cache_log " + dir_.file("cache.log") + "\n" +
          "access_log stdio:" + dir_.file("access.log") + "\n" + "coredump_dir " + dir_.path() + "\n" +
-         "netdb_filename none\n" + "shutdown_lifetime 1 second\n";
+         "netdb_filename none\n" + "shutdown_lifetime 0 seconds\n";
 }
 
 void SquidProcess::start(const std::string& config_text) {
