@@ -25,7 +25,8 @@ case "${1:-build}" in
   test)
     # Everything in parallel: each test takes its ports from a range no other
     # process uses (tests/support/temp_dir.h), the load test alone runs serially.
-    ctest --test-dir build --output-on-failure --timeout 600 -j"$(nproc)" "${@:2}"
+    # Three per core: most tests wait on processes and sockets, not on the CPU.
+    ctest --test-dir build --output-on-failure --timeout 600 -j"$((3 * $(nproc)))" "${@:2}"
     stage_done "tests"
     # Then every libFuzzer target for a bounded time (clang build in build-fuzz/;
     # docs/reliability.md). CUTTLE_FUZZ_SECONDS=0 skips it.

@@ -12,8 +12,6 @@ namespace cuttle::auth {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n'; }
-
 bool is_base64_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'; }
 
 int sextet(char c) {
@@ -28,7 +26,7 @@ int sextet(char c) {
 std::optional<std::string> decode_base64(std::string_view text) {
   std::string clean;
   for (char c : text)
-    if (!is_blank(c)) clean += c;
+    if (!is_space(c)) clean += c;
   size_t padding = 0;
   while (!clean.empty() && clean.back() == '=' && padding < 3) clean.pop_back(), ++padding;
   if (padding > 2 || !std::all_of(clean.begin(), clean.end(), is_base64_char)) return std::nullopt;
@@ -52,7 +50,7 @@ bool is_basic_scheme(std::string_view value) { return names_scheme(value, "basic
 std::optional<BasicCredentials> decode_basic(std::string_view value, bool case_sensitive, bool utf8,
                                              std::string_view accept_language) {
   if (!is_basic_scheme(value)) return std::nullopt;
-  while (!value.empty() && is_blank(value.front())) value.remove_prefix(1);
+  while (!value.empty() && is_space(value.front())) value.remove_prefix(1);
   // The scheme word, then blanks, then the token up to the first newline.
   while (!value.empty() && std::isgraph(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
   value = value.substr(0, value.find('\n'));

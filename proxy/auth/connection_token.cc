@@ -6,10 +6,8 @@ namespace cuttle::auth {
 
 namespace {
 
-bool is_blank(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
 void skip_blanks(std::string_view& text) {
-  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
 }
 
 }  // namespace
@@ -17,7 +15,7 @@ void skip_blanks(std::string_view& text) {
 std::optional<std::string> connection_token(std::string_view value, std::string_view scheme) {
   if (!names_scheme(value, scheme)) return std::nullopt;
   skip_blanks(value);
-  while (!value.empty() && !is_blank(value.front())) value.remove_prefix(1);
+  while (!value.empty() && !is_space(value.front())) value.remove_prefix(1);
   skip_blanks(value);
   return std::string(value);
 }

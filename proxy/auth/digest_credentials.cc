@@ -14,18 +14,18 @@ namespace cuttle::auth {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_lws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_lws(s.back())) s.remove_suffix(1);
   return s;
 }
 
 // Squid's strListGetItem(','): the next comma-separated item, commas inside
 // double quotes (with \-escapes) not splitting it.
 std::optional<std::string_view> next_item(std::string_view& list) {
-  while (!list.empty() && (list.front() == ',' || is_blank(list.front()))) list.remove_prefix(1);
+  while (!list.empty() && (list.front() == ',' || is_lws(list.front()))) list.remove_prefix(1);
   if (list.empty()) return std::nullopt;
   bool quoted = false;
   size_t i = 0;

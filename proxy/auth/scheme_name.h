@@ -9,8 +9,11 @@
 
 namespace cuttle::auth {
 
+// C's isspace, as Squid's xisspace skips blanks in credentials.
+inline bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
 inline bool names_scheme(std::string_view value, std::string_view scheme) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+  while (!value.empty() && is_space(value.front())) value.remove_prefix(1);
   return value.size() >= scheme.size() &&
          std::equal(scheme.begin(), scheme.end(), value.begin(), [](char a, char b) {
            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));

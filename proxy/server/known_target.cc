@@ -6,7 +6,7 @@ namespace cuttle {
 namespace {
 
 // Per worker thread, so no locking; a few hundred KiB at most.
-constexpr size_t kMemoEntries = 4096;
+constexpr size_t kKnownTargetMemoEntries = 4096;
 // Longer targets are rare and would make the memo's size unpredictable.
 constexpr size_t kLongestRemembered = 2048;
 
@@ -19,7 +19,7 @@ KnownTarget known_target(TargetResult parsed) {
 }
 
 std::shared_ptr<const KnownTarget> known_absolute_target(std::string_view target) {
-  thread_local BoundedMemo<KnownTarget> memo(kMemoEntries);
+  thread_local BoundedMemo<KnownTarget> memo(kKnownTargetMemoEntries);
   if (auto known = memo.find(target)) return known;
   auto known = std::make_shared<const KnownTarget>(known_target(parse_absolute_target(target)));
   if (target.size() <= kLongestRemembered) memo.remember(target, known);

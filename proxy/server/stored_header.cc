@@ -31,7 +31,7 @@ std::shared_ptr<StoredHeader> derive(std::string block, http::response<http::emp
 }
 
 // Per worker thread, so no locking.
-constexpr size_t kMemoEntries = 4096;
+constexpr size_t kStoredHeaderMemoEntries = 4096;
 
 }  // namespace
 
@@ -47,7 +47,7 @@ std::shared_ptr<const StoredHeader> stored_header_of(http::response<http::empty_
 }
 
 std::shared_ptr<const StoredHeader> parsed_stored_header(std::string_view key, const std::string& block) {
-  thread_local BoundedMemo<StoredHeader> memo(kMemoEntries);
+  thread_local BoundedMemo<StoredHeader> memo(kStoredHeaderMemoEntries);
   if (auto known = memo.find(key); known && known->block == block) return known;
   auto parsed = parse_stored_header(block);
   if (!parsed) return nullptr;

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::testing {
-namespace {
+namespace accelerator_test {
 
 // Without a host, an HTTP/1.0 request (HTTP/1.1 requires Host): the site then
 // comes from defaultsite=.
@@ -96,11 +96,11 @@ TEST(Accelerator, HttpsUrlThroughForwardProxyUsesVerifiedTls) {
   EXPECT_EQ(res.body(), "tls origin via absolute URL");
 }
 
-}  // namespace
+}  // namespace accelerator_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace accelerator_test {
 
 TEST(Accelerator, ConnectOnAnAcceleratorPortIs405) {
   OriginServer origin;
@@ -114,5 +114,5 @@ TEST(Accelerator, ConnectOnAnAcceleratorPortIs405) {
   EXPECT_EQ(origin.connections_accepted(), 0);
 }
 
-}  // namespace
+}  // namespace accelerator_test
 }  // namespace cuttle::testing

@@ -26,7 +26,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace access_decisions_test {
 
 namespace fs = std::filesystem;
 
@@ -183,5 +183,5 @@ TEST_P(AccessDecisions, CuttleAllowsAndDeniesWhatSquidDoes) {
 INSTANTIATE_TEST_SUITE_P(Configurations, AccessDecisions, ::testing::ValuesIn(config_cases()),
                          [](const auto& info) { return info.param.name; });
 
-}  // namespace
+}  // namespace access_decisions_test
 }  // namespace cuttle::testing

@@ -14,7 +14,7 @@
 #include <vector>
 
 namespace cuttle::testing {
-namespace {
+namespace access_log_acls_test {
 
 namespace fs = std::filesystem;
 
@@ -65,5 +65,5 @@ TEST(AccessLogAcls, EachFileGetsWhatSquidWritesToIt) {
   EXPECT_EQ(by_squid.first, (std::vector<std::string>{"/public/1", "/quiet/3", "/public/4"}));
 }
 
-}  // namespace
+}  // namespace access_log_acls_test
 }  // namespace cuttle::testing

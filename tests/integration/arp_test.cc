@@ -18,7 +18,7 @@
 #include <iostream>
 
 namespace cuttle::testing {
-namespace {
+namespace arp_test {
 
 // A namespace with one end of a veth pair (10.77.N.2), the other end here (10.77.N.1).
 class NeighbourNamespace {
@@ -98,5 +98,5 @@ TEST(Arp, ClientsAreKnownByTheirEthernetAddressAsInSquid) {
   EXPECT_EQ(by_cuttle, (std::vector<std::string>{"200", "403", "200"}));
 }
 
-}  // namespace
+}  // namespace arp_test
 }  // namespace cuttle::testing

@@ -14,7 +14,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace background_refresh_test {
 
 using namespace std::chrono_literals;
 
@@ -147,5 +147,5 @@ TEST(BackgroundRefresh, HoldsTheParentsMaxConnSlot) {
   EXPECT_EQ(parent.server().requests().size(), 2u);
 }
 
-}  // namespace
+}  // namespace background_refresh_test
 }  // namespace cuttle::testing

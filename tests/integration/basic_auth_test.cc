@@ -22,7 +22,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace basic_auth_test {
 
 namespace fs = std::filesystem;
 constexpr const char* kNcsaHelper = "/usr/lib/squid/basic_ncsa_auth";
@@ -375,5 +375,5 @@ TEST_F(BasicAuth, KeyExtrasFollowTheCredentialsAndKeyTheCacheAsSquid) {
             (std::vector<std::string>{"alice x ua=one from=127.0.0.1", "alice x ua=two%20two from=127.0.0.1"}));
 }
 
-}  // namespace
+}  // namespace basic_auth_test
 }  // namespace cuttle::testing

@@ -14,7 +14,7 @@
 #include <string>
 
 namespace cuttle::testing {
-namespace {
+namespace cache_access_test {
 
 struct Outcome {
   bool second_was_hit = false;
@@ -84,5 +84,5 @@ INSTANTIATE_TEST_SUITE_P(Rules, CacheAccess,
                              // Allow what matches: the rest is denied (the opposite of the last rule).
                              "acl public urlpath_regex ^/public/\ncache allow public\n"));
 
-}  // namespace
+}  // namespace cache_access_test
 }  // namespace cuttle::testing

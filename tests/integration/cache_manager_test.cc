@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::testing {
-namespace {
+namespace cache_manager_test {
 
 CommandResult squidclient(unsigned short port, const std::string& what, std::vector<std::string> options = {}) {
   std::vector<std::string> argv{"squidclient", "-T", "5", "-h", "127.0.0.1", "-p", std::to_string(port)};
@@ -111,5 +111,5 @@ TEST(CacheManager, CachemgrPasswdAnswersAsSquid57Does) {
   }
 }
 
-}  // namespace
+}  // namespace cache_manager_test
 }  // namespace cuttle::testing

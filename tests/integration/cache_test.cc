@@ -19,7 +19,7 @@
 #include <sys/time.h>
 
 namespace cuttle::testing {
-namespace {
+namespace cache_test {
 
 std::string cache_dir_line(const TempDir& dir) { return "cache_dir lmdb " + dir.file("cache") + " 64\n"; }
 
@@ -285,11 +285,11 @@ TEST(Cache, TruncatedTransferIsNeverStored) {
   EXPECT_EQ(origin.requests().size(), 2u);
 }
 
-}  // namespace
+}  // namespace cache_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace cache_test {
 
 TEST(Cache, PurgeRemovesEveryVariantWhenAnAclEnablesIt) {
   OriginServer origin([](const RecordedRequest& req) {
@@ -321,11 +321,11 @@ TEST(Cache, PurgeIsDeniedWithoutAnAclNamingIt) {
   EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/keep"))["X-Cache"], "HIT from cuttle-test");
 }
 
-}  // namespace
+}  // namespace cache_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace cache_test {
 
 // `clients` connections ask for the same cold URL at once; returns the bodies.
 std::vector<std::string> flash_crowd(unsigned short port, const std::string& url, int clients) {
@@ -384,11 +384,11 @@ TEST(Cache, CollapsedForwardingCanBeTurnedOff) {
   EXPECT_EQ(origin.requests().size(), 10u);
 }
 
-}  // namespace
+}  // namespace cache_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace cache_test {
 
 // anon_rss_kib() (tests/support/process_stats.h): the heap, not LMDB's file pages
 // (page cache the kernel reclaims at will, counted in VmHWM too).
@@ -498,5 +498,5 @@ TEST(Cache, KillDashNineMidLoadLeavesOnlyCompleteObjects) {
   EXPECT_GT(hits, 0) << "nothing survived of " << urls.size() << " objects";
 }
 
-}  // namespace
+}  // namespace cache_test
 }  // namespace cuttle::testing

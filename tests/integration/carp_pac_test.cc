@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 namespace cuttle::testing {
-namespace {
+namespace carp_pac_test {
 
 constexpr const char* kNode = "/usr/bin/node";
 
@@ -154,5 +154,5 @@ TEST(CarpPac, ScriptIsDeterministicAndNamesEveryMember) {
   EXPECT_EQ(a.find("}, \n]"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace carp_pac_test
 }  // namespace cuttle::testing

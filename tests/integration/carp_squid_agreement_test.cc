@@ -15,7 +15,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace carp_squid_agreement_test {
 
 struct Parent {
   std::string address;
@@ -174,5 +174,5 @@ TEST(CarpSquidAgreement, ShareBelowOnePermilleDegeneratesAsInSquid) {
                       /*every_parent_chosen=*/false);
 }
 
-}  // namespace
+}  // namespace carp_squid_agreement_test
 }  // namespace cuttle::testing

@@ -11,7 +11,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace cli_test {
 
 TEST(CommandLine, ParseReportsFileAndLineOfAnUnknownDirective) {
   TempDir dir;
@@ -185,11 +185,11 @@ TEST(CommandLine, BuiltInDefaultServesLocalhostOn3128) {
   EXPECT_NE(read_file(dir.file("var/logs/access.log")).find("/via-default"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace cli_test {
 
 TEST(CommandLine, SecondInstanceOnTheSamePortRefusesToStart) {
   CuttleProcess first;
@@ -201,5 +201,5 @@ TEST(CommandLine, SecondInstanceOnTheSamePortRefusesToStart) {
   EXPECT_NE(r.output.find("cannot listen on http_port"), std::string::npos) << r.output;
 }
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace cuttle::testing

@@ -24,7 +24,7 @@
 #include <memory>
 
 namespace cuttle::testing {
-namespace {
+namespace connection_auth_test {
 
 constexpr const char* kNtlmFake = "/usr/lib/squid/ntlm_fake_auth";
 constexpr const char* kBasicFake = "/usr/lib/squid/basic_fake_auth";
@@ -181,5 +181,5 @@ TEST(NtlmFakeAuth, CurlAuthenticatesThroughBothProxiesAsTheSameUser) {
   EXPECT_TRUE(by_cuttle.starts_with("200 TCP_MISS/200 ")) << by_cuttle;
 }
 
-}  // namespace
+}  // namespace connection_auth_test
 }  // namespace cuttle::testing

@@ -17,7 +17,7 @@
 #include <vector>
 
 namespace cuttle::testing {
-namespace {
+namespace deny_info_test {
 
 namespace fs = std::filesystem;
 
@@ -128,5 +128,5 @@ TEST(DenyInfo, RedirectsPagesAndResetsAreSquids) {
   EXPECT_EQ(by_squid.answers[5], "no answer");
 }
 
-}  // namespace
+}  // namespace deny_info_test
 }  // namespace cuttle::testing

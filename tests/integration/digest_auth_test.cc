@@ -22,7 +22,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace digest_auth_test {
 
 constexpr const char* kDigestHelper = "/usr/lib/squid/digest_file_auth";
 constexpr const char* kRealm = "Digest Test";
@@ -228,5 +228,5 @@ TEST_F(DigestAuth, Utf8OnConvertsTheUserNameAndKeyExtrasFollowItAsSquid) {
   EXPECT_EQ(files_.asked("cuttle.log"), std::vector<std::string>{"\"j\xC3\xBCrgen\":\"Digest Test\" from=127.0.0.1"});
 }
 
-}  // namespace
+}  // namespace digest_auth_test
 }  // namespace cuttle::testing

@@ -16,7 +16,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace documented_commands_test {
 
 constexpr unsigned short kBuiltInPort = 3128;
 
@@ -74,5 +74,5 @@ TEST(DocumentedCommands, SquidclientCommandsWorkOnTheBuiltInConfiguration) {
   EXPECT_NE(reply.body().find("Number of HTTP requests received:"), std::string::npos) << reply.body();
 }
 
-}  // namespace
+}  // namespace documented_commands_test
 }  // namespace cuttle::testing

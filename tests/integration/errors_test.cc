@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::testing {
-namespace {
+namespace errors_test {
 
 Response send_raw(unsigned short port, const std::string& bytes, const std::string& source = "127.0.0.1") {
   RawConnection c(port, source);
@@ -160,11 +160,11 @@ TEST(Errors, SlowHeadersAreCutOffByRequestTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
-}  // namespace
+}  // namespace errors_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace errors_test {
 
 TEST(Errors, Http11RequestNeedsExactlyOneHost) {
   OriginServer origin;
@@ -179,11 +179,11 @@ TEST(Errors, Http11RequestNeedsExactlyOneHost) {
   EXPECT_EQ(res.result_int(), 200);
 }
 
-}  // namespace
+}  // namespace errors_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace errors_test {
 
 TEST(Errors, ErrorPageToAnHttp10ClientEndsTheConnection) {
   // HTTP/1.0 clients without keep-alive (squidclient, scripts) read until the
@@ -197,5 +197,5 @@ TEST(Errors, ErrorPageToAnHttp10ClientEndsTheConnection) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
-}  // namespace
+}  // namespace errors_test
 }  // namespace cuttle::testing

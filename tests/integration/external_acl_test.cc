@@ -23,7 +23,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace external_acl_test {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -251,5 +251,5 @@ TEST_F(ExternalAcl, GracePeriodRefreshesInTheBackground) {
   EXPECT_EQ(files_.asked("cuttle.log").size(), 2u);
 }
 
-}  // namespace
+}  // namespace external_acl_test
 }  // namespace cuttle::testing

@@ -14,7 +14,7 @@
 #include <vector>
 
 namespace cuttle::testing {
-namespace {
+namespace forwarded_for_test {
 
 const std::vector<std::vector<std::string>> kForwardedFor = {
     {},                                  // no header: the direct client
@@ -90,5 +90,5 @@ TEST_P(ForwardedFor, DecisionsAndLoggedClientsAreSquids) {
 INSTANTIATE_TEST_SUITE_P(Settings, ForwardedFor,
                          ::testing::Values("", "log_uses_indirect_client off\n", "acl_uses_indirect_client off\n"));
 
-}  // namespace
+}  // namespace forwarded_for_test
 }  // namespace cuttle::testing

@@ -12,7 +12,7 @@
 #include <regex>
 
 namespace cuttle::testing {
-namespace {
+namespace forwarding_test {
 
 TEST(Forwarding, GetReturnsTheOriginBodyAndHeaders) {
   OriginServer origin([](const RecordedRequest&) {
@@ -248,11 +248,11 @@ TEST(Forwarding, LargeDownloadStreamsWithBoundedMemory) {
   EXPECT_LT(hwm_kib, 64u * 1024) << "peak RSS " << hwm_kib << " KiB for a " << (kSize >> 20) << " MiB download";
 }
 
-}  // namespace
+}  // namespace forwarding_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace forwarding_test {
 
 TEST(Forwarding, ExpectContinueGets100BeforeTheBodyIsSent) {
   OriginServer origin([](const RecordedRequest& req) {
@@ -292,11 +292,11 @@ TEST(Forwarding, ShutdownLetsTheRequestInFlightFinish) {
   EXPECT_EQ(cuttle.stop(0, std::chrono::seconds(10)), 0);
 }
 
-}  // namespace
+}  // namespace forwarding_test
 }  // namespace cuttle::testing
 
 namespace cuttle::testing {
-namespace {
+namespace forwarding_test {
 
 TEST(Forwarding, HostNamesAreResolved) {
   OriginServer origin;
@@ -309,5 +309,5 @@ TEST(Forwarding, HostNamesAreResolved) {
   EXPECT_EQ(origin.requests().at(0).header("Host"), "localhost:" + std::to_string(origin.port()));
 }
 
-}  // namespace
+}  // namespace forwarding_test
 }  // namespace cuttle::testing

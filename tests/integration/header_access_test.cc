@@ -13,7 +13,7 @@
 #include <vector>
 
 namespace cuttle::testing {
-namespace {
+namespace header_access_test {
 
 // What the origin got of each header the test watches ("<absent>" when none).
 std::vector<std::string> forwarded(unsigned short proxy_port, OriginServer& origin, const std::string& path) {
@@ -72,5 +72,5 @@ INSTANTIATE_TEST_SUITE_P(
         // A rule that does not match: its opposite applies.
         "acl nobody src 192.0.2.1\nrequest_header_access DNT allow nobody\n"));
 
-}  // namespace
+}  // namespace header_access_test
 }  // namespace cuttle::testing

@@ -12,7 +12,7 @@
 #include <atomic>
 
 namespace cuttle::testing {
-namespace {
+namespace hostile_cache_test {
 
 std::string cache_dir_line(const TempDir& dir) { return "cache_dir lmdb " + dir.file("cache") + " 64\n"; }
 
@@ -156,5 +156,5 @@ TEST(HostileCache, LongUrlsAreServedAndLeaveTheStoreWorking) {
   EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/short"))["X-Cache"], "HIT from cuttle-test");
 }
 
-}  // namespace
+}  // namespace hostile_cache_test
 }  // namespace cuttle::testing

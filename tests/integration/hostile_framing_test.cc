@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::testing {
-namespace {
+namespace hostile_framing_test {
 
 struct FramingCase {
   std::string what;
@@ -79,5 +79,5 @@ TEST(HostileFraming, MalformedChunksAreRefusedAndTheConnectionClosed) {
   for (const auto& c : cases) expect_refused_and_closed(cuttle, origin, c);
 }
 
-}  // namespace
+}  // namespace hostile_framing_test
 }  // namespace cuttle::testing

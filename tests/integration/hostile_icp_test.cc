@@ -9,7 +9,7 @@
 #include <csignal>
 
 namespace cuttle::testing {
-namespace {
+namespace hostile_icp_test {
 
 using namespace std::chrono_literals;
 
@@ -46,5 +46,5 @@ TEST(HostileIcp, DatagramsWithLyingLengthsGetNoReplyFromAnySender) {
       << cuttle.output();
 }
 
-}  // namespace
+}  // namespace hostile_icp_test
 }  // namespace cuttle::testing

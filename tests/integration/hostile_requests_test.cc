@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::testing {
-namespace {
+namespace hostile_requests_test {
 
 TEST(HostileRequests, ClientsOutsideLocalnetAreDeniedWhateverTheyAsk) {
   OriginServer origin;
@@ -112,5 +112,5 @@ TEST(HostileRequests, MaxForwardsZeroMakesCuttleTheFinalRecipientOfTraceAndOptio
   EXPECT_EQ(origin.requests()[0].header("Max-Forwards"), "2");
 }
 
-}  // namespace
+}  // namespace hostile_requests_test
 }  // namespace cuttle::testing

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::testing {
-namespace {
+namespace hostile_syntax_test {
 
 struct SyntaxCase {
   std::string what;
@@ -77,5 +77,5 @@ TEST(HostileSyntax, ObsoleteLineFoldingIsForwardedUnfolded) {
   EXPECT_EQ(origin.requests()[1].body, "hello");
 }
 
-}  // namespace
+}  // namespace hostile_syntax_test
 }  // namespace cuttle::testing

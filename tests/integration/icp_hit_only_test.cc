@@ -13,7 +13,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace icp_hit_only_test {
 
 using namespace std::chrono_literals;
 
@@ -70,5 +70,5 @@ TEST(IcpHitOnly, SquidAgreesOnTheNumberOfFailures) {
   EXPECT_EQ(icp_ask(icp_port, origin.url("/absent"), 2), icp::Opcode::MissNoFetch) << squid.cache_log();
 }
 
-}  // namespace
+}  // namespace icp_hit_only_test
 }  // namespace cuttle::testing

@@ -14,7 +14,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace icp_robustness_test {
 
 using namespace std::chrono_literals;
 
@@ -143,5 +143,5 @@ TEST(IcpRobustness, IcpPortHeldByAnotherProcessIsAFatalStartupError) {
   EXPECT_EQ(icp_ask(icp_port, "http://h/ok", 2), icp::Opcode::Miss) << "the first one still answers";
 }
 
-}  // namespace
+}  // namespace icp_robustness_test
 }  // namespace cuttle::testing

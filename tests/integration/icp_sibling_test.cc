@@ -12,7 +12,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace icp_sibling_test {
 
 using namespace std::chrono_literals;
 
@@ -104,5 +104,5 @@ TEST(IcpSibling, SquidAndCuttleLogAnIcpQueryAlike) {
   for (int i : {2, 3, 4, 5, 6, 7, 8, 9}) EXPECT_EQ(c[i], s[i]) << "field " << i;
 }
 
-}  // namespace
+}  // namespace icp_sibling_test
 }  // namespace cuttle::testing

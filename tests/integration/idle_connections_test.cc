@@ -24,7 +24,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace idle_connections_test {
 
 using namespace std::chrono_literals;
 
@@ -236,5 +236,5 @@ TEST(IdleConnections, ASlowlorisDrippingItsHeaderIsCutOffByRequestTimeout) {
   EXPECT_LT(waited, 3s);
 }
 
-}  // namespace
+}  // namespace idle_connections_test
 }  // namespace cuttle::testing

@@ -15,7 +15,7 @@
 #include <filesystem>
 
 namespace cuttle::testing {
-namespace {
+namespace kerberos_test {
 
 constexpr const char* kKerberosHelper = "/usr/lib/squid/negotiate_kerberos_auth";
 
@@ -71,5 +71,5 @@ TEST(Kerberos, NegotiateWithARealKdcIsSquids) {
   for (const auto& req : origin.requests()) EXPECT_FALSE(req.has_header("Proxy-Authorization"));
 }
 
-}  // namespace
+}  // namespace kerberos_test
 }  // namespace cuttle::testing

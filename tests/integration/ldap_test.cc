@@ -19,7 +19,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace ldap_test {
 
 constexpr const char* kLdapAuth = "/usr/lib/squid/basic_ldap_auth";
 constexpr const char* kLdapGroup = "/usr/lib/squid/ext_ldap_group_acl";
@@ -101,5 +101,5 @@ TEST(Ldap, BasicLdapAuthAndExtLdapGroupAclAsSquid) {
   EXPECT_EQ(files.asked("cuttle-group.log"), files.asked("squid-group.log"));
 }
 
-}  // namespace
+}  // namespace ldap_test
 }  // namespace cuttle::testing

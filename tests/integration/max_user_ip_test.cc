@@ -12,7 +12,7 @@
 #include <iostream>
 
 namespace cuttle::testing {
-namespace {
+namespace max_user_ip_test {
 
 class MaxUserIp : public ::testing::TestWithParam<const char*> {};
 
@@ -40,5 +40,5 @@ TEST_P(MaxUserIp, CountsTheUsersAddressesAsSquid) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, MaxUserIp, ::testing::Values("1", "-s 1"));
 
-}  // namespace
+}  // namespace max_user_ip_test
 }  // namespace cuttle::testing

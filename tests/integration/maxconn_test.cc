@@ -13,7 +13,7 @@
 #include <vector>
 
 namespace cuttle::testing {
-namespace {
+namespace maxconn_test {
 
 template <class Proxy>
 std::vector<unsigned> statuses_around_open_connections(Proxy& proxy, const OriginServer& origin) {
@@ -47,5 +47,5 @@ TEST(MaxConn, MoreConnectionsThanTheLimitFromOneAddressAreDeniedAsBySquid) {
   EXPECT_EQ(by_cuttle, by_squid);
 }
 
-}  // namespace
+}  // namespace maxconn_test
 }  // namespace cuttle::testing

@@ -13,7 +13,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace metrics_test {
 
 Response get(unsigned short port, const std::string& path) {
   RawConnection conn(port);
@@ -179,5 +179,5 @@ TEST(Metrics, ARealPrometheusScrapesCuttle) {
   EXPECT_GE(exprs, 22);
 }
 
-}  // namespace
+}  // namespace metrics_test
 }  // namespace cuttle::testing

@@ -13,7 +13,7 @@
 #include <atomic>
 
 namespace cuttle::testing {
-namespace {
+namespace origin_faults_test {
 
 using namespace std::chrono_literals;
 
@@ -221,5 +221,5 @@ TEST(OriginFaults, GarbageRepliesGet502AndCuttleKeepsServing) {
       << open_fd_count(cuttle.pid()) << " descriptors open, " << fds_at_start << " at start";
 }
 
-}  // namespace
+}  // namespace origin_faults_test
 }  // namespace cuttle::testing

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 namespace cuttle::testing {
-namespace {
+namespace pac_test {
 
 constexpr const char* kChromium = "/usr/bin/chromium";
 
@@ -173,5 +173,5 @@ TEST(PacFile, HeadlessChromiumSendsEachUrlToItsCarpOwner) {
   EXPECT_GE(origin.requests().size(), expected.size());
 }
 
-}  // namespace
+}  // namespace pac_test
 }  // namespace cuttle::testing

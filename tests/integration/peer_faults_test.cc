@@ -11,7 +11,7 @@
 #include <atomic>
 
 namespace cuttle::testing {
-namespace {
+namespace peer_faults_test {
 
 // A parent on its own loopback address answering every absolute-URI request with
 // "from NAME" (Content-Length, cacheable), unless `fault` says otherwise.
@@ -125,5 +125,5 @@ TEST(PeerFaults, AParentDyingMidBodyTruncatesTheReplyAndNothingIsStored) {
   EXPECT_EQ(first->requests().size(), 2u);
 }
 
-}  // namespace
+}  // namespace peer_faults_test
 }  // namespace cuttle::testing

@@ -16,7 +16,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace peer_metrics_test {
 
 using namespace std::chrono_literals;
 
@@ -112,5 +112,5 @@ TEST(PeerMetrics, IcpQueriesRttTimeoutsAndPerPeerCountsWithASquidSibling) {
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
-}  // namespace
+}  // namespace peer_metrics_test
 }  // namespace cuttle::testing

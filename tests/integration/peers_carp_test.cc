@@ -13,7 +13,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace peers_carp_test {
 
 std::vector<std::string> fields(const std::string& line) {
   std::vector<std::string> out;
@@ -108,5 +108,5 @@ TEST(PeersCarp, EveryUrlGoesToItsCarpOwnerAndFailsOverInItsOwnOrder) {
       << front.cuttle->output();
 }
 
-}  // namespace
+}  // namespace peers_carp_test
 }  // namespace cuttle::testing

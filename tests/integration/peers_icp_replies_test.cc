@@ -15,7 +15,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace peers_icp_replies_test {
 
 using namespace std::chrono_literals;
 
@@ -165,5 +165,5 @@ TEST(PeersIcpReplies, WithQueryIcmpTheParentClosestToTheOriginIsChosen) {
   EXPECT_TRUE(origin.requests().empty()) << "a parent MISS goes through the parent";
 }
 
-}  // namespace
+}  // namespace peers_icp_replies_test
 }  // namespace cuttle::testing

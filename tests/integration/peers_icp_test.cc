@@ -14,7 +14,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace peers_icp_test {
 
 using namespace std::chrono_literals;
 
@@ -104,5 +104,5 @@ TEST(PeersIcp, ASilentSiblingCostsAtMostTheTimeoutAndIsThenSkipped) {
   EXPECT_EQ(line.find("TIMEOUT_"), std::string::npos) << line;
 }
 
-}  // namespace
+}  // namespace peers_icp_test
 }  // namespace cuttle::testing

@@ -11,7 +11,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace peers_max_conn_test {
 
 using namespace std::chrono_literals;
 
@@ -57,5 +57,5 @@ TEST(PeersMaxConn, ASecondRequestWhileTheOnlyConnectionIsBusyGoesDirect) {
   EXPECT_EQ(slow_parent.connections_accepted(), 1) << "max-conn=1: one connection, reused";
 }
 
-}  // namespace
+}  // namespace peers_max_conn_test
 }  // namespace cuttle::testing

@@ -11,7 +11,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace peers_parent_test {
 
 using namespace std::chrono_literals;
 
@@ -71,5 +71,5 @@ TEST(PeersParent, NeverDirectWithTheParentDownAnswersWithAnErrorNotDirect) {
   EXPECT_NE(direct_allowed.access_log_line_with(" HIER_DIRECT/127.0.0.1 "), "");
 }
 
-}  // namespace
+}  // namespace peers_parent_test
 }  // namespace cuttle::testing

@@ -13,7 +13,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace peers_proxy_only_test {
 
 using namespace std::chrono_literals;
 
@@ -87,5 +87,5 @@ TEST(PeersProxyOnly, WithoutProxyOnlyTheSameReplyIsStoredAndHit) {
   EXPECT_EQ(sibling.http.requests().size(), 1u);
 }
 
-}  // namespace
+}  // namespace peers_proxy_only_test
 }  // namespace cuttle::testing

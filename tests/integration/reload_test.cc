@@ -15,7 +15,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace reload_test {
 
 using namespace std::chrono_literals;
 
@@ -113,5 +113,5 @@ TEST(Reload, SighupUnderLoadFailsNoRequestAndABrokenFileKeepsTheRunningConfig) {
   EXPECT_EQ(count_of(cuttle.output(), "reconfigure failed"), 1u);
 }
 
-}  // namespace
+}  // namespace reload_test
 }  // namespace cuttle::testing

@@ -15,7 +15,7 @@
 #include <vector>
 
 namespace cuttle::testing {
-namespace {
+namespace reply_access_test {
 
 const char* kRules =
     "acl video rep_mime_type -i ^video/\n"
@@ -105,5 +105,5 @@ TEST(ReplyAccess, DeniedRepliesAndHitsGetSquidsStatusesAndLogLines) {
   EXPECT_EQ(by_squid.logged[5], "TCP_DENIED_REPLY/403 HIER_NONE");
 }
 
-}  // namespace
+}  // namespace reply_access_test
 }  // namespace cuttle::testing

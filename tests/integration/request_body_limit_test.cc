@@ -16,7 +16,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace request_body_limit_test {
 
 std::string chunked(size_t size) {
   std::ostringstream out;
@@ -73,5 +73,5 @@ TEST(RequestBodyLimit, BodiesOverRequestBodyMaxSizeGet413AsInSquid) {
     for (const auto& s : by_squid) std::cerr << s << "\n";
 }
 
-}  // namespace
+}  // namespace request_body_limit_test
 }  // namespace cuttle::testing

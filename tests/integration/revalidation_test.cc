@@ -14,7 +14,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace revalidation_test {
 
 std::string cache_dir_line(const TempDir& dir) { return "cache_dir lmdb " + dir.file("cache") + " 64\n"; }
 
@@ -351,5 +351,5 @@ TEST(NegativeCaching, ErrorsAreReusedForNegativeTtlOnly) {
   EXPECT_EQ(origin.requests().size(), 3u);
 }
 
-}  // namespace
+}  // namespace revalidation_test
 }  // namespace cuttle::testing

@@ -13,7 +13,7 @@
 #include <filesystem>
 
 namespace cuttle::testing {
-namespace {
+namespace session_helper_test {
 
 constexpr const char* kSessionHelper = "/usr/lib/squid/ext_sql_session_acl";
 
@@ -50,5 +50,5 @@ TEST(SessionHelper, SqlSessionsDecideAsInSquid) {
                                                  "302 TCP_DENIED/302 -", "200 TCP_MISS/200 alice"}));
 }
 
-}  // namespace
+}  // namespace session_helper_test
 }  // namespace cuttle::testing

@@ -11,7 +11,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace squid_interop_test {
 
 TEST(SquidInterop, SquidUsesCuttleAsItsParent) {
   if (!SquidProcess::available()) GTEST_SKIP() << "squid is not installed";
@@ -77,5 +77,5 @@ TEST(SquidInterop, CuttleAndSquidWriteTheSameAccessLogFields) {
   for (int i : {2, 3, 5, 6, 7, 8, 9}) EXPECT_EQ(cf[i], sf[i]) << "field " << i << "\ncuttle: " << c << "\nsquid:  " << s;
 }
 
-}  // namespace
+}  // namespace squid_interop_test
 }  // namespace cuttle::testing

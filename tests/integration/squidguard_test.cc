@@ -16,7 +16,7 @@
 #include <filesystem>
 
 namespace cuttle::testing {
-namespace {
+namespace squidguard_test {
 
 namespace fs = std::filesystem;
 constexpr const char* kSquidGuard = "/usr/bin/squidGuard";
@@ -99,5 +99,5 @@ TEST_F(SquidGuard, BlocksWhatSquidBlocksWithTheSameAnswers) {
   EXPECT_EQ(by_cuttle[2].status, 302u);
 }
 
-}  // namespace
+}  // namespace squidguard_test
 }  // namespace cuttle::testing

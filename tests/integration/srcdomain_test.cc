@@ -15,7 +15,7 @@
 #include <iostream>
 
 namespace cuttle::testing {
-namespace {
+namespace srcdomain_test {
 
 template <class Proxy>
 std::vector<unsigned> statuses(Proxy& proxy, const OriginServer& origin, const std::vector<std::string>& sources) {
@@ -59,5 +59,5 @@ TEST(SrcDomain, ClientNamesDecideAsInSquid) {
   EXPECT_EQ(by_cuttle[0], 200u) << "127.0.0.1 is " << hosts_name("127.0.0.1");
 }
 
-}  // namespace
+}  // namespace srcdomain_test
 }  // namespace cuttle::testing

@@ -22,7 +22,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace store_faults_test {
 
 using namespace std::chrono_literals;
 
@@ -324,5 +324,5 @@ TEST(StoreFaults, KillDashNineUnderMixedLoadThenEveryServedBodyIsWhatTheOriginSe
   EXPECT_GT(hits, 10) << "too little survived of " << requested.size() << " URLs to prove anything";
 }
 
-}  // namespace
+}  // namespace store_faults_test
 }  // namespace cuttle::testing

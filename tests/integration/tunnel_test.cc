@@ -11,7 +11,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace tunnel_test {
 
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -85,5 +85,5 @@ TEST(Tunnel, DefaultConfigurationAllowsConnectOnlyTo443) {
   EXPECT_EQ(c.read_response().result_int(), 403);
 }
 
-}  // namespace
+}  // namespace tunnel_test
 }  // namespace cuttle::testing

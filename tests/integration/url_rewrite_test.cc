@@ -22,7 +22,7 @@
 #include <sstream>
 
 namespace cuttle::testing {
-namespace {
+namespace url_rewrite_test {
 
 namespace fs = std::filesystem;
 
@@ -200,5 +200,5 @@ TEST_F(UrlRewrite, StoreIdMakesMirrorsOneStoredObjectAsInSquid) {
   EXPECT_EQ(cuttle_hit, squid_hit) << "cuttle stores one object for both mirror URLs, as squid does";
 }
 
-}  // namespace
+}  // namespace url_rewrite_test
 }  // namespace cuttle::testing

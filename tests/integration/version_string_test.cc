@@ -12,7 +12,7 @@
 #include <regex>
 
 namespace cuttle::testing {
-namespace {
+namespace version_string_test {
 
 // The product names as PRODUCT, and a Via's host name (the fixtures name each proxy) as HOST.
 std::string as_product(const std::string& text) {
@@ -60,5 +60,5 @@ TEST_P(VersionString, ServerViaAndErrorPagesNameTheProductAsSquid) {
 
 INSTANTIATE_TEST_SUITE_P(OnAndOff, VersionString, ::testing::Bool());
 
-}  // namespace
+}  // namespace version_string_test
 }  // namespace cuttle::testing

@@ -17,7 +17,7 @@
 #include <thread>
 
 namespace cuttle::testing {
-namespace {
+namespace cache_paths_test {
 
 using namespace std::chrono_literals;
 
@@ -200,5 +200,5 @@ TEST(CachePaths, VaryKeepsOneStoredReplyPerSelectingHeader) {
   EXPECT_EQ(origin.requests().size(), 2u);
 }
 
-}  // namespace
+}  // namespace cache_paths_test
 }  // namespace cuttle::testing

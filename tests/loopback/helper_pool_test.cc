@@ -14,7 +14,7 @@
 #include <set>
 
 namespace cuttle {
-namespace {
+namespace helper_pool_test {
 
 using helpers::HelperReply;
 using helpers::HelperResult;
@@ -231,5 +231,5 @@ TEST_F(HelperPoolTest, AReservedProcessThatDiesEndsItsHandshake) {
   EXPECT_EQ(ask_for(*pool, bob, "reply OK user=bob").note("user"), "bob") << "a replacement serves new handshakes";
 }
 
-}  // namespace
+}  // namespace helper_pool_test
 }  // namespace cuttle

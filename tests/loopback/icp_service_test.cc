@@ -10,7 +10,7 @@
 #include <thread>
 
 namespace cuttle {
-namespace {
+namespace icp_service_test {
 
 using namespace std::chrono_literals;
 
@@ -63,5 +63,5 @@ TEST(IcpService, QueryFromAnotherWorkerRunsOnTheOwnerAndReturnsToTheCaller) {
   peer_thread.join();
 }
 
-}  // namespace
+}  // namespace icp_service_test
 }  // namespace cuttle

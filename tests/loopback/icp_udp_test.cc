@@ -13,7 +13,7 @@
 #include <thread>
 
 namespace cuttle::icp {
-namespace {
+namespace icp_udp_test {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -347,5 +347,5 @@ TEST(IcpClient, ServerSocketCanCarryTheClientsQueriesToo) {
   EXPECT_EQ(responder.counters().replies, 1u);
 }
 
-}  // namespace
+}  // namespace icp_udp_test
 }  // namespace cuttle::icp

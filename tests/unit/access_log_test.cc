@@ -15,7 +15,7 @@
 #include <vector>
 
 namespace cuttle {
-namespace {
+namespace access_log_test {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
@@ -302,5 +302,5 @@ TEST_F(TempFiles, UnopenableFileIsAnErrorNamingIt) {
   }
 }
 
-}  // namespace
+}  // namespace access_log_test
 }  // namespace cuttle

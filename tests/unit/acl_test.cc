@@ -10,7 +10,7 @@
 #include <string>
 
 namespace cuttle {
-namespace {
+namespace acl_test {
 
 using boost::asio::ip::make_address;
 
@@ -502,5 +502,5 @@ TEST_F(DefaultPolicy, CacheManagerOnlyFromLocalhost) {
   EXPECT_EQ(check(get("cache_object", "localhost", 80, "/info"), "10.1.2.3"), AccessDecision::Deny);
 }
 
-}  // namespace
+}  // namespace acl_test
 }  // namespace cuttle

@@ -15,7 +15,7 @@
 #include <string>
 
 namespace cuttle {
-namespace {
+namespace acl_types_test {
 
 using boost::asio::ip::make_address;
 
@@ -356,11 +356,11 @@ TEST(ForwardedForWalk, StopsAtTheFirstUntrustedAddressOrAtGarbage) {
   EXPECT_EQ(indirect_client(rules, from_elsewhere, "192.168.1.5").to_string(), "203.0.113.9");
 }
 
-}  // namespace
+}  // namespace acl_types_test
 }  // namespace cuttle
 
 namespace cuttle {
-namespace {
+namespace acl_types_test {
 
 // A user's remembered addresses, for max_user_ip.
 class FakeBook : public UserAddressBook {
@@ -389,12 +389,12 @@ TEST(MaxUserIpAcl, MatchesBeyondTheLimitAndForgetsAsSquid) {
   EXPECT_THROW(make("max_user_ip", {"many"}), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace acl_types_test
 }  // namespace cuttle
 
 
 namespace cuttle {
-namespace {
+namespace acl_types_test {
 
 TEST(ArpAcl, MacsAsSquidDecodesThem) {
   EXPECT_EQ(parse_mac("00:1A:2b:3:44:55"), (Mac{0x00, 0x1a, 0x2b, 0x03, 0x44, 0x55}));
@@ -412,5 +412,5 @@ TEST(ArpAcl, MatchesTheClientsMacSkippingWhatIsNotOne) {
   EXPECT_FALSE(acl.matches(facts)) << "IPv6 does not do ARP";
 }
 
-}  // namespace
+}  // namespace acl_types_test
 }  // namespace cuttle

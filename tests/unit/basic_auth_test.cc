@@ -10,7 +10,7 @@
 #include <filesystem>
 
 namespace cuttle {
-namespace {
+namespace basic_auth_test {
 
 using auth::decode_basic;
 using namespace std::chrono_literals;
@@ -247,5 +247,5 @@ TEST(AuthConfig, DigestAloneIsEnoughForProxyAuthAcls) {
       "http_port 3128\nauth_param digest program /bin/cat\nacl login proxy_auth REQUIRED\n", "t.conf"));
 }
 
-}  // namespace
+}  // namespace basic_auth_test
 }  // namespace cuttle

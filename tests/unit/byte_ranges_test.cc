@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace byte_ranges_test {
 
 using R = std::vector<ByteRange>;
 
@@ -54,5 +54,5 @@ TEST(ByteRanges, SyntaxErrorsAndOtherUnitsAreIgnored) {
 
 TEST(ByteRanges, ContentRangeText) { EXPECT_EQ(content_range({0, 499}, 1234), "bytes 0-499/1234"); }
 
-}  // namespace
+}  // namespace byte_ranges_test
 }  // namespace cuttle

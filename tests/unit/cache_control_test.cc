@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace cache_control_test {
 
 TEST(CacheControl, ReadsDirectivesCaseInsensitivelyWithArguments) {
   auto cc = parse_cache_control("Public, MAX-AGE=60, s-maxage=\"120\", must-revalidate, x-unknown=1");
@@ -88,5 +88,5 @@ TEST(HttpDate, RejectsGarbageAndImpossibleDates) {
   EXPECT_FALSE(parse_http_date("Sun, 0x Nov 1994 08:49:37 GMT"));
 }
 
-}  // namespace
+}  // namespace cache_control_test
 }  // namespace cuttle

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace cache_manager_password_test {
 
 std::vector<CachemgrPasswd> lines(std::initializer_list<CachemgrPasswd> l) { return l; }
 
@@ -111,5 +111,5 @@ TEST(CacheManagerTarget, BasicAuthorizationGivesThePasswordAfterTheColon) {
   EXPECT_EQ(basic_auth_password(""), std::nullopt);
 }
 
-}  // namespace
+}  // namespace cache_manager_password_test
 }  // namespace cuttle

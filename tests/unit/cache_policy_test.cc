@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace cache_policy_test {
 
 const RefreshPattern& plain() {
   static RefreshPattern p = make_refresh_pattern({".", "0", "20%", "4320"});
@@ -50,5 +50,5 @@ TEST(MayStore, AuthorizationNeedsPublicMustRevalidateOrSMaxAge) {
   EXPECT_TRUE(may_store("GET", auth, 200, fields({{http::field::cache_control, "s-maxage=60"}}), plain()).store);
 }
 
-}  // namespace
+}  // namespace cache_policy_test
 }  // namespace cuttle

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace cache_use_test {
 
 // A stored response `age` seconds old that is fresh for `lifetime` seconds.
 StoredState stored(int64_t age, int64_t lifetime, bool validator = true) {
@@ -150,5 +150,5 @@ TEST(StaleOnError, NeverPastMustRevalidate) {
   EXPECT_FALSE(may_serve_stale_on_error(s, request(""), plain()));
 }
 
-}  // namespace
+}  // namespace cache_use_test
 }  // namespace cuttle

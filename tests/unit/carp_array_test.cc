@@ -8,7 +8,7 @@
 #include <string>
 
 namespace cuttle::carp {
-namespace {
+namespace carp_array_test {
 
 std::vector<Member> members(std::vector<std::pair<std::string, int>> named_weights) {
   std::vector<Member> out;
@@ -145,5 +145,5 @@ TEST(CarpArray, MembersSquidCanNeverChooseComeLast) {
   }
 }
 
-}  // namespace
+}  // namespace carp_array_test
 }  // namespace cuttle::carp

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace carp_config_test {
 
 std::string error_of(std::string_view text) {
   try {
@@ -44,5 +44,5 @@ TEST(CarpConfig, CarpMembersMustBeParents) {
             "test.conf:2: cache_peer: carp needs a parent, not a sibling");
 }
 
-}  // namespace
+}  // namespace carp_config_test
 }  // namespace cuttle

@@ -10,7 +10,7 @@
 #include <numeric>
 
 namespace cuttle::carp {
-namespace {
+namespace carp_hash_test {
 
 TEST(CarpHash, RotateLeftWrapsTheHighBitsAround) {
   EXPECT_EQ(rotl(0x80000000u, 1), 1u);
@@ -83,5 +83,5 @@ TEST(CarpLoadFactors, ShareBelowOnePermilleBreaksLaterMultipliersAsInSquid) {
   EXPECT_TRUE(std::isnan(lf[2].multiplier));
 }
 
-}  // namespace
+}  // namespace carp_hash_test
 }  // namespace cuttle::carp

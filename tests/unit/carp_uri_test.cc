@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::carp {
-namespace {
+namespace carp_uri_test {
 
 std::string effective(std::string_view url) {
   auto uri = parse_uri(url);
@@ -82,5 +82,5 @@ TEST(CarpKeyParts, AnEmptyKeyFallsBackToTheWholeUri) {
   EXPECT_EQ(hash_key(uri, *parse_key_parts("params")), "http://example.com/a");
 }
 
-}  // namespace
+}  // namespace carp_uri_test
 }  // namespace cuttle::carp

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace client_conditionals_test {
 
 const Clock::time_point Received = Clock::from_time_t(1700000000);
 
@@ -107,5 +107,5 @@ TEST(NotModifiedUpdate, ReplacesFieldsButNeverTheBodyDescription) {
   EXPECT_EQ(stored[http::field::etag], "\"v1\"");
 }
 
-}  // namespace
+}  // namespace client_conditionals_test
 }  // namespace cuttle

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 namespace cuttle {
-namespace {
+namespace config_parser_test {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
@@ -885,11 +885,11 @@ TEST(IcpConfig, BadValuesAreErrors) {
             std::string::npos);
 }
 
-}  // namespace
+}  // namespace config_parser_test
 }  // namespace cuttle
 
 namespace cuttle {
-namespace {
+namespace config_parser_test {
 
 LoadedConfig parse_peers(std::string_view text) { return load_config_text(text, "test.conf"); }
 
@@ -951,11 +951,11 @@ TEST(PeerSelectionConfig, HierarchyStoplistWarnsAsRemoved) {
   EXPECT_NE(loaded.warnings[0].find("hierarchy_stoplist was removed"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace config_parser_test
 }  // namespace cuttle
 
 namespace cuttle {
-namespace {
+namespace config_parser_test {
 
 TEST(ConfigParser, AnHttpPortIsNamedAsWrittenUnlessNameSaysOtherwise) {
   auto c = parse("http_port 127.0.0.1:3128\nhttp_port 3129 name=second\n").config;
@@ -976,5 +976,5 @@ TEST(ConfigParser, AclNeedsAreGatheredOnceForEveryRequest) {
   EXPECT_TRUE(c->acl_needs.client_connections);
 }
 
-}  // namespace
+}  // namespace config_parser_test
 }  // namespace cuttle

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace config_tokens_test {
 
 using std::chrono::milliseconds;
 
@@ -94,5 +94,5 @@ TEST(ConfigTokens, ReadIntegerChecksRange) {
   EXPECT_EQ(error_of([&] { c.read_integer("count", 1, 10); }), "test_directive: count must be a whole number, got '7x'");
 }
 
-}  // namespace
+}  // namespace config_tokens_test
 }  // namespace cuttle

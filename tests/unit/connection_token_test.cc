@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::auth {
-namespace {
+namespace connection_token_test {
 
 TEST(ConnectionToken, TheRestAfterTheSchemeWordIsTheToken) {
   EXPECT_EQ(connection_token("NTLM TlRMTVNTUAABAAAA", "ntlm"), "TlRMTVNTUAABAAAA");
@@ -19,5 +19,5 @@ TEST(ConnectionToken, AnotherSchemeHasNone) {
   EXPECT_TRUE(names_scheme("ntlmX", "ntlm")) << "a prefix match, as squid's strncasecmp";
 }
 
-}  // namespace
+}  // namespace connection_token_test
 }  // namespace cuttle::auth

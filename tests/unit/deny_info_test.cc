@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 namespace cuttle {
-namespace {
+namespace deny_info_test {
 
 TEST(DenyInfoLines, KindsAndStatusesAreReadFromThePageToken) {
   auto url = parse_deny_info({"http://portal/x?u=%u", "a"});
@@ -52,5 +52,5 @@ TEST(DenyInfoCodes, UrlValuesAreHtmlQuotedThenEscapedAsSquidDoes) {
   EXPECT_EQ(expand_deny_codes("<p>%U</p>", c, false), "<p>http://e.com/a b?x=1&amp;y=&#39;z&#39;</p>");
 }
 
-}  // namespace
+}  // namespace deny_info_test
 }  // namespace cuttle

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::auth {
-namespace {
+namespace digest_auth_test {
 
 // RFC 2617 section 3.5's example.
 constexpr const char* kRfcExample =
@@ -147,13 +147,13 @@ TEST(DigestUsers, ForgottenAuthenticateTtlAfterFirstLearnt) {
   EXPECT_EQ(users.ha1("alice", "r"), nullptr);
 }
 
-}  // namespace
+}  // namespace digest_auth_test
 }  // namespace cuttle::auth
 
 #include "proxy/auth/user_notes.h"
 
 namespace cuttle::auth {
-namespace {
+namespace digest_auth_test {
 
 TEST(UserNotes, GroupsAccumulateOtherKeysAreReplacedHa1IsNeverKept) {
   UserNotes notes;
@@ -166,5 +166,5 @@ TEST(UserNotes, GroupsAccumulateOtherKeysAreReplacedHa1IsNeverKept) {
   EXPECT_EQ(notes.of("alice"), nullptr);
 }
 
-}  // namespace
+}  // namespace digest_auth_test
 }  // namespace cuttle::auth

@@ -9,7 +9,7 @@
 #include <regex>
 
 namespace cuttle {
-namespace {
+namespace error_page_test {
 
 using std::chrono::seconds;
 using std::chrono::system_clock;
@@ -85,5 +85,5 @@ TEST(ErrorPage, NoSystemMessageWithoutDetail) {
   EXPECT_EQ(res.body().find("sysmsg"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace error_page_test
 }  // namespace cuttle

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace external_acl_test {
 
 using helpers::ExternalAnswerCache;
 using helpers::parse_helper_reply;
@@ -256,11 +256,11 @@ TEST(ExternalAnswerCache, TheLeastRecentlyUsedGoesWhenFull) {
   EXPECT_TRUE(cache.find("c", t0));
 }
 
-}  // namespace
+}  // namespace external_acl_test
 }  // namespace cuttle
 
 namespace cuttle {
-namespace {
+namespace external_acl_test {
 
 TEST(NoteAcl, MatchesAnnotationsSplitAtCommasAsSquid) {
   auto loaded = load("acl any_group note group\nacl admins note group admins ops\nacl whole note group staff,admins\n"
@@ -283,5 +283,5 @@ TEST(NoteAcl, MatchesAnnotationsSplitAtCommasAsSquid) {
   EXPECT_NO_THROW(load("note group staff all\n"));
 }
 
-}  // namespace
+}  // namespace external_acl_test
 }  // namespace cuttle

@@ -8,7 +8,7 @@
 #include <map>
 
 namespace cuttle::logformat {
-namespace {
+namespace format_tokens_test {
 
 std::vector<std::string> codes(const std::vector<Token>& tokens) {
   std::vector<std::string> out;
@@ -82,5 +82,5 @@ TEST(FormatExpand, ValuesDashesEncodingsAndWidths) {
   EXPECT_EQ(expand(parse_format("[%6rm][%-6rm][%06rm][%.2rm]%%"), lookup), "[   GET][GET   ][000GET][GE]%");
 }
 
-}  // namespace
+}  // namespace format_tokens_test
 }  // namespace cuttle::logformat

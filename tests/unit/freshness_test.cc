@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace freshness_test {
 
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -181,11 +181,11 @@ TEST(RefreshPattern, RejectsMalformedLines) {
   EXPECT_THROW(pattern({".", "0", "20%", "10", "ignore-everything"}), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace freshness_test
 }  // namespace cuttle
 
 namespace cuttle {
-namespace {
+namespace freshness_test {
 
 TEST(NegativeCaching, ErrorsWithoutExplicitLifetimeLiveForNegativeTtlOnly) {
   auto r = fetched_at_t0();
@@ -206,5 +206,5 @@ TEST(NegativeCaching, ExplicitLifetimeOnAnErrorIsHonoured) {
   EXPECT_TRUE(evaluate_freshness(r, pattern({".", "0", "20%", "4320"}), T0 + Seconds(299)).fresh);
 }
 
-}  // namespace
+}  // namespace freshness_test
 }  // namespace cuttle

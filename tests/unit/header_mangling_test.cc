@@ -12,7 +12,7 @@
 #include <vector>
 
 namespace cuttle {
-namespace {
+namespace header_mangling_test {
 
 std::shared_ptr<const Config> config_with(const std::string& rules) {
   return load_config_text("http_port 3128\nacl from_lan src 10.0.0.0/8\n" + rules, "test.conf").config;
@@ -84,5 +84,5 @@ TEST(HeaderMangling, SquidsRegisteredHeadersAreKnownCaseInsensitively) {
   EXPECT_FALSE(is_squid_known_header("DNT"));
 }
 
-}  // namespace
+}  // namespace header_mangling_test
 }  // namespace cuttle

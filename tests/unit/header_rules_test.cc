@@ -8,7 +8,7 @@
 #include <vector>
 
 namespace cuttle {
-namespace {
+namespace header_rules_test {
 
 std::vector<std::string> values(const http::fields& f, std::string_view name) {
   std::vector<std::string> out;
@@ -208,5 +208,5 @@ TEST(RequestFraming, TransferCodingsOtherThanChunkedAreNotImplemented) {
   EXPECT_EQ(split->status, 501u);
 }
 
-}  // namespace
+}  // namespace header_rules_test
 }  // namespace cuttle

@@ -9,7 +9,7 @@
 #include <sstream>
 
 namespace cuttle {
-namespace {
+namespace header_text_test {
 
 template <class Header>
 std::string beast_text(const Header& header) {
@@ -61,5 +61,5 @@ TEST(HeaderText, RequestMatchesBeastsSerialization) {
   EXPECT_TRUE(header_text(req).starts_with("GET http://example.com/a?b HTTP/1.1\r\n"));
 }
 
-}  // namespace
+}  // namespace header_text_test
 }  // namespace cuttle

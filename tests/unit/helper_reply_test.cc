@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::helpers {
-namespace {
+namespace helper_reply_test {
 
 using Notes = std::vector<std::pair<std::string, std::string>>;
 
@@ -115,5 +115,5 @@ TEST(SquidEscape, UnescapeLeavesWhatIsNotAnEscapeAlone) {
   EXPECT_EQ(squid_unescape("%c3%A9"), "\xc3\xa9");
 }
 
-}  // namespace
+}  // namespace helper_reply_test
 }  // namespace cuttle::helpers

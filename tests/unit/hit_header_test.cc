@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace hit_header_test {
 
 http::response<http::empty_body> parsed(const std::string& text) {
   http::response_parser<http::empty_body> parser;
@@ -91,5 +91,5 @@ TEST(HitHeader, ExactBytesOfAHit) {
             "Connection: close\r\n\r\n");
 }
 
-}  // namespace
+}  // namespace hit_header_test
 }  // namespace cuttle

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::icp {
-namespace {
+namespace icp_hit_only_mode_test {
 
 using namespace std::chrono_literals;
 using Clock = HitOnlyMode::Clock;
@@ -50,5 +50,5 @@ TEST(HitOnlyMode, AfterItEndsFewerFailuresStartItAgain) {
   EXPECT_TRUE(mode.active(later + 299s));
 }
 
-}  // namespace
+}  // namespace icp_hit_only_mode_test
 }  // namespace cuttle::icp

@@ -11,7 +11,7 @@
 #include <future>
 
 namespace cuttle {
-namespace {
+namespace icp_lookup_test {
 
 using namespace std::chrono_literals;
 
@@ -115,5 +115,5 @@ TEST(IcpLogEntry, EachReplyIsLoggedWithSquidsWord) {
   EXPECT_EQ(code_of(icp::Opcode::Err), ResultCode::UdpInvalid);
 }
 
-}  // namespace
+}  // namespace icp_lookup_test
 }  // namespace cuttle

@@ -7,7 +7,7 @@
 #include <vector>
 
 namespace cuttle::icp {
-namespace {
+namespace icp_message_test {
 
 using Bytes = std::vector<uint8_t>;
 
@@ -269,5 +269,5 @@ TEST(IcpCodec, DecodeOfEncodeGivesTheSameMessage) {
   EXPECT_EQ(d.message.url, m.url);
 }
 
-}  // namespace
+}  // namespace icp_message_test
 }  // namespace cuttle::icp

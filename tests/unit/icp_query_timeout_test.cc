@@ -5,7 +5,7 @@
 #include <vector>
 
 namespace cuttle::icp {
-namespace {
+namespace icp_query_timeout_test {
 
 using std::chrono::milliseconds;
 const milliseconds kMin{5}, kMax{2000};
@@ -30,5 +30,5 @@ TEST(IcpQueryTimeout, NothingMeasuredYetWaitsTheMaximum) {
   EXPECT_EQ(query_timeout({}, milliseconds(0), kMin, kMax), kMax);
 }
 
-}  // namespace
+}  // namespace icp_query_timeout_test
 }  // namespace cuttle::icp

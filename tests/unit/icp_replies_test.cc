@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::peers {
-namespace {
+namespace icp_replies_test {
 
 using namespace std::chrono_literals;
 
@@ -98,5 +98,5 @@ TEST(IcpReplies, ClosestOnlyParentIsNeverFirstParentMiss) {
   EXPECT_FALSE(out.first_parent_miss);
 }
 
-}  // namespace
+}  // namespace icp_replies_test
 }  // namespace cuttle::peers

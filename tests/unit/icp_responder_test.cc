@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::icp {
-namespace {
+namespace icp_responder_test {
 
 using Clock = RefusalLimit::Clock;
 const auto kLocal = boost::asio::ip::make_address("127.0.0.1");
@@ -199,5 +199,5 @@ TEST(IcpUrl, AcceptsAbsoluteUrlsOnly) {
   EXPECT_FALSE(is_acceptable_query_url("http://h/\x7f"));
 }
 
-}  // namespace
+}  // namespace icp_responder_test
 }  // namespace cuttle::icp

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace known_target_test {
 
 void expect_same_as_parsing(std::string_view text) {
   auto fresh = parse_absolute_target(text);
@@ -45,5 +45,5 @@ TEST(KnownTarget, ManyDistinctTargetsStayCorrectWhenTheMemoEmptiesItself) {
   }
 }
 
-}  // namespace
+}  // namespace known_target_test
 }  // namespace cuttle

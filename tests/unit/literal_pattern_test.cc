@@ -10,7 +10,7 @@
 #include <vector>
 
 namespace cuttle {
-namespace {
+namespace literal_pattern_test {
 
 // regexec's answer, or nothing when regcomp refuses the pattern.
 std::optional<bool> regexec_answer(const std::string& pattern, bool icase, const std::string& subject) {
@@ -89,5 +89,5 @@ TEST(LiteralPattern, AnswersAsRegexecOnRandomPatternsAndSubjects) {
   EXPECT_GT(compared, 30000);
 }
 
-}  // namespace
+}  // namespace literal_pattern_test
 }  // namespace cuttle

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 namespace cuttle::store {
-namespace {
+namespace lmdb_reader_pool_test {
 
 TEST(LmdbReaderPool, ARenewedReadTransactionSeesLaterCommits) {
   const auto dir = std::filesystem::temp_directory_path() / ("cuttle-reader-pool-" + std::to_string(getpid()));
@@ -45,5 +45,5 @@ TEST(LmdbReaderPool, ARenewedReadTransactionSeesLaterCommits) {
   std::filesystem::remove_all(dir);
 }
 
-}  // namespace
+}  // namespace lmdb_reader_pool_test
 }  // namespace cuttle::store

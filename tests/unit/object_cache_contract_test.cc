@@ -10,7 +10,7 @@
 #include <future>
 
 namespace cuttle::store {
-namespace {
+namespace object_cache_contract_test {
 
 class LmdbCache {
  public:
@@ -133,5 +133,5 @@ TYPED_TEST(ObjectCacheContract, AnAbandonedObjectLeavesNothing) {
   EXPECT_EQ(this->cache().stats().objects, 0u);
 }
 
-}  // namespace
+}  // namespace object_cache_contract_test
 }  // namespace cuttle::store

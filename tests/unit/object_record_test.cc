@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::store {
-namespace {
+namespace object_record_test {
 
 ObjectRecord sample() {
   ObjectRecord r;
@@ -74,5 +74,5 @@ TEST(ObjectRecord, ChunkKeysSortByObjectThenChunk) {
   EXPECT_EQ(chunk_key(1, 2).size(), 12u);
 }
 
-}  // namespace
+}  // namespace object_record_test
 }  // namespace cuttle::store

@@ -12,7 +12,7 @@
 #include <future>
 
 namespace cuttle::store {
-namespace {
+namespace object_store_test {
 
 class StoreDir {
  public:
@@ -463,11 +463,11 @@ TEST(ObjectStore, ManyWritersCommitTogether) {
   EXPECT_EQ(get_body(store, "small-123"), "body 123");
 }
 
-}  // namespace
+}  // namespace object_store_test
 }  // namespace cuttle::store
 
 namespace cuttle::store {
-namespace {
+namespace object_store_test {
 
 TEST(ObjectStore, QueuedObjectIsVisibleBeforeItsTransactionCommits) {
   StoreDir dir;
@@ -486,5 +486,5 @@ TEST(ObjectStore, QueuedObjectIsVisibleBeforeItsTransactionCommits) {
   EXPECT_FALSE(store.lookup("just-written"));  // a queued removal hides it at once too
 }
 
-}  // namespace
+}  // namespace object_store_test
 }  // namespace cuttle::store

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace options_test {
 
 OptionsResult parse(std::vector<std::string> args) { return parse_options(args); }
 
@@ -81,5 +81,5 @@ TEST(Options, UsageNamesEveryOption) {
     EXPECT_NE(text.find(word), std::string::npos) << word;
 }
 
-}  // namespace
+}  // namespace options_test
 }  // namespace cuttle

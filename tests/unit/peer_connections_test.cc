@@ -7,7 +7,7 @@
 #include <optional>
 
 namespace cuttle::peers {
-namespace {
+namespace peer_connections_test {
 
 TEST(PeerConnections, ASlotCountsUntilItIsGone) {
   PeerConnections connections;
@@ -33,5 +33,5 @@ TEST(PeerConnections, MaxConnAllowsBelowTheLimitOrWithAnIdleConnectionAtHand) {
   EXPECT_FALSE(may_use_connection(3, 2, false));
 }
 
-}  // namespace
+}  // namespace peer_connections_test
 }  // namespace cuttle::peers

@@ -8,7 +8,7 @@
 #include <sstream>
 
 namespace cuttle {
-namespace {
+namespace peer_requests_test {
 
 using namespace std::chrono_literals;
 
@@ -104,5 +104,5 @@ TEST(PeerRequests, AuthorizationGoesToAnOriginServerPeerOnlyWithLoginPass) {
   EXPECT_FALSE(passes_authorization(origin));
 }
 
-}  // namespace
+}  // namespace peer_requests_test
 }  // namespace cuttle

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::peers {
-namespace {
+namespace peer_selection_test {
 
 PeerView parent() { return PeerView{}; }
 PeerView sibling() {
@@ -258,5 +258,5 @@ TEST(IcpTargets, AlwaysDirectQueriesNobody) {
   EXPECT_TRUE(icp_targets(in, {{true, false, false}}).empty());
 }
 
-}  // namespace
+}  // namespace peer_selection_test
 }  // namespace cuttle::peers

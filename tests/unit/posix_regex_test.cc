@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 namespace cuttle {
-namespace {
+namespace posix_regex_test {
 
 TEST(PosixRegex, SearchesAnywhereUnlessAnchored) {
   PosixRegex cgi("(/cgi-bin/|\\?)", false);
@@ -37,5 +37,5 @@ TEST(PosixRegex, InvalidPatternIsAnErrorWithTheLibrarysWords) {
   }
 }
 
-}  // namespace
+}  // namespace posix_regex_test
 }  // namespace cuttle

@@ -9,7 +9,7 @@
 #include <sstream>
 
 namespace cuttle {
-namespace {
+namespace proxy_metrics_test {
 
 using namespace std::chrono_literals;
 
@@ -123,5 +123,5 @@ TEST(IcpClientMetrics, QueriesTimeoutsAndReplyRttHistogram) {
   EXPECT_NEAR(sample(text, "cuttle_icp_reply_rtt_seconds_sum"), 2.5032, 1e-9);
 }
 
-}  // namespace
+}  // namespace proxy_metrics_test
 }  // namespace cuttle

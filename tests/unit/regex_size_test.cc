@@ -9,7 +9,7 @@
 #include <string>
 
 namespace cuttle {
-namespace {
+namespace regex_size_test {
 
 TEST(RegexSize, EverydayPatternsAreSmall) {
   for (const char* p : {"^ftp:", "(/cgi-bin/|\\?)", ".", "\\.(jpg|png|gif)$", "[a-z]{2,5}\\.example\\.com",
@@ -52,5 +52,5 @@ TEST(RegexSize, DeepNestingIsRefusedBeforeRegcompOverflowsItsStack) {
   EXPECT_NO_THROW(PosixRegex(shallow, false));
 }
 
-}  // namespace
+}  // namespace regex_size_test
 }  // namespace cuttle

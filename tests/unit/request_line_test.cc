@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace request_line_test {
 
 TEST(RequestLineVersion, TheMajorVersionOfAWellFormedLineIsRead) {
   EXPECT_EQ(request_line_major_version("GET http://h/ HTTP/2.0\r\nHost: h\r\n\r\n"), 2);
@@ -54,5 +54,5 @@ TEST(MaxForwards, CountsOnlyForTraceAndOptions) {
   EXPECT_EQ(max_forwards(http::verb::trace, with({{"Max-Forwards", "99999999999999999999999"}})), std::nullopt);
 }
 
-}  // namespace
+}  // namespace request_line_test
 }  // namespace cuttle

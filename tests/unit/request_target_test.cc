@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace request_target_test {
 
 RequestTarget absolute(std::string_view text) {
   auto r = parse_absolute_target(text);
@@ -174,11 +174,11 @@ TEST(RequestTarget, AccelTakesAbsoluteFormAsIs) {
             TargetProblem::UnsupportedScheme);
 }
 
-}  // namespace
+}  // namespace request_target_test
 }  // namespace cuttle
 
 namespace cuttle {
-namespace {
+namespace request_target_test {
 
 // Found by the http_request fuzzer: Host "%3a1" decoded to the name ":1", whose URL
 // "http://[:1]/" did not parse back.
@@ -194,5 +194,5 @@ TEST(RequestTarget, AColonDecodedFromAPercentEscapeIsNotAName) {
   EXPECT_EQ(v6.target->host, "::1");
 }
 
-}  // namespace
+}  // namespace request_target_test
 }  // namespace cuttle

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle {
-namespace {
+namespace rewrite_helpers_test {
 
 using helpers::decide_rewrite;
 using helpers::parse_helper_reply;
@@ -89,5 +89,5 @@ TEST(RewriteConfig, ExtrasWithCodesCuttleCannotFillInAreRefused) {
   EXPECT_THROW(load("url_rewrite_program /bin/cat\nurl_rewrite_timeout 5 response=\"OK\"\n"), ConfigError);
 }
 
-}  // namespace
+}  // namespace rewrite_helpers_test
 }  // namespace cuttle

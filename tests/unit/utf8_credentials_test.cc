@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::auth {
-namespace {
+namespace utf8_credentials_test {
 
 TEST(Utf8Credentials, Latin1AndWindows1251BecomeUtf8) {
   EXPECT_EQ(latin1_to_utf8("j\xFCrgen"), "j\xC3\xBCrgen");  // jürgen
@@ -48,5 +48,5 @@ TEST(Utf8Credentials, BasicConvertsTheWholeTextBeforeSplittingIt) {
   EXPECT_EQ(decode_basic("Basic avxyZ2VuOnDkc3M=", true)->user, "j\xFCrgen") << "utf8 off: the bytes as sent";
 }
 
-}  // namespace
+}  // namespace utf8_credentials_test
 }  // namespace cuttle::auth

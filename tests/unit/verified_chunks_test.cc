@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace cuttle::store {
-namespace {
+namespace verified_chunks_test {
 
 TEST(VerifiedChunks, RemembersExactlyTheChunksInserted) {
   VerifiedChunks verified;
@@ -35,5 +35,5 @@ TEST(VerifiedChunks, StartsOverWhenFullInsteadOfGrowing) {
   EXPECT_TRUE(verified.contains(VerifiedChunks::kMaxEntries + 1, 0));
 }
 
-}  // namespace
+}  // namespace verified_chunks_test
 }  // namespace cuttle::store
