@@ -87,6 +87,14 @@ class ObjectCache {
 
   // ---- writes: applied in order; `done` callbacks may run on another thread ----
   virtual uint64_t allocate_object_id() = 0;
+  // cache_dir limits (CacheDirs; a single store takes every size):
+  // whether some directory takes an object of `size` bytes,
+  virtual bool admits(uint64_t size) const { return true; }
+  // an id in the directory an object of that size (nullopt: unknown yet) goes to,
+  virtual uint64_t allocate_object_id_for(std::optional<uint64_t> expected_size) { return allocate_object_id(); }
+  // and whether the object may be `size` bytes in the directory it is written to
+  // (`whole` false: so far, only the upper limit counts).
+  virtual bool fits(uint64_t object_id, uint64_t size, bool whole) const { return true; }
   // Body bytes written and not yet committed. Fills of large objects wait while
   // this is high, so memory stays bounded when the disk is slower than the network.
   virtual uint64_t queued_bytes() const = 0;
@@ -107,6 +115,7 @@ class ObjectCache {
   virtual void flush() = 0;
 
  protected:
+  friend class CacheDirs;  // passes these on to the directory holding the object
   virtual bool visit_chunk_with(uint64_t object_id, uint32_t chunk, void (*use)(void*, std::string_view),
                                 void* context) const = 0;
   virtual void add_pin(uint64_t object_id) const = 0;

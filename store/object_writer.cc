@@ -5,8 +5,8 @@
 
 namespace cuttle::store {
 
-ObjectWriter::ObjectWriter(ObjectCache& store, std::string key)
-    : store_(store), key_(std::move(key)), object_id_(store.allocate_object_id()) {}
+ObjectWriter::ObjectWriter(ObjectCache& store, std::string key, std::optional<uint64_t> expected_size)
+    : store_(store), key_(std::move(key)), object_id_(store.allocate_object_id_for(expected_size)) {}
 
 ObjectWriter::~ObjectWriter() {
   if (open_) abandon();

@@ -6,6 +6,7 @@
 #include "store/object_cache.h"
 #include "store/sha256.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,13 +14,15 @@ namespace cuttle::store {
 
 class ObjectWriter {
  public:
-  ObjectWriter(ObjectCache& store, std::string key);
+  // `expected_size`: the body's length when known (it chooses the cache_dir).
+  ObjectWriter(ObjectCache& store, std::string key, std::optional<uint64_t> expected_size = std::nullopt);
   ~ObjectWriter();  // abandons the object unless finish() was called
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
 
   void append(std::string_view data);
   uint64_t body_length() const { return body_length_; }
+  uint64_t object_id() const { return object_id_; }
   // Fills object_id, body_length, chunk_count and body_sha256 into `record` and
   // commits it under the key; `done(ok)` runs on the store's writer thread.
   void finish(ObjectRecord record, std::function<void(bool)> done = {});

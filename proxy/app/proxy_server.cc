@@ -32,10 +32,11 @@ void report_warnings(const LoadedConfig& loaded) {
 }
 
 void prepare_directories(const Config& config) {
-  if (!config.cache_dir) return;
-  std::error_code ec;
-  std::filesystem::create_directories(config.cache_dir->path, ec);
-  if (ec) throw std::runtime_error("cannot create cache_dir " + config.cache_dir->path + ": " + ec.message());
+  for (const auto& dir : config.cache_dirs) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir.store_path, ec);
+    if (ec) throw std::runtime_error("cannot create cache_dir " + dir.store_path + ": " + ec.message());
+  }
 }
 
 int worker_count(const Config& config) {
@@ -54,8 +55,8 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
                                                      std::unique_ptr<PidFile>& pid_file) {
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   prepare_directories(config);
-  if (config.cache_dir) runtime.open_store(*config.cache_dir);
-  runtime.access_log().open(access_log_paths(config.access_logs));
+  runtime.open_stores(config);
+  runtime.access_log().open(access_log_paths(config.access_logs), access_log_formats(config.access_logs));
   for (const auto& port : config.http_ports) ensure_port_is_free(port);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
@@ -72,8 +73,10 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
 void announce(const Config& config, ProxyRuntime& runtime, size_t workers) {
   if (auto* store = runtime.store()) {
     auto stats = store->stats();
-    std::cerr << "cuttle: cache_dir " << config.cache_dir->path << ": " << stats.objects << " objects, "
-              << (stats.bytes >> 20) << " of " << (stats.capacity >> 20) << " MB" << std::endl;
+    std::cerr << "cuttle: cache_dir";
+    for (const auto& dir : config.cache_dirs) std::cerr << " " << dir.store_path;
+    std::cerr << ": " << stats.objects << " objects, " << (stats.bytes >> 20) << " of " << (stats.capacity >> 20)
+              << " MB" << std::endl;
   }
   for (const auto& port : config.http_ports)
     std::cerr << "cuttle: accepting " << (port.accel ? "accelerated " : "") << "HTTP connections at "
@@ -90,7 +93,8 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
   try {
     auto reloaded = load_configuration(config_file);
     report_warnings(reloaded);
-    runtime.access_log().open(access_log_paths(reloaded.config->access_logs));
+    runtime.access_log().open(access_log_paths(reloaded.config->access_logs),
+                              access_log_formats(reloaded.config->access_logs));
     runtime.replace_config(reloaded.config);
     runtime.metrics().config_reload(true);
     std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;

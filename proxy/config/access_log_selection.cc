@@ -19,6 +19,13 @@ std::vector<std::string> access_log_paths(const std::vector<AccessLogConfig>& lo
   return paths;
 }
 
+std::vector<std::shared_ptr<const LogFormat>> access_log_formats(const std::vector<AccessLogConfig>& logs) {
+  std::vector<std::shared_ptr<const LogFormat>> formats;
+  for (const auto& log : logs)
+    if (!log.path.empty()) formats.push_back(log.format);
+  return formats;
+}
+
 uint64_t access_log_files(const std::vector<AccessLogConfig>& logs, const RequestFacts& facts) {
   uint64_t files = 0;
   size_t index = 0;

@@ -8,6 +8,7 @@
 #include "proxy/config/auth_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
+#include "proxy/log/log_format.h"
 
 #include <chrono>
 #include <cstdint>
@@ -66,10 +67,18 @@ struct CachemgrPasswd {
   std::string where;
 };
 
+// One `cache_dir TYPE PATH MBYTES …` line. Every type is an LMDB store: `lmdb`
+// at PATH itself; Squid's `ufs`, `aufs`, `diskd` and `rock` in PATH/cuttle-lmdb,
+// so a Squid cache left in PATH is never read or touched.
 struct CacheDirConfig {
-  std::string type;  // only "lmdb"
-  std::string path;
+  std::string type;
+  std::string path;        // as configured
+  std::string store_path;  // where the LMDB environment lives
   uint64_t max_bytes = 0;
+  std::optional<uint64_t> min_object_size;  // min-size=; else minimum_object_size
+  std::optional<uint64_t> max_object_size;  // max-size=; else maximum_object_size
+  bool no_store = false;                    // no-store (old name read-only)
+  std::string where;
 };
 
 enum class ForwardedFor { On, Off, Transparent, Delete, Truncate };
@@ -79,6 +88,7 @@ enum class ForwardedFor { On, Off, Transparent, Delete, Truncate };
 struct AccessLogConfig {
   std::string path;  // empty: `none`, which ends the lines (the later files do not log what it matches)
   AccessRule acls;   // an allow rule; no ACLs: every transaction
+  std::shared_ptr<const LogFormat> format;  // null: Squid's native format
 };
 
 // ICP (RFC 2186) as Squid 5.7 configures it. Squid's defaults: no ICP port,
@@ -158,11 +168,16 @@ struct Config {
   HeaderManglers request_header_manglers;
   // As in Squid, PURGE exists only when some `acl NAME method PURGE` names it.
   bool purge_enabled = false;
-  std::optional<CacheDirConfig> cache_dir;
+  // `logformat NAME …` lines by name; the built-in formats are not here.
+  std::map<std::string, std::shared_ptr<const LogFormat>> logformats;
+  // Some access_log format shows request headers: log lines carry them.
+  bool log_request_headers = false;
+  std::vector<CacheDirConfig> cache_dirs;  // empty (or `cache_dir null`): no disk cache
   std::vector<RefreshPattern> refresh_patterns;  // empty: Squid's defaults
 
   uint64_t cache_mem_bytes = 256ull << 20;
-  uint64_t maximum_object_size = 4ull << 20;
+  uint64_t maximum_object_size = 4ull << 20;  // the default max-size of each cache_dir
+  uint64_t minimum_object_size = 0;           // the default min-size of each cache_dir
   uint64_t request_header_max_size = 64ull << 10;
   uint64_t reply_header_max_size = 64ull << 10;
   // request_body_max_size: a larger (dechunked) request body is answered 413; 0: no limit.

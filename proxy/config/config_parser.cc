@@ -107,7 +107,8 @@ class Parser {
       return;
     }
     const std::string first_value = tokens.empty() ? "" : tokens.front().text;
-    DirectiveArgs args(name, std::move(tokens));
+    const auto name_end = line.find_first_of(" \t\f\v", first);
+    DirectiveArgs args(name, std::move(tokens), name_end == std::string::npos ? "" : line.substr(name_end));
     ParseContext context{config_, warnings_, where, base_dir};
     if (auto handler = find_directive(name)) {
       try {

@@ -99,13 +99,15 @@ bool DirectiveArgs::read_on_off() {
   throw DirectiveError(directive_ + ": expected 'on' or 'off', got '" + t + "'");
 }
 
-uint64_t DirectiveArgs::read_bytes(std::string_view default_unit) {
+uint64_t DirectiveArgs::read_bytes(std::string_view default_unit, bool* unit_given) {
   auto token = next("size").text;
   auto [number, unit] = split_number(token);
   // Name the whole token: "abc" would otherwise be reported as ''.
   if (number.empty()) throw DirectiveError(directive_ + ": expected a number, got '" + token + "'");
   try {
-    if (unit.empty() && !empty() && is_byte_unit(peek().text)) return parse_bytes(number, next("unit").text);
+    const bool unit_follows = unit.empty() && !empty() && is_byte_unit(peek().text);
+    if (unit_given) *unit_given = !unit.empty() || unit_follows;
+    if (unit_follows) return parse_bytes(number, next("unit").text);
     if (unit.empty()) unit = default_unit;
     return parse_bytes(number, unit);
   } catch (const DirectiveError& e) {

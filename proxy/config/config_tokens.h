@@ -25,8 +25,8 @@ class DirectiveError : public std::runtime_error {
 
 class DirectiveArgs {
  public:
-  DirectiveArgs(std::string directive, std::vector<ConfigToken> tokens)
-      : directive_(std::move(directive)), tokens_(std::move(tokens)) {}
+  DirectiveArgs(std::string directive, std::vector<ConfigToken> tokens, std::string raw = "")
+      : directive_(std::move(directive)), tokens_(std::move(tokens)), raw_(std::move(raw)) {}
 
   const std::string& directive() const { return directive_; }
   bool empty() const { return pos_ >= tokens_.size(); }
@@ -37,15 +37,20 @@ class DirectiveArgs {
   // The tokens left, joined by single blanks (a value that is the rest of the line).
   std::string rest_of_line();
   void expect_end();
+  // The line after the directive's name as written, quotes and blanks kept (for
+  // values Squid reads to the end of the line, such as a logformat's).
+  const std::string& raw() const { return raw_; }
 
   bool read_on_off();
-  uint64_t read_bytes(std::string_view default_unit);
+  // `unit_given`, when asked for, says whether the line named a unit.
+  uint64_t read_bytes(std::string_view default_unit, bool* unit_given = nullptr);
   std::chrono::milliseconds read_duration(std::string_view default_unit);
   int64_t read_integer(std::string_view what, int64_t min, int64_t max);
 
  private:
   std::string directive_;
   std::vector<ConfigToken> tokens_;
+  std::string raw_;
   size_t pos_ = 0;
 };
 

@@ -3,6 +3,8 @@
 #include "proxy/config/acl/acl_types.h"
 #include "proxy/config/acl/name_acls.h"
 #include "proxy/config/auth_directives.h"
+#include "proxy/config/cache_dir.h"
+#include "proxy/config/log_directives.h"
 #include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
 
@@ -65,16 +67,22 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
     if (o == "accel") {
       port.accel = true;
     } else if (o.starts_with("defaultsite=")) {
+      // As Squid reads the options in order: accel (or vhost) must come first.
+      if (!port.accel) throw DirectiveError("http_port: defaultsite option requires the 'accel' mode flag before it");
       port.defaultsite = o.substr(12);
       if (port.defaultsite.empty()) throw DirectiveError("http_port: defaultsite= needs a host name");
     } else if (o.starts_with("name=")) {
       port.name = o.substr(5);
     } else if (o == "vhost") {
+      // Squid's old way to say accel, still read (with its warning).
+      if (!port.accel) ctx.warn("http_port: vhost option is deprecated. Use 'accel' mode flag instead (as Squid)");
+      port.accel = true;
       port.vhost = true;
       vhost_set = true;
     } else if (o == "no-vhost") {
+      if (!port.accel) ctx.warn("http_port: no-vhost option requires Acceleration mode flag; ignored (as Squid)");
       port.vhost = false;
-      vhost_set = true;
+      vhost_set = port.accel;
     } else if (known_unimplemented_option(o, {"intercept", "transparent", "tproxy", "ssl-bump", "protocol",
                                               "allow-direct", "act-as-origin", "ignore-cc", "connection-auth",
                                               "require-proxy-header", "tcpkeepalive", "disable-pmtu-discovery",
@@ -85,8 +93,6 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
       throw DirectiveError("http_port: unknown option '" + o + "'");
     }
   }
-  if (!port.accel && (!port.defaultsite.empty() || port.vhost))
-    throw DirectiveError("http_port: defaultsite= and vhost need the 'accel' mode");
   // Squid: accel turns vhost on, with or without defaultsite= (which then only
   // names the site for requests without Host); only no-vhost turns it off.
   if (port.accel && !vhost_set) port.vhost = true;
@@ -379,88 +385,26 @@ void icp_duration(DirectiveArgs& args, ParseContext& ctx) {
 constexpr char kMilliseconds[] = "milliseconds";
 constexpr char kSeconds[] = "seconds";
 
-void cache_dir(DirectiveArgs& args, ParseContext& ctx) {
-  auto type = args.next("store type").text;
-  if (type != "lmdb")
-    throw DirectiveError("cache_dir: store type '" + type + "' is not supported; cuttle uses 'cache_dir lmdb PATH MBYTES'");
-  if (ctx.config.cache_dir) throw DirectiveError("cache_dir: only one cache_dir is supported");
-  CacheDirConfig dir;
-  dir.type = type;
-  dir.path = args.next("path").text;
-  auto mbytes = args.read_integer("size in MB", 1, int64_t(1) << 30);
-  dir.max_bytes = static_cast<uint64_t>(mbytes) << 20;
-  while (auto t = args.next_if_any()) ctx.warn("cache_dir option '" + t->text + "' is not used by the lmdb store; ignored");
-  ctx.config.cache_dir = std::move(dir);
-}
-
-// An access_log line's ACL names, as an allow rule over them.
-void access_log_acls(const std::string& word, AccessRule& rule, ParseContext& ctx) {
-  std::string_view name = word;
-  AclReference ref;
-  if (name.starts_with('!')) {
-    ref.negated = true;
-    name.remove_prefix(1);
-  }
-  ref.acl = ctx.config.acls.find(name);
-  if (!ref.acl) throw DirectiveError("access_log: no ACL named '" + std::string(name) + "'");
-  rule.acls.push_back(ref);
-}
-
-void access_log(DirectiveArgs& args, ParseContext& ctx) {
-  AccessLogConfig log;
-  log.acls.allow = true;
-  log.acls.where = ctx.where;
-  auto target = args.next("log file").text;
-  if (target == "none") {
-    while (auto word = args.next_if_any()) access_log_acls(word->text, log.acls, ctx);
-    ctx.config.access_logs.push_back(std::move(log));
-    return;
-  }
-  for (std::string_view module : {"stdio:", "daemon:"})
-    if (target.starts_with(module)) target = target.substr(module.size());
-  if (target.empty()) throw DirectiveError("access_log: missing file name");
-  if (target.find(':') != std::string::npos && target.front() != '/')
-    throw DirectiveError("access_log: only stdio:/daemon: files are supported, got '" + target + "'");
-  // After the file: an optional format (squid's built-in names or logformat=NAME),
-  // then ACL names, as in Squid.
-  static constexpr std::string_view kSquidFormats[] = {"common", "combined", "referrer", "useragent", "icap_squid"};
-  while (auto word = args.next_if_any()) {
-    std::string_view w = word->text;
-    bool named_format = w.starts_with("logformat=");
-    if (named_format) w.remove_prefix(10);
-    if (w == "squid" && log.acls.acls.empty()) continue;
-    if (named_format || std::find(std::begin(kSquidFormats), std::end(kSquidFormats), w) != std::end(kSquidFormats))
-      throw DirectiveError("access_log: only the 'squid' native format is supported, got '" + std::string(w) + "'");
-    if (w.find('=') != std::string_view::npos) {
-      ctx.warn("access_log option '" + std::string(w) + "' is not implemented by cuttle; ignored");
-      continue;
-    }
-    access_log_acls(word->text, log.acls, ctx);
-  }
-  log.path = target;
-  const auto files = std::count_if(ctx.config.access_logs.begin(), ctx.config.access_logs.end(),
-                                   [](const AccessLogConfig& l) { return !l.path.empty(); });
-  if (files >= 64) throw DirectiveError("access_log: at most 64 files");
-  ctx.config.access_logs.push_back(std::move(log));
-}
-
 template <Milliseconds Config::*Field>
 void duration(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.*Field = args.read_duration("seconds");
   args.expect_end();
 }
 
-template <uint64_t Config::*Field>
-void size(DirectiveArgs& args, ParseContext& ctx) {
-  ctx.config.*Field = args.read_bytes("KB");
+// Squid's b_size_t and b_int64_t: a size whose unit, when none is given, is
+// bytes, with Squid's warning.
+uint64_t read_squid_size(DirectiveArgs& args, ParseContext& ctx) {
+  bool unit_given = true;
+  const auto bytes = args.read_bytes("bytes", &unit_given);
+  if (!unit_given)
+    ctx.warn("no units on '" + args.directive() + "', assuming " + std::to_string(bytes) + " bytes (as Squid)");
   args.expect_end();
+  return bytes;
 }
 
-// Squid's b_int64_t: a size whose unit, when none is given, is bytes.
 template <uint64_t Config::*Field>
 void size_in_bytes(DirectiveArgs& args, ParseContext& ctx) {
-  ctx.config.*Field = args.read_bytes("bytes");
-  args.expect_end();
+  ctx.config.*Field = read_squid_size(args, ctx);
 }
 
 template <bool Config::*Field>
@@ -472,16 +416,6 @@ void on_off(DirectiveArgs& args, ParseContext& ctx) {
 template <std::string Config::*Field>
 void word(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.*Field = args.next("value").text;
-  args.expect_end();
-}
-
-void cache_mem(DirectiveArgs& args, ParseContext& ctx) {
-  ctx.config.cache_mem_bytes = args.read_bytes("MB");
-  args.expect_end();
-}
-
-void maximum_object_size(DirectiveArgs& args, ParseContext& ctx) {
-  ctx.config.maximum_object_size = args.read_bytes("KB");
   args.expect_end();
 }
 
@@ -517,7 +451,9 @@ void refresh_pattern(DirectiveArgs& args, ParseContext& ctx) {
   std::vector<std::string> words;
   while (auto t = args.next_if_any()) words.push_back(t->text);
   try {
-    auto pattern = make_refresh_pattern(words);
+    std::vector<std::string> warnings;
+    auto pattern = make_refresh_pattern(words, &warnings);
+    for (const auto& warning : warnings) ctx.warn(warning);
     pattern.where = ctx.where;
     ctx.config.refresh_patterns.push_back(std::move(pattern));
   } catch (const std::invalid_argument& e) {
@@ -578,6 +514,7 @@ struct DirectiveEntry {
 
 constexpr DirectiveEntry kDirectives[] = {
     {"http_port", http_port},
+    {"ascii_port", http_port},  // squid 5.7's old names, still read
     {"cache_peer", cache_peer},
     {"acl", acl},
     {"http_access", http_access},
@@ -617,13 +554,17 @@ constexpr DirectiveEntry kDirectives[] = {
     {"helper_timeout", helper_timeout},
     {"request_header_access", request_header_access},
     {"request_header_replace", request_header_replace},
+    {"header_replace", request_header_replace},
     {"cache_dir", cache_dir},
-    {"cache_mem", cache_mem},
-    {"maximum_object_size", maximum_object_size},
-    {"request_header_max_size", size<&Config::request_header_max_size>},
-    {"reply_header_max_size", size<&Config::reply_header_max_size>},
+    {"cache_mem", size_in_bytes<&Config::cache_mem_bytes>},
+    {"maximum_object_size", size_in_bytes<&Config::maximum_object_size>},
+    {"minimum_object_size", size_in_bytes<&Config::minimum_object_size>},
+    {"request_header_max_size", size_in_bytes<&Config::request_header_max_size>},
+    {"reply_header_max_size", size_in_bytes<&Config::reply_header_max_size>},
     {"request_body_max_size", size_in_bytes<&Config::request_body_max_size>},
     {"access_log", access_log},
+    {"logformat", logformat_directive},
+    {"cache_access_log", access_log},
     {"strip_query_terms", on_off<&Config::strip_query_terms>},
     {"collapsed_forwarding", on_off<&Config::collapsed_forwarding>},
     {"pid_filename", pid_filename},
@@ -641,7 +582,9 @@ constexpr DirectiveEntry kDirectives[] = {
     {"read_timeout", duration<&Config::read_timeout>},
     {"request_timeout", duration<&Config::request_timeout>},
     {"client_idle_pconn_timeout", duration<&Config::client_idle_pconn_timeout>},
+    {"persistent_request_timeout", duration<&Config::client_idle_pconn_timeout>},
     {"server_idle_pconn_timeout", duration<&Config::server_idle_pconn_timeout>},
+    {"pconn_timeout", duration<&Config::server_idle_pconn_timeout>},
     {"shutdown_lifetime", duration<&Config::shutdown_lifetime>},
     {"dns_timeout", duration<&Config::dns_timeout>},
     {"positive_dns_ttl", duration<&Config::positive_dns_ttl>},
@@ -655,6 +598,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"pac_direct_domain", pac_direct_domain},
     {"pac_direct_fallback", pac_direct_fallback},
     {"icp_port", icp_port},
+    {"udp_port", icp_port},
     {"always_direct", always_direct},
     {"never_direct", never_direct},
     {"prefer_direct", on_off<&Config::prefer_direct>},

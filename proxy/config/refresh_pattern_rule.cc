@@ -26,7 +26,10 @@ double percent(const std::string& word) {
 
 }  // namespace
 
-RefreshPattern make_refresh_pattern(const std::vector<std::string>& words) {
+RefreshPattern make_refresh_pattern(const std::vector<std::string>& words, std::vector<std::string>* warnings) {
+  auto warn = [warnings](std::string message) {
+    if (warnings) warnings->push_back(std::move(message));
+  };
   RefreshPattern p;
   size_t i = 0;
   if (i < words.size() && words[i] == "-i") {
@@ -60,8 +63,11 @@ RefreshPattern make_refresh_pattern(const std::vector<std::string>& words) {
       if (ec != std::errc() || end != s.data() + s.size() || v < 0)
         throw std::invalid_argument("refresh_pattern: bad max-stale= value in '" + o + "'");
       p.max_stale = std::chrono::seconds(v);
+    } else if (o == "ignore-no-cache" || o == "ignore-must-revalidate" || o == "ignore-auth") {
+      warn("refresh_pattern option '" + o + "' is obsolete (squid 5.7 ignores it too). Remove it.");
     } else {
-      throw std::invalid_argument("refresh_pattern: unknown option '" + o + "'");
+      // Squid logs it and goes on; an option it does not know loosens nothing.
+      warn("refresh_pattern: unknown option '" + o + "' ignored, as squid 5.7 ignores it");
     }
   }
   return p;

@@ -33,7 +33,10 @@ struct RefreshPattern {
 };
 
 // Builds a pattern from the directive's words (after the directive name); throws
-// std::invalid_argument with a message fit for "file:line: message".
-RefreshPattern make_refresh_pattern(const std::vector<std::string>& words);
+// std::invalid_argument with a message fit for "file:line: message". Options
+// Squid 5.7 drops (obsolete or unknown ones) are dropped too, with a message
+// added to `warnings` when given.
+RefreshPattern make_refresh_pattern(const std::vector<std::string>& words,
+                                    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace cuttle

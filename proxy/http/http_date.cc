@@ -23,14 +23,14 @@ std::string http_date(std::chrono::system_clock::time_point when) {
 
 namespace {
 
-using Seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
+using SystemSeconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
 
 // system_clock counts nanoseconds in 64 bits and ends in 2262; servers do send
 // later dates ("Expires: Fri, 31 Dec 9999 ...": never). Those read as this
 // instant, which leaves room for lifetime arithmetic without overflow.
-constexpr Seconds kLatestDate{std::chrono::sys_days{std::chrono::year{2200} / 1 / 1}};
+constexpr SystemSeconds kLatestDate{std::chrono::sys_days{std::chrono::year{2200} / 1 / 1}};
 
-std::chrono::system_clock::time_point clamped(Seconds when) { return std::min(when, kLatestDate); }
+std::chrono::system_clock::time_point clamped(SystemSeconds when) { return std::min(when, kLatestDate); }
 
 int month_index(const char* name) {
   static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -104,7 +104,7 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   tm.tm_sec = sec;
   std::time_t t = timegm(&tm);
   if (t == -1) return std::nullopt;
-  return clamped(Seconds(std::chrono::seconds(t)));
+  return clamped(SystemSeconds(std::chrono::seconds(t)));
 }
 
 }  // namespace cuttle

@@ -77,7 +77,7 @@ void AccessLog::close_all() {
   fds_.clear();
 }
 
-void AccessLog::open(const std::vector<std::string>& paths) {
+void AccessLog::open(const std::vector<std::string>& paths, Formats formats) {
   std::vector<int> fds;
   for (const auto& path : paths) {
     auto dir = std::filesystem::path(path).parent_path();
@@ -95,6 +95,8 @@ void AccessLog::open(const std::vector<std::string>& paths) {
   std::unique_lock lock(mutex_);
   close_all();
   paths_ = paths;
+  formats_ = std::move(formats);
+  formats_.resize(paths_.size());
   fds_ = std::move(fds);
   std::lock_guard queue(queue_mutex_);
   queued_.resize(fds_.size());
@@ -102,32 +104,48 @@ void AccessLog::open(const std::vector<std::string>& paths) {
 
 void AccessLog::reopen() {
   std::vector<std::string> paths;
+  Formats formats;
   {
     std::shared_lock lock(mutex_);
     paths = paths_;
+    formats = formats_;
   }
-  open(paths);
+  open(paths, std::move(formats));
+}
+
+void AccessLog::format_lines(const AccessLogEntry& entry, uint64_t files, std::vector<std::string>& lines) const {
+  lines.resize(fds_.size());
+  for (size_t i = 0; i < fds_.size() && i < kMaxFiles; ++i) {
+    lines[i].clear();
+    if (!(files & (uint64_t{1} << i))) continue;
+    size_t same = 0;  // an earlier selected file with this format already has the line
+    while (same < i && (!(files & (uint64_t{1} << same)) || formats_[same] != formats_[i])) ++same;
+    if (same < i) {
+      lines[i] = lines[same];
+      continue;
+    }
+    if (formats_[i]) append_formatted(lines[i], *formats_[i], entry);
+    else append_squid_native(lines[i], entry);
+    lines[i] += '\n';
+  }
 }
 
 void AccessLog::write(const AccessLogEntry& entry, uint64_t files) {
+  // Reused by each thread: a log line costs no allocation once warm.
+  thread_local std::vector<std::string> lines;
   {
     std::shared_lock lock(mutex_);
     if (fds_.empty() || files == 0) return;
+    format_lines(entry, files, lines);
   }
-  // Reused by each thread: a log line costs no allocation once warm.
-  thread_local std::string line;
-  line.clear();
-  append_squid_native(line, entry);
-  line += '\n';
   bool wake;
   {
     std::lock_guard lock(queue_mutex_);
     // The flusher sleeps until a batch starts, then waits kBatchDelay or until it is big.
     const size_t before = queued_bytes_;
-    for (size_t i = 0; i < queued_.size() && i < kMaxFiles; ++i) {
-      if (!(files & (uint64_t{1} << i))) continue;
-      queued_[i] += line;
-      queued_bytes_ += line.size();
+    for (size_t i = 0; i < queued_.size() && i < lines.size(); ++i) {
+      queued_[i] += lines[i];
+      queued_bytes_ += lines[i].size();
     }
     wake = (before == 0 && queued_bytes_ > 0) || (before < kBatchBytes && queued_bytes_ >= kBatchBytes);
   }

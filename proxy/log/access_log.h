@@ -3,10 +3,12 @@
 #pragma once
 
 #include "proxy/log/access_log_line.h"
+#include "proxy/log/log_format.h"
 
 #include <chrono>
 #include <cstdint>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -28,8 +30,10 @@ class AccessLog {
   AccessLog& operator=(const AccessLog&) = delete;
 
   // Opens (creating directories) every path; throws std::runtime_error naming the
-  // file that cannot be opened. Replaces what was open before.
-  void open(const std::vector<std::string>& paths);
+  // file that cannot be opened. Replaces what was open before. `formats[i]` is the
+  // i-th file's format; missing or null: Squid's native one.
+  using Formats = std::vector<std::shared_ptr<const LogFormat>>;
+  void open(const std::vector<std::string>& paths, Formats formats = {});
   // Reopens the same paths (log rotation: the old file was renamed away).
   void reopen();
   // `files`: which of the files given to open() get the line (bit i: the i-th).
@@ -46,9 +50,12 @@ class AccessLog {
   void close_all();
   void flusher_loop();
   void write_out(const std::vector<std::string>& lines);
+  // Each selected file's line for `entry` (with its newline), formatted once per format.
+  void format_lines(const AccessLogEntry& entry, uint64_t files, std::vector<std::string>& lines) const;
 
   std::shared_mutex mutex_;  // shared for writing lines, exclusive for (re)opening
   std::vector<std::string> paths_;
+  Formats formats_;
   std::vector<int> fds_;
 
   std::mutex write_order_;  // held from taking a batch until it is written: batches stay in order

@@ -8,16 +8,14 @@ namespace {
 // An empty field would shift every later column for log parsers; Squid writes "-".
 std::string_view or_dash(const std::string& field) { return field.empty() ? std::string_view("-") : field; }
 
-// printf's "%*lld" (pad ' ') or "%0*lld" (pad '0') for the values a log line has,
-// without printf's format parsing on every request.
+}  // namespace
+
 void append_padded(std::string& out, long long value, int width, char pad) {
   char digits[24];
   auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
   for (auto n = end - digits; n < width; ++n) out += pad;
   out.append(digits, end);
 }
-
-}  // namespace
 
 void append_squid_native(std::string& line, const AccessLogEntry& e) {
   using namespace std::chrono;

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cuttle {
 
@@ -26,6 +28,10 @@ struct AccessLogEntry {
   HierarchyCode hierarchy;
   std::string peer = "-";            // server address, or "-"
   std::string content_type = "-";
+  // For formats other than Squid's native one: the request's HTTP version, and its
+  // header fields when a configured format shows any (Config::log_request_headers).
+  unsigned version_major = 1, version_minor = 1;
+  std::vector<std::pair<std::string, std::string>> request_headers;
 };
 
 // One line without the trailing newline, e.g.
@@ -33,6 +39,10 @@ struct AccessLogEntry {
 std::string format_squid_native(const AccessLogEntry& entry);
 // The same line appended to `line`.
 void append_squid_native(std::string& line, const AccessLogEntry& entry);
+
+// printf's "%*lld" (pad ' ') or "%0*lld" (pad '0') for the values a log line has,
+// without printf's format parsing on every request.
+void append_padded(std::string& out, long long value, int width, char pad);
 
 // `text` as Squid quotes a user name in the log (Format::QuoteMimeBlob).
 void append_mime_quoted(std::string& line, std::string_view text);

@@ -42,8 +42,7 @@ awaitable<void> refresh(std::unique_ptr<RefreshJob> job) {
   http::request_parser<http::empty_body> parser;
   if (!store || !parse_request_header(header_text(refresh_request(*job)), parser)) co_return;
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
-  CacheFill fill(*store, job->url, "GET", http::fields(job->request), job->pattern, config.maximum_object_size,
-                 negative_ttl);
+  CacheFill fill(*store, job->url, "GET", http::fields(job->request), job->pattern, negative_ttl);
   ForwardPlan plan = job->plan;
   plan.intercept_not_modified = true;
   plan.intercept_server_errors = true;  // keep serving what is stored until it is past its windows

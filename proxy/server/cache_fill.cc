@@ -5,29 +5,29 @@
 
 namespace cuttle {
 CacheFill::CacheFill(store::ObjectCache& store, std::string url, std::string method, http::fields request,
-                     const RefreshPattern& pattern, uint64_t max_object_size, std::chrono::seconds negative_ttl)
+                     const RefreshPattern& pattern, std::chrono::seconds negative_ttl)
     : store_(store),
       url_(std::move(url)),
       method_(std::move(method)),
       request_(std::move(request)),
       pattern_(pattern),
-      max_object_size_(max_object_size),
       negative_ttl_(negative_ttl),
       request_time_ms_(epoch_ms(Clock::now())) {}
 
 bool CacheFill::start(const http::response_header<>& header, std::optional<uint64_t> content_length) {
   response_time_ms_ = epoch_ms(Clock::now());
-  if (content_length && *content_length > max_object_size_) return false;
+  // cache_dir max-size / min-size (maximum_object_size, minimum_object_size).
+  if (content_length && !store_.admits(*content_length)) return false;
   if (!may_store(method_, request_, header.result_int(), header, pattern_, negative_ttl_).store) return false;
   header_ = header;
   vary_ = vary_names(header);
-  writer_.emplace(store_, vary_.empty() ? url_ : variant_key(url_, vary_, request_));
+  writer_.emplace(store_, vary_.empty() ? url_ : variant_key(url_, vary_, request_), content_length);
   return true;
 }
 
 void CacheFill::append(std::string_view piece) {
   if (!writer_) return;
-  if (writer_->body_length() + piece.size() > max_object_size_) {
+  if (!store_.fits(writer_->object_id(), writer_->body_length() + piece.size(), /*whole=*/false)) {
     writer_.reset();  // abandons what was written
     return;
   }
@@ -36,6 +36,10 @@ void CacheFill::append(std::string_view piece) {
 
 void CacheFill::finish() {
   if (!writer_) return;
+  if (!store_.fits(writer_->object_id(), writer_->body_length(), /*whole=*/true)) {
+    writer_.reset();  // smaller than its cache_dir's min-size: abandoned
+    return;
+  }
   header_.erase(http::field::transfer_encoding);
   header_.set(http::field::content_length, std::to_string(writer_->body_length()));
   header_.version(11);

@@ -21,12 +21,12 @@ namespace http = boost::beast::http;
 class CacheFill {
  public:
   CacheFill(store::ObjectCache& store, std::string url, std::string method, http::fields request,
-            const RefreshPattern& pattern, uint64_t max_object_size, std::chrono::seconds negative_ttl);
+            const RefreshPattern& pattern, std::chrono::seconds negative_ttl);
 
   // `header`: the reply as it will be stored, hop-by-hop fields already removed
   // and before this proxy adds its own. Returns whether the body will be stored.
   bool start(const http::response_header<>& header, std::optional<uint64_t> content_length);
-  // Stops storing (abandons) once the body passes maximum_object_size.
+  // Stops storing (abandons) once the body is too large for its cache_dir.
   void append(std::string_view piece);
   // The store's writer is behind: the relay should pause before reading more.
   bool backlogged() const { return writer_ && store_.queued_bytes() > store::ObjectCache::kMaxQueuedBytes; }
@@ -38,7 +38,6 @@ class CacheFill {
   std::string url_, method_;
   http::fields request_;
   const RefreshPattern& pattern_;
-  uint64_t max_object_size_;
   std::chrono::seconds negative_ttl_;
   int64_t request_time_ms_, response_time_ms_ = 0;
   http::response_header<> header_;

@@ -90,9 +90,21 @@ awaitable<bool> ClientSession::read_request(http::request_parser<http::empty_bod
   tx.active = runtime.active();
   tx.start = std::chrono::steady_clock::now();
   tx.entry.client_ip = conn_.client_ip;
-  if (!ec) co_return true;
+  if (!ec) {
+    note_request_for_log(parser.get(), tx);
+    co_return true;
+  }
   if (parser.got_some() || conn_.buffer.size() > 0) co_await refuse_unreadable(ec, tx);
   co_return false;  // closed or idle timeout: nothing to answer
+}
+
+// What log formats other than the native one show of the request as the client
+// sent it (steps may change it before it goes upstream).
+void ClientSession::note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx) {
+  tx.entry.version_major = req.version() / 10;
+  tx.entry.version_minor = req.version() % 10;
+  if (tx.config().log_request_headers)
+    for (const auto& field : req) tx.entry.request_headers.emplace_back(field.name_string(), field.value());
 }
 
 // A header that could not be read whole: Squid's answer when there is one, else

@@ -25,6 +25,7 @@ class ClientSession {
   // limits and timeouts; false when there is none to handle (closed, timed out,
   // or refused with an error reply).
   awaitable<bool> read_request(http::request_parser<http::empty_body>& parser, Transaction& tx, bool first);
+  static void note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx);
   awaitable<void> refuse_unreadable(error_code ec, Transaction& tx);
 
   ClientConnection conn_;

@@ -1,18 +1,40 @@
 #include "proxy/server/runtime.h"
 
 #include "proxy/server/pac_file.h"
+#include "store/cache_dirs.h"
 #include "store/object_store.h"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace cuttle {
 
-void ProxyRuntime::open_store(const CacheDirConfig& dir, size_t chunk_size) {
-  store_ = std::make_unique<store::ObjectStore>(store::StoreOptions{
-      dir.path, dir.max_bytes, chunk_size,
-      [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }});
+namespace {
+
+// A directory's object sizes as Squid's Store::Disk decides them: its own
+// min-size/max-size, else minimum_object_size and the smaller of
+// maximum_object_size and the directory's size.
+store::CacheDirLimits limits_of(const CacheDirConfig& dir, const Config& config) {
+  store::CacheDirLimits limits;
+  limits.min_size = dir.min_object_size.value_or(config.minimum_object_size);
+  limits.max_size = dir.max_object_size.value_or(std::min(config.maximum_object_size, dir.max_bytes));
+  limits.no_store = dir.no_store;
+  return limits;
+}
+
+}  // namespace
+
+void ProxyRuntime::open_stores(const Config& config, size_t chunk_size) {
+  if (config.cache_dirs.empty()) return;
+  auto dirs = std::make_unique<store::CacheDirs>();
+  for (const auto& dir : config.cache_dirs)
+    dirs->add(std::make_unique<store::ObjectStore>(store::StoreOptions{
+                  dir.store_path, dir.max_bytes, chunk_size,
+                  [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }}),
+              limits_of(dir, config));
+  store_ = std::move(dirs);
 }
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config) {

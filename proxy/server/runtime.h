@@ -59,11 +59,11 @@ class ProxyRuntime {
   }
 
   AccessLog& access_log() { return access_log_; }
-  // The object store of cache_dir, or nullptr when none is configured. Opened once
-  // at start-up; reconfigure does not move it.
+  // The stores of the cache_dir lines as one cache, or nullptr when there are none.
+  // Opened once at start-up; reconfigure does not move them.
   store::ObjectCache* store() { return store_.get(); }
   // Write failures (a full disk) are logged to stderr; the proxy keeps relaying.
-  void open_store(const CacheDirConfig& dir, size_t chunk_size = 256 * 1024);
+  void open_stores(const Config& config, size_t chunk_size = 256 * 1024);
   // Another cache in its place (tests: a store::MemoryCache).
   void use_store(std::unique_ptr<store::ObjectCache> store) { store_ = std::move(store); }
   TlsContexts& tls() { return tls_; }

@@ -50,6 +50,12 @@ void SquidProcess::start(const std::string& config_text) {
   give_to_proxy_user(dir_.path());
   std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
   dir_.write("squid.conf", config_text);
+  // Squid does not create its cache directories when it starts: `squid -z` does,
+  // as an admin runs it once.
+  if (config_text.find("\ncache_dir ") != std::string::npos || config_text.starts_with("cache_dir ")) {
+    const auto made = run_command({kSquid, "-z", "-N", "-f", dir_.file("squid.conf")}, std::chrono::seconds(20));
+    if (made.exit_code != 0) throw std::runtime_error("squid -z failed:\n" + made.output + cache_log());
+  }
   process_ = std::make_unique<ChildProcess>(std::vector<std::string>{kSquid, "-N", "-f", dir_.file("squid.conf")},
                                             dir_.file("squid.out"));
   if (!wait_for_port(port_, std::chrono::seconds(20)))

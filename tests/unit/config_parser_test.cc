@@ -77,10 +77,11 @@ TEST(ConfigParser, DefaultConfigFileParsesWithoutWarnings) {
   EXPECT_EQ(c.http_ports[0].address, "127.0.0.1");
   EXPECT_EQ(c.http_ports[0].port, 3128);
   EXPECT_FALSE(c.http_ports[0].accel);
-  ASSERT_TRUE(c.cache_dir.has_value());
-  EXPECT_EQ(c.cache_dir->type, "lmdb");
-  EXPECT_EQ(c.cache_dir->path, "var/cache");
-  EXPECT_EQ(c.cache_dir->max_bytes, 1024ull << 20);
+  ASSERT_EQ(c.cache_dirs.size(), 1u);
+  EXPECT_EQ(c.cache_dirs[0].type, "lmdb");
+  EXPECT_EQ(c.cache_dirs[0].path, "var/cache");
+  EXPECT_EQ(c.cache_dirs[0].store_path, "var/cache");
+  EXPECT_EQ(c.cache_dirs[0].max_bytes, 1024ull << 20);
   EXPECT_EQ(c.cache_mem_bytes, 256ull << 20);
   EXPECT_EQ(c.maximum_object_size, 4ull << 20);
   ASSERT_EQ(c.access_logs.size(), 1u);
@@ -395,10 +396,35 @@ TEST(ConfigParser, SquidHttpPortOptionCuttleIgnoresIsAWarning) {
             "test.conf:1: warning: http_port option 'tcpkeepalive=60,30,3' is not implemented by cuttle; ignored");
 }
 
-TEST(ConfigParser, AccelOnlyOptionsWithoutAccelAreAnError) {
-  const std::string expected = "test.conf:1: http_port: defaultsite= and vhost need the 'accel' mode";
-  EXPECT_EQ(error_of("http_port 3128 defaultsite=www.example.com\n"), expected);
-  EXPECT_EQ(error_of("http_port 3128 vhost\n"), expected);
+TEST(ConfigParser, AccelOptionsReadInOrderAsInSquid) {
+  // defaultsite= needs accel before it; vhost alone is Squid's old way to say accel.
+  EXPECT_EQ(error_of("http_port 3128 defaultsite=www.example.com\n"),
+            "test.conf:1: http_port: defaultsite option requires the 'accel' mode flag before it");
+  EXPECT_EQ(error_of("http_port 3128 defaultsite=www.example.com accel\n"),
+            "test.conf:1: http_port: defaultsite option requires the 'accel' mode flag before it");
+  auto loaded = parse("http_port 3128 vhost defaultsite=www.example.com\n");
+  const auto& port = loaded.config->http_ports.at(0);
+  EXPECT_TRUE(port.accel);
+  EXPECT_TRUE(port.vhost);
+  EXPECT_EQ(port.defaultsite, "www.example.com");
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  auto forward = parse("http_port 3128 no-vhost\n");
+  EXPECT_FALSE(forward.config->http_ports.at(0).accel);
+  EXPECT_EQ(forward.warnings.size(), 1u);
+}
+
+TEST(ConfigParser, OldNamesSquid57StillReads) {
+  auto c = parse("ascii_port 3128\ncache_access_log /tmp/a.log\npconn_timeout 7 seconds\n"
+                 "persistent_request_timeout 9 seconds\nudp_port 3130\n"
+                 "request_header_access User-Agent deny all\nheader_replace User-Agent X\n"
+                 "refresh_pattern . 0 20% 60 ignore-no-cache ignore-auth ignore-must-revalidate negative-ttl=5\n");
+  EXPECT_EQ(c.config->http_ports.at(0).port, 3128);
+  EXPECT_EQ(c.config->access_logs.at(0).path, "/tmp/a.log");
+  EXPECT_EQ(c.config->server_idle_pconn_timeout, std::chrono::seconds(7));
+  EXPECT_EQ(c.config->client_idle_pconn_timeout, std::chrono::seconds(9));
+  EXPECT_EQ(c.config->icp.port, 3130);
+  EXPECT_EQ(c.config->refresh_patterns.size(), 1u);
+  EXPECT_EQ(c.warnings.size(), 4u);  // each refresh_pattern option, as squid logs them
 }
 
 TEST(ConfigParser, EmptyDefaultsiteIsAnError) {
@@ -441,10 +467,12 @@ TEST(ConfigParser, SizesTakeUnitsJoinedOrSeparate) {
   EXPECT_EQ(parse("http_port 3128\ncache_mem 3 KiB\n").config->cache_mem_bytes, 3072u);
 }
 
-TEST(ConfigParser, SizesWithoutUnitUseTheDirectivesDefaultUnit) {
-  auto c = parse("http_port 3128\ncache_mem 100\nmaximum_object_size 100\n").config;
-  EXPECT_EQ(c->cache_mem_bytes, 100ull << 20);     // Squid: cache_mem is in MB
-  EXPECT_EQ(c->maximum_object_size, 100ull << 10);  // maximum_object_size in KB
+TEST(ConfigParser, SizesWithoutUnitAreBytesWithSquidsWarning) {
+  // squid 5.7: "WARNING: No units on 'cache_mem 100', assuming 100.00 bytes".
+  auto loaded = parse("http_port 3128\ncache_mem 100\nmaximum_object_size 100\n");
+  EXPECT_EQ(loaded.config->cache_mem_bytes, 100u);
+  EXPECT_EQ(loaded.config->maximum_object_size, 100u);
+  EXPECT_EQ(loaded.warnings.size(), 2u);
 }
 
 TEST(ConfigParser, BadSizeUnitIsAnError) {
@@ -498,20 +526,37 @@ TEST(ConfigParser, BadTimeUnitIsAnError) {
 
 TEST(ConfigParser, CacheDirLmdbTakesPathAndMegabytes) {
   auto c = parse("http_port 3128\ncache_dir lmdb /var/cache/cuttle 2048\n").config;
-  ASSERT_TRUE(c->cache_dir.has_value());
-  EXPECT_EQ(c->cache_dir->path, "/var/cache/cuttle");
-  EXPECT_EQ(c->cache_dir->max_bytes, 2048ull << 20);
+  ASSERT_EQ(c->cache_dirs.size(), 1u);
+  EXPECT_EQ(c->cache_dirs[0].path, "/var/cache/cuttle");
+  EXPECT_EQ(c->cache_dirs[0].store_path, "/var/cache/cuttle");
+  EXPECT_EQ(c->cache_dirs[0].max_bytes, 2048ull << 20);
 }
 
-TEST(ConfigParser, CacheDirOtherThanLmdbIsAnError) {
-  EXPECT_EQ(error_of("http_port 3128\ncache_dir ufs /var/spool/squid 100 16 256\n"),
-            "test.conf:2: cache_dir: store type 'ufs' is not supported; cuttle uses 'cache_dir lmdb PATH MBYTES'");
+TEST(ConfigParser, CacheDirSquidTypesAreLmdbStoresInASubdirectory) {
+  auto loaded = parse("http_port 3128\ncache_dir ufs /var/spool/squid 100 16 256\n"
+                      "cache_dir aufs /a 200 16 256 min-size=32769\ncache_dir diskd /d 300 16 256 Q1=64 Q2=72\n"
+                      "cache_dir rock /r 400 max-size=32768 slot-size=16384 swap-timeout=300 max-swap-rate=200\n"
+                      "cache_dir ufs /ro 10 16 256 read-only\n");
+  const auto& dirs = loaded.config->cache_dirs;
+  ASSERT_EQ(dirs.size(), 5u);
+  EXPECT_EQ(dirs[0].type, "ufs");
+  EXPECT_EQ(dirs[0].store_path, "/var/spool/squid/cuttle-lmdb");
+  EXPECT_EQ(dirs[0].max_bytes, 100ull << 20);
+  EXPECT_FALSE(dirs[0].min_object_size);
+  EXPECT_FALSE(dirs[0].max_object_size);
+  EXPECT_EQ(dirs[1].min_object_size, 32769u);
+  EXPECT_EQ(dirs[2].store_path, "/d/cuttle-lmdb");
+  EXPECT_EQ(dirs[3].max_object_size, 32768u);
+  EXPECT_TRUE(dirs[4].no_store);
+  // Q1, Q2, slot-size, swap-timeout, max-swap-rate: no effect; read-only: Squid's upgrade note.
+  EXPECT_EQ(loaded.warnings.size(), 6u);
 }
 
-TEST(ConfigParser, CacheDirSquidLevelsAreWarnedAboutAndIgnored) {
-  auto loaded = parse("http_port 3128\ncache_dir lmdb /c 100 16 256\n");
-  EXPECT_EQ(loaded.warnings.size(), 2u);
-  EXPECT_EQ(loaded.config->cache_dir->max_bytes, 100ull << 20);
+TEST(ConfigParser, CacheDirNullAddsNoStore) {
+  auto loaded = parse("http_port 3128\ncache_dir null /tmp\n");
+  EXPECT_TRUE(loaded.config->cache_dirs.empty());
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(parse("http_port 3128\ncache_dir rock /r 0\n").config->cache_dirs.size(), 0u);
 }
 
 TEST(ConfigParser, CacheDirErrors) {
@@ -520,8 +565,27 @@ TEST(ConfigParser, CacheDirErrors) {
             "test.conf:2: cache_dir: size in MB must be between 1 and 1073741824, got 0");
   EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c big\n"),
             "test.conf:2: cache_dir: size in MB must be a whole number, got 'big'");
-  EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c 10\ncache_dir lmdb /d 10\n"),
-            "test.conf:3: cache_dir: only one cache_dir is supported");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir ufs /c 100\n"),
+            "test.conf:2: cache_dir: missing number of level-1 directories");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir ufs /c 100 16 0\n"),
+            "test.conf:2: cache_dir: number of level-2 directories must be between 1 and 1073741824, got 0");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c 100 16 256\n"),
+            "test.conf:2: cache_dir: unknown option '16' for a lmdb cache_dir");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir ufs /c 100 16 256 Q1=4\n"),
+            "test.conf:2: cache_dir: unknown option 'Q1=4' for a ufs cache_dir");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir coss /c 100\n"),
+            "test.conf:2: cache_dir: unknown store type 'coss' (cuttle takes Squid's ufs, aufs, diskd, rock and null, and lmdb)");
+  EXPECT_EQ(error_of("http_port 3128\ncache_dir lmdb /c 10\ncache_dir lmdb /c 10\n"),
+            "test.conf:3: cache_dir: /c is already the directory of test.conf:2");
+}
+
+TEST(ConfigParser, SizesWithoutAUnitAreBytesAsInSquid) {
+  auto loaded = parse("http_port 3128\nmaximum_object_size 1000\nminimum_object_size 2 KB\ncache_mem 64 MB\n");
+  EXPECT_EQ(loaded.config->maximum_object_size, 1000u);
+  EXPECT_EQ(loaded.config->minimum_object_size, 2048u);
+  EXPECT_EQ(loaded.config->cache_mem_bytes, 64ull << 20);
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(loaded.warnings[0], "test.conf:2: warning: no units on 'maximum_object_size', assuming 1000 bytes (as Squid)");
 }
 
 TEST(ConfigParser, AccessLogForms) {
@@ -558,15 +622,43 @@ TEST(ConfigParser, AccessLogLinesSelectFilesByTheirAcls) {
 }
 
 TEST(ConfigParser, AccessLogErrors) {
-  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log combined\n"),
-            "test.conf:2: access_log: only the 'squid' native format is supported, got 'combined'");
   EXPECT_EQ(error_of("http_port 3128\naccess_log udp://10.0.0.1:514\n"),
             "test.conf:2: access_log: only stdio:/daemon: files are supported, got 'udp://10.0.0.1:514'");
   EXPECT_EQ(error_of("http_port 3128\naccess_log stdio:\n"), "test.conf:2: access_log: missing file name");
-  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log logformat=combined\n"),
-            "test.conf:2: access_log: only the 'squid' native format is supported, got 'combined'");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log logformat=nosuch\n"),
+            "test.conf:2: access_log: log format 'nosuch' is not defined");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log logformat=common logformat=squid\n"),
+            "test.conf:2: access_log: a second log format in one line: logformat=squid");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log colour=blue\n"),
+            "test.conf:2: access_log: unknown option 'colour=blue'");
+  EXPECT_EQ(error_of("http_port 3128\nlogformat x %>a %sn\n"),
+            "test.conf:2: logformat x: cuttle cannot fill in the code '%sn' yet (docs/configuration.md lists the "
+            "codes it can)");
   EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log no_such_acl\n"),
             "test.conf:2: access_log: no ACL named 'no_such_acl'");
+}
+
+TEST(ConfigParser, AccessLogFormatsByNameAsSquidReadsThem) {
+  auto loaded = parse("http_port 3128\nlogformat mine %>a \"%rm\"  %ru\nlogformat squid %>a\n"
+                      "access_log /a.log combined localhost\naccess_log /b.log logformat=mine\n"
+                      "access_log /c.log mine\naccess_log /d.log squid\n");
+  const auto& logs = loaded.config->access_logs;
+  ASSERT_EQ(logs.size(), 4u);
+  EXPECT_EQ(logs[0].format->kind, LogFormat::Kind::Combined);
+  EXPECT_EQ(logs[0].acls.acls.size(), 1u);
+  EXPECT_EQ(logs[1].format->name, "mine");
+  EXPECT_EQ(logs[2].format, logs[1].format);
+  EXPECT_EQ(logs[3].format, nullptr);  // the native format
+  EXPECT_TRUE(loaded.config->log_request_headers);
+  // The specification is the rest of the line as written, quotes and blanks kept.
+  std::string text;
+  AccessLogEntry entry;
+  entry.client_ip = "10.0.0.1";
+  entry.method = "GET";
+  entry.url = "http://e/";
+  append_formatted(text, *logs[1].format, entry);
+  EXPECT_EQ(text, "10.0.0.1 \"GET\"  http://e/");
+  ASSERT_EQ(loaded.warnings.size(), 1u);  // redefining squid: ignored, as Squid
 }
 
 TEST(ConfigParser, AccessLogTakesAclNamesWithOrWithoutAFormatAsSquidDoes) {
@@ -600,7 +692,7 @@ TEST(ConfigParser, DefaultsWhenNothingIsSaid) {
   EXPECT_EQ(c->forwarded_for, ForwardedFor::On);
   EXPECT_TRUE(c->strip_query_terms);
   EXPECT_EQ(c->workers, 0);
-  EXPECT_FALSE(c->cache_dir.has_value());
+  EXPECT_TRUE(c->cache_dirs.empty());
   EXPECT_TRUE(c->http_access.empty());
 }
 

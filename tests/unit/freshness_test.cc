@@ -178,7 +178,16 @@ TEST(RefreshPattern, RejectsMalformedLines) {
   EXPECT_THROW(pattern({".", "x", "20%", "10"}), std::invalid_argument);
   EXPECT_THROW(pattern({".", "0", "twenty", "10"}), std::invalid_argument);
   EXPECT_THROW(pattern({"(", "0", "20%", "10"}), std::invalid_argument);
-  EXPECT_THROW(pattern({".", "0", "20%", "10", "ignore-everything"}), std::invalid_argument);
+}
+
+// squid 5.7 logs an option it does not know (or no longer uses) and reads the line.
+TEST(RefreshPattern, UnknownAndObsoleteOptionsAreDroppedWithAWarningAsInSquid) {
+  std::vector<std::string> warnings;
+  auto p = make_refresh_pattern({".", "0", "20%", "10", "ignore-everything", "ignore-no-cache", "override-expire"},
+                                &warnings);
+  EXPECT_TRUE(p.override_expire);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0], "refresh_pattern: unknown option 'ignore-everything' ignored, as squid 5.7 ignores it");
 }
 
 }  // namespace freshness_test

@@ -41,7 +41,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   ask_with_stored_validators(req, stored.header());
 
   CacheFill fill(cache.store, cache.url, tx.entry.method, http::fields(original.base()), cache.pattern,
-                 config.maximum_object_size, cache.negative_ttl);
+                 cache.negative_ttl);
   const auto state = *state_of(stored);
   plan.intercept_not_modified = true;
   plan.intercept_server_errors = may_serve_stale_on_error(state, cache.client, cache.pattern);

@@ -41,7 +41,7 @@ awaitable<bool> fetch_and_store(ClientConnection& conn, const CacheRequest& cach
   std::optional<CacheFill> fill;
   if (req.method() == http::verb::get)
     fill.emplace(cache.store, cache.url, tx.entry.method, http::fields(req.base()), cache.pattern,
-                 config.maximum_object_size, cache.negative_ttl);
+                 cache.negative_ttl);
   co_return co_await forward(conn, tx, *plan, fill ? &*fill : nullptr);
 }
 

@@ -1,0 +1,113 @@
+#include "proxy/config/log_directives.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <strings.h>
+
+namespace cuttle {
+
+namespace {
+
+// An access_log line's ACL names, as an allow rule over them.
+void access_log_acls(const std::string& word, AccessRule& rule, ParseContext& ctx) {
+  std::string_view name = word;
+  AclReference ref;
+  if (name.starts_with('!')) {
+    ref.negated = true;
+    name.remove_prefix(1);
+  }
+  ref.acl = ctx.config.acls.find(name);
+  if (!ref.acl) throw DirectiveError("access_log: no ACL named '" + std::string(name) + "'");
+  rule.acls.push_back(ref);
+}
+
+// A format by name: a logformat line's, else a built-in one; null when neither.
+std::shared_ptr<const LogFormat> format_named(std::string_view name, const Config& config) {
+  if (auto found = config.logformats.find(std::string(name)); found != config.logformats.end()) return found->second;
+  if (name == "auto") name = "squid";  // Squid's old name, with its warning (below)
+  if (auto builtin = builtin_log_format(name)) return std::make_shared<const LogFormat>(std::move(*builtin));
+  return nullptr;
+}
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+// `name=value` options after the file (style #4 in Squid's parser); returns false
+// at the first word without '=' (the ACLs start there).
+bool read_log_option(const std::string& word, AccessLogConfig& log, ParseContext& ctx) {
+  if (word.find('=') == std::string::npos) return false;
+  if (starts_with_nocase(word, "logformat=")) {
+    if (log.format) throw DirectiveError("access_log: a second log format in one line: " + word);
+    log.format = format_named(word.substr(10), ctx.config);
+    if (!log.format) throw DirectiveError("access_log: log format '" + word.substr(10) + "' is not defined");
+  } else if (starts_with_nocase(word, "buffer-size=") || starts_with_nocase(word, "on-error=") ||
+             starts_with_nocase(word, "rotate=")) {
+    ctx.warn("access_log option '" + word + "' is not implemented by cuttle; ignored");
+  } else {
+    throw DirectiveError("access_log: unknown option '" + word + "'");
+  }
+  return true;
+}
+
+std::string file_of(std::string target) {
+  for (std::string_view module : {"stdio:", "daemon:"})
+    if (target.starts_with(module)) target = target.substr(module.size());
+  if (target.empty()) throw DirectiveError("access_log: missing file name");
+  if (target.find(':') != std::string::npos && target.front() != '/')
+    throw DirectiveError("access_log: only stdio:/daemon: files are supported, got '" + target + "'");
+  return target;
+}
+
+}  // namespace
+
+void access_log(DirectiveArgs& args, ParseContext& ctx) {
+  AccessLogConfig log;
+  log.acls.allow = true;
+  log.acls.where = ctx.where;
+  auto target = args.next("log file").text;
+  if (target != "none") {
+    log.path = file_of(target);
+    // A format name (or name=value options), then ACL names, as Squid reads them.
+    if (!args.empty() && args.peek().text.find('=') == std::string::npos) {
+      if (args.peek().text == "auto") ctx.warn("access_log: log format 'auto' no longer exists. Using 'squid' instead");
+      if ((log.format = format_named(args.peek().text, ctx.config))) args.next("format");
+    } else {
+      while (!args.empty() && read_log_option(args.peek().text, log, ctx)) args.next("option");
+    }
+  }
+  while (auto word = args.next_if_any()) access_log_acls(word->text, log.acls, ctx);
+  if (log.format && log.format->kind == LogFormat::Kind::Squid) log.format = nullptr;  // the fast path
+  if (log.format && log.format->uses_request_headers) ctx.config.log_request_headers = true;
+  const auto files = std::count_if(ctx.config.access_logs.begin(), ctx.config.access_logs.end(),
+                                   [](const AccessLogConfig& l) { return !l.path.empty(); });
+  if (!log.path.empty() && files >= 64) throw DirectiveError("access_log: at most 64 files");
+  ctx.config.access_logs.push_back(std::move(log));
+}
+
+// `logformat NAME SPEC`: SPEC is the rest of the line as written (or one quoted
+// string), as Squid's NextQuotedOrToEol reads it.
+void logformat_directive(DirectiveArgs& args, ParseContext& ctx) {
+  const auto name = args.next("format name").text;
+  std::string_view rest = args.raw();
+  rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t")));
+  rest.remove_prefix(std::min(rest.size(), rest.find_first_of(" \t")));   // the name
+  rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t")));
+  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
+  std::string spec(rest);
+  if (spec.size() >= 2 && spec.front() == '"' && spec.back() == '"') spec = args.next("format").text;
+  while (args.next_if_any()) {
+  }
+  if (spec.empty()) throw DirectiveError("logformat: missing the format of '" + name + "'");
+  if (builtin_log_format(name) || ctx.config.logformats.count(name)) {
+    ctx.warn("logformat " + name + " is already defined. Ignoring (as Squid)");
+    return;
+  }
+  try {
+    ctx.config.logformats[name] = std::make_shared<const LogFormat>(custom_log_format(name, spec));
+  } catch (const std::invalid_argument& e) {
+    throw DirectiveError(e.what());
+  }
+}
+
+}  // namespace cuttle

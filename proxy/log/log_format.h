@@ -1,0 +1,34 @@
+// The format of an access_log line: Squid's native one, the four other formats
+// built into squid 5.7 (src/log/FormatHttpdCommon.cc, FormatHttpdCombined.cc,
+// FormatSquidReferer.cc, FormatSquidUseragent.cc: fixed layouts, not logformat
+// specifications) or a `logformat NAME …` of its own. Pure: entry in, text out.
+#pragma once
+
+#include "proxy/log/access_log_line.h"
+#include "proxy/log/format_tokens.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cuttle {
+
+struct LogFormat {
+  enum class Kind { Squid, Common, Combined, Referrer, UserAgent, Custom };
+  Kind kind = Kind::Squid;
+  std::string name = "squid";
+  std::vector<logformat::Token> tokens;  // Custom only
+  // Whether lines need the request's headers (AccessLogEntry::request_headers).
+  bool uses_request_headers = false;
+};
+
+// A built-in format by name ("squid", "common", …); nullopt for other names.
+std::optional<LogFormat> builtin_log_format(std::string_view name);
+// `logformat NAME SPEC`: throws std::invalid_argument for a code Squid does not
+// know or cuttle cannot fill in yet (naming it).
+LogFormat custom_log_format(std::string name, std::string_view spec);
+
+// The line for `entry`, without its newline, appended to `line`.
+void append_formatted(std::string& line, const LogFormat& format, const AccessLogEntry& entry);
+
+}  // namespace cuttle

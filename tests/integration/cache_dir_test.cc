@@ -1,0 +1,141 @@
+// cache_dir lines as real squid.conf files write them: Squid's store types are
+// LMDB stores in a sub-directory (a Squid cache left in the directory is never
+// touched), several directories share the objects by min-size/max-size as in
+// squid 5.7, `no-store` directories are only read, `cache_dir null` stores nothing.
+#include "proxy/http/http_date.h"
+#include "tests/support/differential.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+namespace cuttle::testing {
+namespace cache_dir_test {
+
+namespace fs = std::filesystem;
+
+// Replies whose body is as long as the number the path ends with ("/body/5000").
+OriginServer sized_origin() {
+  return OriginServer([](const RecordedRequest& req) {
+    OriginReply reply;
+    // With a Date: without one, squid 5.7 revalidates even a max-age=600 reply.
+    reply.headers = {{"Cache-Control", "max-age=600"}, {"Date", http_date(std::chrono::system_clock::now())}};
+    reply.body = std::string(std::stoul(req.target.substr(req.target.rfind('/') + 1)), 'x');
+    return reply;
+  });
+}
+
+// A directory squid's `proxy` user may write in.
+std::string open_dir(const TempDir& dir, const std::string& name) {
+  fs::permissions(dir.path(), fs::perms::all);
+  const auto path = dir.file(name);
+  fs::create_directories(path);
+  fs::permissions(path, fs::perms::all);
+  return path;
+}
+
+TEST(CacheDir, SizesChooseTheDirectoryAsInSquid) {
+  auto origin = sized_origin();
+  TempDir dir;
+  auto config = [&](const std::string& who) {
+    return "cache_mem 0 MB\nminimum_object_size 100 bytes\n"
+           "cache_dir ufs " + open_dir(dir, who + "-small") + " 10 16 256 max-size=1000\n"
+           "cache_dir aufs " + open_dir(dir, who + "-large") + " 10 16 256 min-size=100000 max-size=300000\n";
+  };
+  const std::vector<std::string> paths = {"/body/10", "/body/500", "/body/5000", "/body/200000", "/body/400000"};
+  auto [by_squid, by_cuttle] = through_squid_then_cuttle(config, [&](auto& proxy) {
+    std::vector<std::string> codes;
+    for (const auto& path : paths)
+      for (int round = 0; round < 2; ++round) {
+        proxy_get(proxy.port(), origin.url(path));
+        // Squid writes to disk after the reply: give it the time to finish.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    // Only the lines of these requests (squid also logs the fixture's port probe).
+    for (const auto& line : proxy.access_log_lines(2 * paths.size()))
+      if (line.find("/body/") != std::string::npos)
+        codes.push_back(std::regex_replace(code_and_user(line), std::regex("TCP_MEM_HIT"), "TCP_HIT"));
+    return codes;
+  });
+  // 10 bytes: under minimum_object_size; 500: the small directory; 5000: neither;
+  // 200000: the large one; 400000: over every max-size.
+  EXPECT_EQ(by_cuttle, by_squid);
+  EXPECT_EQ(by_squid, (std::vector<std::string>{"TCP_MISS/200 -", "TCP_MISS/200 -", "TCP_MISS/200 -", "TCP_HIT/200 -",
+                                                "TCP_MISS/200 -", "TCP_MISS/200 -", "TCP_MISS/200 -", "TCP_HIT/200 -",
+                                                "TCP_MISS/200 -", "TCP_MISS/200 -"}));
+}
+
+// Each object lives in one directory: a cuttle given only one of them has only its objects.
+TEST(CacheDir, EachObjectIsStoredInTheDirectoryItsSizeChose) {
+  auto origin = sized_origin();
+  TempDir dir;
+  const auto small = "cache_dir rock " + dir.file("small") + " 10 max-size=1000\n";
+  const auto large = "cache_dir diskd " + dir.file("large") + " 10 16 256 min-size=1001 Q1=64 Q2=72\n";
+  {
+    CuttleProcess cuttle(small + large);
+    proxy_get(cuttle.port(), origin.url("/body/500"));
+    proxy_get(cuttle.port(), origin.url("/body/50000"));
+    cuttle.access_log_lines(2);
+  }
+  CuttleProcess only_small(small);
+  EXPECT_EQ(proxy_get(only_small.port(), origin.url("/body/500"))["X-Cache"], "HIT from cuttle-test");
+  EXPECT_EQ(proxy_get(only_small.port(), origin.url("/body/50000"))["X-Cache"], "MISS from cuttle-test");
+  EXPECT_TRUE(fs::exists(dir.file("large/cuttle-lmdb/data.mdb")));
+}
+
+// A Squid ufs cache left in the directory: cuttle works beside it and leaves it as it was.
+TEST(CacheDir, ASquidCacheInTheDirectoryIsLeftUntouched) {
+  auto origin = sized_origin();
+  TempDir dir;
+  const auto squid_dir = dir.file("spool");
+  fs::create_directories(squid_dir + "/00/00");
+  dir.write("spool/swap.state", "squid's index");
+  dir.write("spool/00/00/00000001", "squid's object");
+  {
+    CuttleProcess cuttle("cache_dir ufs " + squid_dir + " 10 16 256\n");
+    proxy_get(cuttle.port(), origin.url("/body/500"));
+    EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/body/500"))["X-Cache"], "HIT from cuttle-test");
+  }
+  std::vector<std::string> entries;
+  for (const auto& entry : fs::directory_iterator(squid_dir)) entries.push_back(entry.path().filename());
+  std::sort(entries.begin(), entries.end());
+  EXPECT_EQ(entries, (std::vector<std::string>{"00", "cuttle-lmdb", "swap.state"}));
+  EXPECT_EQ(read_file(squid_dir + "/swap.state"), "squid's index");
+  EXPECT_EQ(read_file(squid_dir + "/00/00/00000001"), "squid's object");
+}
+
+// no-store: what the directory holds is served, nothing new is written to it.
+TEST(CacheDir, ANoStoreDirectoryIsOnlyRead) {
+  auto origin = sized_origin();
+  TempDir dir;
+  const auto path = dir.file("cache");
+  {
+    CuttleProcess cuttle("cache_dir aufs " + path + " 10 16 256\n");
+    proxy_get(cuttle.port(), origin.url("/body/100"));
+    cuttle.access_log_lines(1);
+  }
+  CuttleProcess cuttle("cache_dir aufs " + path + " 10 16 256 no-store\n");
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/body/100"))["X-Cache"], "HIT from cuttle-test");
+  proxy_get(cuttle.port(), origin.url("/body/200"));
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/body/200"))["X-Cache"], "MISS from cuttle-test");
+}
+
+TEST(CacheDir, NullStoresNothingAsInSquid) {
+  auto origin = sized_origin();
+  auto [by_squid, by_cuttle] = through_squid_then_cuttle("cache_dir null /tmp\ncache_mem 0 MB\n", [&](auto& proxy) {
+    proxy_get(proxy.port(), origin.url("/body/100"));
+    proxy_get(proxy.port(), origin.url("/body/100"));
+    std::vector<std::string> codes;
+    for (const auto& line : proxy.access_log_lines(2))
+      if (line.find("/body/100") != std::string::npos) codes.push_back(code_and_user(line));
+    return codes;
+  });
+  EXPECT_EQ(by_cuttle, by_squid);
+  EXPECT_EQ(by_squid, (std::vector<std::string>{"TCP_MISS/200 -", "TCP_MISS/200 -"}));
+}
+
+}  // namespace cache_dir_test
+}  // namespace cuttle::testing
