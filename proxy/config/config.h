@@ -166,6 +166,7 @@ struct Config {
   // Applied to every request header this proxy forwards, after its own fields
   // (Via, X-Forwarded-For) are added, as Squid's httpBuildRequestHeader does.
   HeaderManglers request_header_manglers;
+  HeaderManglers reply_header_manglers;  // reply_header_access / reply_header_replace
   // As in Squid, PURGE exists only when some `acl NAME method PURGE` names it.
   bool purge_enabled = false;
   // `logformat NAME …` lines by name; the built-in formats are not here.

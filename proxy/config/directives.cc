@@ -305,19 +305,30 @@ HeaderMangler& header_mangler(HeaderManglers& manglers, const std::string& name)
   return manglers.named[key];
 }
 
-// request_header_access NAME allow|deny [!]acl...
-void request_header_access(DirectiveArgs& args, ParseContext& ctx) {
+// request_header_access / reply_header_access NAME allow|deny [!]acl...
+template <HeaderManglers Config::*Manglers>
+void header_access(DirectiveArgs& args, ParseContext& ctx) {
   const auto name = args.next("header name").text;
-  access_rule(args, ctx, header_mangler(ctx.config.request_header_manglers, name).access);
+  access_rule(args, ctx, header_mangler(ctx.config.*Manglers, name).access);
 }
 
-// request_header_replace NAME VALUE...: the rest of the line is the value.
-void request_header_replace(DirectiveArgs& args, ParseContext& ctx) {
+// request_header_replace / reply_header_replace NAME VALUE...: the rest of the line is the value.
+template <HeaderManglers Config::*Manglers>
+void header_replace(DirectiveArgs& args, ParseContext& ctx) {
   const auto name = args.next("header name").text;
   std::string value = args.next("replacement value").text;
   if (!args.empty()) value += " " + args.rest_of_line();
-  header_mangler(ctx.config.request_header_manglers, name).replacement = value;
+  header_mangler(ctx.config.*Manglers, name).replacement = value;
 }
+
+// Removed in Squid 3.0; squid 5.7 names the replacements and ignores the line.
+void obsolete_header_access(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.warn("header_access: since squid-3.0 replace with request_header_access or reply_header_access; squid 5.7 "
+           "ignores this line, and so does cuttle");
+  while (args.next_if_any()) {
+  }
+}
+
 void prometheus_access(DirectiveArgs& args, ParseContext& ctx) {
   access_rule(args, ctx, ctx.config.prometheus_access);
 }
@@ -552,9 +563,12 @@ constexpr DirectiveEntry kDirectives[] = {
     {"authenticate_ip_ttl", authenticate_ip_ttl},
     {"authenticate_cache_garbage_interval", authenticate_cache_garbage_interval},
     {"helper_timeout", helper_timeout},
-    {"request_header_access", request_header_access},
-    {"request_header_replace", request_header_replace},
-    {"header_replace", request_header_replace},
+    {"request_header_access", header_access<&Config::request_header_manglers>},
+    {"reply_header_access", header_access<&Config::reply_header_manglers>},
+    {"header_access", obsolete_header_access},
+    {"request_header_replace", header_replace<&Config::request_header_manglers>},
+    {"header_replace", header_replace<&Config::request_header_manglers>},
+    {"reply_header_replace", header_replace<&Config::reply_header_manglers>},
     {"cache_dir", cache_dir},
     {"cache_mem", size_in_bytes<&Config::cache_mem_bytes>},
     {"maximum_object_size", size_in_bytes<&Config::maximum_object_size>},

@@ -27,9 +27,6 @@ constexpr Restriction kRestrictions[] = {
     {"icap_enable", "sends traffic through ICAP services (filtering, virus scanning)", "off"},
     {"ecap_enable", "sends traffic through eCAP adapters", "off"},
     {"adaptation_access", "sends traffic through adaptation services"},
-    {"reply_header_access", "removes reply headers before they reach clients"},
-    {"header_access", "removes headers (privacy)"},
-    {"reply_header_replace", "replaces removed reply headers"},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "proxy/http/header_mangling.h"
 
+#include "proxy/http/reply_access.h"
+
 #include <boost/beast/core/string.hpp>
 
 #include <algorithm>
@@ -79,6 +81,19 @@ void mangle_headers(http::fields& fields, const HeaderManglers& manglers, const 
   }
   for (auto it = fields.begin(); it != fields.end();) it = fields.erase(it);
   for (const auto& [name, value] : kept) fields.insert(name, value);
+}
+
+void mangle_reply_headers(http::response_header<>& reply, const Config& config, const RequestFacts& request) {
+  if (config.reply_header_manglers.empty()) return;
+  RequestFacts facts = request;
+  facts.reply = reply_facts(config, reply);
+  // The framing fields stay as this proxy sets them: a rule removing them would
+  // leave the client unable to tell where the body ends.
+  const auto length = reply[http::field::content_length], coding = reply[http::field::transfer_encoding];
+  const std::string kept_length(length), kept_coding(coding);
+  mangle_headers(reply, config.reply_header_manglers, facts);
+  if (!kept_length.empty()) reply.set(http::field::content_length, kept_length);
+  if (!kept_coding.empty()) reply.set(http::field::transfer_encoding, kept_coding);
 }
 
 }  // namespace cuttle

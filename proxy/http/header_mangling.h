@@ -8,6 +8,7 @@
 #include "proxy/config/config.h"
 
 #include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
 
 #include <string_view>
 
@@ -20,5 +21,10 @@ namespace http = boost::beast::http;
 bool is_squid_known_header(std::string_view name);
 
 void mangle_headers(http::fields& fields, const HeaderManglers& manglers, const RequestFacts& facts);
+
+// reply_header_access: the reply as the client gets it, this proxy's own fields
+// (Via, X-Cache) included, as Squid's buildReplyHeader mangles last. The rules'
+// ACLs see the request's facts and the reply (its status, the fields they name).
+void mangle_reply_headers(http::response_header<>& reply, const Config& config, const RequestFacts& request);
 
 }  // namespace cuttle

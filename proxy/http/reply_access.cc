@@ -8,6 +8,8 @@ bool always_allowed(unsigned status) {
   return status == 100 || status == 101 || status == 102 || status == 204 || status == 304;
 }
 
+}  // namespace
+
 ReplyFacts reply_facts(const Config& config, const boost::beast::http::response_header<>& reply) {
   ReplyFacts facts;
   facts.status = reply.result_int();
@@ -17,8 +19,6 @@ ReplyFacts reply_facts(const Config& config, const boost::beast::http::response_
   }
   return facts;
 }
-
-}  // namespace
 
 std::optional<RequestFacts> reply_check_facts(const Config& config, const RequestFacts& request,
                                               const boost::beast::http::response_header<>& reply,

@@ -18,6 +18,9 @@ std::optional<RequestFacts> reply_check_facts(const Config& config, const Reques
                                               const boost::beast::http::response_header<>& reply,
                                               std::string_view hierarchy);
 
+// The reply's status and the fields the configuration's ACLs look at.
+ReplyFacts reply_facts(const Config& config, const boost::beast::http::response_header<>& reply);
+
 // `request`: the facts the request was checked with; `hierarchy`: Squid's name of
 // how it was forwarded ("HIER_DIRECT"; "HIER_NONE" for a hit). Without rules
 // every reply is allowed; 1xx, 204 and 304 replies always are. A rule that would

@@ -114,7 +114,8 @@ awaitable<void> send_body(ReplySender& sender, const store::ObjectCache& store, 
 
 awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_buffer,
                                          const store::ObjectCache& store, StoredReply& reply, const HitShape& shape,
-                                         bool keep_alive, const ActiveConfig& active, uint16_t port) {
+                                         bool keep_alive, const ActiveConfig& active, uint16_t port,
+                                         std::function<void(http::response_header<>&)> mangle) {
   HitOutcome out;
   const auto& stored = reply.header();
   out.content_type = std::string(media_type(stored[http::field::content_type]));
@@ -132,9 +133,11 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   // The header goes out with the first body bytes, which are read (and checked)
   // first: a damaged first chunk sends nothing and the request becomes a miss.
   ReplySender sender(client, send_buffer, active.config->read_timeout);
-  const HitAnnotations annotations{reply.freshness.age.count(), via_entry, active.hostname, port, keep_alive};
+  const HitAnnotations annotations{reply.freshness.age.count(), via_entry, active.hostname, port, keep_alive,
+                                   std::move(mangle)};
   const auto& prefix = reply.parsed->hit_prefix[!via_entry.empty()];
-  sender.add_text(!shaped.edited && prefix ? hit_header_text(*prefix, annotations) : hit_header_text(res, annotations));
+  sender.add_text(!shaped.edited && prefix && !annotations.mangle ? hit_header_text(*prefix, annotations)
+                                                                  : hit_header_text(res, annotations));
   co_await send_body(sender, store, reply.record, shaped.body, out);
   co_return out;
 }

@@ -60,6 +60,7 @@ struct HitOutcome {
 // it between replies so large hits do not allocate (and fault in) a new one each time.
 awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_buffer,
                                          const store::ObjectCache& store, StoredReply& reply, const HitShape& shape,
-                                         bool keep_alive, const ActiveConfig& active, uint16_t port);
+                                         bool keep_alive, const ActiveConfig& active, uint16_t port,
+                                         std::function<void(http::response_header<>&)> mangle = {});
 
 }  // namespace cuttle

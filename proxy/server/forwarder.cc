@@ -1,6 +1,7 @@
 #include "proxy/server/forwarder.h"
 
 #include "proxy/http/header_rules.h"
+#include "proxy/http/header_mangling.h"
 #include "proxy/http/reply_access.h"
 #include "proxy/server/upstream_request.h"
 
@@ -152,6 +153,7 @@ void shape_client_reply(http::response_parser<http::buffer_body>& parser, bool h
   if (x.config().via) append_via(res, res.version(), x.active.hostname, x.active.product());
   res.set("X-Cache", "MISS from " + x.active.hostname);
   if (!x.plan.cache_lookup.empty()) res.set("X-Cache-Lookup", x.plan.cache_lookup);
+  mangle_reply_headers(res.base(), x.config(), x.facts);
   res.version(11);
   if (has_body && !parser.content_length()) {
     if (x.client_version >= 11) res.chunked(true);

@@ -41,6 +41,7 @@ std::string edited_copy_text(const http::response_header<>& stored, const HitAnn
   res.set(kXCache, "HIT from " + host);
   res.set(kXCacheLookup, "HIT from " + host + ":" + std::to_string(added.port));
   res.set(kCacheStatus, host + "; hit");
+  if (added.mangle) added.mangle(res.base());
   res.keep_alive(added.keep_alive);
   return header_text(res);
 }
@@ -91,6 +92,7 @@ std::string hit_header_text(const HitHeaderPrefix& prefix, const HitAnnotations&
 }
 
 std::string hit_header_text(const http::response_header<>& stored, const HitAnnotations& added) {
+  if (added.mangle) return edited_copy_text(stored, added);
   auto prefix = hit_header_prefix(stored, !added.via_entry.empty());
   return prefix ? hit_header_text(*prefix, added) : edited_copy_text(stored, added);
 }

@@ -9,6 +9,7 @@
 #include "proxy/server/asio_types.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct HitAnnotations {
   std::string_view hostname;   // visible_hostname
   uint16_t port = 0;           // the http_port that took the request (X-Cache-Lookup)
   bool keep_alive = true;
+  // reply_header_access, when configured: applied to the whole header (the stored
+  // fields and these), which then takes the slower, edited path.
+  std::function<void(http::response_header<>&)> mangle;
 };
 
 std::string hit_header_text(const http::response_header<>& stored, const HitAnnotations& added);

@@ -1,6 +1,7 @@
 #include "proxy/server/own_replies.h"
 
 #include "proxy/config/access_log_selection.h"
+#include "proxy/http/header_mangling.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/header_text.h"
 
@@ -18,8 +19,9 @@ awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction&
 awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::string_body>& response, Transaction& tx,
                                  bool keep_alive) {
   keep_alive = keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down();
-  response.keep_alive(keep_alive);
   if (tx.config().via) append_via(response, 11, tx.active->hostname, tx.active->product());
+  mangle_reply_headers(response.base(), tx.config(), tx.facts);
+  response.keep_alive(keep_alive);
   conn.stream.expires_after(tx.config().read_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, response, use_nothrow);
   tx.entry.status = response.result_int();
@@ -31,6 +33,7 @@ awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::st
 
 awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::string_body>& res, Transaction& tx,
                                bool keep_alive) {
+  mangle_reply_headers(res.base(), tx.config(), tx.facts);
   res.keep_alive(keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down());
   conn.stream.expires_after(tx.config().read_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, res, use_nothrow);

@@ -1,5 +1,6 @@
 // A stored reply sent to the client (cache_hit.h does the sending), and the
 // hit's access.log line: Squid's code for what was served and why.
+#include "proxy/http/header_mangling.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
 #include "proxy/server/steps/deny_answer.h"
@@ -30,8 +31,11 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
     }
   }
   auto client = conn.side();
+  std::function<void(http::response_header<>&)> mangle;
+  if (!tx.config().reply_header_manglers.empty())
+    mangle = [&tx](http::response_header<>& reply) { mangle_reply_headers(reply, tx.config(), tx.facts); };
   auto hit = co_await serve_stored_reply(client, conn.send_buffer, store, stored, shape, keep_alive, *tx.active,
-                                         conn.port.port);
+                                         conn.port.port, std::move(mangle));
   if (conn.send_buffer.capacity() > kKeptSendBuffer) std::string().swap(conn.send_buffer);
   if (hit.damaged) store.remove(stored.key);
   if (hit.swap_failed) {
