@@ -104,10 +104,10 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
   }
 }
 
-// -k rotate (SIGUSR1): the logs are reopened under their names.
+// -k rotate (SIGUSR1): the logs are renamed (logfile_rotate, rotate=) and reopened.
 void reopen_logs(ProxyRuntime& runtime) {
   try {
-    runtime.access_log().reopen();
+    runtime.access_log().rotate(access_log_rotations(*runtime.active()->config));
   } catch (const std::exception& e) {
     std::cerr << "cuttle: log rotation failed: " << e.what() << std::endl;
   }

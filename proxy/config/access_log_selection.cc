@@ -26,6 +26,13 @@ std::vector<std::shared_ptr<const LogFormat>> access_log_formats(const std::vect
   return formats;
 }
 
+std::vector<int> access_log_rotations(const Config& config) {
+  std::vector<int> counts;
+  for (const auto& log : config.access_logs)
+    if (!log.path.empty()) counts.push_back(log.rotate.value_or(config.logfile_rotate));
+  return counts;
+}
+
 uint64_t access_log_files(const std::vector<AccessLogConfig>& logs, const RequestFacts& facts) {
   uint64_t files = 0;
   size_t index = 0;

@@ -13,6 +13,8 @@ namespace cuttle {
 
 // The files to open, in order (`none` lines have none).
 std::vector<std::string> access_log_paths(const std::vector<AccessLogConfig>& logs);
+// How many old copies -k rotate keeps of each, in the same order.
+std::vector<int> access_log_rotations(const Config& config);
 // Their formats, in the same order (null: Squid's native one).
 std::vector<std::shared_ptr<const LogFormat>> access_log_formats(const std::vector<AccessLogConfig>& logs);
 // Bit i: the i-th of access_log_paths(). An ACL that would need credentials

@@ -89,6 +89,7 @@ struct AccessLogConfig {
   std::string path;  // empty: `none`, which ends the lines (the later files do not log what it matches)
   AccessRule acls;   // an allow rule; no ACLs: every transaction
   std::shared_ptr<const LogFormat> format;  // null: Squid's native format
+  std::optional<int> rotate;                // rotate=N; else logfile_rotate
 };
 
 // ICP (RFC 2186) as Squid 5.7 configures it. Squid's defaults: no ICP port,
@@ -173,6 +174,8 @@ struct Config {
   std::map<std::string, std::shared_ptr<const LogFormat>> logformats;
   // Some access_log format shows request headers: log lines carry them.
   bool log_request_headers = false;
+  // -k rotate renames each log to .0, .0 to .1, … keeping this many; 0: only reopen.
+  int logfile_rotate = 10;
   std::vector<CacheDirConfig> cache_dirs;  // empty (or `cache_dir null`): no disk cache
   std::vector<RefreshPattern> refresh_patterns;  // empty: Squid's defaults
 

@@ -329,6 +329,12 @@ void obsolete_header_access(DirectiveArgs& args, ParseContext& ctx) {
   }
 }
 
+// logfile_rotate N: how many old logs -k rotate keeps (0: it only reopens them).
+void logfile_rotate(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.logfile_rotate = static_cast<int>(args.read_integer("number of logs kept", 0, 10000));
+  args.expect_end();
+}
+
 void prometheus_access(DirectiveArgs& args, ParseContext& ctx) {
   access_rule(args, ctx, ctx.config.prometheus_access);
 }
@@ -577,6 +583,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"reply_header_max_size", size_in_bytes<&Config::reply_header_max_size>},
     {"request_body_max_size", size_in_bytes<&Config::request_body_max_size>},
     {"access_log", access_log},
+    {"logfile_rotate", logfile_rotate},
     {"logformat", logformat_directive},
     {"cache_access_log", access_log},
     {"strip_query_terms", on_off<&Config::strip_query_terms>},

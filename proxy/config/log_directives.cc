@@ -1,6 +1,7 @@
 #include "proxy/config/log_directives.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 #include <strings.h>
 
@@ -41,8 +42,11 @@ bool read_log_option(const std::string& word, AccessLogConfig& log, ParseContext
     if (log.format) throw DirectiveError("access_log: a second log format in one line: " + word);
     log.format = format_named(word.substr(10), ctx.config);
     if (!log.format) throw DirectiveError("access_log: log format '" + word.substr(10) + "' is not defined");
-  } else if (starts_with_nocase(word, "buffer-size=") || starts_with_nocase(word, "on-error=") ||
-             starts_with_nocase(word, "rotate=")) {
+  } else if (starts_with_nocase(word, "rotate=")) {
+    const auto count = std::atoi(word.c_str() + 7);  // Squid's xatoi
+    if (count < 0) throw DirectiveError("access_log: rotate= must not be negative: " + word);
+    log.rotate = count;
+  } else if (starts_with_nocase(word, "buffer-size=") || starts_with_nocase(word, "on-error=")) {
     ctx.warn("access_log option '" + word + "' is not implemented by cuttle; ignored");
   } else {
     throw DirectiveError("access_log: unknown option '" + word + "'");

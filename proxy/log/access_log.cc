@@ -1,6 +1,7 @@
 #include "proxy/log/access_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -111,6 +112,30 @@ void AccessLog::reopen() {
     formats = formats_;
   }
   open(paths, std::move(formats));
+}
+
+namespace {
+
+// PATH.i-1 -> PATH.i down to PATH -> PATH.0 (FileRename errors ignored, as Squid's).
+void rename_numbered(const std::string& path, int count) {
+  struct stat st {};
+  if (count <= 0 || (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) return;
+  for (int i = count - 1; i >= 1; --i)
+    ::rename((path + "." + std::to_string(i - 1)).c_str(), (path + "." + std::to_string(i)).c_str());
+  ::rename(path.c_str(), (path + ".0").c_str());
+}
+
+}  // namespace
+
+void AccessLog::rotate(const std::vector<int>& counts) {
+  flush();  // what was logged so far belongs in the files being renamed
+  std::vector<std::string> paths;
+  {
+    std::shared_lock lock(mutex_);
+    paths = paths_;
+  }
+  for (size_t i = 0; i < paths.size() && i < counts.size(); ++i) rename_numbered(paths[i], counts[i]);
+  reopen();
 }
 
 void AccessLog::format_lines(const AccessLogEntry& entry, uint64_t files, std::vector<std::string>& lines) const {

@@ -36,6 +36,10 @@ class AccessLog {
   void open(const std::vector<std::string>& paths, Formats formats = {});
   // Reopens the same paths (log rotation: the old file was renamed away).
   void reopen();
+  // -k rotate as Squid's stdio module does it: each regular file whose count is
+  // above 0 becomes PATH.0 (PATH.0 becomes PATH.1, …, keeping `counts[i]`), then
+  // every file is reopened. A count of 0 only reopens (logrotate renamed it).
+  void rotate(const std::vector<int>& counts);
   // `files`: which of the files given to open() get the line (bit i: the i-th).
   void write(const AccessLogEntry& entry, uint64_t files = kAllFiles);
   // Writes what is queued now, in the calling thread.

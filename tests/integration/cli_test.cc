@@ -1,6 +1,7 @@
 // The command line as Squid admins use it: -k parse, -k reconfigure/rotate/shutdown
 // through the pid file, -v, and the built-in default configuration.
 #include "tests/support/cuttle_process.h"
+#include "tests/support/differential.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
 
@@ -93,9 +94,10 @@ TEST(CommandLine, ReconfigureAppliesANewPolicyAndRejectsABrokenOne) {
   EXPECT_NE(cuttle.output().find("reconfigure failed"), std::string::npos) << cuttle.output();
 }
 
+// logfile_rotate 0: logrotate renamed the file; -k rotate only reopens it.
 TEST(CommandLine, RotateReopensTheAccessLog) {
   OriginServer origin;
-  CuttleProcess cuttle;
+  CuttleProcess cuttle("logfile_rotate 0\n");
   proxy_get(cuttle.port(), origin.url("/before"));
   ASSERT_EQ(cuttle.access_log_lines(1).size(), 1u);
   std::filesystem::rename(cuttle.access_log_path(), cuttle.access_log_path() + ".0");
@@ -111,6 +113,36 @@ TEST(CommandLine, RotateReopensTheAccessLog) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("/after"), std::string::npos);
   EXPECT_NE(read_file(cuttle.access_log_path() + ".0").find("/before"), std::string::npos);
+}
+
+// logfile_rotate N (Squid's default is 10): -k rotate renames the log to .0, the
+// older ones one number up, and keeps N of them, as squid 5.7's stdio logs do.
+TEST(CommandLine, RotateRenamesAndKeepsLogfileRotateOldLogsAsSquid) {
+  OriginServer origin;
+  auto [by_squid, by_cuttle] = through_squid_then_cuttle("logfile_rotate 2\n", [&](auto& proxy) {
+    const auto log = proxy.access_log_path();
+    for (const char* path : {"/first", "/second", "/third"}) {
+      proxy_get(proxy.port(), origin.url(path));
+      EXPECT_NE(proxy.access_log_line_with(path), "");
+      EXPECT_EQ(proxy.control({"-k", "rotate"}).exit_code, 0);
+      // Rotated once the live log no longer holds this request.
+      for (int i = 0; i < 200 && read_file(log).find(path) != std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    proxy_get(proxy.port(), origin.url("/fourth"));
+    EXPECT_NE(proxy.access_log_line_with("/fourth"), "");
+    // Which request each file holds.
+    std::vector<std::string> held;
+    for (const auto& file : {log, log + ".0", log + ".1", log + ".2"}) {
+      std::string requests;
+      for (const char* path : {"/first", "/second", "/third", "/fourth"})
+        if (read_file(file).find(path) != std::string::npos) requests += path;
+      held.push_back(std::filesystem::exists(file) ? requests : "<no file>");
+    }
+    return held;
+  });
+  EXPECT_EQ(by_cuttle, by_squid);
+  EXPECT_EQ(by_squid, (std::vector<std::string>{"/fourth", "/third", "/second", "<no file>"}));
 }
 
 TEST(CommandLine, DaemonModeReturnsOnceListeningAndFailsVisiblyOnABusyPort) {

@@ -69,6 +69,13 @@ std::vector<std::string> SquidProcess::access_log_lines(size_t count, std::chron
   return wait_for_lines(dir_.file("access.log"), count, timeout);
 }
 
+CommandResult SquidProcess::control(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{kSquid};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"-f", dir_.file("squid.conf")});
+  return run_command(argv, std::chrono::seconds(20));
+}
+
 std::string SquidProcess::cache_log() const { return read_file(dir_.file("cache.log")); }
 
 std::string SquidProcess::access_log_line_with(const std::string& text, std::chrono::milliseconds timeout) const {

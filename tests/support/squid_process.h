@@ -32,6 +32,9 @@ class SquidProcess {
   std::string access_log_line_with(const std::string& text,
                                    std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
   std::string cache_log() const;
+  std::string access_log_path() const { return dir_.file("access.log"); }
+  // Runs `squid ARGS -f` this instance's configuration (e.g. {"-k", "rotate"}).
+  CommandResult control(const std::vector<std::string>& args) const;
 
  private:
   void start(const std::string& config_text);
