@@ -174,6 +174,13 @@ struct Config {
   std::map<std::string, std::shared_ptr<const LogFormat>> logformats;
   // Some access_log format shows request headers: log lines carry them.
   bool log_request_headers = false;
+  // reply_body_max_size lines in order: the first whose ACLs all match gives the
+  // limit of a reply's body (nullopt: `none`, no limit).
+  struct BodySizeLimit {
+    std::optional<uint64_t> bytes;
+    AccessRule acls;
+  };
+  std::vector<BodySizeLimit> reply_body_max_size;
   // -k rotate renames each log to .0, .0 to .1, … keeping this many; 0: only reopen.
   int logfile_rotate = 10;
   std::vector<CacheDirConfig> cache_dirs;  // empty (or `cache_dir null`): no disk cache

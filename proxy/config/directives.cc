@@ -329,6 +329,28 @@ void obsolete_header_access(DirectiveArgs& args, ParseContext& ctx) {
   }
 }
 
+// reply_body_max_size SIZE [UNITS] [[!]ACL…] (SIZE `none` or -1: no limit).
+void reply_body_max_size(DirectiveArgs& args, ParseContext& ctx) {
+  Config::BodySizeLimit limit;
+  const auto& first = args.peek().text;
+  if (first == "none" || first == "-1") args.next("size");
+  else limit.bytes = args.read_bytes("bytes");
+  limit.acls.allow = true;
+  limit.acls.where = ctx.where;
+  while (auto word = args.next_if_any()) {
+    std::string_view name = word->text;
+    AclReference ref;
+    if (name.starts_with('!')) {
+      ref.negated = true;
+      name.remove_prefix(1);
+    }
+    ref.acl = ctx.config.acls.find(name);
+    if (!ref.acl) throw DirectiveError("reply_body_max_size: no ACL named '" + std::string(name) + "'");
+    limit.acls.acls.push_back(ref);
+  }
+  ctx.config.reply_body_max_size.push_back(std::move(limit));
+}
+
 // logfile_rotate N: how many old logs -k rotate keeps (0: it only reopens them).
 void logfile_rotate(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.logfile_rotate = static_cast<int>(args.read_integer("number of logs kept", 0, 10000));
@@ -584,6 +606,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"request_body_max_size", size_in_bytes<&Config::request_body_max_size>},
     {"access_log", access_log},
     {"logfile_rotate", logfile_rotate},
+    {"reply_body_max_size", reply_body_max_size},
     {"logformat", logformat_directive},
     {"cache_access_log", access_log},
     {"strip_query_terms", on_off<&Config::strip_query_terms>},

@@ -17,7 +17,6 @@ constexpr Restriction kRestrictions[] = {
     {"miss_access", "decides which clients (e.g. sibling caches) may fetch misses through this proxy"},
     {"send_hit", "forbids serving some hits"},
     {"store_miss", "forbids storing some replies"},
-    {"reply_body_max_size", "limits the size of replies clients may receive"},
     {"chunked_request_body_max_size", "limits the size of chunked request bodies", "0"},
     {"client_ip_max_connections", "limits connections per client address", "-1"},
     {"delay_pools", "limits bandwidth (delay pools)", "0"},

@@ -35,6 +35,8 @@ constexpr ErrorText kErrors[] = {
      "The request headers are larger than this cache accepts (request_header_max_size)."},
     {ErrorKind::BodyTooLarge, http::status::payload_too_large, "ERR_TOO_BIG", "Request Too Large",
      "The request body is larger than this cache accepts (request_body_max_size)."},
+    {ErrorKind::ReplyTooLarge, http::status::forbidden, "ERR_TOO_BIG", "Reply Too Large",
+     "The reply is larger than this cache lets clients receive (reply_body_max_size)."},
     {ErrorKind::UnsupportedRequest, http::status::not_implemented, "ERR_UNSUP_REQ",
      "Unsupported Request Method and Protocol", "This cache does not support the request's protocol or coding."},
     {ErrorKind::DnsFailure, http::status::bad_gateway, "ERR_DNS_FAIL", "Unable to determine IP address from host name",

@@ -24,6 +24,7 @@ enum class ErrorKind {
   MethodNotAllowed,   // 405 ERR_UNSUP_REQ (CONNECT on an accelerator port)
   HeadersTooLarge,    // 431 ERR_TOO_BIG
   BodyTooLarge,       // 413 ERR_TOO_BIG: a request body over request_body_max_size
+  ReplyTooLarge,      // 403 ERR_TOO_BIG: a reply body over reply_body_max_size (as Squid)
   UnsupportedRequest, // 501 ERR_UNSUP_REQ
   DnsFailure,         // 502 ERR_DNS_FAIL
   ConnectFailed,      // 502 ERR_CONNECT_FAIL

@@ -1,5 +1,8 @@
 #include "proxy/http/reply_access.h"
 
+#include <algorithm>
+#include <charconv>
+
 namespace cuttle {
 namespace {
 
@@ -37,6 +40,29 @@ AccessVerdict check_reply_access(const Config& config, const RequestFacts& reque
   auto verdict = evaluate_access(config.http_reply_access, *facts);
   if (!verdict.finished()) verdict.decision = AccessDecision::Deny;
   return verdict;
+}
+
+std::optional<uint64_t> reply_body_limit(const Config& config, const RequestFacts& request,
+                                         const boost::beast::http::response_header<>& reply) {
+  if (config.reply_body_max_size.empty()) return std::nullopt;
+  RequestFacts facts = request;
+  facts.reply = reply_facts(config, reply);
+  for (const auto& line : config.reply_body_max_size) {
+    const bool all_match = std::all_of(line.acls.acls.begin(), line.acls.acls.end(), [&](const AclReference& ref) {
+      return (ref.acl->match(facts) == AclMatch::Yes) != ref.negated;
+    });
+    if (all_match) return line.bytes;
+  }
+  return std::nullopt;
+}
+
+bool reply_body_too_large(const Config& config, const RequestFacts& request,
+                          const boost::beast::http::response_header<>& reply, std::optional<uint64_t> limit) {
+  if (!limit || always_allowed(reply.result_int())) return false;
+  const auto length = reply[boost::beast::http::field::content_length];
+  uint64_t announced = 0;
+  const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), announced);
+  return !length.empty() && ec == std::errc() && end == length.data() + length.size() && announced > *limit;
 }
 
 }  // namespace cuttle

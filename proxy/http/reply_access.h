@@ -18,6 +18,16 @@ std::optional<RequestFacts> reply_check_facts(const Config& config, const Reques
                                               const boost::beast::http::response_header<>& reply,
                                               std::string_view hierarchy);
 
+// reply_body_max_size for this reply, as Squid's HttpReply::calcMaxBodySize: the
+// first line whose ACLs all match (a fast check: an ACL needing credentials or a
+// helper does not match); nullopt: no limit.
+std::optional<uint64_t> reply_body_limit(const Config& config, const RequestFacts& request,
+                                         const boost::beast::http::response_header<>& reply);
+// Whether the reply's announced length is over that limit (Squid's
+// expectedBodyTooLarge); statuses always allowed (1xx, 204, 304) never are.
+bool reply_body_too_large(const Config& config, const RequestFacts& request,
+                          const boost::beast::http::response_header<>& reply, std::optional<uint64_t> limit);
+
 // The reply's status and the fields the configuration's ACLs look at.
 ReplyFacts reply_facts(const Config& config, const boost::beast::http::response_header<>& reply);
 

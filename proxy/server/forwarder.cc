@@ -35,6 +35,7 @@ struct Exchange {
   bool is_head = false;
   bool client_keep_alive = false;
   unsigned client_version = 11;
+  std::optional<uint64_t> body_limit;  // reply_body_max_size for this reply
   ForwardOutcome out{};
 
   const Config& config() const { return *active.config; }
@@ -203,7 +204,10 @@ awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
     auto [ec, n] = co_await http::async_write(x.client->stream, serializer, use_nothrow);
     out.reply_bytes += n;
     if (ec == http::error::need_buffer) ec = {};
-    if (ec) {
+    // reply_body_max_size on a body of unknown length: cut once past it, with
+    // Squid's 4096-byte allowance for the header (clientReplyStatus).
+    out.cut_at_limit = !ec && x.body_limit && out.reply_bytes > *x.body_limit + 4096;
+    if (ec || out.cut_at_limit) {
       out.aborted = true;
       co_return;
     }
@@ -309,6 +313,15 @@ awaitable<bool> denied_to_client(const http::response_header<>& reply, Exchange&
   co_return verdict.decision == AccessDecision::Deny;
 }
 
+// reply_body_max_size, checked before http_reply_access as Squid's
+// processReplyAccess does: an announced length over the limit is refused here; a
+// body of unknown length is cut while it streams (x.body_limit).
+bool too_large_for_client(const http::response_header<>& reply, Exchange& x) {
+  if (!x.client) return false;
+  x.body_limit = reply_body_limit(x.config(), x.facts, reply);
+  return reply_body_too_large(x.config(), x.facts, reply, x.body_limit);
+}
+
 // Nothing of a denied reply reaches the client; its body is not read, so the
 // connection is reusable only when the reply had none left.
 bool refuse_reply(http::response_parser<http::buffer_body>& response, Exchange& x) {
@@ -361,6 +374,9 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
   bool reusable;
   if (intercepts(x.plan, response->get().result_int())) {
     reusable = intercept(*response, x);
+  } else if (too_large_for_client(response->get().base(), x)) {
+    reusable = refuse_reply(*response, x);
+    x.out.reply_too_large = true;
   } else if (co_await denied_to_client(response->get().base(), x)) {
     reusable = refuse_reply(*response, x);
   } else {

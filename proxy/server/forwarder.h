@@ -58,7 +58,9 @@ struct ForwardOutcome {
   std::string server_address;  // for access.log's hierarchy field
   std::string location, content_location;  // of a relayed reply: what an unsafe method invalidates
   bool aborted = false;        // the reply was cut short (either side failed)
+  bool cut_at_limit = false;   // cut short by reply_body_max_size (aborted too; squid logs no _ABORTED)
   bool reply_denied = false;   // http_reply_access refused the reply: nothing of it was sent
+  bool reply_too_large = false;  // so did reply_body_max_size (reply_denied is set too)
   const Acl* denied_by = nullptr;  // the last ACL that refusal looked at (deny_info)
   bool client_reusable = false;  // the client connection may carry another request
   // An intercepted reply's header (hop-by-hop fields removed); nothing was sent

@@ -116,10 +116,22 @@ TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsRea
   EXPECT_EQ(error_of("http_port 3128\nmiss_access deny all\n"),
             "test.conf:2: 'miss_access' decides which clients (e.g. sibling caches) may fetch misses through this "
             "proxy; cuttle does not implement it yet and will not run without it (see docs/configuration.md)");
-  for (const char* line : {"store_miss deny all", "delay_pools 1", "reply_body_max_size 10 MB", "icap_enable on", "miss_access deny all", "send_hit deny all"}) {
+  for (const char* line : {"store_miss deny all", "delay_pools 1", "icap_enable on", "miss_access deny all", "send_hit deny all"}) {
     const auto error = error_of(std::string("http_port 3128\n") + line + "\n");
     EXPECT_EQ(error.rfind("test.conf:2: '", 0), 0u) << line << ": " << error;
   }
+}
+
+TEST(ConfigParser, ReplyBodyMaxSizeLinesAsSquidReadsThem) {
+  auto c = parse("http_port 3128\nacl big urlpath_regex ^/big\nreply_body_max_size none big\n"
+                 "reply_body_max_size 10 MB !big\nreply_body_max_size 2000\n").config;
+  ASSERT_EQ(c->reply_body_max_size.size(), 3u);
+  EXPECT_FALSE(c->reply_body_max_size[0].bytes);
+  EXPECT_EQ(c->reply_body_max_size[1].bytes, 10ull << 20);
+  EXPECT_TRUE(c->reply_body_max_size[1].acls.acls[0].negated);
+  EXPECT_EQ(c->reply_body_max_size[2].bytes, 2000u);
+  EXPECT_EQ(error_of("http_port 3128\nreply_body_max_size 1 MB nosuch\n"),
+            "test.conf:2: reply_body_max_size: no ACL named 'nosuch'");
 }
 
 TEST(ConfigParser, AValueThatTurnsARestrictionOffIsAcceptedWithAWarning) {

@@ -86,6 +86,7 @@ awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& o
     tx.entry.peer = outcome.server_address;
     tx.entry.result = ResultCode::TcpDeniedReply;
     if (!outcome.client_reusable) tx.client_keep_alive = false;
+    if (outcome.reply_too_large) co_return co_await reply_error(conn, ErrorKind::ReplyTooLarge, tx, true);
     co_return co_await answer_denial(conn, tx, outcome.denied_by, true, "http_reply_access denied the reply");
   }
   if (outcome.error) {
@@ -100,7 +101,7 @@ awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& o
   tx.entry.hierarchy = plan.hierarchy;
   tx.entry.peer = outcome.server_address;
   if (!outcome.content_type.empty()) tx.entry.content_type = outcome.content_type;
-  if (outcome.aborted) tx.entry.result_suffix = ResultSuffix::Aborted;
+  if (outcome.aborted && !outcome.cut_at_limit) tx.entry.result_suffix = ResultSuffix::Aborted;
   log_transaction(conn, tx);
   co_return outcome.client_reusable && !outcome.aborted;
 }

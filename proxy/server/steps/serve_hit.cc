@@ -23,6 +23,11 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   const bool keep_alive = request.keep_alive() && !tx.has_body && !conn.runtime().shutting_down();
   // A 304 made from the stored copy is always allowed, as Squid's alwaysAllowResponse.
   if (!shape.not_modified) {
+    const auto& header = stored.header().base();
+    if (reply_body_too_large(tx.config(), tx.facts, header, reply_body_limit(tx.config(), tx.facts, header))) {
+      tx.entry.result = ResultCode::TcpDeniedReply;
+      co_return co_await reply_error(conn, ErrorKind::ReplyTooLarge, tx, true);
+    }
     const auto verdict =
         co_await check_reply_slow(conn, tx, stored.header().base(), squid_name(tx.entry.hierarchy.code));
     if (verdict.decision == AccessDecision::Deny) {
