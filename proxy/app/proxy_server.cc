@@ -8,6 +8,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -39,6 +43,24 @@ void prepare_directories(const Config& config) {
   }
 }
 
+// max_filedescriptors, as Squid's setMaxFD: the soft limit becomes N (the hard
+// one too when N is above it, which needs privileges); when that is refused,
+// the hard limit is used and a warning says so.
+void apply_descriptor_limit(int64_t wanted) {
+  if (wanted <= 0) return;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  limit.rlim_cur = static_cast<rlim_t>(wanted);
+  if (limit.rlim_cur > limit.rlim_max) limit.rlim_max = limit.rlim_cur;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) return;
+  const std::string why = std::strerror(errno);
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  std::cerr << "cuttle: WARNING: max_filedescriptors " << wanted << " refused (" << why << "); using "
+            << limit.rlim_cur << std::endl;
+}
+
 int worker_count(const Config& config) {
   if (config.workers > 0) return config.workers;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -53,6 +75,7 @@ namespace {
 // as started, so every other fatal error must come first. Throws.
 std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, ProxyRuntime& runtime,
                                                      std::unique_ptr<PidFile>& pid_file) {
+  apply_descriptor_limit(config.max_filedescriptors);
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   prepare_directories(config);
   runtime.open_stores(config);

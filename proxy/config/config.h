@@ -223,6 +223,11 @@ struct Config {
   Milliseconds read_timeout{std::chrono::minutes(15)};
   Milliseconds request_timeout{std::chrono::minutes(5)};
   Milliseconds client_idle_pconn_timeout{std::chrono::minutes(2)};
+  // client_lifetime: a client connection is closed this long after it opened,
+  // whatever it is doing (Squid's defence against connections left hanging).
+  Milliseconds client_lifetime{std::chrono::hours(24)};
+  // max_filedescriptors: the descriptor limit set at start-up; 0: the system's.
+  int64_t max_filedescriptors = 0;
   Milliseconds server_idle_pconn_timeout{std::chrono::minutes(1)};
   Milliseconds shutdown_lifetime{std::chrono::seconds(30)};
   Milliseconds dns_timeout{std::chrono::seconds(30)};

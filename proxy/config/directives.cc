@@ -351,6 +351,12 @@ void reply_body_max_size(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.reply_body_max_size.push_back(std::move(limit));
 }
 
+// max_filedescriptors N (old name max_filedesc); 0: the system's limit.
+void max_filedescriptors(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.max_filedescriptors = args.read_integer("number of file descriptors", 0, 1 << 30);
+  args.expect_end();
+}
+
 // logfile_rotate N: how many old logs -k rotate keeps (0: it only reopens them).
 void logfile_rotate(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.logfile_rotate = static_cast<int>(args.read_integer("number of logs kept", 0, 10000));
@@ -626,6 +632,9 @@ constexpr DirectiveEntry kDirectives[] = {
     {"read_timeout", duration<&Config::read_timeout>},
     {"request_timeout", duration<&Config::request_timeout>},
     {"client_idle_pconn_timeout", duration<&Config::client_idle_pconn_timeout>},
+    {"client_lifetime", duration<&Config::client_lifetime>},
+    {"max_filedescriptors", max_filedescriptors},
+    {"max_filedesc", max_filedescriptors},
     {"persistent_request_timeout", duration<&Config::client_idle_pconn_timeout>},
     {"server_idle_pconn_timeout", duration<&Config::server_idle_pconn_timeout>},
     {"pconn_timeout", duration<&Config::server_idle_pconn_timeout>},

@@ -5,6 +5,10 @@
 #include "proxy/server/request_pipeline.h"
 #include "proxy/server/runtime.h"
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <iostream>
+
 namespace cuttle {
 namespace {
 
@@ -52,18 +56,45 @@ awaitable<void> ClientSession::run() {
     ClientSession* session;
     ~Deregister() { session->conn_.services.on_finish(session); }
   } deregister{this};
+  // The timer's handler may already be queued when a request (or the session)
+  // ends: it checks this before it touches the connection.
+  auto serving = std::make_shared<RequestLifetime>();
+  struct Ended {
+    std::shared_ptr<RequestLifetime> serving;
+    ~Ended() { serving->ended = true; }
+  } ended{serving};
+  asio::steady_timer lifetime(co_await asio::this_coro::executor);
   for (bool first = true;; first = false) {
     Transaction tx;
     http::request_parser<http::empty_body> parser;
     if (!co_await read_request(parser, tx, first)) break;
     tx.parser = &parser;
-    if (!co_await run_request_pipeline(conn_, tx)) break;
+    close_at_end_of_lifetime(lifetime, serving);
+    const bool next = co_await run_request_pipeline(conn_, tx);
+    ++serving->request;  // this request's timer, if it fired meanwhile, does nothing now
+    lifetime.cancel();
+    if (!next) break;
     // An idle connection keeps no relay-sized buffer.
     if (conn_.buffer.capacity() > kIdleBufferCapacity) conn_.buffer.shrink_to_fit();
   }
   error_code ignored;
   conn_.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   conn_.stream.socket().close(ignored);
+}
+
+// client_lifetime, as squid 5.7's extendLifetime: from the moment a request is
+// parsed until it is answered (a tunnel included), the connection lives at most
+// this long; when it passes the connection closes and what was being done ends on
+// the closed socket. An idle connection is client_idle_pconn_timeout's.
+void ClientSession::close_at_end_of_lifetime(asio::steady_timer& timer, std::shared_ptr<RequestLifetime> serving) {
+  timer.expires_after(conn_.runtime().active()->config->client_lifetime);
+  timer.async_wait([this, serving, request = serving->request](const error_code& ec) {
+    if (ec || serving->ended || serving->request != request) return;  // that request ended first
+    std::cerr << "cuttle: WARNING: closing client connection from " << conn_.client_ip
+              << " due to lifetime timeout (client_lifetime)" << std::endl;
+    error_code ignored;
+    conn_.stream.socket().close(ignored);
+  });
 }
 
 awaitable<bool> ClientSession::read_request(http::request_parser<http::empty_body>& parser, Transaction& tx,

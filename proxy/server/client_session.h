@@ -8,6 +8,9 @@
 #include "proxy/server/client_counts.h"
 #include "proxy/server/transaction.h"
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
 #include <optional>
 
 namespace cuttle {
@@ -25,6 +28,11 @@ class ClientSession {
   // limits and timeouts; false when there is none to handle (closed, timed out,
   // or refused with an error reply).
   awaitable<bool> read_request(http::request_parser<http::empty_body>& parser, Transaction& tx, bool first);
+  struct RequestLifetime {
+    uint64_t request = 0;  // how many requests of the connection were answered
+    bool ended = false;    // the session is gone
+  };
+  void close_at_end_of_lifetime(asio::steady_timer& timer, std::shared_ptr<RequestLifetime> serving);
   static void note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx);
   awaitable<void> refuse_unreadable(error_code ec, Transaction& tx);
 
