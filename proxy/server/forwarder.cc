@@ -35,7 +35,7 @@ struct Exchange {
   bool is_head = false;
   bool client_keep_alive = false;
   unsigned client_version = 11;
-  std::optional<uint64_t> body_limit;  // reply_body_max_size for this reply
+  std::optional<uint64_t> body_limit{};  // reply_body_max_size for this reply
   ForwardOutcome out{};
 
   const Config& config() const { return *active.config; }
