@@ -51,6 +51,10 @@ struct StoreOptions {
   // The LMDB map; 0 derives it from max_bytes (1.5 × + 64 MiB), which writes cannot
   // fill. Tests set a small one to drive the store into MDB_MAP_FULL.
   uint64_t map_bytes = 0;
+  // Eviction (cache_swap_high, cache_swap_low; Squid's defaults): past high_water
+  // of max_bytes the least recently used objects go until low_water is left, so
+  // eviction runs in batches rather than one object per insert.
+  double high_water = 0.95, low_water = 0.90;
 };
 
 class ObjectStore final : public ObjectCache {

@@ -57,7 +57,7 @@ bool ObjectStore::evict_for_full_map() {
       // batches do not run into a full map again at once.
       const uint64_t bytes = stored_bytes(txn);
       const uint64_t removed =
-          evict_down_to(txn, std::min<uint64_t>(bytes / 2, static_cast<uint64_t>(options_.max_bytes * kLowWater)));
+          evict_down_to(txn, std::min<uint64_t>(bytes / 2, static_cast<uint64_t>(options_.max_bytes * options_.low_water)));
       txn.commit();
       evictions_.fetch_add(removed);
     }

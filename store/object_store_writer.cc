@@ -87,8 +87,8 @@ std::optional<std::string> ObjectStore::commit_batch(Batch ops) {
       for (const auto& op : ops) apply(txn, *op);
       apply_touches(txn);
       uint64_t removed = 0;
-      if (stored_bytes(txn) > options_.max_bytes * kHighWater)
-        removed = evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * kLowWater));
+      if (stored_bytes(txn) > options_.max_bytes * options_.high_water)
+        removed = evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * options_.low_water));
       txn.commit();
       evictions_.fetch_add(removed);  // not before: an aborted transaction evicted nothing
       last_commit_ = std::chrono::steady_clock::now();

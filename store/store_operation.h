@@ -24,10 +24,6 @@ constexpr size_t kMaxBytesPerCommit = 16 << 20;
 // least this long, taking everything queued meanwhile (readers see staged writes
 // at once: nothing waits for the commit but durability).
 constexpr auto kMinCommitInterval = std::chrono::milliseconds(10);
-// Eviction starts above the high mark and stops below the low one, so it runs in
-// batches rather than one object per insert.
-constexpr double kHighWater = 0.95;
-constexpr double kLowWater = 0.85;
 // The `info` database's key for the bytes stored.
 constexpr const char* kBytesKey = "bytes";
 

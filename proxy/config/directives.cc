@@ -357,6 +357,13 @@ void max_filedescriptors(DirectiveArgs& args, ParseContext& ctx) {
   args.expect_end();
 }
 
+// cache_swap_low / cache_swap_high PERCENT (0-100).
+template <int Config::*Field>
+void percent(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.*Field = static_cast<int>(args.read_integer("percentage", 0, 100));
+  args.expect_end();
+}
+
 // logfile_rotate N: how many old logs -k rotate keeps (0: it only reopens them).
 void logfile_rotate(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.logfile_rotate = static_cast<int>(args.read_integer("number of logs kept", 0, 10000));
@@ -607,6 +614,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache_mem", size_in_bytes<&Config::cache_mem_bytes>},
     {"maximum_object_size", size_in_bytes<&Config::maximum_object_size>},
     {"minimum_object_size", size_in_bytes<&Config::minimum_object_size>},
+    {"cache_swap_low", percent<&Config::cache_swap_low>},
+    {"cache_swap_high", percent<&Config::cache_swap_high>},
     {"request_header_max_size", size_in_bytes<&Config::request_header_max_size>},
     {"reply_header_max_size", size_in_bytes<&Config::reply_header_max_size>},
     {"request_body_max_size", size_in_bytes<&Config::request_body_max_size>},

@@ -24,7 +24,7 @@ struct HitAnnotations {
   bool keep_alive = true;
   // reply_header_access, when configured: applied to the whole header (the stored
   // fields and these), which then takes the slower, edited path.
-  std::function<void(http::response_header<>&)> mangle;
+  std::function<void(http::response_header<>&)> mangle{};
 };
 
 std::string hit_header_text(const http::response_header<>& stored, const HitAnnotations& added);

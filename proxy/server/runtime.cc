@@ -29,11 +29,14 @@ store::CacheDirLimits limits_of(const CacheDirConfig& dir, const Config& config)
 void ProxyRuntime::open_stores(const Config& config, size_t chunk_size) {
   if (config.cache_dirs.empty()) return;
   auto dirs = std::make_unique<store::CacheDirs>();
-  for (const auto& dir : config.cache_dirs)
-    dirs->add(std::make_unique<store::ObjectStore>(store::StoreOptions{
-                  dir.store_path, dir.max_bytes, chunk_size,
-                  [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }}),
-              limits_of(dir, config));
+  for (const auto& dir : config.cache_dirs) {
+    store::StoreOptions options{dir.store_path, dir.max_bytes, chunk_size,
+                                [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }};
+    // Squid's marks; a low mark above the high one evicts down to the high one.
+    options.high_water = config.cache_swap_high / 100.0;
+    options.low_water = std::min(config.cache_swap_low, config.cache_swap_high) / 100.0;
+    dirs->add(std::make_unique<store::ObjectStore>(std::move(options)), limits_of(dir, config));
+  }
   store_ = std::move(dirs);
 }
 

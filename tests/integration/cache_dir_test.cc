@@ -137,5 +137,26 @@ TEST(CacheDir, NullStoresNothingAsInSquid) {
   EXPECT_EQ(by_squid, (std::vector<std::string>{"TCP_MISS/200 -", "TCP_MISS/200 -"}));
 }
 
+// cache_swap_high / cache_swap_low: past the high mark, least recently used
+// objects go until the low mark is left (Squid's defaults are 95 and 90).
+TEST(CacheDir, SwapMarksBoundWhatIsStored) {
+  auto origin = sized_origin();
+  TempDir dir;
+  const auto metrics_port = free_port();
+  CuttleProcess cuttle("cache_dir ufs " + dir.file("cache") + " 2 16 256\ncache_swap_low 30\ncache_swap_high 40\n"
+                       "prometheus_port 127.0.0.1:" + std::to_string(metrics_port) + "\n");
+  for (int i = 0; i < 20; ++i) proxy_get(cuttle.port(), origin.url("/object" + std::to_string(i) + "/100000"));
+  cuttle.access_log_lines(20);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last commits
+  RawConnection scrape(metrics_port);
+  scrape.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const auto body = scrape.read_response().body();
+  std::smatch stored;
+  ASSERT_TRUE(std::regex_search(body, stored, std::regex(R"(\ncuttle_store_bytes (\d+))"))) << body;
+  const auto bytes = std::stod(stored[1].str());
+  EXPECT_GT(bytes, 100000);                  // the newest objects stay
+  EXPECT_LE(bytes, 0.40 * (2 << 20) + 1024);  // never past the high mark after a commit
+}
+
 }  // namespace cache_dir_test
 }  // namespace cuttle::testing
