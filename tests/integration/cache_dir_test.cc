@@ -37,6 +37,21 @@ std::string open_dir(const TempDir& dir, const std::string& name) {
   return path;
 }
 
+// The result codes of the first `count` access.log lines naming `text`, once
+// written (squid also logs the fixture's port probe, and lines come in batches).
+template <class Proxy>
+std::vector<std::string> codes_of(Proxy& proxy, const std::string& text, size_t count) {
+  std::vector<std::string> codes;
+  for (int attempt = 0; attempt < 250 && codes.size() < count; ++attempt) {
+    if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    codes.clear();
+    for (const auto& line : proxy.access_log_lines(1))
+      if (line.find(text) != std::string::npos)
+        codes.push_back(std::regex_replace(code_and_user(line), std::regex("TCP_MEM_HIT"), "TCP_HIT"));
+  }
+  return codes;
+}
+
 TEST(CacheDir, SizesChooseTheDirectoryAsInSquid) {
   auto origin = sized_origin();
   TempDir dir;
@@ -47,18 +62,13 @@ TEST(CacheDir, SizesChooseTheDirectoryAsInSquid) {
   };
   const std::vector<std::string> paths = {"/body/10", "/body/500", "/body/5000", "/body/200000", "/body/400000"};
   auto [by_squid, by_cuttle] = through_squid_then_cuttle(config, [&](auto& proxy) {
-    std::vector<std::string> codes;
     for (const auto& path : paths)
       for (int round = 0; round < 2; ++round) {
         proxy_get(proxy.port(), origin.url(path));
         // Squid writes to disk after the reply: give it the time to finish.
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
-    // Only the lines of these requests (squid also logs the fixture's port probe).
-    for (const auto& line : proxy.access_log_lines(2 * paths.size()))
-      if (line.find("/body/") != std::string::npos)
-        codes.push_back(std::regex_replace(code_and_user(line), std::regex("TCP_MEM_HIT"), "TCP_HIT"));
-    return codes;
+    return codes_of(proxy, "/body/", 2 * paths.size());
   });
   // 10 bytes: under minimum_object_size; 500: the small directory; 5000: neither;
   // 200000: the large one; 400000: over every max-size.
@@ -128,10 +138,7 @@ TEST(CacheDir, NullStoresNothingAsInSquid) {
   auto [by_squid, by_cuttle] = through_squid_then_cuttle("cache_dir null /tmp\ncache_mem 0 MB\n", [&](auto& proxy) {
     proxy_get(proxy.port(), origin.url("/body/100"));
     proxy_get(proxy.port(), origin.url("/body/100"));
-    std::vector<std::string> codes;
-    for (const auto& line : proxy.access_log_lines(2))
-      if (line.find("/body/100") != std::string::npos) codes.push_back(code_and_user(line));
-    return codes;
+    return codes_of(proxy, "/body/100", 2);
   });
   EXPECT_EQ(by_cuttle, by_squid);
   EXPECT_EQ(by_squid, (std::vector<std::string>{"TCP_MISS/200 -", "TCP_MISS/200 -"}));
