@@ -3,15 +3,6 @@
 #include <algorithm>
 
 namespace cuttle {
-namespace {
-
-bool all_match(const AccessRule& rule, const RequestFacts& facts) {
-  return std::all_of(rule.acls.begin(), rule.acls.end(),
-                     [&](const AclReference& ref) { return (ref.acl->match(facts) == AclMatch::Yes) != ref.negated; });
-}
-
-}  // namespace
-
 std::vector<std::string> access_log_paths(const std::vector<AccessLogConfig>& logs) {
   std::vector<std::string> paths;
   for (const auto& log : logs)
@@ -37,7 +28,7 @@ uint64_t access_log_files(const std::vector<AccessLogConfig>& logs, const Reques
   uint64_t files = 0;
   size_t index = 0;
   for (const auto& log : logs) {
-    const bool applies = all_match(log.acls, facts);
+    const bool applies = all_acls_match(log.acls, facts);
     if (log.path.empty()) {
       if (applies) break;
       continue;

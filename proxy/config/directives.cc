@@ -242,6 +242,17 @@ void acl(DirectiveArgs& args, ParseContext& ctx) {
 
 }  // namespace
 
+AclReference acl_reference(std::string_view word, const std::string& directive, const ParseContext& ctx) {
+  AclReference ref;
+  if (word.starts_with('!')) {
+    ref.negated = true;
+    word.remove_prefix(1);
+  }
+  ref.acl = ctx.config.acls.find(word);
+  if (!ref.acl) throw DirectiveError(directive + ": no ACL named '" + std::string(word) + "'");
+  return ref;
+}
+
 void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>& rules) {
   const auto& directive = args.directive();
   AccessRule rule;
@@ -251,15 +262,7 @@ void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>
   else if (action == "deny") rule.allow = false;
   else throw DirectiveError(directive + ": expected 'allow' or 'deny', got '" + action + "'");
   while (auto t = args.next_if_any()) {
-    std::string_view name = t->text;
-    AclReference ref;
-    if (name.starts_with('!')) {
-      ref.negated = true;
-      name.remove_prefix(1);
-    }
-    ref.acl = ctx.config.acls.find(name);
-    if (!ref.acl) throw DirectiveError(directive + ": no ACL named '" + std::string(name) + "'");
-    rule.acls.push_back(ref);
+    rule.acls.push_back(acl_reference(t->text, directive, ctx));
   }
   // Squid skips such a line; read as "match everything" it would open the proxy.
   if (rule.acls.empty())
@@ -337,17 +340,7 @@ void reply_body_max_size(DirectiveArgs& args, ParseContext& ctx) {
   else limit.bytes = args.read_bytes("bytes");
   limit.acls.allow = true;
   limit.acls.where = ctx.where;
-  while (auto word = args.next_if_any()) {
-    std::string_view name = word->text;
-    AclReference ref;
-    if (name.starts_with('!')) {
-      ref.negated = true;
-      name.remove_prefix(1);
-    }
-    ref.acl = ctx.config.acls.find(name);
-    if (!ref.acl) throw DirectiveError("reply_body_max_size: no ACL named '" + std::string(name) + "'");
-    limit.acls.acls.push_back(ref);
-  }
+  while (auto word = args.next_if_any()) limit.acls.acls.push_back(acl_reference(word->text, args.directive(), ctx));
   ctx.config.reply_body_max_size.push_back(std::move(limit));
 }
 

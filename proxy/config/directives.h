@@ -22,6 +22,9 @@ struct ParseContext {
 
 using DirectiveHandler = void (*)(DirectiveArgs&, ParseContext&);
 
+// One `[!]NAME` of an ACL list, naming an ACL defined earlier; `directive` names
+// the line in the error.
+AclReference acl_reference(std::string_view word, const std::string& directive, const ParseContext& ctx);
 // `http_access` / `icp_access` / … `allow|deny [!]acl ...`: one rule for `rules`.
 void access_rule(DirectiveArgs& args, ParseContext& ctx, std::vector<AccessRule>& rules);
 

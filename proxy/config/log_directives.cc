@@ -1,5 +1,7 @@
 #include "proxy/config/log_directives.h"
 
+#include "proxy/config/ascii_case.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
@@ -8,19 +10,6 @@
 namespace cuttle {
 
 namespace {
-
-// An access_log line's ACL names, as an allow rule over them.
-void access_log_acls(const std::string& word, AccessRule& rule, ParseContext& ctx) {
-  std::string_view name = word;
-  AclReference ref;
-  if (name.starts_with('!')) {
-    ref.negated = true;
-    name.remove_prefix(1);
-  }
-  ref.acl = ctx.config.acls.find(name);
-  if (!ref.acl) throw DirectiveError("access_log: no ACL named '" + std::string(name) + "'");
-  rule.acls.push_back(ref);
-}
 
 // A format by name: a logformat line's, else a built-in one; null when neither.
 std::shared_ptr<const LogFormat> format_named(std::string_view name, const Config& config) {
@@ -80,9 +69,10 @@ void access_log(DirectiveArgs& args, ParseContext& ctx) {
       while (!args.empty() && read_log_option(args.peek().text, log, ctx)) args.next("option");
     }
   }
-  while (auto word = args.next_if_any()) access_log_acls(word->text, log.acls, ctx);
+  while (auto word = args.next_if_any()) log.acls.acls.push_back(acl_reference(word->text, "access_log", ctx));
   if (log.format && log.format->kind == LogFormat::Kind::Squid) log.format = nullptr;  // the fast path
-  if (log.format && log.format->uses_request_headers) ctx.config.log_request_headers = true;
+  if (log.format)
+    for (const auto& name : log.format->request_headers) ctx.config.log_request_headers.insert(ascii_lowercase(name));
   const auto files = std::count_if(ctx.config.access_logs.begin(), ctx.config.access_logs.end(),
                                    [](const AccessLogConfig& l) { return !l.path.empty(); });
   if (!log.path.empty() && files >= 64) throw DirectiveError("access_log: at most 64 files");

@@ -1,6 +1,5 @@
 #include "proxy/http/reply_access.h"
 
-#include <algorithm>
 #include <charconv>
 
 namespace cuttle {
@@ -47,12 +46,8 @@ std::optional<uint64_t> reply_body_limit(const Config& config, const RequestFact
   if (config.reply_body_max_size.empty()) return std::nullopt;
   RequestFacts facts = request;
   facts.reply = reply_facts(config, reply);
-  for (const auto& line : config.reply_body_max_size) {
-    const bool all_match = std::all_of(line.acls.acls.begin(), line.acls.acls.end(), [&](const AclReference& ref) {
-      return (ref.acl->match(facts) == AclMatch::Yes) != ref.negated;
-    });
-    if (all_match) return line.bytes;
-  }
+  for (const auto& line : config.reply_body_max_size)
+    if (all_acls_match(line.acls, facts)) return line.bytes;
   return std::nullopt;
 }
 

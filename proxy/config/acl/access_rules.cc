@@ -1,5 +1,7 @@
 #include "proxy/config/acl/access_rules.h"
 
+#include <algorithm>
+
 namespace cuttle {
 
 namespace {
@@ -41,6 +43,11 @@ AccessVerdict evaluate_access(const std::vector<AccessRule>& rules, const Reques
 AccessDecision check_access(const std::vector<AccessRule>& rules, const RequestFacts& facts) {
   const auto verdict = evaluate_access(rules, facts);
   return verdict.finished() ? verdict.decision : AccessDecision::Deny;
+}
+
+bool all_acls_match(const AccessRule& rule, const RequestFacts& facts) {
+  return std::all_of(rule.acls.begin(), rule.acls.end(),
+                     [&](const AclReference& ref) { return (ref.acl->match(facts) == AclMatch::Yes) != ref.negated; });
 }
 
 AclNeeds rules_needs(const std::vector<AccessRule>& rules) {

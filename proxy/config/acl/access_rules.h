@@ -50,6 +50,10 @@ AccessVerdict evaluate_access(const std::vector<AccessRule>& rules, const Reques
 // A fast check: an ACL that cannot answer without authenticating counts as a
 // denial (Squid's ACCESS_DUNNO / AUTH_REQUIRED are "not allowed").
 AccessDecision check_access(const std::vector<AccessRule>& rules, const RequestFacts& facts);
+// Whether every ACL of one rule matches (`!` honoured), as a fast check: an ACL
+// that would need credentials checked or a helper asked does not match. For
+// lines whose ACLs only select (access_log, reply_body_max_size).
+bool all_acls_match(const AccessRule& rule, const RequestFacts& facts);
 // Everything the ACLs of these rules need gathered before they are checked.
 AclNeeds rules_needs(const std::vector<AccessRule>& rules);
 bool rules_need_destinations(const std::vector<AccessRule>& rules);
