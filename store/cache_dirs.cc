@@ -50,6 +50,12 @@ bool CacheDirs::admits(uint64_t size) const {
 }
 
 std::optional<size_t> CacheDirs::choose(std::optional<uint64_t> size) const {
+  // One directory (the usual case): no load figures to compare on every fill.
+  if (dirs_.size() == 1) {
+    const auto& limits = dirs_.front().limits;
+    const bool taken = size ? takes(limits, *size) : !limits.no_store;
+    return taken ? std::optional<size_t>(0) : std::nullopt;
+  }
   std::optional<size_t> best;
   uint64_t best_queued = 0, best_room = 0;
   for (size_t i = 0; i < dirs_.size(); ++i) {
@@ -146,6 +152,8 @@ void CacheDirs::remove_with_variants(std::string key, std::function<void(bool)> 
 }
 
 void CacheDirs::touch(std::string key, int64_t last_access, int64_t now_ms) {
+  // With one directory the hit was found there; with several, look (a read).
+  if (dirs_.size() == 1) return dirs_.front().cache->touch(std::move(key), last_access, now_ms);
   for (auto& dir : dirs_)
     if (dir.cache->lookup(key)) {
       dir.cache->touch(std::move(key), last_access, now_ms);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -172,8 +173,8 @@ struct Config {
   bool purge_enabled = false;
   // `logformat NAME …` lines by name; the built-in formats are not here.
   std::map<std::string, std::shared_ptr<const LogFormat>> logformats;
-  // Some access_log format shows request headers: log lines carry them.
-  bool log_request_headers = false;
+  // The request headers (lower case) some access_log format shows: log lines carry those.
+  std::set<std::string> log_request_headers;
   // reply_body_max_size lines in order: the first whose ACLs all match gives the
   // limit of a reply's body (nullopt: `none`, no limit).
   struct BodySizeLimit {

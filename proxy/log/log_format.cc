@@ -128,8 +128,9 @@ std::optional<LogFormat> builtin_log_format(std::string_view name) {
       LogFormat format;
       format.kind = kind;
       format.name = std::string(builtin);
-      format.uses_request_headers = kind == LogFormat::Kind::Combined || kind == LogFormat::Kind::Referrer ||
-                                    kind == LogFormat::Kind::UserAgent;
+      if (kind == LogFormat::Kind::Combined || kind == LogFormat::Kind::Referrer) format.request_headers.push_back("Referer");
+      if (kind == LogFormat::Kind::Combined || kind == LogFormat::Kind::UserAgent)
+        format.request_headers.push_back("User-Agent");
       return format;
     }
   return std::nullopt;
@@ -147,7 +148,7 @@ LogFormat custom_log_format(std::string name, std::string_view spec) {
       throw std::invalid_argument("logformat " + format.name + ": cuttle cannot fill in the code '%" +
                                   (token.space.empty() ? "" : token.space + "::") + token.code +
                                   "' yet (docs/configuration.md lists the codes it can)");
-    if (token.code == ">h") format.uses_request_headers = true;
+    if (token.code == ">h") format.request_headers.push_back(*token.arg);
   }
   return format;
 }

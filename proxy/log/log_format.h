@@ -18,8 +18,8 @@ struct LogFormat {
   Kind kind = Kind::Squid;
   std::string name = "squid";
   std::vector<logformat::Token> tokens;  // Custom only
-  // Whether lines need the request's headers (AccessLogEntry::request_headers).
-  bool uses_request_headers = false;
+  // The request headers its lines show (AccessLogEntry::request_headers).
+  std::vector<std::string> request_headers;
 };
 
 // A built-in format by name ("squid", "common", …); nullopt for other names.

@@ -134,8 +134,9 @@ awaitable<bool> ClientSession::read_request(http::request_parser<http::empty_bod
 void ClientSession::note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx) {
   tx.entry.version_major = req.version() / 10;
   tx.entry.version_minor = req.version() % 10;
-  if (tx.config().log_request_headers)
-    for (const auto& field : req) tx.entry.request_headers.emplace_back(field.name_string(), field.value());
+  for (const auto& name : tx.config().log_request_headers)
+    for (auto [field, last] = req.equal_range(name); field != last; ++field)
+      tx.entry.request_headers.emplace_back(field->name_string(), field->value());
 }
 
 // A header that could not be read whole: Squid's answer when there is one, else

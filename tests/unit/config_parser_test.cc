@@ -659,7 +659,7 @@ TEST(ConfigParser, AccessLogFormatsByNameAsSquidReadsThem) {
   EXPECT_EQ(logs[1].format->name, "mine");
   EXPECT_EQ(logs[2].format, logs[1].format);
   EXPECT_EQ(logs[3].format, nullptr);  // the native format
-  EXPECT_TRUE(loaded.config->log_request_headers);
+  EXPECT_EQ(loaded.config->log_request_headers, (std::set<std::string>{"referer", "user-agent"}));
   // The specification is the rest of the line as written, quotes and blanks kept.
   std::string text;
   AccessLogEntry entry;

@@ -71,7 +71,7 @@ TEST_F(LogFormatTest, CustomFormatsExpandSquidsCodes) {
   EXPECT_EQ(line(format), "1700000000.123     12 10.0.0.5 TCP_MISS/200 5120 GET http://example.com/a b?q "
                           "/a%20b?q 1.0 [al ice] TIMEOUT_HIER_DIRECT/93.184.216.34 text/html a,%20b - "
                           "14/Nov/2023:22:13:20");
-  EXPECT_TRUE(format.uses_request_headers);
+  EXPECT_EQ(format.request_headers, (std::vector<std::string>{"X-Two", "Missing"}));
 }
 
 TEST_F(LogFormatTest, CodesCuttleCannotFillInAreRefusedByName) {
