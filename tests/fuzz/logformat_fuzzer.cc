@@ -3,9 +3,12 @@
 // Checked: parsing refuses the text or yields literals and known codes only;
 // the literals together are no longer than the specification; with no values,
 // the expansion is exactly the literals with "-" for each code ("%" for %%);
-// expanding real values never fails.
+// expanding real values never fails. The same specification as a `logformat`
+// (log_format.h) either is refused or formats an access.log entry whose fields
+// and request headers are the value into one line.
 #include "proxy/log/format_expand.h"
 #include "proxy/log/format_tokens.h"
+#include "proxy/log/log_format.h"
 #include "tests/fuzz/fuzz_target.h"
 
 #include <stdexcept>
@@ -34,5 +37,17 @@ CUTTLE_FUZZ_TARGET(logformat) {
   FUZZ_CHECK(logformat::expand(tokens, none) == expected_without_values);
   auto some = [&](const logformat::Token& t) { return logformat::Value{value, t.code.size() % 2 == 0}; };
   (void)logformat::expand(tokens, some);
+
+  LogFormat format;
+  try {
+    format = custom_log_format("fuzzed", spec);
+  } catch (const std::invalid_argument&) {
+    return 0;
+  }
+  AccessLogEntry entry;
+  entry.client_ip = entry.method = entry.url = entry.user = entry.content_type = value;
+  for (const auto& name : format.request_headers) entry.request_headers.emplace_back(name, value);
+  std::string line;
+  append_formatted(line, format, entry);
   return 0;
 }

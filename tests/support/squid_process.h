@@ -16,7 +16,7 @@ namespace cuttle::testing {
 class SquidProcess {
  public:
   // `config` comes first; the fixture adds http_port, the file locations,
-  // icp_port 0 (unless `config` sets icp_port), `shutdown_lifetime 1 second` and localhost-only access rules.
+  // icp_port 0 (unless `config` sets icp_port), `shutdown_lifetime 0 seconds` and localhost-only access rules.
   explicit SquidProcess(const std::string& config = "");
   // A whole configuration, access rules and http_port included; the fixture adds
   // only its file locations.
