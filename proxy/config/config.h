@@ -5,6 +5,7 @@
 #include "carp/uri.h"
 #include "proxy/config/acl/access_rules.h"
 #include "proxy/config/deny_info.h"
+#include "proxy/config/error_page_settings.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
@@ -158,7 +159,7 @@ struct Config {
   bool log_uses_indirect_client = true;
   bool delay_pool_uses_indirect_client = true;  // no delay pools yet: read, for the day they come
   std::vector<DenyInfo> deny_info;
-  std::string error_directory;  // deny_info templates; empty: Squid's templates (/usr/share/squid/errors)
+  ErrorPageSettings error_pages;  // error_directory, error_default_language, err_page_stylesheet ...
   std::string cache_mgr = "webmaster";  // the administrator's address in error pages (%w)
   // Which replies clients may receive (none: all); checked on the reply header.
   std::vector<AccessRule> http_reply_access;

@@ -159,11 +159,15 @@ class Parser {
   std::string ignored_note_;
 };
 
-// Where Squid 5.7 finds a deny_info page: error_directory when set, else its
-// English pages and then its templates (Debian's /usr/share/squid/errors).
+// Where Squid 5.7 finds a deny_info page (TemplateFile::loadDefault):
+// error_directory, then error_default_language's translation, then its templates.
 std::vector<std::string> deny_info_template_dirs(const Config& config) {
-  if (!config.error_directory.empty()) return {config.error_directory};
-  return {"/usr/share/squid/errors/English", "/usr/share/squid/errors/templates"};
+  const auto& pages = config.error_pages;
+  std::vector<std::string> dirs;
+  if (!pages.directory.empty()) dirs.push_back(pages.directory);
+  if (!pages.default_language.empty()) dirs.push_back(pages.root + "/" + pages.default_language);
+  dirs.push_back(pages.root + "/templates");
+  return dirs;
 }
 
 LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::string& name) {

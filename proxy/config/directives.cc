@@ -4,6 +4,7 @@
 #include "proxy/config/acl/name_acls.h"
 #include "proxy/config/auth_directives.h"
 #include "proxy/config/cache_dir.h"
+#include "proxy/config/error_page_directives.h"
 #include "proxy/config/log_directives.h"
 #include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
@@ -285,7 +286,6 @@ void deny_info(DirectiveArgs& args, ParseContext& ctx) {
   }
 }
 
-void error_directory(DirectiveArgs& args, ParseContext& ctx) { ctx.config.error_directory = args.next("directory").text; }
 void cache_mgr(DirectiveArgs& args, ParseContext& ctx) { ctx.config.cache_mgr = args.next("address").text; }
 
 void follow_x_forwarded_for(DirectiveArgs& args, ParseContext& ctx) {
@@ -566,6 +566,11 @@ constexpr DirectiveEntry kDirectives[] = {
     {"http_reply_access", http_reply_access},
     {"deny_info", deny_info},
     {"error_directory", error_directory},
+    {"error_default_language", error_default_language},
+    {"err_page_stylesheet", err_page_stylesheet},
+    {"error_log_languages", error_log_languages},
+    {"err_html_text", err_html_text},
+    {"email_err_data", email_err_data},
     {"cache_mgr", cache_mgr},
     {"cache", cache_access},
     {"no_cache", cache_access},  // Squid 5.7 still reads the old name as `cache`

@@ -1,40 +1,29 @@
-// The reply a deny_info line gives a denial: a redirect whose URL carries
-// request values (%u, %i, ...), or a page made from a Squid error template.
+// Replies made from Squid's error templates: an error page in a template's
+// words, and what a deny_info line gives a denial (a redirect whose URL carries
+// request values, or a page of its own).
 #pragma once
 
 #include "proxy/config/deny_info.h"
-#include "proxy/http/product_token.h"
+#include "proxy/http/error_codes.h"
+#include "proxy/http/error_templates.h"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include <cstdint>
-#include <ctime>
-#include <string>
-
 namespace cuttle {
 
-// What Squid's %-codes of error pages and deny_info URLs name.
-struct DenyPageContext {
-  std::string method, url, scheme, host, path;
-  uint16_t port = 0;
-  unsigned client_version = 11;  // 10 or 11
-  std::string client_ip, user;   // user: empty when none authenticated
-  std::string hostname;          // visible_hostname
-  std::string cache_mgr;
-  std::time_t now = 0;
-  std::string_view product = kProductToken;  // %s, and Server (httpd_suppress_version_string)
-};
+using TemplateResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+// Squid's ErrorState::BuildHttpReply for a page: `chosen` with its %-codes
+// filled in, X-Squid-Error naming facts.page and the errno, and the language
+// headers Squid sends (Vary and Content-Language when negotiated).
+TemplateResponse template_page_response(unsigned status, const ChosenTemplate& chosen, const ErrorPageFacts& facts);
 
 // The reply for a denial that would otherwise be a `status` ERR_ACCESS_DENIED;
-// `info` is a redirect or a page (TCP_RESET is the caller's to do).
-boost::beast::http::response<boost::beast::http::string_body> deny_info_response(const DenyInfo& info,
-                                                                                unsigned status,
-                                                                                const DenyPageContext& context);
-
-// Squid's ErrorState::compile: the %-codes of `text` replaced, each value
-// HTML-quoted and, in a URL, %-escaped.
-std::string expand_deny_codes(std::string_view text, const DenyPageContext& context, bool in_url,
-                              std::string_view page_name = "");
+// `info` is a redirect or a page (TCP_RESET is the caller's to do). Its page
+// is never translated; Squid still marks it as it marks translated ones unless
+// error_directory pins the pages.
+TemplateResponse deny_info_response(const DenyInfo& info, unsigned status, ErrorPageFacts facts,
+                                    const ErrorPageSettings& settings);
 
 }  // namespace cuttle

@@ -4,6 +4,7 @@
 #include "proxy/http/html_quote.h"
 #include "proxy/http/http_date.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace cuttle {
@@ -39,11 +40,11 @@ constexpr ErrorText kErrors[] = {
      "The reply is larger than this cache lets clients receive (reply_body_max_size)."},
     {ErrorKind::UnsupportedRequest, http::status::not_implemented, "ERR_UNSUP_REQ",
      "Unsupported Request Method and Protocol", "This cache does not support the request's protocol or coding."},
-    {ErrorKind::DnsFailure, http::status::bad_gateway, "ERR_DNS_FAIL", "Unable to determine IP address from host name",
+    {ErrorKind::DnsFailure, http::status::service_unavailable, "ERR_DNS_FAIL", "Unable to determine IP address from host name",
      "The DNS server returned no address for this host name."},
-    {ErrorKind::ConnectFailed, http::status::bad_gateway, "ERR_CONNECT_FAIL", "Connection to the server failed",
+    {ErrorKind::ConnectFailed, http::status::service_unavailable, "ERR_CONNECT_FAIL", "Connection to the server failed",
      "The remote host or network may be down. Please try the request again."},
-    {ErrorKind::TlsFailed, http::status::bad_gateway, "ERR_SECURE_CONNECT_FAIL",
+    {ErrorKind::TlsFailed, http::status::service_unavailable, "ERR_SECURE_CONNECT_FAIL",
      "Failed to establish a secure connection to the server",
      "The server's certificate could not be verified, or the TLS handshake failed."},
     {ErrorKind::InvalidResponse, http::status::bad_gateway, "ERR_INVALID_RESP", "Invalid Response",
@@ -52,7 +53,7 @@ constexpr ErrorText kErrors[] = {
      "The server closed the connection or failed before sending a complete response."},
     {ErrorKind::ShuttingDown, http::status::service_unavailable, "ERR_SHUTTING_DOWN", "Shutting Down",
      "This cache is in the process of shutting down and can not service your request at this time."},
-    {ErrorKind::ConnectTimeout, http::status::gateway_timeout, "ERR_CONNECT_FAIL", "Connection to the server timed out",
+    {ErrorKind::ConnectTimeout, http::status::service_unavailable, "ERR_CONNECT_FAIL", "Connection to the server timed out",
      "The server did not accept the connection within connect_timeout."},
     {ErrorKind::ReadTimeout, http::status::gateway_timeout, "ERR_READ_TIMEOUT", "Read Timeout",
      "The server did not answer within read_timeout. The network or server may be down or congested."},
@@ -91,6 +92,13 @@ const ErrorText& text_for(ErrorKind kind) {
 http::status error_status(ErrorKind kind) { return text_for(kind).status; }
 std::string_view error_code_name(ErrorKind kind) { return text_for(kind).code; }
 
+std::vector<std::string_view> error_code_names() {
+  std::vector<std::string_view> names;
+  for (const auto& e : kErrors)
+    if (std::find(names.begin(), names.end(), e.code) == names.end()) names.push_back(e.code);
+  return names;
+}
+
 http::response<http::string_body> make_error_response(ErrorKind kind, const ErrorContext& c) {
   const auto& e = text_for(kind);
   auto now = http_date(std::chrono::system_clock::now());
@@ -121,10 +129,17 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
   res.set("Mime-Version", "1.0");
   res.set(http::field::date, now);
   res.set(http::field::content_type, "text/html;charset=utf-8");
-  res.set("X-Squid-Error", std::string(e.code) + " 0");
+  res.set("X-Squid-Error", std::string(e.code) + " " + std::to_string(c.sys_errno));
   res.set(http::field::vary, "Accept-Language");
   res.set(http::field::content_language, "en");
   res.set("X-Cache", "MISS from " + c.hostname);
+  add_error_challenges(res.base(), kind, c);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+void add_error_challenges(http::response_header<>& res, ErrorKind kind, const ErrorContext& c) {
   // The password depends on the action, so Squid names it as the realm.
   if (kind == ErrorKind::CacheMgrAccessDenied)
     res.set(http::field::www_authenticate, "Basic realm=\"" + c.detail + "\"");
@@ -132,9 +147,6 @@ http::response<http::string_body> make_error_response(ErrorKind kind, const Erro
     if (kind == ErrorKind::ProxyAuthRequired) res.insert(http::field::proxy_authenticate, challenge);
     if (kind == ErrorKind::AuthRequired) res.insert(http::field::www_authenticate, challenge);
   }
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
 }
 
 }  // namespace cuttle

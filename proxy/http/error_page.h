@@ -26,13 +26,14 @@ enum class ErrorKind {
   BodyTooLarge,       // 413 ERR_TOO_BIG: a request body over request_body_max_size
   ReplyTooLarge,      // 403 ERR_TOO_BIG: a reply body over reply_body_max_size (as Squid)
   UnsupportedRequest, // 501 ERR_UNSUP_REQ
-  DnsFailure,         // 502 ERR_DNS_FAIL
-  ConnectFailed,      // 502 ERR_CONNECT_FAIL
-  TlsFailed,          // 502 ERR_SECURE_CONNECT_FAIL
+  // Squid's ErrorState::NewForwarding: a next hop that cannot be reached is 503.
+  DnsFailure,         // 503 ERR_DNS_FAIL
+  ConnectFailed,      // 503 ERR_CONNECT_FAIL
+  TlsFailed,          // 503 ERR_SECURE_CONNECT_FAIL
   InvalidResponse,    // 502 ERR_INVALID_RESP
   ReadError,          // 502 ERR_READ_ERROR
   ShuttingDown,       // 503 ERR_SHUTTING_DOWN
-  ConnectTimeout,     // 504 ERR_CONNECT_FAIL
+  ConnectTimeout,     // 503 ERR_CONNECT_FAIL (errno ETIMEDOUT)
   ReadTimeout,        // 504 ERR_READ_TIMEOUT
   OnlyIfCachedMiss,   // 504 ERR_ONLY_IF_CACHED_MISS: only-if-cached and nothing usable stored
   CannotForward,      // 503 ERR_CANNOT_FORWARD: no next hop may take it (never_direct, peers down)
@@ -48,6 +49,18 @@ enum class ErrorKind {
   GatewayFailure,  // 500 ERR_GATEWAY_FAILURE: a helper the request depends on failed
 };
 
+// Why a request failed, as far as the system says: the words cuttle's own pages
+// show, and the values Squid's templates show (%e and %E, %I, %z).
+struct ErrorDetail {
+  ErrorDetail() = default;
+  ErrorDetail(std::string words) : words(std::move(words)) {}
+  ErrorDetail(const char* words) : words(words) {}
+  std::string words;
+  int sys_errno = 0;
+  std::string server_ip;  // the address a connection was made or tried to
+  std::string dns_error;
+};
+
 struct ErrorContext {
   std::string url;        // what the client asked for (may be empty)
   std::string client_ip;
@@ -57,12 +70,18 @@ struct ErrorContext {
   // configured, e.g. `Basic realm="..."`.
   std::vector<std::string> challenges;
   std::string_view product = kProductToken;  // the footer's and Server's name (httpd_suppress_version_string)
+  int sys_errno = 0;  // X-Squid-Error's number, as Squid sends it
 };
 
 http::status error_status(ErrorKind kind);
 std::string_view error_code_name(ErrorKind kind);  // "ERR_ACCESS_DENIED"
+std::vector<std::string_view> error_code_names();  // each kind's, once
 
 // A complete response, Content-Length set; the caller decides keep-alive.
 http::response<http::string_body> make_error_response(ErrorKind kind, const ErrorContext& context);
+
+// The challenge (WWW-Authenticate, Proxy-Authenticate) a `kind` page carries,
+// whoever wrote its body.
+void add_error_challenges(http::response_header<>& res, ErrorKind kind, const ErrorContext& context);
 
 }  // namespace cuttle

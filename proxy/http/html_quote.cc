@@ -1,5 +1,7 @@
 #include "proxy/http/html_quote.h"
 
+#include <cstdio>
+
 namespace cuttle {
 
 std::string html_quote(std::string_view text) {
@@ -12,9 +14,15 @@ std::string html_quote(std::string_view text) {
       case '"': out += "&quot;"; break;
       case '&': out += "&amp;"; break;
       case '\'': out += "&#39;"; break;
+      case '\n': case '\r': case '\t': out += static_cast<char>(c); break;
       default:
-        if (c < 0x20 || c >= 0x7F) out += "&#" + std::to_string(c) + ";";
-        else out += static_cast<char>(c);
+        if (c < 0x20 || c >= 0x7F) {
+          char entity[8];
+          std::snprintf(entity, sizeof entity, "&#%3d;", c);  // Squid pads to three places: "&#  1;"
+          out += entity;
+        } else {
+          out += static_cast<char>(c);
+        }
     }
   }
   return out;

@@ -7,7 +7,8 @@
 
 namespace cuttle {
 
-// < > " & ' as entities, control and non-ASCII bytes as &#N;.
+// < > " & ' as entities, control bytes other than CR, LF and TAB and non-ASCII
+// bytes as &#NNN; (padded with blanks, as Squid writes them).
 std::string html_quote(std::string_view text);
 
 }  // namespace cuttle

@@ -1,6 +1,7 @@
 #include "proxy/http/request_target.h"
 
 #include "proxy/config/config.h"
+#include "proxy/http/relaxed_uri.h"
 
 #include <boost/url/authority_view.hpp>
 #include <boost/url/grammar/ci_string.hpp>
@@ -47,12 +48,6 @@ bool take_authority(const urls::authority_view& a, uint16_t fallback_port, Reque
   return out.port != 0;
 }
 
-std::string origin_form(const urls::url_view& u) {
-  std::string path = u.encoded_path().empty() ? "/" : std::string(u.encoded_path());
-  if (u.has_query()) path += "?" + std::string(u.encoded_query());
-  return path;
-}
-
 }  // namespace
 
 bool is_forwarded_scheme(std::string_view scheme) { return scheme == "http" || scheme == "https"; }
@@ -76,7 +71,9 @@ std::string RequestTarget::url() const {
 
 TargetResult parse_absolute_target(std::string_view target) {
   TargetResult result;
-  auto parsed = urls::parse_absolute_uri(target);
+  const auto tail = target.substr(path_start(target));
+  const auto checked = std::string(target.substr(0, target.size() - tail.size())) + encoded_for_strict_parse(tail);
+  auto parsed = urls::parse_absolute_uri(checked);
   if (!parsed || !parsed->has_authority()) return result;
   // Boost.URL 1.81 reads "http://[::1]:80x/y" as port "80" and path "x/y"; after
   // an authority the path must be empty or start with '/' (RFC 3986 §3.3).
@@ -88,7 +85,7 @@ TargetResult parse_absolute_target(std::string_view target) {
     return result;
   }
   if (!take_authority(parsed->authority(), default_port(t.scheme), t)) return result;
-  t.path = origin_form(*parsed);
+  t.path = raw_origin_form(tail);
   result.target = std::move(t);
   return result;
 }
@@ -123,7 +120,7 @@ TargetResult parse_connect_target(std::string_view target) {
 TargetResult parse_accel_target(std::string_view target, std::string_view host_header, const HttpPortConfig& port) {
   if (!target.starts_with('/')) return parse_absolute_target(target);
   TargetResult result;
-  auto parsed = urls::parse_origin_form(target);
+  auto parsed = urls::parse_origin_form(encoded_for_strict_parse(target));
   if (!parsed) return result;
   std::string_view site = port.vhost && !host_header.empty() ? host_header : std::string_view(port.defaultsite);
   if (site.empty()) return result;
@@ -132,7 +129,7 @@ TargetResult parse_accel_target(std::string_view target, std::string_view host_h
   RequestTarget t;
   t.scheme = "http";
   if (!take_authority(*authority, 80, t)) return result;
-  t.path = origin_form(*parsed);
+  t.path = raw_origin_form(target);
   result.target = std::move(t);
   return result;
 }

@@ -189,7 +189,7 @@ awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
         // connection is closed without completing the framing.
         if (out.reply_bytes == 0) {
           out.error = classify_response_error(ec);
-          out.error_detail = ec.message();
+          out.error_detail = describe_io_error(ec, conn.address);
         } else {
           out.aborted = true;
         }
@@ -367,7 +367,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
   if (header.ec) {
     if (retryable && !header.got_bytes && header.ec != beast::error::timeout) co_return Attempt::Retry;
     x.out.error = classify_response_error(header.ec);
-    x.out.error_detail = header.ec.message();
+    x.out.error_detail = describe_io_error(header.ec, conn->address);
     x.out.client_reusable = x.client_keep_alive && parser.is_done();
     co_return Attempt::Done;
   }

@@ -50,7 +50,7 @@ struct ForwardPlan : NextHop {
 struct ForwardOutcome {
   // Set when nothing was sent to the client: the caller answers with an error page.
   std::optional<ErrorKind> error;
-  std::string error_detail;
+  ErrorDetail error_detail;
 
   unsigned status = 0;
   uint64_t reply_bytes = 0;

@@ -1,17 +1,37 @@
 #include "proxy/server/own_replies.h"
 
 #include "proxy/config/access_log_selection.h"
+#include "proxy/http/deny_page.h"
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/header_text.h"
+#include "proxy/server/error_page_facts.h"
 
 namespace cuttle {
 
+namespace {
+
+// Squid's page for `kind` in the words of its template (error_directory, or the
+// language the request's Accept-Language asks for).
+http::response<http::string_body> template_error_response(const ClientConnection& conn, ErrorKind kind,
+                                                          const Transaction& tx, const ErrorDetail& detail) {
+  const auto name = error_code_name(kind);
+  const auto chosen = tx.active->error_templates->choose(name, request_snapshot(tx).accept_language);
+  auto response = template_page_response(static_cast<unsigned>(error_status(kind)), chosen,
+                                         error_page_facts(conn, tx, std::string(name), detail));
+  response.set("X-Cache", "MISS from " + tx.active->hostname);
+  return response;
+}
+
+}  // namespace
+
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
-                            std::string detail, std::vector<std::string> challenges) {
-  ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, std::move(detail), std::move(challenges),
-                       tx.active->product()};
-  auto response = make_error_response(kind, context);
+                            ErrorDetail detail, std::vector<std::string> challenges) {
+  ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, detail.words,
+                       std::move(challenges), tx.active->product(), detail.sys_errno};
+  auto response = tx.active->error_templates ? template_error_response(conn, kind, tx, detail)
+                                             : make_error_response(kind, context);
+  if (tx.active->error_templates) add_error_challenges(response.base(), kind, context);
   if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
   co_return co_await send_error_reply(conn, response, tx, keep_alive);
 }

@@ -12,8 +12,9 @@ namespace cuttle {
 
 // Sends Squid's error page for `kind` and logs the transaction; returns whether
 // the connection may carry another request.
+// The page is cuttle's own, or Squid's template when the configuration asks for them.
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
-                            std::string detail = {}, std::vector<std::string> challenges = {});
+                            ErrorDetail detail = {}, std::vector<std::string> challenges = {});
 // Sends an error page made elsewhere (deny_info's) as reply_error sends its own.
 awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::string_body>& response, Transaction& tx,
                                  bool keep_alive);

@@ -1,5 +1,6 @@
 #include "proxy/server/runtime.h"
 
+#include "proxy/http/error_page.h"
 #include "proxy/server/pac_file.h"
 #include "store/cache_dirs.h"
 #include "store/object_store.h"
@@ -66,6 +67,13 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
   }
   if (!members.empty()) active->carp_array.emplace(std::move(members));
   active->pac_script = build_pac_script(*config, active->carp_array);
+  if (config->error_pages.wants_templates()) {
+    active->error_templates = ErrorTemplates::load(config->error_pages, [](const std::string& trouble) {
+      std::cerr << "cuttle: " << trouble << std::endl;
+    });
+    // Read now, as Squid reads them at startup: a missing one is reported before any request.
+    for (const auto name : error_code_names()) active->error_templates->default_template(name);
+  }
   active->config = std::move(config);
   return active;
 }

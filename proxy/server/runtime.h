@@ -5,6 +5,7 @@
 // safe to use from any worker thread by itself; none refers to another.
 #pragma once
 
+#include "proxy/http/error_templates.h"
 #include "proxy/http/product_token.h"
 
 #include "carp/array.h"
@@ -36,6 +37,8 @@ struct ActiveConfig {
   // own URLs (Squid's getMyPort); none: the port a request came in on does.
   std::optional<uint16_t> forward_port;
   std::string pac_script;                          // /proxy.pac, generated once; empty: no array
+  // Squid's templates for error pages; null: cuttle's built-in pages.
+  std::shared_ptr<const ErrorTemplates> error_templates;
   // The cache_peers with `carp`, as one array; carp_peers[m] is member m's index
   // in config->cache_peers.
   std::optional<carp::Array> carp_array;

@@ -57,6 +57,13 @@ struct Transaction {
   // ---- forwarding: where a miss may go, best first (peer selection); the next
   // is tried when one fails before anything reached the client ----
   std::vector<ForwardPlan> next_hops;
+  // What an error page from Squid's templates shows of the request, taken before
+  // forwarding consumes the parsed header (error_page_facts.h).
+  struct RequestSnapshot {
+    std::string squid_head;       // %R, %W: the request line and fields as Squid prints them
+    std::string accept_language;  // the page's language
+  };
+  std::optional<RequestSnapshot> request_snapshot;
 
   const Config& config() const { return *active->config; }
   http::request<http::empty_body>& request() { return parser->get(); }

@@ -8,7 +8,7 @@ namespace cuttle {
 
 struct TunnelOutcome {
   std::optional<ErrorKind> error;  // set when the connection could not be opened
-  std::string error_detail;
+  ErrorDetail error_detail;
   std::string server_address;
   uint64_t bytes_to_client = 0;  // including the "200 Connection established" line
 };

@@ -34,6 +34,14 @@ ErrorKind classify_connect_error(const error_code& ec) {
 
 }  // namespace
 
+ErrorDetail describe_io_error(const error_code& ec, std::string server_ip) {
+  ErrorDetail detail(ec.message());
+  // Squid reports no errno for a read timeout (a timer fired, no call failed).
+  if (ec.category() == boost::system::system_category() && ec != asio::error::timed_out) detail.sys_errno = ec.value();
+  detail.server_ip = std::move(server_ip);
+  return detail;
+}
+
 awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, HostResolver& resolver,
                                            TlsContexts& tls) {
   ConnectOutcome out;
@@ -47,6 +55,7 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
   if (resolved.error) {
     out.error = ErrorKind::DnsFailure;
     out.detail = resolved.error == asio::error::timed_out ? "DNS lookup timed out (dns_timeout)" : resolved.error.message();
+    out.detail.dns_error = out.detail.words;
     co_return out;
   }
   std::vector<tcp::endpoint> endpoints;
@@ -57,7 +66,9 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
   auto [cec, endpoint] = co_await tcp_stream.async_connect(endpoints, use_nothrow);
   if (cec) {
     out.error = classify_connect_error(cec);
-    out.detail = cec.message();
+    // The last address tried: what the connect error is about.
+    out.detail = describe_io_error(cec, endpoints.empty() ? "" : endpoints.back().address().to_string());
+    if (out.error == ErrorKind::ConnectTimeout) out.detail.sys_errno = ETIMEDOUT;  // as Squid's connect timeout
     co_return out;
   }
   tcp_stream.socket().set_option(tcp::no_delay(true), ec);
@@ -86,7 +97,7 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
     auto [hec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_nothrow);
     if (hec) {
       out.error = hec == beast::error::timeout ? ErrorKind::ConnectTimeout : ErrorKind::TlsFailed;
-      out.detail = hec.message();
+      out.detail = describe_io_error(hec, address);
       co_return out;
     }
     out.connection = std::make_unique<UpstreamConnection>(std::move(tls_stream));

@@ -52,8 +52,12 @@ class UpstreamConnection {
 struct ConnectOutcome {
   std::unique_ptr<UpstreamConnection> connection;
   std::optional<ErrorKind> error;
-  std::string detail;  // the system's words, for the error page
+  ErrorDetail detail;  // for the error page
 };
+
+// An I/O failure as error pages show it: the system's words, and its errno
+// (none for a timeout).
+ErrorDetail describe_io_error(const error_code& ec, std::string server_ip = {});
 
 // Resolves (dns_timeout, cached for positive_dns_ttl), connects (connect_timeout)
 // and, for TLS, handshakes and verifies the certificate against `spec.host`.

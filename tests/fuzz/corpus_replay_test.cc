@@ -19,6 +19,7 @@ int cuttle_fuzz_http_conditionals(const uint8_t* data, size_t size);
 int cuttle_fuzz_store_record(const uint8_t* data, size_t size);
 int cuttle_fuzz_helper_reply(const uint8_t* data, size_t size);
 int cuttle_fuzz_logformat(const uint8_t* data, size_t size);
+int cuttle_fuzz_error_page(const uint8_t* data, size_t size);
 
 namespace {
 
@@ -49,5 +50,6 @@ TEST(FuzzCorpus, HttpConditionals) { EXPECT_GT(replay("http_conditionals", cuttl
 TEST(FuzzCorpus, StoreRecord) { EXPECT_GT(replay("store_record", cuttle_fuzz_store_record), 0u); }
 TEST(FuzzCorpus, HelperReply) { EXPECT_GT(replay("helper_reply", cuttle_fuzz_helper_reply), 0u); }
 TEST(FuzzCorpus, Logformat) { EXPECT_GT(replay("logformat", cuttle_fuzz_logformat), 0u); }
+TEST(FuzzCorpus, ErrorPage) { EXPECT_GT(replay("error_page", cuttle_fuzz_error_page), 0u); }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST(Accelerator, HttpsOriginIsVerifiedAgainstTheConfiguredCa) {
     // A CA that did not sign the origin's certificate: refuse, never talk in clear.
     CuttleProcess bad(peer + certs.other_ca_file() + "\nhttp_access allow all\n", "accel defaultsite=secure.test");
     auto res = origin_form_get(bad.port(), "/", "");
-    EXPECT_EQ(res.result_int(), 502);
+    EXPECT_EQ(res.result_int(), 503);
     EXPECT_EQ(res["X-Squid-Error"], "ERR_SECURE_CONNECT_FAIL 0");
   }
   EXPECT_EQ(origin.requests().size(), 1u);

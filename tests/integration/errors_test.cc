@@ -94,18 +94,20 @@ TEST(Errors, DeniedClientGets403) {
   EXPECT_NE(lines[0].find(" HIER_NONE/- text/html"), std::string::npos) << lines[0];
 }
 
-TEST(Errors, UnreachableOriginGets502) {
+// Squid's ErrorState::NewForwarding: a next hop that cannot be reached is 503,
+// and X-Squid-Error carries the errno (ECONNREFUSED).
+TEST(Errors, UnreachableOriginGets503WithTheErrno) {
   unsigned short dead_port = free_port();  // nothing listens there
   CuttleProcess cuttle;
   auto res = proxy_get(cuttle.port(), "http://127.0.0.1:" + std::to_string(dead_port) + "/");
-  EXPECT_EQ(res.result_int(), 502);
-  EXPECT_EQ(res["X-Squid-Error"], "ERR_CONNECT_FAIL 0");
+  EXPECT_EQ(res.result_int(), 503);
+  EXPECT_EQ(res["X-Squid-Error"], "ERR_CONNECT_FAIL 111");
 }
 
-TEST(Errors, UnresolvableHostGets502) {
+TEST(Errors, UnresolvableHostGets503) {
   CuttleProcess cuttle;
   auto res = proxy_get(cuttle.port(), "http://no-such-host.invalid/");
-  EXPECT_EQ(res.result_int(), 502);
+  EXPECT_EQ(res.result_int(), 503);
   EXPECT_EQ(res["X-Squid-Error"], "ERR_DNS_FAIL 0");
 }
 

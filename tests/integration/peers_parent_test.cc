@@ -56,7 +56,7 @@ TEST(PeersParent, NeverDirectWithTheParentDownAnswersWithAnErrorNotDirect) {
   CuttleProcess cuttle("cache_peer 127.0.0.1 parent " + std::to_string(nothing_there) +
                        " 0 no-query\nnever_direct allow all\n");
   auto first = proxy_get(cuttle.port(), origin.url("/b"));
-  EXPECT_EQ(first.result_int(), 502) << first;  // the one parent refused the connection
+  EXPECT_EQ(first.result_int(), 503) << first;  // the one parent refused the connection (ERR_CONNECT_FAIL)
   // Now the parent is known dead: nothing may take the request.
   auto second = proxy_get(cuttle.port(), origin.url("/b"));
   EXPECT_EQ(second.result_int(), 503) << second;

@@ -40,16 +40,16 @@ TEST(DenyInfoLines, TheFirstLineNamingTheAclWinsAndUrlsMayBeSkipped) {
 }
 
 TEST(DenyInfoCodes, UrlValuesAreHtmlQuotedThenEscapedAsSquidDoes) {
-  DenyPageContext c;
+  ErrorPageFacts c;
   c.url = "http://e.com/a b?x=1&y='z'";
   c.path = "/a b";
   c.client_ip = "10.0.0.1";
   c.method = "GET";
-  EXPECT_EQ(expand_deny_codes("http://p/?u=%u&i=%i&m=%M&a=%a", c, true),
+  EXPECT_EQ(expand_error_codes("http://p/?u=%u&i=%i&m=%M&a=%a", c, true),
             "http://p/?u=http%3A%2F%2Fe.com%2Fa%20b%3Fx%3D1%26amp%3By%3D%26%2339%3Bz%26%2339%3B&i=10.0.0.1&m=GET&a=-");
-  EXPECT_EQ(expand_deny_codes("%R", c, true), "/a b") << "the path is quoted, not escaped";
-  EXPECT_EQ(expand_deny_codes("100%% %d", c, true), "100% %25d") << "an unknown code stays, escaped";
-  EXPECT_EQ(expand_deny_codes("<p>%U</p>", c, false), "<p>http://e.com/a b?x=1&amp;y=&#39;z&#39;</p>");
+  EXPECT_EQ(expand_error_codes("%R", c, true), "/a b") << "the path is quoted, not escaped";
+  EXPECT_EQ(expand_error_codes("100%% %d", c, true), "100%25 %25d") << "'%' and an unknown code stay, escaped";
+  EXPECT_EQ(expand_error_codes("<p>%U</p>", c, false), "<p>http://e.com/a b?x=1&amp;y=&#39;z&#39;</p>");
 }
 
 }  // namespace deny_info_test

@@ -36,14 +36,14 @@ TEST(ErrorPage, StatusAndSquidCodeForEachKind) {
                  Case{ErrorKind::AccessDenied, 403, "ERR_ACCESS_DENIED"},
                  Case{ErrorKind::HeadersTooLarge, 431, "ERR_TOO_BIG"},
                  Case{ErrorKind::UnsupportedRequest, 501, "ERR_UNSUP_REQ"},
-                 Case{ErrorKind::DnsFailure, 502, "ERR_DNS_FAIL"},
-                 Case{ErrorKind::ConnectFailed, 502, "ERR_CONNECT_FAIL"},
-                 Case{ErrorKind::TlsFailed, 502, "ERR_SECURE_CONNECT_FAIL"},
+                 Case{ErrorKind::DnsFailure, 503, "ERR_DNS_FAIL"},
+                 Case{ErrorKind::ConnectFailed, 503, "ERR_CONNECT_FAIL"},
+                 Case{ErrorKind::TlsFailed, 503, "ERR_SECURE_CONNECT_FAIL"},
                  Case{ErrorKind::InvalidResponse, 502, "ERR_INVALID_RESP"},
                  Case{ErrorKind::ReadError, 502, "ERR_READ_ERROR"},
                  Case{ErrorKind::OnlyIfCachedMiss, 504, "ERR_ONLY_IF_CACHED_MISS"},
                  Case{ErrorKind::ShuttingDown, 503, "ERR_SHUTTING_DOWN"},
-                 Case{ErrorKind::ConnectTimeout, 504, "ERR_CONNECT_FAIL"},
+                 Case{ErrorKind::ConnectTimeout, 503, "ERR_CONNECT_FAIL"},
                  Case{ErrorKind::ReadTimeout, 504, "ERR_READ_TIMEOUT"}}) {
     EXPECT_EQ(static_cast<unsigned>(error_status(c.kind)), c.status) << c.code;
     EXPECT_EQ(error_code_name(c.kind), c.code);

@@ -160,6 +160,20 @@ TEST(RequestTarget, AccelRejectsBadHostHeaders) {
   }
 }
 
+// squid 5.7's relaxed parser serves any visible byte in a path or query (JSON in
+// a query, '|' lists, 8-bit bytes); the path goes on as the client sent it.
+TEST(RequestTarget, VisibleBytesRfc3986DoesNotAllowAreKeptAsSquidKeepsThem) {
+  auto t = absolute("http://example.com/a|b/{c}?q=\"<x>\"&r=^`\\&s=%zz&t=%41\xC3\xA9");
+  EXPECT_EQ(t.host, "example.com");
+  EXPECT_EQ(t.path, "/a|b/{c}?q=\"<x>\"&r=^`\\&s=%zz&t=%41\xC3\xA9");
+  EXPECT_EQ(absolute("http://example.com?{}").path, "/?{}");
+  auto accel = parse_accel_target("/p?json={\"a\":[1]}", "", accel_port("www.example.test", true));
+  ASSERT_TRUE(accel.target.has_value());
+  EXPECT_EQ(accel.target->path, "/p?json={\"a\":[1]}");
+  for (auto text : {"http://example.com/a\x01b", "http://example.com/a\x7f", "http://ex{ample.com/"})
+    EXPECT_FALSE(parse_absolute_target(text).target.has_value()) << "controls and a bad host stay refused";
+}
+
 TEST(RequestTarget, AccelRejectsBadOriginForm) {
   EXPECT_FALSE(parse_accel_target("/a b", "", accel_port("www.example.test", true)).target.has_value());
   EXPECT_FALSE(parse_accel_target("*", "", accel_port("www.example.test", true)).target.has_value());

@@ -1,30 +1,12 @@
 #include "proxy/server/steps/deny_answer.h"
 
 #include "proxy/http/deny_page.h"
+#include "proxy/server/error_page_facts.h"
 #include "proxy/server/own_replies.h"
 
-#include <ctime>
 
 namespace cuttle {
 namespace {
-
-DenyPageContext page_context(const ClientConnection& conn, const Transaction& tx) {
-  DenyPageContext c;
-  c.method = tx.entry.method;
-  c.url = tx.entry.url;
-  c.scheme = tx.facts.scheme;
-  c.host = tx.facts.host;
-  c.path = tx.facts.path;
-  c.port = tx.facts.port;
-  c.client_version = tx.request().version();
-  c.client_ip = conn.client_ip;
-  if (tx.facts.auth.status == AuthStatus::Accepted) c.user = tx.facts.auth.user;
-  c.hostname = tx.active->hostname;
-  c.cache_mgr = tx.config().cache_mgr;
-  c.product = tx.active->product();
-  c.now = std::time(nullptr);
-  return c;
-}
 
 // Squid's comm_reset_close: an RST instead of an answer.
 bool reset_connection(ClientConnection& conn, Transaction& tx) {
@@ -37,7 +19,7 @@ bool reset_connection(ClientConnection& conn, Transaction& tx) {
 }
 
 awaitable<bool> send_deny_page(ClientConnection& conn, Transaction& tx, const DenyInfo& info) {
-  auto res = deny_info_response(info, 403, page_context(conn, tx));
+  auto res = deny_info_response(info, 403, error_page_facts(conn, tx, info.token), tx.config().error_pages);
   res.set("X-Cache", "MISS from " + tx.active->hostname);
   co_return co_await send_error_reply(conn, res, tx, tx.reusable_after_own_reply());
 }

@@ -52,6 +52,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   const bool safe_method = is_safe_method(tx.request().method());
   auto client = conn.side();
   hook_reply_check(client, conn, tx);
+  if (tx.active->error_templates && !tx.request_snapshot) tx.request_snapshot = request_snapshot(tx);
   // The forwarder consumes the parsed header; a retry parses the same bytes again.
   std::string header_text;
   if (tx.next_hops.size() > 1 && !tx.has_body) header_text = cuttle::header_text(tx.request());

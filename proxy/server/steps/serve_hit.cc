@@ -1,6 +1,7 @@
 // A stored reply sent to the client (cache_hit.h does the sending), and the
 // hit's access.log line: Squid's code for what was served and why.
 #include "proxy/http/header_mangling.h"
+#include "proxy/http/reply_access.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
 #include "proxy/server/steps/deny_answer.h"

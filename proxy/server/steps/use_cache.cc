@@ -45,6 +45,15 @@ awaitable<bool> fetch_and_store(ClientConnection& conn, const CacheRequest& cach
   co_return co_await forward(conn, tx, *plan, fill ? &*fill : nullptr);
 }
 
+// Every request the cache cannot answer is a miss, and a miss of a request
+// with only-if-cached is Squid's 504 (clientReplyContext::processMiss), even
+// with no store, for other methods than GET, or under `cache deny`.
+awaitable<StepResult> miss_unless_only_if_cached(ClientConnection& conn, Transaction& tx) {
+  if (!client_directives(tx.request()).only_if_cached) co_return kNextStep;
+  tx.entry.result = ResultCode::TcpMiss;
+  co_return co_await reply_error(conn, ErrorKind::OnlyIfCachedMiss, tx, tx.reusable_after_own_reply());
+}
+
 }  // namespace
 
 awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
@@ -53,13 +62,13 @@ awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
   store::ObjectCache* store = conn.runtime().store();
   auto& req = tx.request();
   const bool is_get = req.method() == http::verb::get;
-  if (!store || !(is_get || req.method() == http::verb::head)) co_return kNextStep;
+  if (!store || !(is_get || req.method() == http::verb::head)) co_return co_await miss_unless_only_if_cached(conn, tx);
   const Config& config = tx.config();
   // `cache deny`: not answered from the cache, not stored; logged TCP_MISS (Squid's
   // checkNoCacheDone). The rules are checked before the lookup, as Squid does.
   if (!config.cache_access.empty() &&
       (co_await check_slow(conn, tx, config.cache_access)).decision == AccessDecision::Deny)
-    co_return kNextStep;
+    co_return co_await miss_unless_only_if_cached(conn, tx);
   // The store ID, when a helper gave one, is the key and what refresh_pattern sees (as Squid).
   CacheRequest cache{*store, tx.cache_key(), match_refresh_pattern(config.refresh_patterns, tx.cache_key()),
                      std::chrono::duration_cast<Seconds>(config.negative_ttl), client_directives(req)};

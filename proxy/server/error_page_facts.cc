@@ -1,0 +1,77 @@
+#include "proxy/server/error_page_facts.h"
+
+#include "proxy/http/header_rules.h"
+
+#include <ctime>
+
+namespace cuttle {
+namespace {
+
+// The URL's authority, as Squid's AnyP::Uri::authority() writes it: the port
+// only when it is not the scheme's default.
+std::string url_authority(const RequestFacts& facts) {
+  std::string host = facts.host.find(':') != std::string::npos ? "[" + facts.host + "]" : facts.host;
+  const uint16_t default_port = facts.scheme == "https" ? 443 : 80;
+  return facts.port && facts.port != default_port ? host + ":" + std::to_string(facts.port) : host;
+}
+
+// The request as Squid's error pages print it: the request line with the path
+// only and a bare LF, then each header field as received, except that Host
+// comes last, rewritten from the URL (Squid normalizes it so on arrival).
+std::string squid_request_head(const Transaction& tx) {
+  const auto& req = tx.request();
+  std::string head = std::string(req.method_string()) + " " + tx.facts.path + " HTTP/" +
+                     std::to_string(req.version() / 10) + "." + std::to_string(req.version() % 10) + "\n";
+  bool had_host = false;
+  for (const auto& field : req) {
+    if (field.name() == http::field::host) {
+      had_host = true;
+      continue;
+    }
+    head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  }
+  if (had_host) head += "Host: " + url_authority(tx.facts) + "\r\n";
+  return head;
+}
+
+}  // namespace
+
+Transaction::RequestSnapshot request_snapshot(const Transaction& tx) {
+  if (tx.request_snapshot) return *tx.request_snapshot;
+  if (!tx.parser || tx.facts.method.empty()) return {};
+  return {squid_request_head(tx), joined_values(tx.request(), "Accept-Language")};
+}
+
+ErrorPageFacts error_page_facts(const ClientConnection& conn, const Transaction& tx, std::string page,
+                                const ErrorDetail& detail) {
+  const Config& config = tx.config();
+  ErrorPageFacts f;
+  f.url = tx.entry.url;
+  if (!tx.facts.method.empty() && tx.parser) {
+    f.method = tx.facts.method;
+    f.scheme = tx.facts.scheme;
+    f.host = tx.facts.host;
+    f.path = tx.facts.path;
+    f.port = tx.facts.port;
+    f.client_version = tx.request().version();
+    f.request_head = request_snapshot(tx).squid_head;
+  }
+  f.client_ip = conn.client_ip;
+  if (tx.facts.auth.status == AuthStatus::Accepted) f.user = tx.facts.auth.user;
+  f.listening_port = tx.active->forward_port.value_or(conn.local_port);
+  f.page = std::move(page);
+  f.sys_errno = detail.sys_errno;
+  f.server_ip = detail.server_ip;
+  f.dns_error = detail.dns_error;
+  f.external_message = tx.facts.external.message;
+  f.hostname = tx.active->hostname;
+  f.cache_mgr = config.cache_mgr;
+  f.email_err_data = config.error_pages.email_err_data;
+  f.html_text = config.error_pages.html_text;
+  if (tx.active->error_templates) f.stylesheet = tx.active->error_templates->stylesheet();
+  f.now = std::time(nullptr);
+  f.product = tx.active->product();
+  return f;
+}
+
+}  // namespace cuttle
