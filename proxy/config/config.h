@@ -7,6 +7,7 @@
 #include "proxy/config/deny_info.h"
 #include "proxy/config/error_page_settings.h"
 #include "proxy/config/auth_config.h"
+#include "proxy/config/quick_abort_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
 #include "proxy/log/log_format.h"
@@ -183,6 +184,9 @@ struct Config {
     AccessRule acls;
   };
   std::vector<BodySizeLimit> reply_body_max_size;
+  // range_offset_limit lines (bytes empty: none, always fetch the whole object);
+  // none matching: 0, Range requests go upstream as they are.
+  std::vector<BodySizeLimit> range_offset_limit;
   // -k rotate renames each log to .0, .0 to .1, … keeping this many; 0: only reopen.
   int logfile_rotate = 10;
   std::vector<CacheDirConfig> cache_dirs;  // empty (or `cache_dir null`): no disk cache
@@ -197,6 +201,7 @@ struct Config {
   uint64_t reply_header_max_size = 64ull << 10;
   // request_body_max_size: a larger (dechunked) request body is answered 413; 0: no limit.
   uint64_t request_body_max_size = 0;
+  QuickAbort quick_abort;
 
   PacConfig pac;
 

@@ -6,6 +6,7 @@
 #include "proxy/config/cache_dir.h"
 #include "proxy/config/error_page_directives.h"
 #include "proxy/config/log_directives.h"
+#include "proxy/config/transfer_directives.h"
 #include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
 
@@ -620,6 +621,10 @@ constexpr DirectiveEntry kDirectives[] = {
     {"access_log", access_log},
     {"logfile_rotate", logfile_rotate},
     {"reply_body_max_size", reply_body_max_size},
+    {"quick_abort_min", quick_abort_min},
+    {"quick_abort_max", quick_abort_max},
+    {"quick_abort_pct", quick_abort_pct},
+    {"range_offset_limit", range_offset_limit},
     {"logformat", logformat_directive},
     {"cache_access_log", access_log},
     {"strip_query_terms", on_off<&Config::strip_query_terms>},

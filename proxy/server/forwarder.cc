@@ -1,5 +1,7 @@
 #include "proxy/server/forwarder.h"
 
+#include "proxy/cache/quick_abort.h"
+#include "proxy/http/byte_ranges.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/reply_access.h"
@@ -36,6 +38,8 @@ struct Exchange {
   bool client_keep_alive = false;
   unsigned client_version = 11;
   std::optional<uint64_t> body_limit{};  // reply_body_max_size for this reply
+  uint64_t body_received = 0;  // reply body bytes read from upstream
+  bool client_gone = false;    // a write to the client failed
   ForwardOutcome out{};
 
   const Config& config() const { return *active.config; }
@@ -135,6 +139,7 @@ awaitable<error_code> read_body_piece(Upstream& upstream, UpstreamConnection& co
   body.size = x.buf.size() - body.size;
   body.data = body.size ? x.buf.data() : nullptr;  // see send_request
   body.more = !parser.is_done();
+  x.body_received += body.size;
   if (fill && body.size) {
     fill->append({x.buf.data(), body.size});
     // Backpressure: let the disk catch up rather than queue the body in memory.
@@ -163,11 +168,38 @@ void shape_client_reply(http::response_parser<http::buffer_body>& parser, bool h
   res.keep_alive(x.client_keep_alive);
 }
 
-// Streams the reply body to the client (and the fill); the header goes out with
-// its first piece, so a small reply takes one send.
+// Of a piece of the body that starts at `start`, only what falls in `slice`
+// goes to the client; the piece that reaches its end ends the client's reply.
+void keep_within(http::buffer_body::value_type& body, uint64_t start, const ByteRange& slice) {
+  const uint64_t end = start + body.size;  // exclusive
+  const uint64_t from = std::max(start, slice.first), to = std::min(end, slice.last + 1);
+  body.data = from < to ? static_cast<char*>(body.data) + (from - start) : nullptr;
+  body.size = from < to ? to - from : 0;
+  body.more = end <= slice.last;
+}
+
+// range_offset_limit: the whole object was asked for, and the client gets its
+// one range of a 200 of known length as a 206; anything else it gets whole, as
+// a server may answer a Range request (RFC 9110 §14.2).
+std::optional<ByteRange> client_slice(http::response_parser<http::buffer_body>& parser, const Exchange& x) {
+  auto& res = parser.get();
+  if (x.plan.whole_for_range.empty() || res.result() != http::status::ok || !parser.content_length()) return {};
+  const auto length = *parser.content_length();
+  const auto resolved = resolve_ranges(x.plan.whole_for_range, length);
+  if (resolved.outcome != RangeOutcome::Satisfiable || resolved.ranges.size() != 1) return {};
+  const auto slice = resolved.ranges.front();
+  res.result(http::status::partial_content);
+  res.set(http::field::content_range, content_range(slice, length));
+  res.content_length(slice.size());
+  return slice;
+}
+
+// Streams the reply body (or `slice` of it) to the client and the whole body to
+// the fill; the header goes out with its first piece, so a small reply takes one send.
 template <class Upstream>
 awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
-                                http::response_parser<http::buffer_body>& parser, CacheFill* fill, Exchange& x) {
+                                http::response_parser<http::buffer_body>& parser, CacheFill* fill, Exchange& x,
+                                std::optional<ByteRange> slice) {
   auto& res = parser.get();
   auto& out = x.out;
   const bool has_body = !x.is_head && !parser.is_done();
@@ -183,6 +215,7 @@ awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
     conn.buffer.reserve(kRelayBufferSize);  // see send_request
   do {
     if (!parser.is_done()) {
+      const uint64_t piece_start = x.body_received;
       if (auto ec = co_await read_body_piece(upstream, conn, parser, fill, x)) {
         // Nothing reached the client yet: a failure it can be told about (or the
         // next hop tried). Past that, the client must see a truncated reply: its
@@ -195,6 +228,7 @@ awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
         }
         co_return;
       }
+      if (slice) keep_within(res.body(), piece_start, *slice);
     } else {
       res.body().data = nullptr;
       res.body().size = 0;
@@ -209,9 +243,20 @@ awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
     out.cut_at_limit = !ec && x.body_limit && out.reply_bytes > *x.body_limit + 4096;
     if (ec || out.cut_at_limit) {
       out.aborted = true;
+      x.client_gone = bool(ec);
       co_return;
     }
-  } while (!parser.is_done() || !serializer.is_done());
+  } while (!serializer.is_done());  // done: the body (or the slice) is all sent
+}
+
+// The client is gone, or has its whole range: whether the fill reads the rest
+// of the object (quick_abort_*, range_offset_limit none), as Squid decides when
+// its last store client leaves. A reply cut by reply_body_max_size is not stored.
+bool fill_goes_on_without_client(const http::response_parser<http::buffer_body>& parser, const Exchange& x) {
+  if (x.out.cut_at_limit) return false;
+  std::optional<uint64_t> expected;
+  if (parser.content_length()) expected = *parser.content_length();
+  return fill_continues_without_client(x.config().quick_abort, expected, x.body_received, x.plan.finish_whole);
 }
 
 // Nobody waits for this reply: its body only goes to the fill.
@@ -245,17 +290,27 @@ awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
   // Squid's HttpStateData releases the entry of a proxy-only peer's reply.
   CacheFill* fill = x.plan.proxy_only ? nullptr : x.fill;
   if (fill && (x.is_head || !fill->start(res.base(), length))) fill = nullptr;
+  bool fill_went_on = false;
   if (x.client) {
+    const auto slice = client_slice(parser, x);
     shape_client_reply(parser, has_body, x);
-    co_await relay_to_client(upstream, conn, parser, fill, x);
+    co_await relay_to_client(upstream, conn, parser, fill, x, slice);
+    // The client left (a write failed) or has its whole range, and upstream is still fine.
+    const bool client_done_early = x.client_gone || (!out.aborted && !parser.is_done());
+    if (fill && client_done_early && !parser.is_done() && !out.error && fill_goes_on_without_client(parser, x)) {
+      const bool client_aborted = out.aborted;  // the client's transaction keeps its own outcome
+      co_await fill_only(upstream, conn, parser, fill, x);
+      out.aborted = client_aborted;
+      fill_went_on = true;
+    }
   } else if (fill || !has_body) {
     co_await fill_only(upstream, conn, parser, fill, x);
   } else {
     co_return false;  // a body nobody wants: the connection is dropped rather than read to its end
   }
+  if (fill && parser.is_done() && !out.error && (!out.aborted || fill_went_on)) fill->finish();
   if (out.error || out.aborted) co_return false;
   out.client_reusable = x.client_keep_alive;
-  if (fill && parser.is_done()) fill->finish();
   co_return upstream_reusable && parser.is_done();
 }
 
@@ -410,6 +465,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts
   // Counted on the dechunked body, as Squid counts it.
   if (const auto limit = active.config->request_body_max_size; limit && chunked) parser.body_limit(limit);
   shape_upstream_request(parser.get(), plan, active, facts, x.client_version);
+  if (!plan.whole_for_range.empty()) ask_for_whole_object(parser.get());
   if (chunked) parser.get().chunked(true);
   parser.get().keep_alive(true);
 

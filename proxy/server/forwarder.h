@@ -45,6 +45,11 @@ struct ForwardPlan : NextHop {
   // relayed (a 304 refreshes the stored copy; a 5xx may be replaced by it).
   bool intercept_not_modified = false;
   bool intercept_server_errors = false;
+  // range_offset_limit: the client's Range, asked upstream without it so the whole
+  // object is stored; the client gets this range of it. finish_whole: the limit
+  // was `none`, and the fill goes on whatever the client does (as Squid).
+  std::string whole_for_range;
+  bool finish_whole = false;
 };
 
 struct ForwardOutcome {

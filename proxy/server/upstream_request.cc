@@ -32,6 +32,12 @@ void shape_upstream_request(http::request_header<>& req, const NextHop& hop, con
   mangle_headers(req, config.request_header_manglers, facts);
 }
 
+void ask_for_whole_object(http::request_header<>& req) {
+  req.erase(http::field::range);
+  req.erase(http::field::if_range);
+  req.erase("Request-Range");
+}
+
 void ask_with_stored_validators(http::request_header<>& req, const http::response_header<>& stored) {
   for (auto name : {http::field::if_none_match, http::field::if_modified_since, http::field::if_range,
                     http::field::range})

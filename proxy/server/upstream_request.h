@@ -20,6 +20,10 @@ namespace cuttle {
 void shape_upstream_request(http::request_header<>& req, const NextHop& hop, const ActiveConfig& active,
                             const RequestFacts& facts, unsigned client_version);
 
+// range_offset_limit: Range, If-Range and Request-Range removed, as Squid does
+// when it fetches the whole object to store it (HttpStateData::decideIfWeDoRanges).
+void ask_for_whole_object(http::request_header<>& req);
+
 // A revalidation's conditions: the client's own (answered from the refreshed copy
 // after a 304) and its Range give way to the stored reply's validators.
 void ask_with_stored_validators(http::request_header<>& req, const http::response_header<>& stored);

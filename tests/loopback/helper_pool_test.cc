@@ -123,7 +123,7 @@ TEST_F(HelperPoolTest, AHelperThatCrashesIsReplacedAndItsRequestGetsUnknownAsInS
 
 TEST_F(HelperPoolTest, AHelperThatHangsTimesOutAndIsReplaced) {
   // Long enough for a Python helper to start on a loaded machine.
-  auto pool = make_pool(program(1), 1500ms);
+  auto pool = make_pool(program(1), 3000ms);
   auto hung = ask_all(*pool, {"hang"});
   EXPECT_EQ(hung[0].result, HelperResult::TimedOut);
   EXPECT_EQ(ask_all(*pool, {"reply OK user=next"})[0].note("user"), "next");

@@ -104,6 +104,10 @@ awaitable<bool> send_reply(Stream& stream, const OriginReply& reply, bool head_r
       piece.resize(n);
       for (uint64_t i = 0; i < n; ++i) piece[i] = static_cast<char>('a' + ((sent + i) % 4093) % 26);
       if (!co_await send_piece(piece)) co_return false;
+      if (reply.pause_after_bytes && sent < reply.pause_after_bytes && sent + n >= reply.pause_after_bytes) {
+        asio::steady_timer t(co_await asio::this_coro::executor, reply.pause);
+        co_await t.async_wait(use_nothrow);
+      }
       sent += n;
     }
   } else if (reply.chunked) {

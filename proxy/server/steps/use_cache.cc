@@ -3,6 +3,7 @@
 // revalidation), or fetched and stored while relayed (a miss). Which one is
 // proxy/cache/'s choice (choose_cache_use); this file carries it out.
 #include "proxy/cache/client_conditionals.h"
+#include "proxy/http/range_prefetch.h"
 #include "proxy/server/background_refresh.h"
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/own_replies.h"
@@ -25,6 +26,19 @@ CacheUseDecision choose(const CacheRequest& cache, const std::optional<StoredRep
   return decision;
 }
 
+// range_offset_limit: a Range miss within the limit asks for the whole object,
+// which is stored; the client gets its range of it. (With If-Range, or on a
+// connection-authenticated request, the Range goes upstream as asked.)
+void plan_whole_object_for_range(ForwardPlan& plan, const Transaction& tx) {
+  const auto& req = tx.request();
+  const auto range = req[http::field::range];
+  if (range.empty() || req.count(http::field::if_range) || tx.uses_connection_auth) return;
+  const auto fetch = range_fetch(tx.config(), tx.facts, range);
+  if (fetch == RangeFetch::AsAsked) return;
+  plan.whole_for_range = std::string(range);
+  plan.finish_whole = fetch == RangeFetch::WholeObjectAlways;
+}
+
 // Fetched whole and stored while relayed; concurrent misses for the URL wait for
 // one fetch (collapsed forwarding).
 awaitable<bool> fetch_and_store(ClientConnection& conn, const CacheRequest& cache, Transaction& tx, bool collapse) {
@@ -39,9 +53,11 @@ awaitable<bool> fetch_and_store(ClientConnection& conn, const CacheRequest& cach
   auto plan = co_await cache_next_hop(conn, tx);
   if (!plan) co_return co_await reply_error(conn, ErrorKind::CannotForward, tx, tx.reusable_after_own_reply());
   std::optional<CacheFill> fill;
-  if (req.method() == http::verb::get)
+  if (req.method() == http::verb::get) {
     fill.emplace(cache.store, cache.url, tx.entry.method, http::fields(req.base()), cache.pattern,
                  cache.negative_ttl);
+    plan_whole_object_for_range(*plan, tx);
+  }
   co_return co_await forward(conn, tx, *plan, fill ? &*fill : nullptr);
 }
 
