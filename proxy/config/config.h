@@ -141,6 +141,15 @@ struct HeaderManglers {
   bool empty() const { return named.empty() && other.access.empty() && all.access.empty(); }
 };
 
+// request_header_add / reply_header_add: a field added when every ACL matches;
+// its value a literal, or (written in quotes) a logformat specification.
+struct HeaderAddition {
+  std::string name;
+  std::string literal;
+  std::optional<LogFormat> format;
+  AccessRule acls;
+};
+
 struct Config {
   std::vector<HttpPortConfig> http_ports;
   std::vector<CachePeerConfig> cache_peers;
@@ -184,6 +193,7 @@ struct Config {
     AccessRule acls;
   };
   std::vector<BodySizeLimit> reply_body_max_size;
+  std::vector<HeaderAddition> request_header_additions, reply_header_additions;
   // range_offset_limit lines (bytes empty: none, always fetch the whole object);
   // none matching: 0, Range requests go upstream as they are.
   std::vector<BodySizeLimit> range_offset_limit;

@@ -5,6 +5,7 @@
 #include "proxy/config/auth_directives.h"
 #include "proxy/config/cache_dir.h"
 #include "proxy/config/error_page_directives.h"
+#include "proxy/config/header_additions.h"
 #include "proxy/config/log_directives.h"
 #include "proxy/config/transfer_directives.h"
 #include "proxy/config/external_acl_type.h"
@@ -609,6 +610,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"request_header_replace", header_replace<&Config::request_header_manglers>},
     {"header_replace", header_replace<&Config::request_header_manglers>},
     {"reply_header_replace", header_replace<&Config::reply_header_manglers>},
+    {"request_header_add", request_header_add},
+    {"reply_header_add", reply_header_add},
     {"cache_dir", cache_dir},
     {"cache_mem", size_in_bytes<&Config::cache_mem_bytes>},
     {"maximum_object_size", size_in_bytes<&Config::maximum_object_size>},

@@ -11,7 +11,7 @@ namespace cuttle {
 
 namespace {
 
-constexpr unsigned kDefaultChildren = 5;  // Squid's DEFAULT_EXTERNAL_ACL_CHILDREN
+constexpr unsigned kDefaultExternalAclChildren = 5;  // Squid's DEFAULT_EXTERNAL_ACL_CHILDREN
 
 // Squid reads these numbers with atoi(): leading digits, anything else is 0.
 long number_after(std::string_view option, std::string_view prefix) {
@@ -114,7 +114,7 @@ void settle_children(HelperChildren& children, bool queue_size_given) {
 void external_acl_type(DirectiveArgs& args, ParseContext& ctx) {
   auto type = std::make_shared<ExternalAclType>();
   type->name = args.next("external ACL type name").text;
-  type->program.children = default_helper_children(kDefaultChildren);
+  type->program.children = default_helper_children(kDefaultExternalAclChildren);
   bool negative_ttl_given = false, queue_size_given = false;
   auto word = args.next_if_any();
   for (; word && read_option(word->text, *type, queue_size_given, ctx); word = args.next_if_any())

@@ -6,13 +6,13 @@ namespace cuttle {
 
 namespace {
 
-constexpr unsigned kDefaultChildren = 20;  // Squid's `20 startup=0 idle=1 concurrency=0`
+constexpr unsigned kDefaultRewriterChildren = 20;  // Squid's `20 startup=0 idle=1 concurrency=0`
 
 UrlRewriteConfig& url_rewrite(ParseContext& ctx) {
   auto& c = ctx.config.url_rewrite;
   if (!c) {
     c.emplace();
-    c->program.children = default_helper_children(kDefaultChildren);
+    c->program.children = default_helper_children(kDefaultRewriterChildren);
   }
   return *c;
 }
@@ -21,7 +21,7 @@ RewriteHelperConfig& store_id(ParseContext& ctx) {
   auto& c = ctx.config.store_id;
   if (!c) {
     c.emplace();
-    c->program.children = default_helper_children(kDefaultChildren);
+    c->program.children = default_helper_children(kDefaultRewriterChildren);
     c->bypass = true;  // Squid's store_id_bypass default
   }
   return *c;

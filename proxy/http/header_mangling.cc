@@ -1,5 +1,6 @@
 #include "proxy/http/header_mangling.h"
 
+#include "proxy/http/header_additions.h"
 #include "proxy/http/reply_access.h"
 
 #include <boost/beast/core/string.hpp>
@@ -83,8 +84,23 @@ void mangle_headers(http::fields& fields, const HeaderManglers& manglers, const 
   for (const auto& [name, value] : kept) fields.insert(name, value);
 }
 
-void mangle_reply_headers(http::response_header<>& reply, const Config& config, const RequestFacts& request) {
-  if (config.reply_header_manglers.empty()) return;
+namespace {
+
+// reply_header_add's values see the reply's status, as Squid's entry has the reply by then.
+void add_reply_fields(http::response_header<>& reply, const Config& config, const RequestFacts& facts,
+                      const AccessLogEntry* entry) {
+  if (config.reply_header_additions.empty()) return;
+  if (!entry) return add_header_fields(reply, config.reply_header_additions, facts, nullptr);
+  AccessLogEntry with_reply = *entry;
+  with_reply.status = reply.result_int();
+  add_header_fields(reply, config.reply_header_additions, facts, &with_reply);
+}
+
+}  // namespace
+
+void mangle_reply_headers(http::response_header<>& reply, const Config& config, const RequestFacts& request,
+                          const AccessLogEntry* entry) {
+  if (config.reply_header_manglers.empty() && config.reply_header_additions.empty()) return;
   RequestFacts facts = request;
   facts.reply = reply_facts(config, reply);
   // The framing fields stay as this proxy sets them: a rule removing them would
@@ -94,6 +110,7 @@ void mangle_reply_headers(http::response_header<>& reply, const Config& config, 
   mangle_headers(reply, config.reply_header_manglers, facts);
   if (!kept_length.empty()) reply.set(http::field::content_length, kept_length);
   if (!kept_coding.empty()) reply.set(http::field::transfer_encoding, kept_coding);
+  add_reply_fields(reply, config, facts, entry);  // after the rules, as Squid's httpHdrMangleList
 }
 
 }  // namespace cuttle

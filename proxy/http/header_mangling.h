@@ -22,9 +22,11 @@ bool is_squid_known_header(std::string_view name);
 
 void mangle_headers(http::fields& fields, const HeaderManglers& manglers, const RequestFacts& facts);
 
-// reply_header_access: the reply as the client gets it, this proxy's own fields
-// (Via, X-Cache) included, as Squid's buildReplyHeader mangles last. The rules'
-// ACLs see the request's facts and the reply (its status, the fields they name).
-void mangle_reply_headers(http::response_header<>& reply, const Config& config, const RequestFacts& request);
+// reply_header_access, then reply_header_add: the reply as the client gets it,
+// this proxy's own fields (Via, X-Cache) included, as Squid's buildReplyHeader
+// mangles last. The rules' ACLs see the request's facts and the reply (its
+// status, the fields they name); added values are formatted from `entry`.
+void mangle_reply_headers(http::response_header<>& reply, const Config& config, const RequestFacts& request,
+                          const AccessLogEntry* entry = nullptr);
 
 }  // namespace cuttle

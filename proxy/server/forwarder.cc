@@ -159,7 +159,7 @@ void shape_client_reply(http::response_parser<http::buffer_body>& parser, bool h
   if (x.config().via) append_via(res, res.version(), x.active.hostname, x.active.product());
   res.set("X-Cache", "MISS from " + x.active.hostname);
   if (!x.plan.cache_lookup.empty()) res.set("X-Cache-Lookup", x.plan.cache_lookup);
-  mangle_reply_headers(res.base(), x.config(), x.facts);
+  mangle_reply_headers(res.base(), x.config(), x.facts, x.client ? x.client->entry : nullptr);
   res.version(11);
   if (has_body && !parser.content_length()) {
     if (x.client_version >= 11) res.chunked(true);
@@ -464,7 +464,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts
   const bool chunked = parser.chunked();
   // Counted on the dechunked body, as Squid counts it.
   if (const auto limit = active.config->request_body_max_size; limit && chunked) parser.body_limit(limit);
-  shape_upstream_request(parser.get(), plan, active, facts, x.client_version);
+  shape_upstream_request(parser.get(), plan, active, facts, x.client_version, client ? client->entry : nullptr);
   if (!plan.whole_for_range.empty()) ask_for_whole_object(parser.get());
   if (chunked) parser.get().chunked(true);
   parser.get().keep_alive(true);

@@ -22,6 +22,8 @@ struct ClientSide {
   // http_reply_access as the client side checks it (asking helpers); empty: the
   // forwarder's own check without I/O (check_reply_access).
   std::function<awaitable<AccessVerdict>(const http::response_header<>&, std::string_view hierarchy)> check_reply;
+  // The transaction so far: request_header_add and reply_header_add format from it.
+  const AccessLogEntry* entry = nullptr;
 };
 
 // Where one attempt goes: the origin or a peer, and what that hop is sent.

@@ -1,5 +1,6 @@
 #include "proxy/server/upstream_request.h"
 
+#include "proxy/http/header_additions.h"
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/request_line.h"
@@ -7,7 +8,7 @@
 namespace cuttle {
 
 void shape_upstream_request(http::request_header<>& req, const NextHop& hop, const ActiveConfig& active,
-                            const RequestFacts& facts, unsigned client_version) {
+                            const RequestFacts& facts, unsigned client_version, const AccessLogEntry* entry) {
   const Config& config = *active.config;
   remove_hop_by_hop(req);
   req.erase(http::field::expect);
@@ -28,8 +29,10 @@ void shape_upstream_request(http::request_header<>& req, const NextHop& hop, con
   if (config.via) append_via(req, client_version, active.hostname, active.product());
   apply_forwarded_for(req, config.forwarded_for, facts.client.to_string());
   req.version(11);
-  // Last, as in Squid: the rules may remove this proxy's own fields too.
+  // Last, as in Squid: the rules may remove this proxy's own fields too; then
+  // request_header_add (httpHdrMangleList).
   mangle_headers(req, config.request_header_manglers, facts);
+  add_header_fields(req, config.request_header_additions, facts, entry);
 }
 
 void ask_for_whole_object(http::request_header<>& req) {

@@ -18,7 +18,7 @@ namespace cuttle {
 // X-Forwarded-For); `client_version`: the HTTP version the client spoke (Via names
 // it). The request leaves as HTTP/1.1; the caller asks for keep-alive on the message.
 void shape_upstream_request(http::request_header<>& req, const NextHop& hop, const ActiveConfig& active,
-                            const RequestFacts& facts, unsigned client_version);
+                            const RequestFacts& facts, unsigned client_version, const AccessLogEntry* entry);
 
 // range_offset_limit: Range, If-Range and Request-Range removed, as Squid does
 // when it fetches the whole object to store it (HttpStateData::decideIfWeDoRanges).

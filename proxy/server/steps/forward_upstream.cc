@@ -51,6 +51,7 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
 awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan, CacheFill* fill) {
   const bool safe_method = is_safe_method(tx.request().method());
   auto client = conn.side();
+  client.entry = &tx.entry;
   hook_reply_check(client, conn, tx);
   if (tx.active->error_templates && !tx.request_snapshot) tx.request_snapshot = request_snapshot(tx);
   // The forwarder consumes the parsed header; a retry parses the same bytes again.

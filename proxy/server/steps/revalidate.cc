@@ -47,6 +47,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   plan.intercept_server_errors = may_serve_stale_on_error(state, cache.client, cache.pattern);
   const auto request_time = Clock::now();
   auto client = conn.side();
+  client.entry = &tx.entry;
   hook_reply_check(client, conn, tx);
   auto outcome = co_await forward_request(&client, tx.facts, *tx.parser, plan, &fill, *tx.active, conn.services);
   report_hop_attempt(conn.runtime(), plan, outcome);

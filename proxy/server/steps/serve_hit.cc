@@ -39,7 +39,7 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   auto client = conn.side();
   std::function<void(http::response_header<>&)> mangle;
   if (!tx.config().reply_header_manglers.empty())
-    mangle = [&tx](http::response_header<>& reply) { mangle_reply_headers(reply, tx.config(), tx.facts); };
+    mangle = [&tx](http::response_header<>& reply) { mangle_reply_headers(reply, tx.config(), tx.facts, &tx.entry); };
   auto hit = co_await serve_stored_reply(client, conn.send_buffer, store, stored, shape, keep_alive, *tx.active,
                                          conn.port.port, std::move(mangle));
   if (conn.send_buffer.capacity() > kKeptSendBuffer) std::string().swap(conn.send_buffer);

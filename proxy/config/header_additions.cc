@@ -1,0 +1,41 @@
+#include "proxy/config/header_additions.h"
+
+#include "proxy/config/ascii_case.h"
+
+#include <stdexcept>
+
+namespace cuttle {
+namespace {
+
+HeaderAddition read_addition(DirectiveArgs& args, ParseContext& ctx) {
+  HeaderAddition addition;
+  addition.name = args.next("header name").text;
+  const auto value = args.next("header value");
+  if (value.quoted) {
+    try {
+      addition.format = custom_log_format(args.directive(), value.text);
+    } catch (const std::invalid_argument& e) {
+      throw DirectiveError(args.directive() + ": " + e.what());
+    }
+    // The request fields its codes show are kept for it, as for access.log lines.
+    for (const auto& name : addition.format->request_headers) ctx.config.log_request_headers.insert(ascii_lowercase(name));
+  } else {
+    addition.literal = value.text;
+  }
+  addition.acls.allow = true;
+  addition.acls.where = ctx.where;
+  while (auto word = args.next_if_any()) addition.acls.acls.push_back(acl_reference(word->text, args.directive(), ctx));
+  return addition;
+}
+
+}  // namespace
+
+void request_header_add(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.request_header_additions.push_back(read_addition(args, ctx));
+}
+
+void reply_header_add(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.reply_header_additions.push_back(read_addition(args, ctx));
+}
+
+}  // namespace cuttle
