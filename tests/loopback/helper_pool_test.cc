@@ -132,7 +132,8 @@ TEST_F(HelperPoolTest, AHelperThatHangsTimesOutAndIsReplaced) {
 }
 
 TEST_F(HelperPoolTest, AConcurrentHelperKeepsWorkingAfterOneRequestTimesOut) {
-  auto pool = make_pool(program(1, 4), 1500ms);
+  // Long enough for a Python helper to start on a loaded machine.
+  auto pool = make_pool(program(1, 4), 3000ms);
   auto replies = ask_all(*pool, {"hang", "sleep 0.1 reply OK user=fine"});
   EXPECT_EQ(replies[0].result, HelperResult::TimedOut);
   EXPECT_EQ(replies[1].note("user"), "fine");
