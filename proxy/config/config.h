@@ -204,6 +204,7 @@ struct Config {
 
   uint64_t cache_mem_bytes = 256ull << 20;
   uint64_t maximum_object_size = 4ull << 20;  // the default max-size of each cache_dir
+  uint64_t maximum_object_size_in_memory = 512 << 10;  // the memory cache's largest object
   uint64_t minimum_object_size = 0;
   // cache_swap_low / cache_swap_high (percent of each cache_dir's size).
   int cache_swap_low = 90, cache_swap_high = 95;           // the default min-size of each cache_dir

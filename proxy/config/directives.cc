@@ -615,6 +615,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache_dir", cache_dir},
     {"cache_mem", size_in_bytes<&Config::cache_mem_bytes>},
     {"maximum_object_size", size_in_bytes<&Config::maximum_object_size>},
+    {"maximum_object_size_in_memory", size_in_bytes<&Config::maximum_object_size_in_memory>},
     {"minimum_object_size", size_in_bytes<&Config::minimum_object_size>},
     {"cache_swap_low", percent<&Config::cache_swap_low>},
     {"cache_swap_high", percent<&Config::cache_swap_high>},

@@ -6,6 +6,7 @@ std::string_view squid_name(ResultCode code) {
   switch (code) {
     case ResultCode::None: return "NONE_NONE";  // squid 5.7's LogTags: "NONE" and TAG_NONE's "_NONE"
     case ResultCode::TcpHit: return "TCP_HIT";
+    case ResultCode::TcpMemHit: return "TCP_MEM_HIT";
     case ResultCode::TcpMiss: return "TCP_MISS";
     case ResultCode::TcpImsHit: return "TCP_IMS_HIT";
     case ResultCode::TcpInmHit: return "TCP_INM_HIT";
@@ -101,6 +102,7 @@ ResultClass result_class(ResultCode code, unsigned status) {
     case ResultCode::TcpTunnel:
       return ResultClass::Tunnel;
     case ResultCode::TcpHit:
+    case ResultCode::TcpMemHit:
     case ResultCode::TcpImsHit:
     case ResultCode::TcpInmHit:
     case ResultCode::TcpNegativeHit:

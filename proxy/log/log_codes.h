@@ -14,6 +14,7 @@ namespace cuttle {
 enum class ResultCode : uint8_t {
   None,                  // nothing was decided (an error before any cache use)
   TcpHit,
+  TcpMemHit,             // a hit from the memory cache (no cache_dir: cache_mem)
   TcpMiss,
   TcpImsHit,             // a fresh copy answered If-Modified-Since with 304
   TcpInmHit,             // ... If-None-Match

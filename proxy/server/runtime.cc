@@ -5,7 +5,12 @@
 #include "store/cache_dirs.h"
 #include "store/object_store.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
 
 #include <algorithm>
 #include <iostream>
@@ -25,20 +30,67 @@ store::CacheDirLimits limits_of(const CacheDirConfig& dir, const Config& config)
   return limits;
 }
 
+store::StoreOptions store_options(const Config& config, const std::string& path, uint64_t max_bytes,
+                                  size_t chunk_size) {
+  store::StoreOptions options{path, max_bytes, chunk_size,
+                              [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }};
+  // Squid's marks; a low mark above the high one evicts down to the high one.
+  options.high_water = config.cache_swap_high / 100.0;
+  options.low_water = std::min(config.cache_swap_low, config.cache_swap_high) / 100.0;
+  return options;
+}
+
+// /dev/shm/cuttle-memory-PID (tmpfs: the memory cache's pages are RAM), after
+// removing those a killed cuttle left behind.
+std::string make_memory_store_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
+  for (const auto& entry : fs::directory_iterator(base, ec)) {
+    const auto name = entry.path().filename().string();
+    if (!name.starts_with("cuttle-memory-")) continue;
+    const auto pid = std::atoi(name.c_str() + 14);
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+  }
+  const auto dir = base / ("cuttle-memory-" + std::to_string(::getpid()));
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
 }  // namespace
 
 void ProxyRuntime::open_stores(const Config& config, size_t chunk_size) {
-  if (config.cache_dirs.empty()) return;
+  if (config.cache_dirs.empty()) return open_memory_store(config, chunk_size);
   auto dirs = std::make_unique<store::CacheDirs>();
-  for (const auto& dir : config.cache_dirs) {
-    store::StoreOptions options{dir.store_path, dir.max_bytes, chunk_size,
-                                [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }};
-    // Squid's marks; a low mark above the high one evicts down to the high one.
-    options.high_water = config.cache_swap_high / 100.0;
-    options.low_water = std::min(config.cache_swap_low, config.cache_swap_high) / 100.0;
-    dirs->add(std::make_unique<store::ObjectStore>(std::move(options)), limits_of(dir, config));
-  }
+  for (const auto& dir : config.cache_dirs)
+    dirs->add(std::make_unique<store::ObjectStore>(store_options(config, dir.store_path, dir.max_bytes, chunk_size)),
+              limits_of(dir, config));
   store_ = std::move(dirs);
+}
+
+// squid 5.7 caches in memory when no cache_dir is configured (cache_mem,
+// maximum_object_size_in_memory). Here that is an LMDB store on tmpfs: the
+// same code as the disk stores, held in RAM, gone with the process.
+void ProxyRuntime::open_memory_store(const Config& config, size_t chunk_size) {
+  if (config.cache_mem_bytes == 0) return;
+  memory_store_dir_ = make_memory_store_dir();
+  store::CacheDirLimits limits;
+  limits.min_size = config.minimum_object_size;
+  limits.max_size = std::min(config.maximum_object_size_in_memory, config.cache_mem_bytes);
+  auto dirs = std::make_unique<store::CacheDirs>();
+  dirs->add(std::make_unique<store::ObjectStore>(
+                store_options(config, memory_store_dir_, config.cache_mem_bytes, chunk_size)),
+            limits);
+  store_ = std::move(dirs);
+}
+
+ProxyRuntime::~ProxyRuntime() {
+  store_.reset();
+  if (!memory_store_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(memory_store_dir_, ignored);
+  }
 }
 
 std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config) {

@@ -62,11 +62,15 @@ class ProxyRuntime {
   }
 
   AccessLog& access_log() { return access_log_; }
-  // The stores of the cache_dir lines as one cache, or nullptr when there are none.
-  // Opened once at start-up; reconfigure does not move them.
+  // The stores of the cache_dir lines as one cache; without any, the memory
+  // cache (cache_mem); nullptr when neither is configured. Opened once at
+  // start-up; reconfigure does not move them.
   store::ObjectCache* store() { return store_.get(); }
   // Write failures (a full disk) are logged to stderr; the proxy keeps relaying.
   void open_stores(const Config& config, size_t chunk_size = 256 * 1024);
+  // The store is the memory cache: its hits are squid's TCP_MEM_HIT.
+  bool store_in_memory() const { return !memory_store_dir_.empty(); }
+  ~ProxyRuntime();
   // Another cache in its place (tests: a store::MemoryCache).
   void use_store(std::unique_ptr<store::ObjectCache> store) { store_ = std::move(store); }
   TlsContexts& tls() { return tls_; }
@@ -91,10 +95,13 @@ class ProxyRuntime {
   void begin_shutdown() { shutting_down_.store(true); }
 
  private:
+  void open_memory_store(const Config& config, size_t chunk_size);
+
   std::atomic<std::shared_ptr<const ActiveConfig>> active_;
   AccessLog access_log_;
   TlsContexts tls_;
   std::unique_ptr<store::ObjectCache> store_;
+  std::string memory_store_dir_;  // on tmpfs, removed with the runtime
   CollapsedForwarding collapsed_;
   ClientCounts client_counts_;
   auth::DigestNonces digest_nonces_;

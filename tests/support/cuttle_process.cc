@@ -33,6 +33,9 @@ CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_
   conf << config << "\n"
        << "http_port 127.0.0.1:" << port_ << " " << port_options << "\n"
        << file_lines()
+       // Tests that do not ask for a cache get none: no cache_dir means squid's
+       // memory cache otherwise (tests/integration/memory_cache_test.cc).
+       << (config.find("cache_mem") == std::string::npos ? "cache_mem 0 MB\n" : "")
        << "visible_hostname cuttle-test\n"
        << "http_access allow localhost\n"
        << "http_access deny all\n";

@@ -20,7 +20,8 @@ const std::string& cuttle_binary();
 class CuttleProcess {
  public:
   // `config` goes first in the file; after it come http_port, pid_filename,
-  // access_log, `workers 1` (or $CUTTLE_TEST_WORKERS) and the rules "http_access allow localhost" then
+  // access_log, `workers 1` (or $CUTTLE_TEST_WORKERS), `cache_mem 0 MB` unless `config` sets it, and
+  // the rules "http_access allow localhost" then
   // "http_access deny all" (so a test's own http_access lines decide first).
   // `port_options` is appended to the http_port line (e.g. "accel defaultsite=x").
   explicit CuttleProcess(const std::string& config = "", const std::string& port_options = "");

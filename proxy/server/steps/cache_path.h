@@ -26,7 +26,7 @@ struct CacheRequest {
 };
 
 std::optional<StoredState> state_of(const std::optional<StoredReply>& stored);
-ResultCode hit_code(const StoredReply& stored);
+ResultCode hit_code(const StoredReply& stored, bool from_memory);
 
 // Sends a stored reply as `request` asks for it (304, ranges) and logs it as
 // `result`; the keep-alive verdict, or nothing when its body turned out damaged

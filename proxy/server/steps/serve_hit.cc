@@ -51,7 +51,7 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   store.touch(stored.key, stored.record.last_access, epoch_ms(Clock::now()));
   tx.entry.result = result;
   // Squid names a 304 answered from a fresh copy after the condition that matched.
-  if (shape.not_modified && result == ResultCode::TcpHit)
+  if (shape.not_modified && (result == ResultCode::TcpHit || result == ResultCode::TcpMemHit))
     tx.entry.result = matched_etag ? ResultCode::TcpInmHit : ResultCode::TcpImsHit;
   tx.entry.status = hit.status;
   tx.entry.reply_bytes = hit.reply_bytes;
@@ -66,7 +66,7 @@ awaitable<std::optional<bool>> serve_if_now_fresh(ClientConnection& conn, const 
   auto again = find_stored_reply(cache.store, cache.url, req, cache.pattern, Clock::now(), cache.negative_ttl);
   if (!again || choose_cache_use(state_of(again), cache.client, cache.pattern).use != CacheUse::Hit)
     co_return std::nullopt;
-  co_return co_await serve_hit(conn, cache.store, *again, req, tx, hit_code(*again));
+  co_return co_await serve_hit(conn, cache.store, *again, req, tx, hit_code(*again, conn.runtime().store_in_memory()));
 }
 
 }  // namespace cuttle

@@ -102,7 +102,7 @@ awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
                                    req.base(), tx.facts, *stored, cache.pattern);
       [[fallthrough]];
     case CacheUse::Hit:
-      if (auto served = co_await serve_hit(conn, *store, *stored, req, tx, hit_code(*stored))) co_return *served;
+      if (auto served = co_await serve_hit(conn, *store, *stored, req, tx, hit_code(*stored, conn.runtime().store_in_memory()))) co_return *served;
       break;  // the stored body was damaged: fetch it
     case CacheUse::Revalidate:
       if (is_get) {
@@ -146,8 +146,9 @@ std::optional<StoredState> state_of(const std::optional<StoredReply>& stored) {
   return state;
 }
 
-ResultCode hit_code(const StoredReply& stored) {
-  return negatively_cached(stored.record.status) ? ResultCode::TcpNegativeHit : ResultCode::TcpHit;
+ResultCode hit_code(const StoredReply& stored, bool from_memory) {
+  if (negatively_cached(stored.record.status)) return ResultCode::TcpNegativeHit;
+  return from_memory ? ResultCode::TcpMemHit : ResultCode::TcpHit;
 }
 
 }  // namespace cuttle
