@@ -76,6 +76,8 @@ namespace {
 std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, ProxyRuntime& runtime,
                                                      std::unique_ptr<PidFile>& pid_file) {
   apply_descriptor_limit(config.max_filedescriptors);
+  // Squid's umask: added to the one cuttle started with, before any file is made.
+  ::umask(::umask(0) | config.umask);
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   prepare_directories(config);
   runtime.open_stores(config);
@@ -96,7 +98,7 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
 void announce(const Config& config, ProxyRuntime& runtime, size_t workers) {
   if (auto* store = runtime.store()) {
     auto stats = store->stats();
-    std::cerr << "cuttle: cache_dir";
+    std::cerr << (runtime.store_in_memory() ? "cuttle: memory cache (cache_mem)" : "cuttle: cache_dir");
     for (const auto& dir : config.cache_dirs) std::cerr << " " << dir.store_path;
     std::cerr << ": " << stats.objects << " objects, " << (stats.bytes >> 20) << " of " << (stats.capacity >> 20)
               << " MB" << std::endl;

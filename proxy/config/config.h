@@ -213,6 +213,9 @@ struct Config {
   // request_body_max_size: a larger (dechunked) request body is answered 413; 0: no limit.
   uint64_t request_body_max_size = 0;
   QuickAbort quick_abort;
+  // umask: the bits every file cuttle creates leaves out, besides those of the
+  // umask it started with (Squid's default 027: logs are not world-readable).
+  unsigned umask = 027;
 
   PacConfig pac;
 

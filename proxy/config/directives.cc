@@ -346,6 +346,16 @@ void reply_body_max_size(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.reply_body_max_size.push_back(std::move(limit));
 }
 
+// umask MASK (027), read as Squid reads an int: a leading 0 is octal, 0x hex.
+void umask_directive(DirectiveArgs& args, ParseContext& ctx) {
+  const auto text = args.next("mask").text;
+  char* end = nullptr;
+  const auto value = std::strtoul(text.c_str(), &end, 0);  // base 0, as Squid: 027 octal, 0x17 hex, 23 decimal
+  if (text.empty() || *end != '\0' || value > 0777) throw DirectiveError("umask: expected a mask like 027, got '" + text + "'");
+  ctx.config.umask = static_cast<unsigned>(value);
+  args.expect_end();
+}
+
 // max_filedescriptors N (old name max_filedesc); 0: the system's limit.
 void max_filedescriptors(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.max_filedescriptors = args.read_integer("number of file descriptors", 0, 1 << 30);
@@ -650,6 +660,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"client_idle_pconn_timeout", duration<&Config::client_idle_pconn_timeout>},
     {"client_lifetime", duration<&Config::client_lifetime>},
     {"max_filedescriptors", max_filedescriptors},
+    {"umask", umask_directive},
     {"max_filedesc", max_filedescriptors},
     {"persistent_request_timeout", duration<&Config::client_idle_pconn_timeout>},
     {"server_idle_pconn_timeout", duration<&Config::server_idle_pconn_timeout>},

@@ -30,10 +30,8 @@ std::vector<std::string> second_codes(Proxy& proxy, const OriginServer& origin, 
     proxy_get(proxy.port(), origin.url(path));
   }
   for (const auto& path : paths) {
-    std::vector<std::string> lines;
-    for (const auto& line : proxy.access_log_lines(2 * paths.size()))
-      if (line.find(path + " ") != std::string::npos) lines.push_back(code_and_user(line));
-    codes.push_back(lines.size() == 2 ? lines[1] : "missing");
+    const auto lines = lines_containing(proxy, path + " ", 2);
+    codes.push_back(lines.size() == 2 ? code_and_user(lines[1]) : "missing");
   }
   return codes;
 }

@@ -48,21 +48,6 @@ OriginServer::Handler cacheable(uint64_t size, uint64_t pause_after = 0) {
   };
 }
 
-// The access.log lines naming `path`, once there are `count` of them (squid
-// also logs the fixture's port probe, so counting all lines would not do).
-template <class Proxy>
-std::vector<std::string> lines_with(const Proxy& proxy, const std::string& path, size_t count) {
-  std::vector<std::string> found;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  do {
-    found.clear();
-    for (const auto& line : proxy.access_log_lines(0, std::chrono::milliseconds(0)))
-      if (line.find(path + " ") != std::string::npos) found.push_back(line);
-    if (found.size() < count) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (found.size() < count && std::chrono::steady_clock::now() < deadline);
-  return found;
-}
-
 // "HIT" or "MISS" from an access.log line's result code (TCP_MEM_HIT is a hit).
 std::string hit_or_miss(const std::string& line) {
   const auto code = code_and_user(line);
@@ -84,7 +69,7 @@ std::string leave_early_then_ask_again(Proxy& proxy, const OriginServer& origin,
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a finishing fill ends meanwhile
   auto again = proxy_get(proxy.port(), origin.url(path));
   EXPECT_EQ(again.body().size(), kBigObject);
-  const auto lines = lines_with(proxy, path, 2);
+  const auto lines = lines_containing(proxy, path + " ", 2);
   return hit_or_miss(lines.back()) + ", origin asked " + std::to_string(origin.requests().size() - before);
 }
 
@@ -145,7 +130,7 @@ RangeSeen range_then_whole(Proxy& proxy, const OriginServer& origin, const std::
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the fill is committed
   auto whole = proxy_get(proxy.port(), origin.url(path));
   EXPECT_EQ(whole.body().size(), 100000u);
-  const auto lines = lines_with(proxy, path, 2);
+  const auto lines = lines_containing(proxy, path + " ", 2);
   seen.then = hit_or_miss(lines.back());
   return seen;
 }

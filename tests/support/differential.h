@@ -9,7 +9,9 @@
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -49,6 +51,22 @@ std::vector<std::string> status_and_log_from(Proxy& proxy, const OriginServer& o
     seen.push_back(std::to_string(status) + " " + code_and_user(proxy.access_log_line_with(path)));
   }
   return seen;
+}
+
+// The access.log lines containing `text`, once there are `count` of them (or 5 s
+// have passed): squid also logs the fixture's port probe, so waiting for a
+// number of lines in all could return before the last one is written.
+template <class Proxy>
+std::vector<std::string> lines_containing(const Proxy& proxy, const std::string& text, size_t count) {
+  std::vector<std::string> found;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    found.clear();
+    for (const auto& line : proxy.access_log_lines(0, std::chrono::milliseconds(0)))
+      if (line.find(text) != std::string::npos) found.push_back(line);
+    if (found.size() >= count || std::chrono::steady_clock::now() > deadline) return found;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace cuttle::testing

@@ -116,7 +116,10 @@ TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsRea
   EXPECT_EQ(error_of("http_port 3128\nmiss_access deny all\n"),
             "test.conf:2: 'miss_access' decides which clients (e.g. sibling caches) may fetch misses through this "
             "proxy; cuttle does not implement it yet and will not run without it (see docs/configuration.md)");
-  for (const char* line : {"store_miss deny all", "delay_pools 1", "icap_enable on", "miss_access deny all", "send_hit deny all"}) {
+  for (const char* line : {"store_miss deny all", "delay_pools 1", "icap_enable on", "miss_access deny all",
+                           "send_hit deny all", "icap_access allow all", "check_hostnames on", "host_verify_strict on",
+                           "relaxed_header_parser off", "client_netmask 255.255.255.0", "collapsed_forwarding_access deny all",
+                           "auth_schemes Basic all", "chroot /var/jail", "udp_incoming_address 10.0.0.1"}) {
     const auto error = error_of(std::string("http_port 3128\n") + line + "\n");
     EXPECT_EQ(error.rfind("test.conf:2: '", 0), 0u) << line << ": " << error;
   }
@@ -135,7 +138,9 @@ TEST(ConfigParser, ReplyBodyMaxSizeLinesAsSquidReadsThem) {
 }
 
 TEST(ConfigParser, AValueThatTurnsARestrictionOffIsAcceptedWithAWarning) {
-  for (const char* line : {"delay_pools 0", "icap_enable off", "client_ip_max_connections -1"}) {
+  for (const char* line : {"delay_pools 0", "icap_enable off", "client_ip_max_connections -1", "check_hostnames off",
+                           "host_verify_strict off", "relaxed_header_parser warn", "relaxed_header_parser on",
+                           "client_netmask 255.255.255.255", "udp_incoming_address 0.0.0.0"}) {
     auto loaded = parse(std::string("http_port 3128\n") + line + "\n");
     ASSERT_EQ(loaded.warnings.size(), 1u) << line;
   }
