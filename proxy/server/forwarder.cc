@@ -308,7 +308,8 @@ awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
   } else {
     co_return false;  // a body nobody wants: the connection is dropped rather than read to its end
   }
-  if (fill && parser.is_done() && !out.error && (!out.aborted || fill_went_on)) fill->finish();
+  // A body read to its end is stored even if its client left at the last piece.
+  if (fill && parser.is_done() && !out.error && (!out.aborted || fill_went_on || x.client_gone)) fill->finish();
   if (out.error || out.aborted) co_return false;
   out.client_reusable = x.client_keep_alive;
   co_return upstream_reusable && parser.is_done();
