@@ -159,17 +159,6 @@ class Parser {
   std::string ignored_note_;
 };
 
-// Where Squid 5.7 finds a deny_info page (TemplateFile::loadDefault):
-// error_directory, then error_default_language's translation, then its templates.
-std::vector<std::string> deny_info_template_dirs(const Config& config) {
-  const auto& pages = config.error_pages;
-  std::vector<std::string> dirs;
-  if (!pages.directory.empty()) dirs.push_back(pages.directory);
-  if (!pages.default_language.empty()) dirs.push_back(pages.root + "/" + pages.default_language);
-  dirs.push_back(pages.root + "/templates");
-  return dirs;
-}
-
 LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::string& name) {
   try {
     finish_rewrite_helpers(*config);
@@ -177,7 +166,7 @@ LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::s
     if (!parser.ignored_note().empty() && config->acls.has_type("note"))
       throw ConfigError(parser.ignored_note() + ": note: cuttle does not implement the note directive yet, and the "
                         "`note` ACLs of this configuration would never match its annotations");
-    load_deny_info_templates(config->deny_info, deny_info_template_dirs(*config));
+    load_deny_info_templates(config->deny_info, config->error_pages.template_dirs());
     validate_config(*config);
   } catch (const DirectiveError& e) {
     throw ConfigError(name + ": " + e.what());

@@ -334,18 +334,6 @@ void obsolete_header_access(DirectiveArgs& args, ParseContext& ctx) {
   }
 }
 
-// reply_body_max_size SIZE [UNITS] [[!]ACL…] (SIZE `none` or -1: no limit).
-void reply_body_max_size(DirectiveArgs& args, ParseContext& ctx) {
-  Config::BodySizeLimit limit;
-  const auto& first = args.peek().text;
-  if (first == "none" || first == "-1") args.next("size");
-  else limit.bytes = args.read_bytes("bytes");
-  limit.acls.allow = true;
-  limit.acls.where = ctx.where;
-  while (auto word = args.next_if_any()) limit.acls.acls.push_back(acl_reference(word->text, args.directive(), ctx));
-  ctx.config.reply_body_max_size.push_back(std::move(limit));
-}
-
 // umask MASK (027), read as Squid reads an int: a leading 0 is octal, 0x hex.
 void umask_directive(DirectiveArgs& args, ParseContext& ctx) {
   const auto text = args.next("mask").text;

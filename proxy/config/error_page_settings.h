@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cuttle {
 
@@ -25,6 +26,17 @@ struct ErrorPageSettings {
   // cuttle's built-in pages unless the configuration asks for Squid's templates.
   bool wants_templates() const {
     return !directory.empty() || !default_language.empty() || !stylesheet_file.empty();
+  }
+  // The default language's translations, when one is set.
+  std::string language_dir() const { return default_language.empty() ? "" : root + "/" + default_language; }
+  // Where a page's default template is looked for, in order (Squid's
+  // TemplateFile::loadDefault): error_directory, the default language, the templates.
+  std::vector<std::string> template_dirs() const {
+    std::vector<std::string> dirs;
+    if (!directory.empty()) dirs.push_back(directory);
+    if (!default_language.empty()) dirs.push_back(language_dir());
+    dirs.push_back(root + "/templates");
+    return dirs;
   }
 };
 

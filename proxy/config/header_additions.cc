@@ -2,14 +2,26 @@
 
 #include "proxy/config/ascii_case.h"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 namespace cuttle {
 namespace {
 
+// RFC 9110's token: a name with anything else would break the message sent.
+bool is_field_name(std::string_view name) {
+  constexpr std::string_view kOthers = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [&](unsigned char c) {
+    return std::isalnum(c) || kOthers.find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
 HeaderAddition read_addition(DirectiveArgs& args, ParseContext& ctx) {
   HeaderAddition addition;
   addition.name = args.next("header name").text;
+  if (!is_field_name(addition.name))
+    throw DirectiveError(args.directive() + ": '" + addition.name + "' is not a header field name");
   const auto value = args.next("header value");
   if (value.quoted) {
     try {

@@ -19,6 +19,17 @@ void skip_rest(DirectiveArgs& args) {
   }
 }
 
+// SIZE [UNITS]|none|-1 [[!]ACL…] (Squid's acl_b_size_t; bytes when no unit):
+// the lines are tried in order, the first whose ACLs all match decides.
+Config::BodySizeLimit read_size_limit_line(DirectiveArgs& args, ParseContext& ctx) {
+  Config::BodySizeLimit line;
+  if (const auto size = read_size_or_none(args, "bytes"); size >= 0) line.bytes = static_cast<uint64_t>(size);
+  line.acls.allow = true;
+  line.acls.where = ctx.where;
+  while (auto word = args.next_if_any()) line.acls.acls.push_back(acl_reference(word->text, args.directive(), ctx));
+  return line;
+}
+
 }  // namespace
 
 void quick_abort_min(DirectiveArgs& args, ParseContext& ctx) {
@@ -36,14 +47,12 @@ void quick_abort_pct(DirectiveArgs& args, ParseContext& ctx) {
   args.expect_end();
 }
 
-// range_offset_limit SIZE|none [[!]ACL…]: lines are tried in order.
+void reply_body_max_size(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.reply_body_max_size.push_back(read_size_limit_line(args, ctx));
+}
+
 void range_offset_limit(DirectiveArgs& args, ParseContext& ctx) {
-  Config::BodySizeLimit line;
-  if (const auto size = read_size_or_none(args, "bytes"); size >= 0) line.bytes = static_cast<uint64_t>(size);
-  line.acls.allow = true;
-  line.acls.where = ctx.where;
-  while (auto word = args.next_if_any()) line.acls.acls.push_back(acl_reference(word->text, args.directive(), ctx));
-  ctx.config.range_offset_limit.push_back(std::move(line));
+  ctx.config.range_offset_limit.push_back(read_size_limit_line(args, ctx));
 }
 
 }  // namespace cuttle

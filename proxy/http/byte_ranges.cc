@@ -35,15 +35,13 @@ std::vector<ByteRange> coalesce(std::vector<ByteRange> ranges) {
 
 }  // namespace
 
-ResolvedRanges resolve_ranges(std::string_view header, uint64_t length) {
-  ResolvedRanges result;
+std::optional<std::vector<RangeSpec>> parse_range_specs(std::string_view header) {
   header = trim(header);
   constexpr std::string_view kUnit = "bytes=";
   if (header.size() < kUnit.size() ||
       !std::equal(kUnit.begin(), kUnit.end(), header.begin(), [](char a, char b) { return a == std::tolower(b); }))
-    return result;  // absent, or a unit cuttle does not serve: ignored (§14.2)
-  std::vector<ByteRange> satisfiable;
-  bool any_spec = false;
+    return std::nullopt;  // absent, or a unit cuttle does not serve: ignored (§14.2)
+  std::vector<RangeSpec> parsed;
   std::string_view specs = header.substr(kUnit.size());
   size_t start = 0;
   for (size_t i = 0; i <= specs.size(); ++i) {
@@ -52,28 +50,31 @@ ResolvedRanges resolve_ranges(std::string_view header, uint64_t length) {
     start = i + 1;
     if (spec.empty()) continue;  // the list grammar allows empty elements
     auto dash = spec.find('-');
-    if (dash == std::string_view::npos) return {};
+    if (dash == std::string_view::npos) return std::nullopt;
     auto first_text = trim(spec.substr(0, dash)), last_text = trim(spec.substr(dash + 1));
-    any_spec = true;
-    if (first_text.empty()) {
-      // suffix-range: the last N bytes
-      auto suffix = digits(last_text);
-      if (!suffix) return {};
-      if (*suffix == 0 || length == 0) continue;
-      satisfiable.push_back({length - std::min(*suffix, length), length - 1});
-      continue;
-    }
-    auto first = digits(first_text);
-    if (!first) return {};
-    std::optional<uint64_t> last;
-    if (!last_text.empty()) {
-      last = digits(last_text);
-      if (!last || *last < *first) return {};  // invalid range-spec: the whole field is ignored
-    }
-    if (*first >= length) continue;
-    satisfiable.push_back({*first, std::min(last.value_or(length - 1), length - 1)});
+    RangeSpec range;
+    if (!first_text.empty() && !(range.first = digits(first_text))) return std::nullopt;
+    if (!last_text.empty() && !(range.last = digits(last_text))) return std::nullopt;
+    if (!range.first && !range.last) return std::nullopt;          // "-": neither
+    if (range.first && range.last && *range.last < *range.first) return std::nullopt;  // invalid range-spec
+    parsed.push_back(range);
   }
-  if (!any_spec) return {};
+  if (parsed.empty()) return std::nullopt;
+  return parsed;
+}
+
+ResolvedRanges resolve_ranges(std::string_view header, uint64_t length) {
+  const auto specs = parse_range_specs(header);
+  if (!specs) return {};
+  std::vector<ByteRange> satisfiable;
+  for (const auto& spec : *specs) {
+    if (!spec.first) {  // suffix-range: the last N bytes
+      if (*spec.last == 0 || length == 0) continue;
+      satisfiable.push_back({length - std::min(*spec.last, length), length - 1});
+    } else if (*spec.first < length) {
+      satisfiable.push_back({*spec.first, std::min(spec.last.value_or(length - 1), length - 1)});
+    }
+  }
   if (satisfiable.empty()) return {RangeOutcome::Unsatisfiable, {}};
   if (satisfiable.size() > kMaxRangesBeforeCoalescing || overlapping_or_unordered(satisfiable))
     satisfiable = coalesce(std::move(satisfiable));

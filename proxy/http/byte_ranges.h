@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,17 @@ struct ResolvedRanges {
 // More ranges than this (or overlapping ones) are coalesced: a request for
 // thousands of tiny ranges must not turn into thousands of multipart headers.
 constexpr size_t kMaxRangesBeforeCoalescing = 16;
+
+// One byte-range-spec as written: `first`-`last` (`last` empty: to the end), or
+// a suffix range (`first` empty): the last `last` bytes.
+struct RangeSpec {
+  std::optional<uint64_t> first;
+  std::optional<uint64_t> last;
+};
+
+// The specs of a "bytes=…" value; nullopt for another unit or a syntax error
+// (the whole field is then ignored, RFC 9110 §14.2), or when there is no spec.
+std::optional<std::vector<RangeSpec>> parse_range_specs(std::string_view range_header);
 
 ResolvedRanges resolve_ranges(std::string_view range_header, uint64_t length);
 

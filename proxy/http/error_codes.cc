@@ -2,6 +2,7 @@
 
 #include "proxy/http/html_quote.h"
 #include "proxy/http/http_date.h"
+#include "proxy/log/log_format.h"
 #include "proxy/log/url_escape.h"
 
 #include <boost/algorithm/string/predicate.hpp>
@@ -24,14 +25,6 @@ struct CodeValue {
 // Squid's hard-coded ERR_SQUID_SIGNATURE, what %S adds to a page.
 constexpr std::string_view kSignature =
     "\n<br>\n<hr>\n<div id=\"footer\">\nGenerated %T by %h (%s)\n</div>\n</body></html>\n";
-
-std::string local_time(std::time_t when) {
-  std::tm t{};
-  localtime_r(&when, &t);
-  char text[64];
-  std::strftime(text, sizeof text, "%d/%b/%Y:%H:%M:%S %z", &t);
-  return text;
-}
 
 std::string rfc1123(std::time_t when) { return http_date(std::chrono::system_clock::from_time_t(when)); }
 
@@ -102,7 +95,7 @@ std::optional<CodeValue> code_value(char code, const ErrorPageFacts& f, bool in_
     case 'S':
       if (in_url) return CodeValue{std::string(f.product)};
       return CodeValue{expand_error_codes(kSignature, f, false), false};
-    case 't': return CodeValue{local_time(f.now)};
+    case 't': return CodeValue{httpd_time(f.now)};
     case 'T': return CodeValue{rfc1123(f.now)};
     case 'U': case 'u': return CodeValue{!f.url.empty() ? f.url : in_url ? "" : "[no URL]"};
     case 'w': return CodeValue{f.cache_mgr};

@@ -74,14 +74,11 @@ std::shared_ptr<const ErrorTemplates> ErrorTemplates::load(const ErrorPageSettin
 std::string_view ErrorTemplates::default_template(std::string_view name) const {
   std::lock_guard lock(mutex_);
   if (auto found = defaults_.find(name); found != defaults_.end()) return found->second;
-  namespace fs = std::filesystem;
   std::optional<std::string> text;
-  if (!settings_.directory.empty()) text = read_file(fs::path(settings_.directory) / name);
-  if (!text && !settings_.default_language.empty()) {
-    text = read_file(fs::path(settings_.root) / settings_.default_language / name);
-    if (!text && warn_) warn_("Unable to load default error language files. Reset to backups.");
+  for (const auto& dir : settings_.template_dirs()) {
+    if ((text = read_file(std::filesystem::path(dir) / name))) break;
+    if (dir == settings_.language_dir() && warn_) warn_("Unable to load default error language files. Reset to backups.");
   }
-  if (!text) text = read_file(fs::path(settings_.root) / "templates" / name);
   if (!text) {
     if (warn_) warn_("WARNING: failed to find or read error text file " + std::string(name));
     text = "Internal Error: Missing Template " + std::string(name);

@@ -6,11 +6,15 @@ namespace cuttle {
 
 namespace {
 
-// squid 5.7 fills its log entry's method only when it logs the transaction, so
-// %rm in an added field is "-" there; the same values are sent here.
+// squid 5.7 fills its log entry's method, status and result code only when it
+// logs the transaction, so in an added field %rm is "-", %>Hs 0 and %Ss
+// NONE_NONE, on misses and hits alike (tested); the same values are sent here.
 AccessLogEntry as_squid_has_it_before_logging(const AccessLogEntry& entry) {
   AccessLogEntry early = entry;
   early.method.clear();
+  early.status = 0;
+  early.result = ResultCode::None;
+  early.result_suffix = ResultSuffix::None;
   return early;
 }
 

@@ -84,20 +84,6 @@ void mangle_headers(http::fields& fields, const HeaderManglers& manglers, const 
   for (const auto& [name, value] : kept) fields.insert(name, value);
 }
 
-namespace {
-
-// reply_header_add's values see the reply's status, as Squid's entry has the reply by then.
-void add_reply_fields(http::response_header<>& reply, const Config& config, const RequestFacts& facts,
-                      const AccessLogEntry* entry) {
-  if (config.reply_header_additions.empty()) return;
-  if (!entry) return add_header_fields(reply, config.reply_header_additions, facts, nullptr);
-  AccessLogEntry with_reply = *entry;
-  with_reply.status = reply.result_int();
-  add_header_fields(reply, config.reply_header_additions, facts, &with_reply);
-}
-
-}  // namespace
-
 void mangle_reply_headers(http::response_header<>& reply, const Config& config, const RequestFacts& request,
                           const AccessLogEntry* entry) {
   if (config.reply_header_manglers.empty() && config.reply_header_additions.empty()) return;
@@ -110,7 +96,8 @@ void mangle_reply_headers(http::response_header<>& reply, const Config& config, 
   mangle_headers(reply, config.reply_header_manglers, facts);
   if (!kept_length.empty()) reply.set(http::field::content_length, kept_length);
   if (!kept_coding.empty()) reply.set(http::field::transfer_encoding, kept_coding);
-  add_reply_fields(reply, config, facts, entry);  // after the rules, as Squid's httpHdrMangleList
+  // After the rules, as Squid's httpHdrMangleList.
+  add_header_fields(reply, config.reply_header_additions, facts, entry);
 }
 
 }  // namespace cuttle

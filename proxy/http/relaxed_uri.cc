@@ -19,15 +19,24 @@ bool starts_pct_encoding(std::string_view text, size_t at) {
          std::isxdigit(static_cast<unsigned char>(text[at + 2]));
 }
 
+// A byte the strict parse may see as it is (blanks and controls too: it refuses them).
+bool kept_as_is(std::string_view text, size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const bool visible = c > 0x20 && c != 0x7F;
+  return allowed_in_uri(c) || !visible || (c == '%' && starts_pct_encoding(text, i));
+}
+
 }  // namespace
 
-std::string encoded_for_strict_parse(std::string_view text) {
-  std::string out;
+std::optional<std::string> encoded_for_strict_parse(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && kept_as_is(text, i)) ++i;
+  if (i == text.size()) return std::nullopt;
+  std::string out(text.substr(0, i));
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    const bool visible = c > 0x20 && c != 0x7F;
-    if (allowed_in_uri(c) || !visible || (c == '%' && starts_pct_encoding(text, i))) {
+    if (kept_as_is(text, i)) {
       out += static_cast<char>(c);
     } else {
       char escaped[4];

@@ -5,6 +5,7 @@
 // such bytes %-encoded, and keep the path as the client sent it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,8 +13,9 @@ namespace cuttle {
 
 // `path_and_query` with each visible byte RFC 3986 does not allow there, and
 // each '%' that starts no %XX, %-encoded; blanks and controls are kept, so the
-// strict parse still refuses them.
-std::string encoded_for_strict_parse(std::string_view path_and_query);
+// strict parse still refuses them. Nothing (no copy) when it has no such byte,
+// as almost every request target.
+std::optional<std::string> encoded_for_strict_parse(std::string_view path_and_query);
 
 // Where the path of an absolute URL starts: after "scheme://authority".
 size_t path_start(std::string_view absolute_url);

@@ -72,8 +72,10 @@ std::string RequestTarget::url() const {
 TargetResult parse_absolute_target(std::string_view target) {
   TargetResult result;
   const auto tail = target.substr(path_start(target));
-  const auto checked = std::string(target.substr(0, target.size() - tail.size())) + encoded_for_strict_parse(tail);
-  auto parsed = urls::parse_absolute_uri(checked);
+  std::string checked;  // only for a target with bytes RFC 3986 does not allow
+  if (auto encoded = encoded_for_strict_parse(tail))
+    checked = std::string(target.substr(0, target.size() - tail.size())) + *encoded;
+  auto parsed = urls::parse_absolute_uri(checked.empty() ? target : std::string_view(checked));
   if (!parsed || !parsed->has_authority()) return result;
   // Boost.URL 1.81 reads "http://[::1]:80x/y" as port "80" and path "x/y"; after
   // an authority the path must be empty or start with '/' (RFC 3986 §3.3).
@@ -120,7 +122,8 @@ TargetResult parse_connect_target(std::string_view target) {
 TargetResult parse_accel_target(std::string_view target, std::string_view host_header, const HttpPortConfig& port) {
   if (!target.starts_with('/')) return parse_absolute_target(target);
   TargetResult result;
-  auto parsed = urls::parse_origin_form(encoded_for_strict_parse(target));
+  const auto encoded = encoded_for_strict_parse(target);
+  auto parsed = urls::parse_origin_form(encoded ? std::string_view(*encoded) : target);
   if (!parsed) return result;
   std::string_view site = port.vhost && !host_header.empty() ? host_header : std::string_view(port.defaultsite);
   if (site.empty()) return result;

@@ -36,6 +36,10 @@ std::string time_text(const AccessLogEntry& e, const char* spec, bool local) {
   return std::string(text, n);
 }
 
+std::string httpd_time_of(const AccessLogEntry& e) {
+  return httpd_time(std::chrono::system_clock::to_time_t(e.end_time));
+}
+
 long long epoch_ms(const AccessLogEntry& e) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(e.end_time.time_since_epoch()).count();
 }
@@ -100,7 +104,7 @@ void append_httpd(std::string& line, const AccessLogEntry& e, bool combined) {
   line += e.client_ip.empty() ? "-" : e.client_ip;
   line += " - ";  // no ident
   append_user(line, e.user);
-  line += " [" + time_text(e, "%d/%b/%Y:%H:%M:%S %z", true) + "] \"";
+  line += " [" + httpd_time_of(e) + "] \"";
   line += e.method.empty() ? "-" : e.method;
   line += ' ';
   line += e.url;
@@ -175,12 +179,20 @@ void append_formatted(std::string& line, const LogFormat& format, const AccessLo
     case LogFormat::Kind::UserAgent:
       // FormatSquidUseragent.cc: "%s [%s] \"%s\"".
       line += (e.client_ip.empty() ? std::string("-") : e.client_ip) + " [" +
-              time_text(e, "%d/%b/%Y:%H:%M:%S %z", true) + "] \"" + header_or_dash(e, "User-Agent") + "\"";
+              httpd_time_of(e) + "] \"" + header_or_dash(e, "User-Agent") + "\"";
       return;
     case LogFormat::Kind::Custom:
       line += logformat::expand(format.tokens, [&e](const Token& t) { return *code_value(t, e); });
       return;
   }
+}
+
+std::string httpd_time(std::time_t when) {
+  std::tm tm{};
+  localtime_r(&when, &tm);
+  char text[64];
+  const auto n = std::strftime(text, sizeof text, "%d/%b/%Y:%H:%M:%S %z", &tm);
+  return std::string(text, n);
 }
 
 }  // namespace cuttle

@@ -7,6 +7,7 @@
 #include "proxy/log/access_log_line.h"
 #include "proxy/log/format_tokens.h"
 
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,10 @@ std::optional<LogFormat> builtin_log_format(std::string_view name);
 // `logformat NAME SPEC`: throws std::invalid_argument for a code Squid does not
 // know or cuttle cannot fill in yet (naming it).
 LogFormat custom_log_format(std::string name, std::string_view spec);
+
+// Squid's Time::FormatHttpd: local time as "07/Dec/2026:04:15:12 +0000", the
+// common log format's (and error pages' %t).
+std::string httpd_time(std::time_t when);
 
 // The line for `entry`, without its newline, appended to `line`.
 void append_formatted(std::string& line, const LogFormat& format, const AccessLogEntry& entry);

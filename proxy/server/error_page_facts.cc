@@ -34,27 +34,42 @@ std::string squid_request_head(const Transaction& tx) {
   return head;
 }
 
+bool has_request(const Transaction& tx) { return tx.parser && !tx.facts.method.empty(); }
+
+std::string request_head_of(const Transaction& tx) {
+  if (tx.request_snapshot) return tx.request_snapshot->squid_head;
+  return has_request(tx) ? squid_request_head(tx) : std::string();
+}
+
+bool shows_request(std::string_view text) {
+  return text.find("%R") != std::string_view::npos || text.find("%W") != std::string_view::npos;
+}
+
 }  // namespace
 
-Transaction::RequestSnapshot request_snapshot(const Transaction& tx) {
-  if (tx.request_snapshot) return *tx.request_snapshot;
-  if (!tx.parser || tx.facts.method.empty()) return {};
-  return {squid_request_head(tx), joined_values(tx.request(), "Accept-Language")};
+std::string accept_language_of(const Transaction& tx) {
+  if (tx.request_snapshot) return tx.request_snapshot->accept_language;
+  return has_request(tx) ? joined_values(tx.request(), "Accept-Language") : std::string();
+}
+
+void keep_request_for_error_pages(Transaction& tx) {
+  if (!tx.active->error_templates || tx.request_snapshot || !has_request(tx)) return;
+  tx.request_snapshot = Transaction::RequestSnapshot{squid_request_head(tx), accept_language_of(tx)};
 }
 
 ErrorPageFacts error_page_facts(const ClientConnection& conn, const Transaction& tx, std::string page,
-                                const ErrorDetail& detail) {
+                                std::string_view text, const ErrorDetail& detail) {
   const Config& config = tx.config();
   ErrorPageFacts f;
   f.url = tx.entry.url;
-  if (!tx.facts.method.empty() && tx.parser) {
+  if (has_request(tx)) {
     f.method = tx.facts.method;
     f.scheme = tx.facts.scheme;
     f.host = tx.facts.host;
     f.path = tx.facts.path;
     f.port = tx.facts.port;
     f.client_version = tx.request().version();
-    f.request_head = request_snapshot(tx).squid_head;
+    if (shows_request(text)) f.request_head = request_head_of(tx);
   }
   f.client_ip = conn.client_ip;
   if (tx.facts.auth.status == AuthStatus::Accepted) f.user = tx.facts.auth.user;

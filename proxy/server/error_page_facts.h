@@ -9,11 +9,17 @@
 
 namespace cuttle {
 
-// What the request shows on a page; from the snapshot once forwarding took the header.
-Transaction::RequestSnapshot request_snapshot(const Transaction& tx);
+// The request's Accept-Language, which chooses a page's language; from the
+// snapshot once forwarding took the parsed header.
+std::string accept_language_of(const Transaction& tx);
+// Before forward_request consumes tx's parsed header: keeps what a page made
+// from Squid's templates may show of it (nothing when the pages are cuttle's own).
+void keep_request_for_error_pages(Transaction& tx);
 
-// `page` names the template (%c); `detail` says why the request failed.
+// The facts for a page made from `text` (a template, or a deny_info URL):
+// `page` names it (%c), `detail` says why the request failed. The request's
+// fields are gathered only when `text` shows them (%R, %W).
 ErrorPageFacts error_page_facts(const ClientConnection& conn, const Transaction& tx, std::string page,
-                                const ErrorDetail& detail = {});
+                                std::string_view text, const ErrorDetail& detail = {});
 
 }  // namespace cuttle

@@ -16,9 +16,9 @@ namespace {
 http::response<http::string_body> template_error_response(const ClientConnection& conn, ErrorKind kind,
                                                           const Transaction& tx, const ErrorDetail& detail) {
   const auto name = error_code_name(kind);
-  const auto chosen = tx.active->error_templates->choose(name, request_snapshot(tx).accept_language);
+  const auto chosen = tx.active->error_templates->choose(name, accept_language_of(tx));
   auto response = template_page_response(static_cast<unsigned>(error_status(kind)), chosen,
-                                         error_page_facts(conn, tx, std::string(name), detail));
+                                         error_page_facts(conn, tx, std::string(name), chosen.text, detail));
   response.set("X-Cache", "MISS from " + tx.active->hostname);
   return response;
 }

@@ -2,7 +2,6 @@
 // LMDB stores in a sub-directory (a Squid cache left in the directory is never
 // touched), several directories share the objects by min-size/max-size as in
 // squid 5.7, `no-store` directories are only read, `cache_dir null` stores nothing.
-#include "proxy/http/http_date.h"
 #include "tests/support/differential.h"
 
 #include <gtest/gtest.h>
@@ -18,15 +17,7 @@ namespace cache_dir_test {
 namespace fs = std::filesystem;
 
 // Replies whose body is as long as the number the path ends with ("/body/5000").
-OriginServer sized_origin() {
-  return OriginServer([](const RecordedRequest& req) {
-    OriginReply reply;
-    // With a Date: without one, squid 5.7 revalidates even a max-age=600 reply.
-    reply.headers = {{"Cache-Control", "max-age=600"}, {"Date", http_date(std::chrono::system_clock::now())}};
-    reply.body = std::string(std::stoul(req.target.substr(req.target.rfind('/') + 1)), 'x');
-    return reply;
-  });
-}
+OriginServer sized_origin() { return OriginServer(fresh_reply_sized_by_path); }
 
 // A directory squid's `proxy` user may write in.
 std::string open_dir(const TempDir& dir, const std::string& name) {

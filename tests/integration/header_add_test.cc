@@ -23,7 +23,7 @@ const char* kRules =
     "request_header_add Accept \"text/extra\" to_tag\n"
     "request_header_access X-Literal deny all\n"
     "reply_header_add X-Static hello\n"
-    "reply_header_add X-Method \"%rm %>a %ru\"\n"
+    "reply_header_add X-Method \"%rm %>a %ru %>Hs %Ss\"\n"
     "reply_header_access X-Static deny all\n";
 
 struct Seen {

@@ -1,7 +1,6 @@
 // The memory cache, differentially against squid 5.7: with no cache_dir, squid
 // caches in memory (cache_mem, maximum_object_size_in_memory) and logs its hits
 // TCP_MEM_HIT; so does cuttle. cache_mem 0 caches nothing.
-#include "proxy/http/http_date.h"
 #include "tests/support/differential.h"
 
 #include <gtest/gtest.h>
@@ -11,14 +10,7 @@
 namespace cuttle::testing {
 namespace memory_cache_test {
 
-OriginServer sized_origin() {
-  return OriginServer([](const RecordedRequest& req) {
-    OriginReply reply;
-    reply.headers = {{"Cache-Control", "max-age=600"}, {"Date", http_date(std::chrono::system_clock::now())}};
-    reply.body = std::string(std::stoul(req.target.substr(req.target.rfind('/') + 1)), 'x');
-    return reply;
-  });
-}
+OriginServer sized_origin() { return OriginServer(fresh_reply_sized_by_path); }
 
 // Each path twice; the result codes of the second requests.
 template <class Proxy>

@@ -1,5 +1,6 @@
 #include "tests/support/origin_server.h"
 
+#include "proxy/http/http_date.h"
 #include "proxy/server/asio_types.h"
 #include "tests/support/temp_dir.h"
 
@@ -32,6 +33,13 @@ bool RecordedRequest::has_header(std::string_view name) const {
 
 // A 4093-byte (prime) pattern: cheap to produce at loopback speed, and any
 // misplaced or repeated 64 KiB block shows as a mismatch.
+OriginReply fresh_reply_sized_by_path(const RecordedRequest& request) {
+  OriginReply reply;
+  reply.headers = {{"Cache-Control", "max-age=600"}, {"Date", http_date(std::chrono::system_clock::now())}};
+  reply.body = std::string(std::stoul(request.target.substr(request.target.rfind('/') + 1)), 'x');
+  return reply;
+}
+
 char generated_byte(uint64_t i) { return static_cast<char>('a' + (i % 4093) % 26); }
 
 struct OriginServer::Impl {

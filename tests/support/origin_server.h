@@ -59,6 +59,11 @@ struct OriginReply {
 // Byte i of a generated body, so a receiver can verify it without storing it.
 char generated_byte(uint64_t i);
 
+// A reply fresh for ten minutes (max-age=600 with a Date: without one squid 5.7
+// revalidates) whose body is as many bytes as the path's last segment says
+// ("/body/100": 100 bytes).
+OriginReply fresh_reply_sized_by_path(const RecordedRequest& request);
+
 class OriginServer {
  public:
   using Handler = std::function<OriginReply(const RecordedRequest&)>;

@@ -137,6 +137,20 @@ TEST(ConfigParser, ReplyBodyMaxSizeLinesAsSquidReadsThem) {
             "test.conf:2: reply_body_max_size: no ACL named 'nosuch'");
 }
 
+TEST(ConfigParser, HeaderAdditionsAreLiteralOrFormattedAndNameAField) {
+  auto c = parse("http_port 3128\nacl a src 10.0.0.0/8\nrequest_header_add X-A plain a\n"
+                 "reply_header_add X-B \"from %>a\"\n").config;
+  ASSERT_EQ(c->request_header_additions.size(), 1u);
+  EXPECT_EQ(c->request_header_additions[0].literal, "plain");
+  EXPECT_FALSE(c->request_header_additions[0].format);
+  EXPECT_EQ(c->request_header_additions[0].acls.acls.size(), 1u);
+  ASSERT_EQ(c->reply_header_additions.size(), 1u);
+  EXPECT_TRUE(c->reply_header_additions[0].format);
+  EXPECT_EQ(error_of("http_port 3128\nrequest_header_add X:Y v\n"),
+            "test.conf:2: request_header_add: 'X:Y' is not a header field name");
+  EXPECT_EQ(error_of("http_port 3128\nrequest_header_add X-Y \"%ssl::>cert_issuer\"\n").rfind("test.conf:2: ", 0), 0u);
+}
+
 TEST(ConfigParser, AValueThatTurnsARestrictionOffIsAcceptedWithAWarning) {
   for (const char* line : {"delay_pools 0", "icap_enable off", "client_ip_max_connections -1", "check_hostnames off",
                            "host_verify_strict off", "relaxed_header_parser warn", "relaxed_header_parser on",

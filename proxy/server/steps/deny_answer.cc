@@ -19,7 +19,8 @@ bool reset_connection(ClientConnection& conn, Transaction& tx) {
 }
 
 awaitable<bool> send_deny_page(ClientConnection& conn, Transaction& tx, const DenyInfo& info) {
-  auto res = deny_info_response(info, 403, error_page_facts(conn, tx, info.token), tx.config().error_pages);
+  const auto& text = info.kind == DenyInfo::Kind::Redirect ? info.target : info.template_text;
+  auto res = deny_info_response(info, 403, error_page_facts(conn, tx, info.token, text), tx.config().error_pages);
   res.set("X-Cache", "MISS from " + tx.active->hostname);
   co_return co_await send_error_reply(conn, res, tx, tx.reusable_after_own_reply());
 }

@@ -7,6 +7,7 @@
 #include "proxy/peers/peer_requests.h"
 #include "proxy/server/forward_reports.h"
 #include "proxy/server/next_hops.h"
+#include "proxy/server/error_page_facts.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/deny_answer.h"
 #include "proxy/server/steps/invalidation.h"
@@ -53,7 +54,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   auto client = conn.side();
   client.entry = &tx.entry;
   hook_reply_check(client, conn, tx);
-  if (tx.active->error_templates && !tx.request_snapshot) tx.request_snapshot = request_snapshot(tx);
+  keep_request_for_error_pages(tx);
   // The forwarder consumes the parsed header; a retry parses the same bytes again.
   std::string header_text;
   if (tx.next_hops.size() > 1 && !tx.has_body) header_text = cuttle::header_text(tx.request());

@@ -4,6 +4,7 @@
 // reply is relayed and stored in its place.
 #include "proxy/cache/cache_policy.h"
 #include "proxy/server/cache_fill.h"
+#include "proxy/server/error_page_facts.h"
 #include "proxy/server/forward_reports.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
@@ -49,6 +50,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   auto client = conn.side();
   client.entry = &tx.entry;
   hook_reply_check(client, conn, tx);
+  keep_request_for_error_pages(tx);
   auto outcome = co_await forward_request(&client, tx.facts, *tx.parser, plan, &fill, *tx.active, conn.services);
   report_hop_attempt(conn.runtime(), plan, outcome);
   report_forwarding_result(conn.runtime(), outcome);
