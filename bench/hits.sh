@@ -54,6 +54,8 @@
 #   BENCH_PERF_SECONDS seconds of each profile                      [5]
 #   BENCH_KEEP         1: keep the temp dir (configs, logs, wrk outputs, profiles)
 #   CUTTLE_BINARY      use this cuttle instead of building build-bench/cuttle
+#   BENCH_CUTTLE_STORE disk: `cache_dir lmdb` on /tmp; memory: no cache_dir, the memory
+#                      cache (`cache_mem 1024 MB`, LMDB on tmpfs)                [disk]
 #   BENCH_SUMMARY      FILE: also append each median as a tab-separated row
 #                      "bench case server req/s p99_ms" to FILE (bench/compare.sh)
 set -euo pipefail
@@ -109,7 +111,11 @@ pid_filename $TMP/cuttle/cuttle.pid
 access_log $TMP/cuttle/access.log
 workers 1
 via on
-cache_dir lmdb $TMP/cuttle/store 1024
+$(if [[ "${BENCH_CUTTLE_STORE:-disk}" == memory ]]; then
+    echo "cache_mem 1024 MB"; echo "maximum_object_size_in_memory 16 MB"
+  else
+    echo "cache_dir lmdb $TMP/cuttle/store 1024"
+  fi)
 maximum_object_size 16 MB
 http_access allow localhost
 http_access deny all

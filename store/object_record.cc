@@ -6,7 +6,10 @@ namespace cuttle::store {
 namespace {
 
 constexpr char kMagic[4] = {'C', 'T', 'L', 'R'};
-constexpr uint8_t kFormatVersion = 1;
+// Version 1 records (before replacement policies) are still read: their rank is
+// their last access, which is what the LRU order was.
+constexpr uint8_t kFormatVersion = 2;
+constexpr uint8_t kFormatWithoutRanks = 1;
 constexpr size_t kMaxVaryHeaders = 64;
 
 class Writer {
@@ -79,6 +82,8 @@ std::string encode(const ObjectRecord& r) {
   w.u64(static_cast<uint64_t>(r.request_time));
   w.u64(static_cast<uint64_t>(r.response_time));
   w.u64(static_cast<uint64_t>(r.last_access));
+  w.u32(r.refcount);
+  w.u64(r.eviction_rank);
   w.raw(r.body_sha256.data(), r.body_sha256.size());
   w.bytes(r.header_block);
   w.u32(static_cast<uint32_t>(r.vary_headers.size()));
@@ -91,7 +96,8 @@ std::optional<ObjectRecord> decode(std::string_view bytes) {
   char magic[4] = {};
   rd.raw(magic, sizeof magic);
   if (!rd.ok() || std::memcmp(magic, kMagic, sizeof magic) != 0) return std::nullopt;
-  if (rd.fixed(1) != kFormatVersion) return std::nullopt;
+  const auto version = rd.fixed(1);
+  if (version != kFormatVersion && version != kFormatWithoutRanks) return std::nullopt;
   ObjectRecord r;
   auto kind = rd.fixed(1);
   if (kind != static_cast<uint8_t>(RecordKind::Object) && kind != static_cast<uint8_t>(RecordKind::VaryMarker))
@@ -104,6 +110,13 @@ std::optional<ObjectRecord> decode(std::string_view bytes) {
   r.request_time = static_cast<int64_t>(rd.fixed(8));
   r.response_time = static_cast<int64_t>(rd.fixed(8));
   r.last_access = static_cast<int64_t>(rd.fixed(8));
+  if (version == kFormatVersion) {
+    r.refcount = static_cast<uint32_t>(rd.fixed(4));
+    r.eviction_rank = rd.fixed(8);
+  } else {
+    r.refcount = 1;
+    r.eviction_rank = static_cast<uint64_t>(r.last_access);
+  }
   rd.raw(r.body_sha256.data(), r.body_sha256.size());
   r.header_block = rd.bytes();
   auto vary_count = rd.fixed(4);

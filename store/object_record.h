@@ -28,6 +28,10 @@ struct ObjectRecord {
   int64_t request_time = 0;    // ms since the epoch: when the request that fetched it was sent
   int64_t response_time = 0;   // ms since the epoch: when its response header arrived
   int64_t last_access = 0;     // ms since the epoch, for LRU eviction (written back lazily)
+  // Kept by the store for its replacement policy (replacement_policy.h): how often
+  // the object was referenced, and its place in the eviction order.
+  uint32_t refcount = 0;
+  uint64_t eviction_rank = 0;
   uint16_t status = 0;
   Sha256 body_sha256{};
   std::string header_block;    // the response header as it will be served, "HTTP/1.1 200 OK\r\n...\r\n\r\n"

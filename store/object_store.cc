@@ -43,6 +43,7 @@ ObjectStore::ObjectStore(StoreOptions options)
   mdb_cursor_close(cursor);
   txn.commit();
   recover_pending();
+  rerank_if_policy_changed();
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -212,10 +213,12 @@ void ObjectStore::unstage_chunks(uint64_t object_id) {
 }
 
 void ObjectStore::touch(std::string cache_key, int64_t last_access, int64_t now) {
-  if (now - last_access < kTouchGranularityMs) return;
+  if (!counts_references(options_.policy) && now - last_access < kTouchGranularityMs) return;
   auto key = stored_key(cache_key);
   std::lock_guard lock(mutex_);
-  touches_[std::move(key)] = now;  // the writer picks these up with its next batch
+  auto& touch = touches_[std::move(key)];  // the writer picks these up with its next batch
+  touch.when = std::max(touch.when, now);
+  ++touch.references;
 }
 
 void ObjectStore::flush() {
@@ -291,7 +294,7 @@ void ObjectStore::remove_in(Transaction& txn, std::string_view key, uint64_t kee
   if (!value) return;
   int64_t freed = static_cast<int64_t>(key.size() + value->size());
   if (auto record = decode(*value)) {
-    txn.erase(lru_, lru_key(record->last_access, record->object_id));
+    txn.erase(lru_, lru_key(record->eviction_rank, record->object_id));
     if (record->kind == RecordKind::Object && record->object_id != keep_body_of)
       retire_chunks(txn, record->object_id, key);
   }

@@ -2,9 +2,12 @@
 //
 //   meta    cache key -> ObjectRecord (response header block, sizes, times, SHA-256)
 //   body    object id + chunk number -> SHA-256 of the chunk + up to chunk_size bytes
-//   lru     last access + object id -> cache key (oldest first, for eviction)
+//   lru     eviction rank + object id -> cache key (first to go first; the rank is
+//           the replacement policy's, replacement_policy.h; the name is from when
+//           LRU was the only policy)
 //   pending object id -> cache key, while an object's chunks are being written
-//   info    "bytes" -> bytes stored (keys and values), for the size limit
+//   info    "bytes" -> bytes stored (keys and values), for the size limit;
+//           "order" -> the policy family the ranks are of; "age" -> the heap age
 //
 // Reads use short read-only transactions from any thread and copy out what they
 // return (never a transaction held across a co_await). Every write goes through a
@@ -19,6 +22,7 @@
 #include "store/object_cache.h"
 #include "store/object_record.h"
 #include "store/pin_counts.h"
+#include "store/replacement_policy.h"
 #include "store/verified_chunks.h"
 
 #include <atomic>
@@ -55,6 +59,9 @@ struct StoreOptions {
   // of max_bytes the least recently used objects go until low_water is left, so
   // eviction runs in batches rather than one object per insert.
   double high_water = 0.95, low_water = 0.90;
+  // cache_replacement_policy (memory_replacement_policy for the memory cache). A
+  // store opened under another policy than it was written with is re-ranked.
+  ReplacementPolicy policy = ReplacementPolicy::Lru;
 };
 
 class ObjectStore final : public ObjectCache {
@@ -78,9 +85,10 @@ class ObjectStore final : public ObjectCache {
   void abandon_object(uint64_t object_id) override;
   void remove(std::string key, std::function<void(bool)> done = {}) override;
   void remove_with_variants(std::string key, std::function<void(bool)> done = {}) override;
-  // Recency is kept to kTouchGranularityMs: a hit on an object used less than that
-  // ago changes nothing, and what does change is written back with the next batch
-  // of writes or once a second, never a transaction per hit (a pure hit load used to
+  // Recency is kept to kTouchGranularityMs: under the LRU policies a hit on an
+  // object used less than that ago changes nothing (the heap GDSF/LFUDA policies
+  // count every hit), and what does change is written back with the next batch of
+  // writes or once a second, never a transaction per hit (a pure hit load used to
   // commit, with an fdatasync, about a hundred times a second).
   void touch(std::string key, int64_t last_access, int64_t now_ms) override;
   static constexpr int64_t kTouchGranularityMs = 60'000;
@@ -115,6 +123,10 @@ class ObjectStore final : public ObjectCache {
   bool commit_in(Transaction& txn, const std::string& key, ObjectRecord& record);  // false: not stored
   bool remove_variants_in(Transaction& txn, const std::string& key);  // false: none there
   void apply_touches(Transaction& txn);
+  // Replacement policy (object_store_eviction.cc).
+  void rank(ObjectRecord& record) const;  // sets its eviction_rank for the policy and age
+  void rerank_if_policy_changed();  // at open
+  bool rerank_batch(std::string& after);  // false when every record is ranked
   bool is_lost(uint64_t object_id) const;
   // Eviction (object_store_eviction.cc).
   // Returns how many objects it removed; counted in evictions_ only once `txn` commits.
@@ -150,12 +162,17 @@ class ObjectStore final : public ObjectCache {
   mutable VerifiedChunks verified_;
   mutable PinCounts pins_;
   std::vector<uint64_t> retired_;  // writer thread only
+  double heap_age_ = 0;  // writer thread only: the heap policies' aging factor
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Operation>> queue_;
   size_t queued_barriers_ = 0;  // flush() calls waiting in queue_
-  std::unordered_map<std::string, int64_t> touches_;
+  struct Touch {
+    int64_t when = 0;
+    uint32_t references = 0;
+  };
+  std::unordered_map<std::string, Touch> touches_;
   // Queued but not yet committed: what lookups must already see.
   std::unordered_map<std::string, ObjectRecord> staged_records_;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> staged_chunks_;  // by chunk_key

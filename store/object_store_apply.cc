@@ -5,6 +5,7 @@
 #include "store/store_operation.h"
 #include "store/stored_key.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -65,12 +66,21 @@ bool ObjectStore::commit_in(Transaction& txn, const std::string& key, ObjectReco
   // A record for the same object (a header freshened by a 304) keeps its body,
   // even one evicted or replaced while the 304 was awaited: the revalidation
   // pinned it, so it is taken back from retirement.
+  // Its references count on: Squid's refcount is the stored entry's, and a 304
+  // changes the header, not the entry.
+  if (auto old = txn.get(meta_, key)) {
+    auto previous = decode(*old);
+    if (previous && previous->object_id == record.object_id)
+      record.refcount = std::max(record.refcount, previous->refcount);
+  }
   remove_in(txn, key, record.object_id);
   std::erase(retired_, record.object_id);
   if (record.last_access == 0) record.last_access = now_ms();
+  record.refcount = std::max<uint32_t>(record.refcount, 1);
+  rank(record);
   auto encoded = encode(record);
   txn.put(meta_, key, encoded);
-  txn.put(lru_, lru_key(record.last_access, record.object_id), key);
+  txn.put(lru_, lru_key(record.eviction_rank, record.object_id), key);
   txn.erase(pending_, big_endian64(record.object_id));
   add_bytes(txn, static_cast<int64_t>(key.size() + encoded.size()));
   return true;
@@ -98,20 +108,26 @@ bool ObjectStore::remove_variants_in(Transaction& txn, const std::string& key) {
 }
 
 void ObjectStore::apply_touches(Transaction& txn) {
-  std::unordered_map<std::string, int64_t> touches;
+  std::unordered_map<std::string, Touch> touches;
   {
     std::lock_guard lock(mutex_);
     touches.swap(touches_);
   }
-  for (auto& [key, when] : touches) {
+  const bool counting = counts_references(options_.policy);
+  for (auto& [key, touch] : touches) {
     auto value = txn.get(meta_, key);
     if (!value) continue;
     auto record = decode(*value);
-    if (!record || record->last_access >= when) continue;
-    txn.erase(lru_, lru_key(record->last_access, record->object_id));
-    record->last_access = when;
-    txn.put(meta_, key, encode(*record));  // same size: the byte count is unchanged
-    txn.put(lru_, lru_key(when, record->object_id), key);
+    if (!record || (!counting && record->last_access >= touch.when)) continue;
+    txn.erase(lru_, lru_key(record->eviction_rank, record->object_id));
+    record->last_access = std::max(record->last_access, touch.when);
+    record->refcount += touch.references;
+    rank(*record);
+    const auto encoded = encode(*record);
+    // A record from before replacement policies grows by its new fields.
+    if (encoded.size() != value->size()) add_bytes(txn, static_cast<int64_t>(encoded.size() - value->size()));
+    txn.put(meta_, key, encoded);
+    txn.put(lru_, lru_key(record->eviction_rank, record->object_id), key);
   }
 }
 

@@ -1,4 +1,5 @@
-// Keeping the store within its size: least recently used objects go first.
+// Keeping the store within its size: the objects of lowest rank go first (the
+// least recently used, or those the heap policies value least).
 #include "store/object_store.h"
 
 #include "store/sha256.h"
@@ -6,6 +7,7 @@
 #include "store/stored_key.h"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 #include <vector>
 
@@ -41,7 +43,85 @@ uint64_t ObjectStore::evict_down_to(Transaction& txn, uint64_t target_bytes) {
     }
     txn.erase(lru_, victim.lru_key);  // also drops an entry whose object is gone
   }
+  // Dynamic aging (Squid's heap_purgeDone): newcomers start from the key of the
+  // last victim, so they can pass objects whose old popularity is all they have.
+  if (!victims.empty() && counts_references(options_.policy)) {
+    heap_age_ = heap_key_of_rank(read_big_endian64(victims.back().lru_key));
+    txn.put(info_, kAgeKey, big_endian64(std::bit_cast<uint64_t>(heap_age_)));
+  }
   return removed;
+}
+
+void ObjectStore::rank(ObjectRecord& record) const {
+  record.eviction_rank =
+      eviction_rank(options_.policy, record, record.header_block.size() + record.body_length, heap_age_);
+}
+
+namespace {
+
+// Ranks of one family order the same way: both LRU policies rank by last access.
+std::string_view order_of(ReplacementPolicy policy) {
+  return counts_references(policy) ? policy_name(policy) : "recency";
+}
+
+}  // namespace
+
+// A store written under another policy (or before there were policies: those
+// ranked by recency) has its ranks recomputed from its records, in transactions
+// of a bounded size. The order is recorded last, so an interrupted re-ranking
+// starts over at the next open.
+void ObjectStore::rerank_if_policy_changed() {
+  const auto wanted = order_of(options_.policy);
+  {
+    Transaction txn(env_, Transaction::Mode::ReadWrite);
+    const auto stored = txn.get(info_, kOrderKey);
+    if (stored.value_or("recency") == wanted) {
+      if (auto age = txn.get(info_, kAgeKey)) heap_age_ = std::bit_cast<double>(read_big_endian64(*age));
+      return;
+    }
+    check(mdb_drop(txn.get(), lru_, 0), "mdb_drop");
+    txn.erase(info_, kAgeKey);
+    txn.commit();
+  }
+  heap_age_ = 0;
+  for (std::string after; rerank_batch(after);) {
+  }
+  Transaction txn(env_, Transaction::Mode::ReadWrite);
+  txn.put(info_, kOrderKey, wanted);
+  txn.commit();
+}
+
+// Ranks the records after `after` (all from the first when empty), up to a batch;
+// `after` becomes the last one ranked.
+bool ObjectStore::rerank_batch(std::string& after) {
+  constexpr size_t kRecordsPerBatch = 4096;
+  Transaction txn(env_, Transaction::Mode::ReadWrite);
+  std::vector<std::pair<std::string, std::string>> batch;
+  MDB_cursor* cursor = nullptr;
+  check(mdb_cursor_open(txn.get(), meta_, &cursor), "mdb_cursor_open");
+  MDB_val k = as_val(after), v{};
+  int rc = mdb_cursor_get(cursor, &k, &v, after.empty() ? MDB_FIRST : MDB_SET_RANGE);
+  if (rc == MDB_SUCCESS && !after.empty() && as_view(k) == after) rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+  for (; rc == MDB_SUCCESS && batch.size() < kRecordsPerBatch; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT))
+    batch.emplace_back(as_view(k), as_view(v));
+  mdb_cursor_close(cursor);
+  uint64_t damaged = 0;
+  for (const auto& [key, value] : batch) {
+    auto record = decode(value);
+    if (!record) {  // a miss when read: first to go
+      txn.put(lru_, lru_key(0, ++damaged), key);
+      continue;
+    }
+    rank(*record);
+    const auto encoded = encode(*record);
+    add_bytes(txn, static_cast<int64_t>(encoded.size()) - static_cast<int64_t>(value.size()));
+    txn.put(meta_, key, encoded);
+    txn.put(lru_, lru_key(record->eviction_rank, record->object_id), key);
+  }
+  txn.commit();
+  if (batch.empty()) return false;
+  after = batch.back().first;
+  return true;
 }
 
 bool ObjectStore::evict_for_full_map() {

@@ -27,10 +27,13 @@ constexpr auto kMinCommitInterval = std::chrono::milliseconds(10);
 // The `info` database's key for the bytes stored.
 constexpr const char* kBytesKey = "bytes";
 
-// The `lru` database's key: oldest access first, the object id to make it unique.
-inline std::string lru_key(int64_t last_access, uint64_t object_id) {
-  return big_endian64(static_cast<uint64_t>(last_access)) + big_endian64(object_id);
+// The `lru` database's key: lowest rank first, the object id to make it unique.
+inline std::string lru_key(uint64_t eviction_rank, uint64_t object_id) {
+  return big_endian64(eviction_rank) + big_endian64(object_id);
 }
+// The `info` database's keys for the replacement policy.
+constexpr const char* kOrderKey = "order";
+constexpr const char* kAgeKey = "age";
 
 inline int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -1,5 +1,6 @@
 #include "proxy/cache/cache_control.h"
 
+#include "proxy/config/ascii_case.h"
 #include "proxy/http/header_rules.h"
 
 #include <algorithm>
@@ -8,11 +9,6 @@
 
 namespace cuttle {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
 
 // delta-seconds; RFC 9111 §1.2.2: values too large to represent saturate at 2^31.
 std::optional<int64_t> delta_seconds(std::string_view v) {
@@ -48,26 +44,26 @@ void for_each_directive(std::string_view value, F&& f) {
 CacheControl parse_cache_control(std::string_view value) {
   CacheControl cc;
   for_each_directive(value, [&](std::string_view name, std::string_view arg, bool has_arg) {
-    if (iequals(name, "max-age")) cc.max_age = delta_seconds(arg).value_or(0);  // invalid: treat as stale
-    else if (iequals(name, "s-maxage")) cc.s_maxage = delta_seconds(arg).value_or(0);
-    else if (iequals(name, "min-fresh")) cc.min_fresh = delta_seconds(arg);
-    else if (iequals(name, "max-stale")) {
+    if (ascii_iequals(name, "max-age")) cc.max_age = delta_seconds(arg).value_or(0);  // invalid: treat as stale
+    else if (ascii_iequals(name, "s-maxage")) cc.s_maxage = delta_seconds(arg).value_or(0);
+    else if (ascii_iequals(name, "min-fresh")) cc.min_fresh = delta_seconds(arg);
+    else if (ascii_iequals(name, "max-stale")) {
       cc.max_stale = true;
       if (has_arg) cc.max_stale_value = delta_seconds(arg);
-    } else if (iequals(name, "stale-while-revalidate")) cc.stale_while_revalidate = delta_seconds(arg);
-    else if (iequals(name, "stale-if-error")) cc.stale_if_error = delta_seconds(arg);
+    } else if (ascii_iequals(name, "stale-while-revalidate")) cc.stale_while_revalidate = delta_seconds(arg);
+    else if (ascii_iequals(name, "stale-if-error")) cc.stale_if_error = delta_seconds(arg);
     // no-cache and private may carry field names; the qualified forms are treated
     // like the unqualified ones (allowed by RFC 9111 §5.2.2.4 and §5.2.2.7).
-    else if (iequals(name, "no-cache")) cc.no_cache = true;
-    else if (iequals(name, "no-store")) cc.no_store = true;
-    else if (iequals(name, "no-transform")) cc.no_transform = true;
-    else if (iequals(name, "only-if-cached")) cc.only_if_cached = true;
-    else if (iequals(name, "must-revalidate")) cc.must_revalidate = true;
-    else if (iequals(name, "proxy-revalidate")) cc.proxy_revalidate = true;
-    else if (iequals(name, "must-understand")) cc.must_understand = true;
-    else if (iequals(name, "private")) cc.is_private = true;
-    else if (iequals(name, "public")) cc.is_public = true;
-    else if (iequals(name, "immutable")) cc.immutable = true;
+    else if (ascii_iequals(name, "no-cache")) cc.no_cache = true;
+    else if (ascii_iequals(name, "no-store")) cc.no_store = true;
+    else if (ascii_iequals(name, "no-transform")) cc.no_transform = true;
+    else if (ascii_iequals(name, "only-if-cached")) cc.only_if_cached = true;
+    else if (ascii_iequals(name, "must-revalidate")) cc.must_revalidate = true;
+    else if (ascii_iequals(name, "proxy-revalidate")) cc.proxy_revalidate = true;
+    else if (ascii_iequals(name, "must-understand")) cc.must_understand = true;
+    else if (ascii_iequals(name, "private")) cc.is_private = true;
+    else if (ascii_iequals(name, "public")) cc.is_public = true;
+    else if (ascii_iequals(name, "immutable")) cc.immutable = true;
   });
   return cc;
 }

@@ -55,6 +55,7 @@ void cache_dir(DirectiveArgs& args, ParseContext& ctx) {
   CacheDirConfig dir;
   dir.type = args.next("store type").text;
   dir.where = ctx.where;
+  dir.replacement = ctx.config.cache_replacement;
   if (dir.type == "null") {
     // Squid 5.7 has no null store: it logs an error and ignores the line.
     ctx.warn("cache_dir null: no disk cache from this line (squid 5.7 ignores it too)");

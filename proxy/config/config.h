@@ -70,6 +70,9 @@ struct CachemgrPasswd {
   std::string where;
 };
 
+// cache_replacement_policy / memory_replacement_policy: Squid's removal policies.
+enum class ReplacementPolicyConfig : uint8_t { Lru, HeapLru, HeapGdsf, HeapLfuda };
+
 // One `cache_dir TYPE PATH MBYTES …` line. Every type is an LMDB store: `lmdb`
 // at PATH itself; Squid's `ufs`, `aufs`, `diskd` and `rock` in PATH/cuttle-lmdb,
 // so a Squid cache left in PATH is never read or touched.
@@ -81,6 +84,9 @@ struct CacheDirConfig {
   std::optional<uint64_t> min_object_size;  // min-size=; else minimum_object_size
   std::optional<uint64_t> max_object_size;  // max-size=; else maximum_object_size
   bool no_store = false;                    // no-store (old name read-only)
+  // The cache_replacement_policy in effect at this line (Squid: "applies to any
+  // cache_dir lines listed below this directive").
+  ReplacementPolicyConfig replacement = ReplacementPolicyConfig::Lru;
   std::string where;
 };
 
@@ -206,6 +212,8 @@ struct Config {
   uint64_t maximum_object_size = 4ull << 20;  // the default max-size of each cache_dir
   uint64_t maximum_object_size_in_memory = 512 << 10;  // the memory cache's largest object
   uint64_t minimum_object_size = 0;
+  ReplacementPolicyConfig cache_replacement = ReplacementPolicyConfig::Lru;   // for the cache_dir lines after it
+  ReplacementPolicyConfig memory_replacement = ReplacementPolicyConfig::Lru;  // the memory cache's
   // cache_swap_low / cache_swap_high (percent of each cache_dir's size).
   int cache_swap_low = 90, cache_swap_high = 95;           // the default min-size of each cache_dir
   uint64_t request_header_max_size = 64ull << 10;

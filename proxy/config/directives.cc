@@ -7,6 +7,7 @@
 #include "proxy/config/error_page_directives.h"
 #include "proxy/config/header_additions.h"
 #include "proxy/config/log_directives.h"
+#include "proxy/config/replacement_policy_directives.h"
 #include "proxy/config/transfer_directives.h"
 #include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
@@ -612,6 +613,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"reply_header_add", reply_header_add},
     {"cache_dir", cache_dir},
     {"cache_mem", size_in_bytes<&Config::cache_mem_bytes>},
+    {"cache_replacement_policy", cache_replacement_policy},
+    {"memory_replacement_policy", memory_replacement_policy},
     {"maximum_object_size", size_in_bytes<&Config::maximum_object_size>},
     {"maximum_object_size_in_memory", size_in_bytes<&Config::maximum_object_size_in_memory>},
     {"minimum_object_size", size_in_bytes<&Config::minimum_object_size>},

@@ -1,5 +1,7 @@
 #include "proxy/http/header_rules.h"
 
+#include "proxy/config/ascii_case.h"
+
 #include <boost/beast/http/rfc7230.hpp>
 
 #include <algorithm>
@@ -9,11 +11,6 @@ namespace cuttle {
 namespace {
 
 constexpr std::string_view kXForwardedFor = "X-Forwarded-For";
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
 
 
 void append_to_list(http::fields& fields, std::string_view name, std::string_view value) {
@@ -26,8 +23,8 @@ void append_to_list(http::fields& fields, std::string_view name, std::string_vie
 // Connection may not strip what the relay itself depends on: without its
 // Content-Length a forwarded body would reach the next hop unframed (smuggling).
 bool kept_despite_connection(std::string_view name) {
-  return iequals(name, "close") || iequals(name, "keep-alive") || iequals(name, "Content-Length") ||
-         iequals(name, "Host");
+  return ascii_iequals(name, "close") || ascii_iequals(name, "keep-alive") || ascii_iequals(name, "Content-Length") ||
+         ascii_iequals(name, "Host");
 }
 
 }  // namespace
@@ -101,7 +98,7 @@ std::optional<FramingProblem> request_framing_problem(const http::fields& fields
          it != fields.end() && it->name() == http::field::transfer_encoding; ++it)
       for (auto c : http::token_list(it->value())) codings.push_back(c);
     // Only "chunked", exactly once and last, is a framing a proxy can relay safely.
-    if (codings.size() != 1 || !iequals(codings.front(), "chunked")) return FramingProblem{"unsupported Transfer-Encoding", 501};
+    if (codings.size() != 1 || !ascii_iequals(codings.front(), "chunked")) return FramingProblem{"unsupported Transfer-Encoding", 501};
   }
   return std::nullopt;
 }

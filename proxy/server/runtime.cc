@@ -30,13 +30,24 @@ store::CacheDirLimits limits_of(const CacheDirConfig& dir, const Config& config)
   return limits;
 }
 
+store::ReplacementPolicy store_policy(ReplacementPolicyConfig policy) {
+  switch (policy) {
+    case ReplacementPolicyConfig::Lru: return store::ReplacementPolicy::Lru;
+    case ReplacementPolicyConfig::HeapLru: return store::ReplacementPolicy::HeapLru;
+    case ReplacementPolicyConfig::HeapGdsf: return store::ReplacementPolicy::HeapGdsf;
+    case ReplacementPolicyConfig::HeapLfuda: return store::ReplacementPolicy::HeapLfuda;
+  }
+  return store::ReplacementPolicy::Lru;
+}
+
 store::StoreOptions store_options(const Config& config, const std::string& path, uint64_t max_bytes,
-                                  size_t chunk_size) {
+                                  size_t chunk_size, ReplacementPolicyConfig policy) {
   store::StoreOptions options{path, max_bytes, chunk_size,
                               [](const std::string& trouble) { std::cerr << "cuttle: WARNING: " << trouble << std::endl; }};
   // Squid's marks; a low mark above the high one evicts down to the high one.
   options.high_water = config.cache_swap_high / 100.0;
   options.low_water = std::min(config.cache_swap_low, config.cache_swap_high) / 100.0;
+  options.policy = store_policy(policy);
   return options;
 }
 
@@ -63,9 +74,10 @@ std::string make_memory_store_dir() {
 void ProxyRuntime::open_stores(const Config& config, size_t chunk_size) {
   if (config.cache_dirs.empty()) return open_memory_store(config, chunk_size);
   auto dirs = std::make_unique<store::CacheDirs>();
-  for (const auto& dir : config.cache_dirs)
-    dirs->add(std::make_unique<store::ObjectStore>(store_options(config, dir.store_path, dir.max_bytes, chunk_size)),
-              limits_of(dir, config));
+  for (const auto& dir : config.cache_dirs) {
+    auto options = store_options(config, dir.store_path, dir.max_bytes, chunk_size, dir.replacement);
+    dirs->add(std::make_unique<store::ObjectStore>(std::move(options)), limits_of(dir, config));
+  }
   store_ = std::move(dirs);
 }
 
@@ -80,7 +92,7 @@ void ProxyRuntime::open_memory_store(const Config& config, size_t chunk_size) {
   limits.max_size = std::min(config.maximum_object_size_in_memory, config.cache_mem_bytes);
   auto dirs = std::make_unique<store::CacheDirs>();
   dirs->add(std::make_unique<store::ObjectStore>(
-                store_options(config, memory_store_dir_, config.cache_mem_bytes, chunk_size)),
+                store_options(config, memory_store_dir_, config.cache_mem_bytes, chunk_size, config.memory_replacement)),
             limits);
   store_ = std::move(dirs);
 }
