@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 using namespace cuttle;
@@ -95,7 +96,9 @@ int main(int argc, char** argv) {
     std::cerr << "cuttle: " << parsed.error << "\n" << usage_text();
     return 1;
   }
-  const auto& options = parsed.options;
+  auto& options = parsed.options;
+  // -k reconfigure reads the file again, perhaps after coredump_dir moved us.
+  if (options.config_file) options.config_file = std::filesystem::absolute(*options.config_file).string();
   if (options.show_help) {
     std::cout << usage_text();
     return 0;

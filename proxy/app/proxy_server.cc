@@ -2,6 +2,7 @@
 
 #include "proxy/app/default_config.h"
 #include "proxy/app/pid_file.h"
+#include "proxy/app/working_directory.h"
 #include "proxy/config/access_log_selection.h"
 #include "proxy/server/worker.h"
 
@@ -76,6 +77,7 @@ namespace {
 std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, ProxyRuntime& runtime,
                                                      std::unique_ptr<PidFile>& pid_file) {
   apply_descriptor_limit(config.max_filedescriptors);
+  enter_coredump_dir(config);  // before any relative path is opened, as squid
   // Squid's umask: added to the one cuttle started with, before any file is made.
   ::umask(::umask(0) | config.umask);
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
@@ -118,6 +120,7 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
   try {
     auto reloaded = load_configuration(config_file);
     report_warnings(reloaded);
+    enter_coredump_dir(*reloaded.config);
     runtime.access_log().open(access_log_paths(reloaded.config->access_logs),
                               access_log_formats(reloaded.config->access_logs));
     runtime.replace_config(reloaded.config);

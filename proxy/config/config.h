@@ -241,6 +241,7 @@ struct Config {
   // How long errors without an explicit lifetime are reused (Squid's default: not at all).
   Milliseconds negative_ttl{0};
   std::string pid_filename = "/run/cuttle.pid";  // empty: none
+  std::string coredump_dir;  // empty: none (stay in the directory cuttle started in)
   std::string cache_log;  // where a daemonized cuttle writes diagnostics; empty: stderr
   std::string visible_hostname;  // empty: gethostname()
   bool via = true;

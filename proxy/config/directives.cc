@@ -513,6 +513,13 @@ void pid_filename(DirectiveArgs& args, ParseContext& ctx) {
   args.expect_end();
 }
 
+// coredump_dir DIR|none: `none` (squid's default) stays where cuttle was started.
+void coredump_dir(DirectiveArgs& args, ParseContext& ctx) {
+  auto v = args.next("directory").text;
+  ctx.config.coredump_dir = v == "none" ? "" : v;
+  args.expect_end();
+}
+
 // pac_member HOST:PORT [weight=N] [name=NAME]
 void pac_member(DirectiveArgs& args, ParseContext& ctx) {
   PacMemberConfig member;
@@ -635,6 +642,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"strip_query_terms", on_off<&Config::strip_query_terms>},
     {"collapsed_forwarding", on_off<&Config::collapsed_forwarding>},
     {"pid_filename", pid_filename},
+    {"coredump_dir", coredump_dir},
     {"cache_log", word<&Config::cache_log>},
     {"visible_hostname", word<&Config::visible_hostname>},
     {"via", on_off<&Config::via>},

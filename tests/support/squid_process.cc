@@ -28,7 +28,7 @@ SquidProcess::SquidProcess(const std::string& config) : dir_("cuttle-squid"), po
   std::ostringstream conf;
   conf << config << "\n"
        << "http_port 127.0.0.1:" << port_ << "\n"
-       << file_lines()
+       << file_lines(config.find("coredump_dir") == std::string::npos)
        << (config.find("icp_port") == std::string::npos ? "icp_port 0\n" : "") << "htcp_port 0\n"
        << "strip_query_terms off\n"
        << "http_access allow localhost\n"
@@ -37,13 +37,15 @@ SquidProcess::SquidProcess(const std::string& config) : dir_("cuttle-squid"), po
 }
 
 SquidProcess::SquidProcess(const WholeConfig& config) : dir_("cuttle-squid"), port_(config.port) {
-  start(config.text + "\n" + file_lines());
+  start(config.text + "\n" + file_lines(config.text.find("coredump_dir") == std::string::npos));
 }
 
-std::string SquidProcess::file_lines() const {
+// A test's own coredump_dir (tests of that directive) is kept.
+std::string SquidProcess::file_lines(bool with_coredump_dir) const {
   return "pid_filename " + dir_.file("squid.pid") + "\n" + "cache_log " + dir_.file("cache.log") + "\n" +
-         "access_log stdio:" + dir_.file("access.log") + "\n" + "coredump_dir " + dir_.path() + "\n" +
-         "netdb_filename none\n" + "shutdown_lifetime 0 seconds\n";
+         "access_log stdio:" + dir_.file("access.log") + "\n" +
+         (with_coredump_dir ? "coredump_dir " + dir_.path() + "\n" : "") + "netdb_filename none\n" +
+         "shutdown_lifetime 0 seconds\n";
 }
 
 void SquidProcess::start(const std::string& config_text) {

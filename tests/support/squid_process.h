@@ -39,7 +39,7 @@ class SquidProcess {
  private:
   void start(const std::string& config_text);
   // pid file, logs, coredump directory, quick shutdown.
-  std::string file_lines() const;
+  std::string file_lines(bool with_coredump_dir) const;
 
   TempDir dir_;
   unsigned short port_;
