@@ -64,7 +64,7 @@ CodeValue request_code(const ErrorPageFacts& f, bool in_url) {
 std::optional<CodeValue> code_value(char code, const ErrorPageFacts& f, bool in_url) {
   switch (code) {
     case 'a': return CodeValue{f.user.empty() ? "-" : f.user};
-    case 'A': return CodeValue{"-"};
+    case 'A': return CodeValue{f.method.empty() || f.local_ip.empty() ? "-" : f.local_ip};
     case 'b': return CodeValue{std::to_string(f.listening_port)};
     case 'B': return CodeValue{""};  // an FTP URL; no FTP here
     case 'c': return page_only(in_url, {f.page});

@@ -22,6 +22,7 @@ struct ErrorPageFacts {
   std::string request_head;      // the request line and headers as received (%R, %W)
   std::string client_ip, user;   // user: empty when none authenticated
   uint16_t listening_port = 0;   // %b: the first http_port
+  std::string local_ip;          // %A: the address the client connected to
   // The failure.
   std::string page;      // %c: the template's name (ERR_CONNECT_FAIL)
   int sys_errno = 0;     // %e, %E

@@ -122,5 +122,34 @@ TEST(ErrorTemplates, ThePageLanguageFollowsAcceptLanguageAsInSquid) {
   EXPECT_NE(by_squid[3].find("mailto:admin@example.org\""), std::string::npos) << "email_err_data is off unless set";
 }
 
+// %A is the address the client connected to (squid's FindListeningPortAddress),
+// "-" when no request could be parsed.
+TEST(ErrorTemplates, ListeningAddressCodeIsSquids) {
+  if (!SquidProcess::available()) GTEST_FAIL() << "squid 5.7 is not installed (scripts/install-deps.sh)";
+  TempDir dir;
+  const fs::path pages = dir.file("errors");
+  fs::create_directories(pages);
+  for (const auto* name : {"ERR_ACCESS_DENIED", "ERR_INVALID_URL", "ERR_INVALID_REQ", "ERR_PROTOCOL_UNKNOWN"})
+    dir.write("errors/" + std::string(name), std::string(name) + " A=[%A] b=[%b]\n");
+  for (const auto& path : {fs::path(dir.path()), pages}) readable(path);
+  for (const auto& entry : fs::directory_iterator(pages)) readable(entry.path());
+  const auto config = "error_directory " + pages.string() + "\n" + common_lines(dir);
+  auto [by_squid, by_cuttle] = through_squid_then_cuttle(config, [&](auto& proxy) {
+    const auto port = std::to_string(proxy.port());
+    auto unported = [&](std::string page) { return std::regex_replace(page, std::regex(port), "PORT"); };
+    RawConnection garbage(proxy.port());
+    garbage.send("GET\r\n\r\n");
+    // Only the codes of the unparsed request: squid calls "GET" alone an unknown
+    // protocol, cuttle an invalid request (a difference of its own).
+    const auto unparsed = seen(garbage.read_response());
+    return std::vector<std::string>{unported(ask(proxy, "GET", "http://www.denied.example/")),
+                                    unported(unparsed.substr(unparsed.find(" A=")))};
+  });
+  EXPECT_EQ(by_cuttle, by_squid);
+  ASSERT_EQ(by_squid.size(), 2u);
+  EXPECT_NE(by_squid[0].find("A=[127.0.0.1] b=[PORT]"), std::string::npos) << by_squid[0];
+  EXPECT_EQ(by_squid[1], " A=[-] b=[PORT]\n");
+}
+
 }  // namespace error_templates_test
 }  // namespace cuttle::testing
