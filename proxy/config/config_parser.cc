@@ -1,8 +1,8 @@
 #include "proxy/config/config_parser.h"
 
+#include "proxy/config/directive_fates.h"
 #include "proxy/config/directives.h"
 #include "proxy/config/rewrite_directives.h"
-#include "proxy/config/unimplemented_directives.h"
 
 #include <glob.h>
 
@@ -106,23 +106,26 @@ class Parser {
       include(tokens, where, base_dir, depth);
       return;
     }
-    const std::string first_value = tokens.empty() ? "" : tokens.front().text;
     const auto name_end = line.find_first_of(" \t\f\v", first);
-    DirectiveArgs args(name, std::move(tokens), name_end == std::string::npos ? "" : line.substr(name_end));
     ParseContext context{config_, warnings_, where, base_dir};
-    if (auto handler = find_directive(name)) {
-      try {
-        handler(args, context);
-      } catch (const DirectiveError& e) {
-        throw ConfigError(where + ": " + e.what());
-      }
-    } else if (auto refusal = refusal_for_unimplemented(name, first_value)) {
-      throw ConfigError(where + ": " + *refusal);
-    } else if (is_squid_directive(name)) {
-      context.warn("'" + name + "' is a Squid directive that cuttle does not implement; ignored");
-      if (name == "note" && ignored_note_.empty()) ignored_note_ = where;
-    } else {
-      throw ConfigError(where + ": unknown directive '" + name + "'");
+    handle_directive(name, std::move(tokens), name_end == std::string::npos ? "" : line.substr(name_end), context);
+  }
+
+  // A directive cuttle implements, else what becomes of a Squid directive it
+  // does not (directive_fates.h), which may be read as another, as squid reads
+  // some obsolete ones.
+  void handle_directive(const std::string& name, std::vector<ConfigToken> tokens, std::string raw,
+                        ParseContext& context) {
+    DirectiveArgs args(name, std::move(tokens), std::move(raw));
+    try {
+      if (auto handler = find_directive(name)) return handler(args, context);
+      const auto* fate = find_directive_fate(name);
+      if (!fate) throw ConfigError(context.where + ": unknown directive '" + name + "'");
+      if (name == "note" && ignored_note_.empty()) ignored_note_ = context.where;
+      if (auto rewritten = apply_directive_fate(*fate, args, context))
+        handle_directive(rewritten->name, std::move(rewritten->tokens), "", context);
+    } catch (const DirectiveError& e) {
+      throw ConfigError(context.where + ": " + e.what());
     }
   }
 

@@ -24,10 +24,10 @@ TEST(CommandLine, ParseReportsFileAndLineOfAnUnknownDirective) {
 
 TEST(CommandLine, ParseWarnsAboutSquidDirectivesNotImplemented) {
   TempDir dir;
-  dir.write("ok.conf", "http_port 3128\nhtcp_port 4827\n");
+  dir.write("ok.conf", "http_port 3128\nconnect_retries 2\n");
   auto r = run_command({cuttle_binary(), "-k", "parse", "-f", dir.file("ok.conf")});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find(":2: warning: 'htcp_port'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(":2: warning: 'connect_retries'"), std::string::npos) << r.output;
 }
 
 TEST(CommandLine, ParseAcceptsTheBuiltInDefault) {

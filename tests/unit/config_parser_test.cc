@@ -103,11 +103,13 @@ TEST(ConfigParser, UnknownDirectiveIsAnErrorWithFileAndLine) {
   EXPECT_EQ(error_of("http_port 3128\n\n# comment\nfrobnicate yes\n"), "test.conf:4: unknown directive 'frobnicate'");
 }
 
+// Each kind of directive cuttle does not implement: tests/unit/directive_fates_test.cc.
 TEST(ConfigParser, SquidDirectiveCuttleDoesNotImplementIsAWarning) {
-  auto loaded = parse("http_port 3128\nhtcp_port 4827\n");
+  auto loaded = parse("http_port 3128\nconnect_retries 2\n");
   ASSERT_EQ(loaded.warnings.size(), 1u);
-  EXPECT_EQ(loaded.warnings[0],
-            "test.conf:2: warning: 'htcp_port' is a Squid directive that cuttle does not implement; ignored");
+  EXPECT_TRUE(loaded.warnings[0].starts_with(
+      "test.conf:2: warning: 'connect_retries' is a Squid directive that cuttle does not implement; ignored"))
+      << loaded.warnings[0];
 }
 
 // A directive that restricts, filters or protects is never ignored: until cuttle
@@ -151,12 +153,13 @@ TEST(ConfigParser, HeaderAdditionsAreLiteralOrFormattedAndNameAField) {
   EXPECT_EQ(error_of("http_port 3128\nrequest_header_add X-Y \"%ssl::>cert_issuer\"\n").rfind("test.conf:2: ", 0), 0u);
 }
 
-TEST(ConfigParser, AValueThatTurnsARestrictionOffIsAcceptedWithAWarning) {
+// Such a line changes nothing, in squid as in cuttle.
+TEST(ConfigParser, AValueThatTurnsARestrictionOffIsAcceptedSilently) {
   for (const char* line : {"delay_pools 0", "icap_enable off", "client_ip_max_connections -1", "check_hostnames off",
                            "host_verify_strict off", "relaxed_header_parser warn", "relaxed_header_parser on",
                            "client_netmask 255.255.255.255", "udp_incoming_address 0.0.0.0"}) {
     auto loaded = parse(std::string("http_port 3128\n") + line + "\n");
-    ASSERT_EQ(loaded.warnings.size(), 1u) << line;
+    EXPECT_TRUE(loaded.warnings.empty()) << line << ": " << loaded.warnings.front();
   }
 }
 
@@ -340,11 +343,11 @@ TEST(ConfigParser, ErrorInIncludedFileNamesThatFileAndLine) {
 
 TEST(ConfigParser, WarningInIncludedFileNamesThatFileAndLine) {
   TempDir dir;
-  auto inner = dir.write("inner.conf", "\nhtcp_port 4827\n");
+  auto inner = dir.write("inner.conf", "\nmemory_pools off\n");
   auto main = dir.write("main.conf", "http_port 3128\ninclude inner.conf\n");
   auto loaded = load_config_file(main.string());
   ASSERT_EQ(loaded.warnings.size(), 1u);
-  EXPECT_TRUE(loaded.warnings[0].starts_with(inner.string() + ":2: warning: 'htcp_port'")) << loaded.warnings[0];
+  EXPECT_TRUE(loaded.warnings[0].starts_with(inner.string() + ":2: warning: 'memory_pools'")) << loaded.warnings[0];
 }
 
 TEST(ConfigParser, IncludesNestSixteenLevelsDeep) {
@@ -660,8 +663,8 @@ TEST(ConfigParser, AccessLogErrors) {
             "test.conf:2: access_log: a second log format in one line: logformat=squid");
   EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log colour=blue\n"),
             "test.conf:2: access_log: unknown option 'colour=blue'");
-  EXPECT_EQ(error_of("http_port 3128\nlogformat x %>a %sn\n"),
-            "test.conf:2: logformat x: cuttle cannot fill in the code '%sn' yet (docs/configuration.md lists the "
+  EXPECT_EQ(error_of("http_port 3128\nlogformat x %>a %<rm\n"),
+            "test.conf:2: logformat x: cuttle cannot fill in the code '%<rm' yet (docs/configuration.md lists the "
             "codes it can)");
   EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log no_such_acl\n"),
             "test.conf:2: access_log: no ACL named 'no_such_acl'");
