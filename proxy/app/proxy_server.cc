@@ -71,6 +71,10 @@ int worker_count(const Config& config) {
 
 namespace {
 
+AccessLog::Options access_log_options(const Config& config) {
+  return {.mime_headers = config.log_mime_hdrs, .buffered = config.buffered_logs};
+}
+
 // Everything that can fail at start-up, in an order that leaves the HTTP ports
 // last: once one listens, clients (and scripts waiting for the port) take cuttle
 // as started, so every other fatal error must come first. Throws.
@@ -83,7 +87,8 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   prepare_directories(config);
   runtime.open_stores(config);
-  runtime.access_log().open(access_log_paths(config.access_logs), access_log_formats(config.access_logs));
+  runtime.access_log().open(access_log_paths(config.access_logs), access_log_formats(config.access_logs),
+                            access_log_options(config));
   for (const auto& port : config.http_ports) ensure_port_is_free(port);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
@@ -122,7 +127,7 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
     report_warnings(reloaded);
     enter_coredump_dir(*reloaded.config);
     runtime.access_log().open(access_log_paths(reloaded.config->access_logs),
-                              access_log_formats(reloaded.config->access_logs));
+                              access_log_formats(reloaded.config->access_logs), access_log_options(*reloaded.config));
     runtime.replace_config(reloaded.config);
     runtime.metrics().config_reload(true);
     std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;

@@ -192,6 +192,15 @@ struct Config {
   std::map<std::string, std::shared_ptr<const LogFormat>> logformats;
   // The request headers (lower case) some access_log format shows: log lines carry those.
   std::set<std::string> log_request_headers;
+  // log_mime_hdrs: native, common and combined lines end with the request and
+  // reply headers, and log lines carry every request field (Squid turns it on for
+  // a logformat with %>h or %<h without a name).
+  bool log_mime_hdrs = false;
+  bool buffered_logs = false;  // access.log lines may wait to be written in batches
+  // Some access_log format shows the reply header sent (%<h), or notes (%note).
+  bool log_reply_head = false;
+  bool log_notes = false;
+  bool logs_reply_head() const { return log_reply_head || log_mime_hdrs; }
   // reply_body_max_size lines in order: the first whose ACLs all match gives the
   // limit of a reply's body (nullopt: `none`, no limit).
   struct BodySizeLimit {

@@ -640,6 +640,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"logformat", logformat_directive},
     {"cache_access_log", access_log},
     {"strip_query_terms", on_off<&Config::strip_query_terms>},
+    {"log_mime_hdrs", on_off<&Config::log_mime_hdrs>},
+    {"buffered_logs", on_off<&Config::buffered_logs>},
     {"collapsed_forwarding", on_off<&Config::collapsed_forwarding>},
     {"pid_filename", pid_filename},
     {"coredump_dir", coredump_dir},

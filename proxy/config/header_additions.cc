@@ -29,8 +29,12 @@ HeaderAddition read_addition(DirectiveArgs& args, ParseContext& ctx) {
     } catch (const std::invalid_argument& e) {
       throw DirectiveError(args.directive() + ": " + e.what());
     }
+    // Squid shows the reply being built there: cuttle has no text of it yet.
+    if (addition.format->reply_head && args.directive() == "reply_header_add")
+      throw DirectiveError("reply_header_add: cuttle cannot fill in the code '%<h' there yet");
     // The request fields its codes show are kept for it, as for access.log lines.
     for (const auto& name : addition.format->request_headers) ctx.config.log_request_headers.insert(ascii_lowercase(name));
+    if (addition.format->whole_headers) ctx.config.log_mime_hdrs = true;  // as squid 5.7's Format parser
   } else {
     addition.literal = value.text;
   }

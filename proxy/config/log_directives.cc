@@ -71,8 +71,11 @@ void access_log(DirectiveArgs& args, ParseContext& ctx) {
   }
   while (auto word = args.next_if_any()) log.acls.acls.push_back(acl_reference(word->text, "access_log", ctx));
   if (log.format && log.format->kind == LogFormat::Kind::Squid) log.format = nullptr;  // the fast path
-  if (log.format)
+  if (log.format) {
     for (const auto& name : log.format->request_headers) ctx.config.log_request_headers.insert(ascii_lowercase(name));
+    ctx.config.log_reply_head = ctx.config.log_reply_head || log.format->reply_head;
+    ctx.config.log_notes = ctx.config.log_notes || log.format->notes;
+  }
   const auto files = std::count_if(ctx.config.access_logs.begin(), ctx.config.access_logs.end(),
                                    [](const AccessLogConfig& l) { return !l.path.empty(); });
   if (!log.path.empty() && files >= 64) throw DirectiveError("access_log: at most 64 files");
@@ -98,7 +101,11 @@ void logformat_directive(DirectiveArgs& args, ParseContext& ctx) {
     return;
   }
   try {
-    ctx.config.logformats[name] = std::make_shared<const LogFormat>(custom_log_format(name, spec));
+    auto format = std::make_shared<const LogFormat>(custom_log_format(name, spec));
+    // As squid 5.7's Format::Token::parse, even for a format no access_log uses;
+    // a later log_mime_hdrs line still decides.
+    if (format->whole_headers) ctx.config.log_mime_hdrs = true;
+    ctx.config.logformats[name] = std::move(format);
   } catch (const std::invalid_argument& e) {
     throw DirectiveError(e.what());
   }

@@ -30,8 +30,9 @@ void AccessLog::flusher_loop() {
   std::unique_lock lock(queue_mutex_);
   while (!stopping_) {
     wake_.wait(lock, [&] { return stopping_ || queued_bytes_ > 0; });
-    // Let the batch gather unless it is big already.
-    wake_.wait_for(lock, kBatchDelay, [&] { return stopping_ || queued_bytes_ >= kBatchBytes; });
+    // buffered_logs: let the batch gather unless it is big already.
+    if (batching_.buffered)
+      wake_.wait_for(lock, batching_.batch_delay, [&] { return stopping_ || queued_bytes_ >= kBatchBytes; });
     lock.unlock();
     {
       std::lock_guard order(write_order_);
@@ -78,7 +79,11 @@ void AccessLog::close_all() {
   fds_.clear();
 }
 
-void AccessLog::open(const std::vector<std::string>& paths, Formats formats) {
+void AccessLog::open(const std::vector<std::string>& paths, Formats formats, Options options) {
+  open_files(paths, std::move(formats), options, /*renumber=*/true);
+}
+
+void AccessLog::open_files(const std::vector<std::string>& paths, Formats formats, Options options, bool renumber) {
   std::vector<int> fds;
   for (const auto& path : paths) {
     auto dir = std::filesystem::path(path).parent_path();
@@ -95,23 +100,31 @@ void AccessLog::open(const std::vector<std::string>& paths, Formats formats) {
   flush();  // what was logged so far belongs to the files open until now
   std::unique_lock lock(mutex_);
   close_all();
+  if (renumber || paths != paths_) {
+    sequence_ = std::make_unique<std::atomic<uint64_t>[]>(paths.size());
+    for (size_t i = 0; i < paths.size(); ++i) sequence_[i] = 0;
+  }
   paths_ = paths;
   formats_ = std::move(formats);
   formats_.resize(paths_.size());
+  options_ = options;
   fds_ = std::move(fds);
   std::lock_guard queue(queue_mutex_);
   queued_.resize(fds_.size());
+  batching_ = options;
 }
 
 void AccessLog::reopen() {
   std::vector<std::string> paths;
   Formats formats;
+  Options options;
   {
     std::shared_lock lock(mutex_);
     paths = paths_;
     formats = formats_;
+    options = options_;
   }
-  open(paths, std::move(formats));
+  open_files(paths, std::move(formats), options, /*renumber=*/false);
 }
 
 namespace {
@@ -143,14 +156,19 @@ void AccessLog::format_lines(const AccessLogEntry& entry, uint64_t files, std::v
   for (size_t i = 0; i < fds_.size() && i < kMaxFiles; ++i) {
     lines[i].clear();
     if (!(files & (uint64_t{1} << i))) continue;
-    size_t same = 0;  // an earlier selected file with this format already has the line
-    while (same < i && (!(files & (uint64_t{1} << same)) || formats_[same] != formats_[i])) ++same;
+    // Only a file whose format shows %sn counts its lines (all of them are in that format).
+    const bool numbered = formats_[i] && formats_[i]->sequence;
+    const LineContext context{numbered ? sequence_[i].fetch_add(1, std::memory_order_relaxed) : 0,
+                              options_.mime_headers};
+    // An earlier selected file with this format already has the line, unless it is numbered.
+    size_t same = 0;
+    while (same < i && (numbered || !(files & (uint64_t{1} << same)) || formats_[same] != formats_[i])) ++same;
     if (same < i) {
       lines[i] = lines[same];
       continue;
     }
-    if (formats_[i]) append_formatted(lines[i], *formats_[i], entry);
-    else append_squid_native(lines[i], entry);
+    if (formats_[i]) append_formatted(lines[i], *formats_[i], entry, context);
+    else append_squid_native(lines[i], entry, context);
     lines[i] += '\n';
   }
 }
@@ -158,15 +176,24 @@ void AccessLog::format_lines(const AccessLogEntry& entry, uint64_t files, std::v
 void AccessLog::write(const AccessLogEntry& entry, uint64_t files) {
   // Reused by each thread: a log line costs no allocation once warm.
   thread_local std::vector<std::string> lines;
+  bool buffered;
   {
     std::shared_lock lock(mutex_);
     if (fds_.empty() || files == 0) return;
     format_lines(entry, files, lines);
+    buffered = options_.buffered;
+  }
+  if (!buffered) {
+    // As Squid's stdio module: written as the transaction ends, by the worker
+    // itself (handing each line to the writer thread cost a context switch).
+    std::lock_guard order(write_order_);
+    write_out(lines);
+    return;
   }
   bool wake;
   {
     std::lock_guard lock(queue_mutex_);
-    // The flusher sleeps until a batch starts, then waits kBatchDelay or until it is big.
+    // The flusher sleeps until a batch starts; buffered, it then waits a while or until it is big.
     const size_t before = queued_bytes_;
     for (size_t i = 0; i < queued_.size() && i < lines.size(); ++i) {
       queued_[i] += lines[i];

@@ -17,7 +17,7 @@ void append_padded(std::string& out, long long value, int width, char pad) {
   out.append(digits, end);
 }
 
-void append_squid_native(std::string& line, const AccessLogEntry& e) {
+void append_squid_native(std::string& line, const AccessLogEntry& e, const LineContext& context) {
   using namespace std::chrono;
   auto since_epoch = duration_cast<milliseconds>(e.end_time.time_since_epoch()).count();
   // "%9lld.%03d %6lld ", as Squid's logfile module prints it.
@@ -51,6 +51,26 @@ void append_squid_native(std::string& line, const AccessLogEntry& e) {
   line += or_dash(e.peer);
   line += ' ';
   line += or_dash(e.content_type);
+  if (context.mime_headers) append_mime_headers(line, e);
+}
+
+std::string request_fields_text(const AccessLogEntry& e) {
+  std::string text;
+  for (const auto& [name, value] : e.request_headers) text.append(name).append(": ").append(value).append("\r\n");
+  return text;
+}
+
+// Squid prints this part with logfilePrintf, which keeps at most 8192 bytes, the
+// last of them the newline: longer headers are cut.
+void append_mime_headers(std::string& line, const AccessLogEntry& e) {
+  constexpr size_t kPrintfLimit = 8192 - 1;  // the newline is the line's own
+  const size_t start = line.size();
+  line += " [";
+  append_mime_quoted(line, request_fields_text(e));
+  line += "] [";
+  append_mime_quoted(line, e.reply_head);
+  line += ']';
+  if (line.size() - start > kPrintfLimit) line.resize(start + kPrintfLimit);
 }
 
 // Squid's QuoteMimeBlob: CR and LF as \r and \n, a backslash doubled, controls,
@@ -74,10 +94,10 @@ void append_mime_quoted(std::string& line, std::string_view text) {
   }
 }
 
-std::string format_squid_native(const AccessLogEntry& e) {
+std::string format_squid_native(const AccessLogEntry& e, const LineContext& context) {
   std::string line;
   line.reserve(160 + e.url.size());
-  append_squid_native(line, e);
+  append_squid_native(line, e, context);
   return line;
 }
 

@@ -1,10 +1,10 @@
 #include "proxy/log/log_format.h"
 
+#include "proxy/log/entry_fields.h"
 #include "proxy/log/format_expand.h"
 
 #include <ctime>
 #include <stdexcept>
-#include <strings.h>
 
 namespace cuttle {
 
@@ -12,18 +12,6 @@ namespace {
 
 using logformat::Token;
 using logformat::Value;
-
-// The request header's fields joined by ", " (Squid's getByName); nullopt: absent.
-std::optional<std::string> request_header(const AccessLogEntry& e, std::string_view name) {
-  std::optional<std::string> joined;
-  for (const auto& [field, value] : e.request_headers) {
-    if (field.size() != name.size() || strncasecmp(field.data(), name.data(), name.size()) != 0) continue;
-    if (joined) *joined += ", ";
-    else joined.emplace();
-    *joined += value;
-  }
-  return joined;
-}
 
 // strftime of the line's time, local or GMT.
 std::string time_text(const AccessLogEntry& e, const char* spec, bool local) {
@@ -61,16 +49,25 @@ std::optional<std::string> url_path(const std::string& url) {
   return slash == std::string::npos ? std::string("/") : url.substr(slash);
 }
 
-// Every code cuttle fills in from an entry, with Squid 5.7's meaning
+// %{Name:member}>h picks one member of a list field: not filled in yet.
+bool has_list_member(const std::string& arg) { return arg.find(':', 1) != std::string::npos; }
+
+Value decimal(long long v) { return Value{std::to_string(v)}; }
+Value decimal_unless_zero(long long v) { return v ? decimal(v) : Value{}; }
+
+// Every code cuttle fills in from an entry and its line, with Squid 5.7's meaning
 // (src/format/Format.cc). Returns nullopt for a code it does not know.
-std::optional<Value> code_value(const Token& t, const AccessLogEntry& e) {
+std::optional<Value> code_value(const Token& t, const AccessLogEntry& e, const LineContext& line) {
   const auto& c = t.code;
-  auto number = [](long long v) { return Value{std::to_string(v)}; };
   if (c == ">a") return Value{unless_dash(e.client_ip)};
+  if (c == ">p") return decimal_unless_zero(e.client_port);
+  if (c == "la") return Value{unless_dash(e.local_ip)};
+  if (c == "lp") return decimal_unless_zero(e.local_port);
   if (c == "<a") return Value{unless_dash(e.peer)};
-  if (c == "ts") return number(epoch_ms(e) / 1000);
-  if (c == "tu") return number(epoch_ms(e) % 1000);
-  if (c == "tr") return number(e.elapsed.count());
+  if (c == "<p") return decimal_unless_zero(e.server_port);
+  if (c == "ts") return decimal(epoch_ms(e) / 1000);
+  if (c == "tu") return decimal(epoch_ms(e) % 1000);
+  if (c == "tr") return decimal(e.elapsed.count());
   if (c == "tl") return Value{time_text(e, t.arg ? t.arg->c_str() : "%d/%b/%Y:%H:%M:%S %z", true)};
   if (c == "tg") return Value{time_text(e, t.arg ? t.arg->c_str() : "%d/%b/%Y:%H:%M:%S", false)};
   if (c == "rm") return Value{unless_dash(e.method), true};
@@ -79,12 +76,23 @@ std::optional<Value> code_value(const Token& t, const AccessLogEntry& e) {
   if (c == "rv") return Value{version_text(e)};
   if (c == "Ss") return Value{std::string(squid_name(e.result)) + std::string(squid_name(e.result_suffix))};
   if (c == "Sh") return Value{squid_name(e.hierarchy)};
-  if (c == ">Hs") return number(e.status);
-  if (c == "<st") return number(static_cast<long long>(e.reply_bytes));
+  if (c == ">Hs") return decimal(e.status);
+  if (c == "<Hs") return decimal_unless_zero(e.server_status);
+  if (c == "<st") return decimal(static_cast<long long>(e.reply_bytes));
+  if (c == ">st") return decimal(static_cast<long long>(e.request_bytes));
+  if (c == "sn") return decimal(static_cast<long long>(line.sequence));
   if (c == "mt") return Value{unless_dash(e.content_type)};
   if (c == "un" || c == "ul") return Value{unless_dash(e.user)};
+  if (c == "ue") return Value{unless_dash(e.external_user)};
   if (c == "ui") return Value{std::nullopt};  // cuttle asks no ident server, as Squid without ident ACLs
-  if (c == ">h" && t.arg) return Value{request_header(e, *t.arg), true};
+  if (c == "err_code") return Value{unless_dash(e.error_name)};
+  if (c == "err_detail") return Value{unless_dash(e.error_detail)};
+  if (c == "note") return Value{t.arg ? note_values(e, *t.arg) : all_notes(e), true};
+  // Squid keeps the whole request header for logs only under log_mime_hdrs.
+  if (c == ">h" && !t.arg) return Value{line.mime_headers ? std::optional(request_fields_text(e)) : std::nullopt, true};
+  if (c == ">h" && !has_list_member(*t.arg)) return Value{request_header(e, *t.arg), true};
+  if (c == "<h" && !t.arg) return Value{e.reply_head, true};
+  if (c == "<h" && !has_list_member(*t.arg)) return Value{reply_header(e, *t.arg), true};
   return std::nullopt;
 }
 
@@ -100,7 +108,7 @@ std::string header_or_dash(const AccessLogEntry& e, std::string_view name) {
 }
 
 // FormatHttpdCommon.cc, and FormatHttpdCombined.cc when `combined`.
-void append_httpd(std::string& line, const AccessLogEntry& e, bool combined) {
+void append_httpd(std::string& line, const AccessLogEntry& e, bool combined, const LineContext& context) {
   line += e.client_ip.empty() ? "-" : e.client_ip;
   line += " - ";  // no ident
   append_user(line, e.user);
@@ -118,6 +126,17 @@ void append_httpd(std::string& line, const AccessLogEntry& e, bool combined) {
   line += squid_name(e.result_suffix);
   line += ':';
   line += squid_name(e.hierarchy.code);  // no TIMEOUT_ prefix here, unlike %Sh
+  if (context.mime_headers) append_mime_headers(line, e);
+}
+
+// What a format's code needs entries to carry.
+void note_needs(const Token& token, LogFormat& format) {
+  const auto& c = token.code;
+  if (c == ">h" && token.arg) format.request_headers.push_back(*token.arg);
+  format.whole_headers = format.whole_headers || ((c == ">h" || c == "<h") && !token.arg);
+  format.reply_head = format.reply_head || c == "<h";
+  format.notes = format.notes || c == "note";
+  format.sequence = format.sequence || c == "sn";
 }
 
 }  // namespace
@@ -148,23 +167,24 @@ LogFormat custom_log_format(std::string name, std::string_view spec) {
   const AccessLogEntry probe;
   for (const auto& token : format.tokens) {
     if (token.is_literal()) continue;
-    if (!token.space.empty() || !code_value(token, probe))
+    if (!token.space.empty() || !code_value(token, probe, {}))
       throw std::invalid_argument("logformat " + format.name + ": cuttle cannot fill in the code '%" +
                                   (token.space.empty() ? "" : token.space + "::") + token.code +
                                   "' yet (docs/configuration.md lists the codes it can)");
-    if (token.code == ">h") format.request_headers.push_back(*token.arg);
+    note_needs(token, format);
   }
   return format;
 }
 
-void append_formatted(std::string& line, const LogFormat& format, const AccessLogEntry& e) {
+void append_formatted(std::string& line, const LogFormat& format, const AccessLogEntry& e,
+                      const LineContext& context) {
   switch (format.kind) {
     case LogFormat::Kind::Squid:
-      append_squid_native(line, e);
+      append_squid_native(line, e, context);
       return;
     case LogFormat::Kind::Common:
     case LogFormat::Kind::Combined:
-      append_httpd(line, e, format.kind == LogFormat::Kind::Combined);
+      append_httpd(line, e, format.kind == LogFormat::Kind::Combined, context);
       return;
     case LogFormat::Kind::Referrer: {
       // FormatSquidReferer.cc: "%9ld.%03d %s %s %s".
@@ -182,7 +202,7 @@ void append_formatted(std::string& line, const LogFormat& format, const AccessLo
               httpd_time_of(e) + "] \"" + header_or_dash(e, "User-Agent") + "\"";
       return;
     case LogFormat::Kind::Custom:
-      line += logformat::expand(format.tokens, [&e](const Token& t) { return *code_value(t, e); });
+      line += logformat::expand(format.tokens, [&](const Token& t) { return *code_value(t, e, context); });
       return;
   }
 }

@@ -21,6 +21,12 @@ struct LogFormat {
   std::vector<logformat::Token> tokens;  // Custom only
   // The request headers its lines show (AccessLogEntry::request_headers).
   std::vector<std::string> request_headers;
+  // What else its lines need an entry to carry (each costs every request).
+  bool reply_head = false;  // %<h: the reply header sent
+  bool notes = false;       // %note
+  bool sequence = false;    // %sn: each file numbers its own lines, so files cannot share a line
+  // %>h or %<h without a name: squid 5.7 then turns log_mime_hdrs on (Format::Token::parse).
+  bool whole_headers = false;
 };
 
 // A built-in format by name ("squid", "common", …); nullopt for other names.
@@ -34,6 +40,7 @@ LogFormat custom_log_format(std::string name, std::string_view spec);
 std::string httpd_time(std::time_t when);
 
 // The line for `entry`, without its newline, appended to `line`.
-void append_formatted(std::string& line, const LogFormat& format, const AccessLogEntry& entry);
+void append_formatted(std::string& line, const LogFormat& format, const AccessLogEntry& entry,
+                      const LineContext& context = {});
 
 }  // namespace cuttle

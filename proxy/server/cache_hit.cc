@@ -136,8 +136,10 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
   const HitAnnotations annotations{reply.freshness.age.count(), via_entry, active.hostname, port, keep_alive,
                                    std::move(mangle)};
   const auto& prefix = reply.parsed->hit_prefix[!via_entry.empty()];
-  sender.add_text(!shaped.edited && prefix && !annotations.mangle ? hit_header_text(*prefix, annotations)
-                                                                  : hit_header_text(res, annotations));
+  const auto head = !shaped.edited && prefix && !annotations.mangle ? hit_header_text(*prefix, annotations)
+                                                                   : hit_header_text(res, annotations);
+  sender.add_text(head);
+  if (active.config->logs_reply_head()) out.reply_head = head;
   co_await send_body(sender, store, reply.record, shaped.body, out);
   co_return out;
 }

@@ -54,6 +54,7 @@ struct HitOutcome {
   unsigned status = 0;
   uint64_t reply_bytes = 0;
   std::string content_type;
+  std::string reply_head;  // the header sent, when a log shows it (Config::logs_reply_head)
 };
 
 // `send_buffer` holds what the socket could not take at once; the connection keeps

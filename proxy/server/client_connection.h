@@ -25,6 +25,8 @@ struct ClientConnection {
   uint16_t local_port = 0;
   // An NTLM or Negotiate handshake under way, or its outcome (steps/connection_authenticate.h).
   std::unique_ptr<ConnectionAuth> auth;
+  uint16_t client_port = 0;
+  std::string listening_ip;  // %la: the http_port's address, the connection's when it listens on all
 
   ClientSide side() { return {stream, buffer, client_ip, {}}; }
   ProxyRuntime& runtime() { return services.runtime; }

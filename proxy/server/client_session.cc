@@ -18,9 +18,9 @@ constexpr size_t kRequestReadSize = 4096;
 // Room beyond the header limit for one relay-sized read of a request body.
 constexpr size_t kRequestBodyBufferSlack = RelayBufferPool::kBufferSize;
 
-asio::ip::address remote_address(const tcp::socket& socket) {
+tcp::endpoint peer_endpoint_of(const tcp::socket& socket) {
   error_code ec;
-  return normalize_address(socket.remote_endpoint(ec).address());
+  return socket.remote_endpoint(ec);
 }
 
 tcp::endpoint local_endpoint(const tcp::socket& socket) {
@@ -32,12 +32,15 @@ tcp::endpoint local_endpoint(const tcp::socket& socket) {
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
     : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr} {
-  conn_.client_address = remote_address(conn_.stream.socket());
+  const auto remote = peer_endpoint_of(conn_.stream.socket());
+  conn_.client_address = normalize_address(remote.address());
+  conn_.client_port = remote.port();
   conn_.client_ip = conn_.client_address.to_string();
   counted_.emplace(services.runtime.client_counts(), conn_.client_address);
   const auto local = local_endpoint(conn_.stream.socket());
   conn_.local_address = normalize_address(local.address());
   conn_.local_port = local.port();
+  conn_.listening_ip = port.address.empty() ? conn_.local_address.to_string() : port.address;
   error_code ec;
   conn_.stream.socket().set_option(tcp::no_delay(true), ec);
 }
@@ -120,7 +123,7 @@ awaitable<bool> ClientSession::read_request(http::request_parser<http::empty_bod
   // The request is judged by the configuration in force when it arrived.
   tx.active = runtime.active();
   tx.start = std::chrono::steady_clock::now();
-  tx.entry.client_ip = conn_.client_ip;
+  note_connection_for_log(tx, n);
   if (!ec) {
     note_request_for_log(parser.get(), tx);
     co_return true;
@@ -129,11 +132,26 @@ awaitable<bool> ClientSession::read_request(http::request_parser<http::empty_bod
   co_return false;  // closed or idle timeout: nothing to answer
 }
 
+// The connection's side of the log line, and the header's size (%>st; the body's
+// is added as it is forwarded).
+void ClientSession::note_connection_for_log(Transaction& tx, size_t header_bytes) {
+  tx.entry.client_ip = conn_.client_ip;
+  tx.entry.client_port = conn_.client_port;
+  tx.entry.local_ip = conn_.listening_ip;
+  tx.entry.local_port = conn_.local_port;
+  tx.entry.request_bytes = header_bytes;
+}
+
 // What log formats other than the native one show of the request as the client
-// sent it (steps may change it before it goes upstream).
+// sent it (steps may change it before it goes upstream): the fields some format
+// names, or all of them under log_mime_hdrs.
 void ClientSession::note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx) {
   tx.entry.version_major = req.version() / 10;
   tx.entry.version_minor = req.version() % 10;
+  if (tx.config().log_mime_hdrs) {
+    for (const auto& field : req) tx.entry.request_headers.emplace_back(field.name_string(), field.value());
+    return;
+  }
   for (const auto& name : tx.config().log_request_headers)
     for (auto [field, last] = req.equal_range(name); field != last; ++field)
       tx.entry.request_headers.emplace_back(field->name_string(), field->value());

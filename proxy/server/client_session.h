@@ -33,6 +33,7 @@ class ClientSession {
     bool ended = false;    // the session is gone
   };
   void close_at_end_of_lifetime(asio::steady_timer& timer, std::shared_ptr<RequestLifetime> serving);
+  void note_connection_for_log(Transaction& tx, size_t header_bytes);
   static void note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx);
   awaitable<void> refuse_unreadable(error_code ec, Transaction& tx);
 

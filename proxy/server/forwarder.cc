@@ -3,6 +3,7 @@
 #include "proxy/cache/quick_abort.h"
 #include "proxy/http/byte_ranges.h"
 #include "proxy/http/header_rules.h"
+#include "proxy/http/header_text.h"
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/reply_access.h"
 #include "proxy/server/upstream_request.h"
@@ -66,6 +67,7 @@ awaitable<SendStatus> send_request(Upstream& upstream, Exchange& x, http::reques
       if (ec == http::error::body_limit) co_return SendStatus::BodyTooLarge;  // request_body_max_size
       if (ec) co_return is_malformed_message(ec) ? SendStatus::MalformedBody : SendStatus::ClientFailed;
       req.body().size = x.buf.size() - req.body().size;
+      x.out.request_body_bytes += req.body().size;
       // A zero-length piece must not reach the serializer: in chunked framing it
       // would be written as the last-chunk and end the body early.
       req.body().data = req.body().size ? x.buf.data() : nullptr;
@@ -294,6 +296,7 @@ awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
   if (x.client) {
     const auto slice = client_slice(parser, x);
     shape_client_reply(parser, has_body, x);
+    if (x.config().logs_reply_head()) out.reply_head = header_text(res.base());
     co_await relay_to_client(upstream, conn, parser, fill, x, slice);
     // The client left (a write failed) or has its whole range, and upstream is still fine.
     const bool client_done_early = x.client_gone || (!out.aborted && !parser.is_done());
@@ -479,6 +482,7 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts
       co_return x.out;
     }
     x.out.server_address = conn->address;
+    x.out.server_port = x.plan.upstream.port;
     if (expects_continue && attempt == 0 && !co_await send_continue(*client, x.config())) {
       x.out.aborted = true;
       co_return x.out;

@@ -63,6 +63,9 @@ struct ForwardOutcome {
   uint64_t reply_bytes = 0;
   std::string content_type;
   std::string server_address;  // for access.log's hierarchy field
+  uint16_t server_port = 0;    // with server_address (%<p)
+  uint64_t request_body_bytes = 0;  // read from the client and sent on (%>st)
+  std::string reply_head;      // the header relayed to the client, when a log shows it
   std::string location, content_location;  // of a relayed reply: what an unsafe method invalidates
   bool aborted = false;        // the reply was cut short (either side failed)
   bool cut_at_limit = false;   // cut short by reply_body_max_size (aborted too; squid logs no _ABORTED)

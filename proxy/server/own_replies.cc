@@ -23,6 +23,27 @@ http::response<http::string_body> template_error_response(const ClientConnection
   return response;
 }
 
+// %err_detail as squid 5.7 has it: FwdState details a failed forwarding that has
+// no detail as WITH_SERVER before its page is made; other pages (a tunnel's too)
+// carry their errno, if any.
+std::string squid_error_detail(ErrorKind kind, const ErrorDetail& detail, const Transaction& tx) {
+  switch (kind) {
+    case ErrorKind::DnsFailure:
+    case ErrorKind::ConnectFailed:
+    case ErrorKind::TlsFailed:
+    case ErrorKind::InvalidResponse:
+    case ErrorKind::ReadError:
+    case ErrorKind::ConnectTimeout:
+    case ErrorKind::ReadTimeout:
+    case ErrorKind::CannotForward:
+      if (tx.entry.result != ResultCode::TcpTunnel) return "WITH_SERVER";
+      break;
+    default:
+      break;
+  }
+  return detail.sys_errno ? "errno=" + std::to_string(detail.sys_errno) : std::string();
+}
+
 }  // namespace
 
 awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction& tx, bool keep_alive,
@@ -33,6 +54,10 @@ awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction&
                                              : make_error_response(kind, context);
   if (tx.active->error_templates) add_error_challenges(response.base(), kind, context);
   if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
+  if (tx.entry.error_name.empty()) {  // the first error is the one logged, as Squid's Error::update
+    tx.entry.error_name = error_code_name(kind);
+    tx.entry.error_detail = squid_error_detail(kind, detail, tx);
+  }
   co_return co_await send_error_reply(conn, response, tx, keep_alive);
 }
 
@@ -42,6 +67,7 @@ awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::st
   if (tx.config().via) append_via(response, 11, tx.active->hostname, tx.active->product());
   mangle_reply_headers(response.base(), tx.config(), tx.facts, &tx.entry);
   response.keep_alive(keep_alive);
+  keep_reply_head_for_log(response.base(), tx);
   conn.stream.expires_after(tx.config().read_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, response, use_nothrow);
   tx.entry.status = response.result_int();
@@ -55,6 +81,7 @@ awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::stri
                                bool keep_alive) {
   mangle_reply_headers(res.base(), tx.config(), tx.facts, &tx.entry);
   res.keep_alive(keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down());
+  keep_reply_head_for_log(res.base(), tx);
   conn.stream.expires_after(tx.config().read_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, res, use_nothrow);
   tx.entry.result = ResultCode::TcpMiss;  // as Squid logs its internal objects
@@ -81,12 +108,17 @@ uint64_t access_log_files_for(const ClientConnection& conn, Transaction& tx) {
 
 }  // namespace
 
+void keep_reply_head_for_log(const http::response_header<>& header, Transaction& tx) {
+  if (tx.config().logs_reply_head()) tx.entry.reply_head = header_text(header);
+}
+
 void log_transaction(ClientConnection& conn, Transaction& tx) {
   tx.entry.end_time = std::chrono::system_clock::now();
   tx.entry.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
   const Config& config = tx.config();
   if (config.strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
+  if (config.log_notes) tx.entry.notes = tx.facts.annotations;
   conn.runtime().access_log().write(tx.entry, access_log_files_for(conn, tx));
   conn.runtime().metrics().record(tx.entry);
 }

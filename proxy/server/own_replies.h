@@ -21,6 +21,9 @@ awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::st
 // Sends `res` (a PAC file, a manager report) and logs it as Squid logs its internal objects.
 awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::string_body>& res, Transaction& tx,
                                bool keep_alive);
+// What %<h and log_mime_hdrs show of a reply this proxy sends, kept only when
+// a log shows it; call with the header as it goes out.
+void keep_reply_head_for_log(const http::response_header<>& header, Transaction& tx);
 // Writes tx's access.log line and counts it in the metrics.
 void log_transaction(ClientConnection& conn, Transaction& tx);
 

@@ -4,8 +4,8 @@
 // the literals together are no longer than the specification; with no values,
 // the expansion is exactly the literals with "-" for each code ("%" for %%);
 // expanding real values never fails. The same specification as a `logformat`
-// (log_format.h) either is refused or formats an access.log entry whose fields
-// and request headers are the value into one line.
+// (log_format.h) either is refused or formats an access.log entry whose fields,
+// request headers, notes and reply header are the value into one line.
 #include "proxy/log/format_expand.h"
 #include "proxy/log/format_tokens.h"
 #include "proxy/log/log_format.h"
@@ -46,8 +46,11 @@ CUTTLE_FUZZ_TARGET(logformat) {
   }
   AccessLogEntry entry;
   entry.client_ip = entry.method = entry.url = entry.user = entry.content_type = value;
+  entry.local_ip = entry.error_name = entry.error_detail = entry.external_user = value;
+  entry.reply_head = "HTTP/1.1 200 OK\r\n" + value + "\r\n\r\n";  // a field line, or garbage
+  entry.notes = {{value, value}, {"k", value}};
   for (const auto& name : format.request_headers) entry.request_headers.emplace_back(name, value);
   std::string line;
-  append_formatted(line, format, entry);
+  append_formatted(line, format, entry, {.sequence = size, .mime_headers = format.whole_headers});
   return 0;
 }

@@ -1,5 +1,6 @@
 // Squid's native access.log line and the log file writer.
 #include "proxy/log/access_log.h"
+#include "proxy/log/log_format.h"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -156,6 +158,30 @@ TEST(AccessLogFormat, StripQueryDropsEverythingFromTheQuestionMark) {
   EXPECT_EQ(strip_query("secure.example:443"), "secure.example:443");
 }
 
+AccessLogEntry with_headers() {
+  auto e = miss();
+  e.request_headers = {{"User-Agent", "T/1 [x]"}, {"Host", "example.com"}};
+  e.reply_head = "HTTP/1.1 200 OK\r\nX-A: 50%\r\n\r\n";
+  return e;
+}
+
+// FormatSquidNative.cc: " [%s] [%s]" of QuoteMimeBlob'd request fields and reply header.
+TEST(AccessLogFormat, LogMimeHdrsAppendsBothHeadersQuoted) {
+  EXPECT_EQ(format_squid_native(with_headers(), {.mime_headers = true}),
+            format_squid_native(with_headers()) +
+                " [User-Agent: T/1 %5bx%5d\\r\\nHost: example.com\\r\\n] [HTTP/1.1 200 OK\\r\\nX-A: 50%25\\r\\n\\r\\n]");
+  EXPECT_EQ(format_squid_native(miss(), {.mime_headers = true}), format_squid_native(miss()) + " [] []");
+}
+
+// logfilePrintf keeps 8192 bytes, the last the newline: the headers part is cut.
+TEST(AccessLogFormat, MimeHeadersPartIsCutAsSquidsPrintfCutsIt) {
+  auto e = miss();
+  e.request_headers = {{"X-Big", std::string(10000, 'a')}};
+  const auto line = format_squid_native(e, {.mime_headers = true});
+  EXPECT_EQ(line.size(), format_squid_native(e).size() + 8191);
+  EXPECT_TRUE(line.ends_with(std::string(100, 'a')));
+}
+
 class TempFiles : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -225,17 +251,66 @@ TEST_F(TempFiles, ReopenStartsANewFileAfterRotation) {
   EXPECT_EQ(read(path), format_squid_native(e) + "\n");
 }
 
-TEST_F(TempFiles, QueuedLinesAreWrittenSoonWithoutAFlush) {
+// buffered_logs off: as Squid's stdio module, the line is in the file when the
+// transaction's logging returns.
+TEST_F(TempFiles, UnbufferedLinesAreInTheFileAtOnce) {
   auto path = dir_ / "access.log";
   AccessLog log;
-  log.open({path.string()});
+  log.open({path.string()}, {}, {.batch_delay = std::chrono::seconds(10)});
   log.write(miss());
-  // The flusher writes a batch kBatchDelay after its first line; allow a loaded
-  // machine far more, but bounded.
+  EXPECT_EQ(read(path), format_squid_native(miss()) + "\n");
+}
+
+// buffered_logs on: the writer thread writes a batch its delay after its first
+// line; a loaded machine gets far more than 5 ms, but bounded.
+TEST_F(TempFiles, BufferedLinesAreWrittenSoonWithoutAFlush) {
+  auto path = dir_ / "access.log";
+  AccessLog log;
+  log.open({path.string()}, {}, {.buffered = true});
+  log.write(miss());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (read(path).empty() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(read(path), format_squid_native(miss()) + "\n");
+}
+
+// buffered_logs on: lines wait for the batch's delay (or a flush).
+TEST_F(TempFiles, BufferedLinesWaitForTheirBatch) {
+  auto path = dir_ / "access.log";
+  AccessLog log;
+  log.open({path.string()}, {}, {.buffered = true, .batch_delay = std::chrono::seconds(10)});
+  log.write(miss());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(read(path), "");
+  log.flush();
+  EXPECT_EQ(read(path), format_squid_native(miss()) + "\n");
+}
+
+// %sn: each file numbers the lines written to it from 0 (a numbered format is
+// not shared between files); a rotation's reopen goes on counting, a new open
+// (reconfiguration) starts again, as Squid's Logfile::sequence_number.
+TEST_F(TempFiles, EachFileNumbersItsOwnLines) {
+  auto a = dir_ / "a.log", b = dir_ / "b.log";
+  auto numbered = std::make_shared<const LogFormat>(custom_log_format("n", "%sn %rp"));
+  AccessLog log;
+  log.open({a.string(), b.string()}, {numbered, numbered});
+  auto e = miss();
+  log.write(e);
+  e.url = "http://example.com/only-a";
+  log.write(e, 1);
+  e.url = "http://example.com/both";
+  log.write(e);
+  log.flush();
+  EXPECT_EQ(read(a), "0 /a\n1 /only-a\n2 /both\n");
+  EXPECT_EQ(read(b), "0 /a\n1 /both\n");
+  log.reopen();
+  log.write(e, 1);
+  log.flush();
+  EXPECT_EQ(read(a), "0 /a\n1 /only-a\n2 /both\n3 /both\n");
+  log.open({a.string()}, {numbered});
+  log.write(e);
+  log.flush();
+  EXPECT_TRUE(read(a).ends_with("3 /both\n0 /both\n"));
 }
 
 TEST_F(TempFiles, DestroyingTheLogWritesWhatIsQueued) {
@@ -248,12 +323,15 @@ TEST_F(TempFiles, DestroyingTheLogWritesWhatIsQueued) {
   EXPECT_EQ(read(path), format_squid_native(miss()) + "\n");
 }
 
-TEST_F(TempFiles, LinesFromManyThreadsAreWholeAndInOrderPerThread) {
+// Written by the workers themselves (buffered_logs off) or in batches (on).
+class ManyThreads : public TempFiles, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(ManyThreads, LinesAreWholeAndInOrderPerThread) {
   auto path = dir_ / "access.log";
   constexpr int kThreads = 4, kLines = 5000;  // well past kBatchBytes: big batches too
   {
     AccessLog log;
-    log.open({path.string()});
+    log.open({path.string()}, {}, {.buffered = GetParam()});
     std::vector<std::thread> writers;
     for (int t = 0; t < kThreads; ++t)
       writers.emplace_back([&log, t] {
@@ -282,6 +360,8 @@ TEST_F(TempFiles, LinesFromManyThreadsAreWholeAndInOrderPerThread) {
   }
   EXPECT_EQ(lines, kThreads * kLines);
 }
+
+INSTANTIATE_TEST_SUITE_P(BufferedLogs, ManyThreads, ::testing::Bool());
 
 TEST_F(TempFiles, NoPathsMeansNoLogging) {
   AccessLog log;

@@ -60,6 +60,18 @@ TEST(FormatTokens, QuotesAndBracketsInTextSetTheDefaultEncoding) {
   EXPECT_EQ(tokens[5].quoting, Quoting::None);
 }
 
+// The codes of issue 20: the long names before the two-character ones they
+// start with (%err_code is not %e…), arguments before or after the name.
+TEST(FormatTokens, ErrorNoteAndHeaderCodes) {
+  EXPECT_EQ(codes(parse_format("%err_code%err_detail %note %{k:;}note %>h %<h %<Hs %>st %sn %ue %<p %>p")),
+            (std::vector<std::string>{"%err_code", "%err_detail", "' '", "%note", "' '", "%note", "' '", "%>h",
+                                      "' '", "%<h", "' '", "%<Hs", "' '", "%>st", "' '", "%sn", "' '", "%ue", "' '",
+                                      "%<p", "' '", "%>p"}));
+  EXPECT_EQ(parse_format("%{k:;}note")[0].arg, "k:;");
+  EXPECT_EQ(parse_format("%note{k}")[0].arg, "k");
+  EXPECT_EQ(parse_format("%<h")[0].arg, std::nullopt);
+}
+
 TEST(FormatTokens, UnknownCodesAreRefused) {
   EXPECT_THROW(parse_format("%zz"), std::invalid_argument);
   EXPECT_THROW(parse_format("%"), std::invalid_argument);

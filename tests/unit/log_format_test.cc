@@ -76,13 +76,91 @@ TEST_F(LogFormatTest, CustomFormatsExpandSquidsCodes) {
 
 TEST_F(LogFormatTest, CodesCuttleCannotFillInAreRefusedByName) {
   EXPECT_THROW(custom_log_format("x", "%>a %nosuchcode"), std::invalid_argument);
+  EXPECT_THROW(custom_log_format("x", "%{Accept:gzip}>h"), std::invalid_argument);  // a list member
   try {
-    custom_log_format("x", "%>a %sn");
+    custom_log_format("x", "%>a %<rm");
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()),
-              "logformat x: cuttle cannot fill in the code '%sn' yet (docs/configuration.md lists the codes it can)");
+              "logformat x: cuttle cannot fill in the code '%<rm' yet (docs/configuration.md lists the codes it can)");
   }
+}
+
+AccessLogEntry with_issue_20_fields() {
+  auto e = entry();
+  e.client_port = 40507;
+  e.local_ip = "127.0.0.1";
+  e.local_port = 3128;
+  e.server_port = 8080;
+  e.request_bytes = 103;
+  e.server_status = 304;
+  e.error_name = "ERR_CONNECT_FAIL";
+  e.error_detail = "WITH_SERVER";
+  e.external_user = "bob";
+  e.notes = {{"user", "alice"}, {"k", "v1"}, {"other", "x y"}, {"k", "v2"}};
+  e.reply_head = "HTTP/1.1 200 OK\r\nX-Test: a b\r\nContent-Type: text/plain\r\nx-test: c%d\r\n\r\n";
+  return e;
+}
+
+TEST_F(LogFormatTest, ConnectionServerAndSizeCodes) {
+  const auto format = custom_log_format("c", "%>p %la %lp %<a:%<p %>st %<Hs/%>Hs %05>p");
+  EXPECT_EQ(line(format, with_issue_20_fields()), "40507 127.0.0.1 3128 93.184.216.34:8080 103 304/200 40507");
+  EXPECT_EQ(line(format, AccessLogEntry{}), "- - - -:- 0 -/0 -");  // Squid's "-" where none, 0 for sizes
+}
+
+TEST_F(LogFormatTest, ErrorUserAndSequenceCodes) {
+  const auto format = custom_log_format("e", "%err_code %err_detail %ue %sn");
+  EXPECT_EQ(line(format, with_issue_20_fields()), "ERR_CONNECT_FAIL WITH_SERVER bob 0");
+  std::string text;
+  append_formatted(text, format, AccessLogEntry{}, {.sequence = 41});
+  EXPECT_EQ(text, "- - - 41");
+  EXPECT_TRUE(format.sequence);
+}
+
+// NotePairs::toString and find: "key: value\r\n" each, or one key's values
+// joined by ',' (or the separator after the key's colon); %-encoded by default.
+TEST_F(LogFormatTest, NotesAsSquidPrintsThem) {
+  const auto format = custom_log_format("n", "%note|%{k}note|%{k:;}note|%{nope}note|%'note");
+  EXPECT_EQ(line(format, with_issue_20_fields()),
+            "user:%20alice%0D%0Ak:%20v1%0D%0Aother:%20x%20y%0D%0Ak:%20v2%0D%0A|v1,v2|v1;v2|-|"
+            "user: alice\r\nk: v1\r\nother: x y\r\nk: v2\r\n");
+  EXPECT_TRUE(format.notes);
+}
+
+// %<h: the reply header sent, whole (status line to blank line) or one field's
+// values joined by ", " whatever their names' case.
+TEST_F(LogFormatTest, ReplyHeaderCodes) {
+  const auto format = custom_log_format("r", "%{X-Test}<h %{Missing}<h %<h");
+  EXPECT_EQ(line(format, with_issue_20_fields()),
+            "a%20b,%20c%d - HTTP/1.1%20200%20OK%0D%0AX-Test:%20a%20b%0D%0AContent-Type:%20text/plain%0D%0A"
+            "x-test:%20c%d%0D%0A%0D%0A");
+  EXPECT_EQ(line(format, AccessLogEntry{}), "- - -");
+  EXPECT_TRUE(format.reply_head);
+  EXPECT_TRUE(format.whole_headers);
+}
+
+// %>h without a name: every request field, kept only under log_mime_hdrs.
+TEST_F(LogFormatTest, WholeRequestHeaderOnlyUnderLogMimeHdrs) {
+  const auto format = custom_log_format("q", "%>h");
+  EXPECT_TRUE(format.whole_headers);
+  EXPECT_FALSE(format.reply_head);
+  EXPECT_EQ(line(format), "-");
+  std::string text;
+  append_formatted(text, format, entry(), {.mime_headers = true});
+  EXPECT_EQ(text, "Referer:%20http://r/%0D%0Auser-agent:%20UA/1%0D%0AX-Two:%20a%0D%0Ax-two:%20b%0D%0A");
+}
+
+TEST_F(LogFormatTest, CommonAndCombinedEndWithHeadersUnderLogMimeHdrs) {
+  auto e = entry();
+  e.reply_head = "HTTP/1.1 200 OK\r\n\r\n";
+  std::string text;
+  append_formatted(text, *builtin_log_format("common"), e, {.mime_headers = true});
+  EXPECT_TRUE(text.ends_with("TCP_MISS:HIER_DIRECT [Referer: http://r/\\r\\nuser-agent: UA/1\\r\\nX-Two: a\\r\\n"
+                             "x-two: b\\r\\n] [HTTP/1.1 200 OK\\r\\n\\r\\n]"))
+      << text;
+  text.clear();
+  append_formatted(text, *builtin_log_format("referrer"), e, {.mime_headers = true});
+  EXPECT_EQ(text.find('['), std::string::npos);  // only the native, common and combined layouts
 }
 
 }  // namespace log_format_test

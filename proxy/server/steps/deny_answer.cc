@@ -14,6 +14,7 @@ bool reset_connection(ClientConnection& conn, Transaction& tx) {
   conn.stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
   conn.stream.socket().close(ignored);
   tx.entry.status = 0;  // nothing was answered: squid logs TCP_DENIED/000
+  tx.entry.error_name = "TCP_RESET";
   log_transaction(conn, tx);
   return false;
 }
@@ -22,6 +23,7 @@ awaitable<bool> send_deny_page(ClientConnection& conn, Transaction& tx, const De
   const auto& text = info.kind == DenyInfo::Kind::Redirect ? info.target : info.template_text;
   auto res = deny_info_response(info, 403, error_page_facts(conn, tx, info.token, text), tx.config().error_pages);
   res.set("X-Cache", "MISS from " + tx.active->hostname);
+  if (tx.entry.error_name.empty()) tx.entry.error_name = info.token;  // Squid's name of a deny_info page
   co_return co_await send_error_reply(conn, res, tx, tx.reusable_after_own_reply());
 }
 

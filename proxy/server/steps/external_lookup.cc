@@ -65,6 +65,7 @@ awaitable<void> look_up_external(ClientConnection& conn, Transaction& tx, Reques
   facts.external.take(&data, answer);
   annotate(facts.annotations, answer->notes);
   if (!answer->user.empty() && tx.entry.user == "-") tx.entry.user = answer->user;
+  if (!answer->user.empty()) tx.entry.external_user = answer->user;  // %ue: the latest, as Squid's extacl_user
 }
 
 }  // namespace cuttle

@@ -82,8 +82,15 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   co_return co_await finish_forwarded(conn, outcome, attempt, tx);
 }
 
+void note_server_side(AccessLogEntry& entry, const ForwardOutcome& outcome) {
+  entry.server_status = outcome.status;
+  entry.server_port = outcome.server_port;
+  entry.request_bytes += outcome.request_body_bytes;
+}
+
 awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& outcome, const ForwardPlan& plan,
                                  Transaction& tx) {
+  note_server_side(tx.entry, outcome);
   if (outcome.reply_denied) {
     tx.entry.hierarchy = plan.hierarchy;
     tx.entry.peer = outcome.server_address;
@@ -96,6 +103,11 @@ awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& o
     if (!outcome.server_address.empty()) {
       tx.entry.hierarchy = plan.hierarchy;
       tx.entry.peer = outcome.server_address;
+    } else if (!outcome.error_detail.server_ip.empty()) {
+      // A connection that failed: squid logs the address it tried (HIER_DIRECT/IP, %<a, %<p).
+      tx.entry.hierarchy = plan.hierarchy;
+      tx.entry.peer = outcome.error_detail.server_ip;
+      tx.entry.server_port = plan.upstream.port;
     }
     co_return co_await reply_error(conn, *outcome.error, tx, outcome.client_reusable, outcome.error_detail);
   }
@@ -104,6 +116,7 @@ awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& o
   tx.entry.hierarchy = plan.hierarchy;
   tx.entry.peer = outcome.server_address;
   if (!outcome.content_type.empty()) tx.entry.content_type = outcome.content_type;
+  tx.entry.reply_head = outcome.reply_head;
   if (outcome.aborted && !outcome.cut_at_limit) tx.entry.result_suffix = ResultSuffix::Aborted;
   log_transaction(conn, tx);
   co_return outcome.client_reusable && !outcome.aborted;

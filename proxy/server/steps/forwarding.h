@@ -16,6 +16,9 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
 // before the client got anything) and answers the client; `fill` (the caller's)
 // stores the reply.
 awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan, CacheFill* fill = nullptr);
+// What access.log shows of the exchange with the server: its status and port
+// (%<Hs, %<p) and the request body bytes sent on (%>st). Once per exchange.
+void note_server_side(AccessLogEntry& entry, const ForwardOutcome& outcome);
 // Logs a forwarded reply, or answers the error it ended with.
 awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& outcome, const ForwardPlan& plan,
                                  Transaction& tx);

@@ -1,5 +1,6 @@
 // What the request asks for: an absolute-form URL (forward proxy), CONNECT's
 // host:port, or an accelerator port's path with Host (or defaultsite).
+#include "proxy/log/entry_fields.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/steps.h"
 
@@ -19,6 +20,7 @@ awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx) {
     co_return co_await reply_error(conn, kind, tx, tx.reusable_after_own_reply());
   }
   tx.entry.url = tx.known->url;
+  put_host_last(tx.entry, parsed.target->authority());
   co_return kNextStep;
 }
 

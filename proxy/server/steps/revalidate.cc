@@ -58,14 +58,17 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   tx.entry.peer = outcome.server_address;
 
   if (outcome.intercepted && outcome.status == 304) {
+    note_server_side(tx.entry, outcome);
     // Still current: freshen the stored header (§3.2), keep the body.
     freshen_stored_reply(cache.store, stored, *outcome.intercepted, request_time, Clock::now());
     reevaluate_freshness(stored, cache.pattern, Clock::now(), cache.negative_ttl);
     co_return co_await answer_from_stored(conn, cache, tx, stored, original, ResultCode::TcpRefreshUnmodified);
   }
   const bool failed = outcome.intercepted || outcome.error;  // an intercepted non-304 is a 5xx
-  if (failed && plan.intercept_server_errors)
+  if (failed && plan.intercept_server_errors) {
+    note_server_side(tx.entry, outcome);
     co_return co_await answer_from_stored(conn, cache, tx, stored, original, ResultCode::TcpRefreshFailOld);
+  }
   tx.entry.result =
       (outcome.error || outcome.status >= 500) ? ResultCode::TcpRefreshFailErr : ResultCode::TcpRefreshModified;
   co_return co_await finish_forwarded(conn, outcome, plan, tx);

@@ -56,6 +56,7 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   tx.entry.status = hit.status;
   tx.entry.reply_bytes = hit.reply_bytes;
   tx.entry.content_type = hit.content_type.empty() ? "-" : hit.content_type;
+  tx.entry.reply_head = std::move(hit.reply_head);
   if (hit.aborted) tx.entry.result_suffix = ResultSuffix::Aborted;
   log_transaction(conn, tx);
   co_return keep_alive && !hit.aborted;

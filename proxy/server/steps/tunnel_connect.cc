@@ -17,6 +17,8 @@ awaitable<StepResult> tunnel_connect(ClientConnection& conn, Transaction& tx) {
   tx.entry.reply_bytes = outcome.bytes_to_client;
   tx.entry.hierarchy = {Hierarchy::Direct};
   tx.entry.peer = outcome.server_address;
+  tx.entry.server_port = target.port;
+  if (tx.config().logs_reply_head()) tx.entry.reply_head = "HTTP/1.1 200 Connection established\r\n\r\n";
   log_transaction(conn, tx);
   co_return false;  // the tunnel used the connection up
 }
