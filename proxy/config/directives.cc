@@ -8,6 +8,7 @@
 #include "proxy/config/header_additions.h"
 #include "proxy/config/log_directives.h"
 #include "proxy/config/replacement_policy_directives.h"
+#include "proxy/config/tls_restrictions.h"
 #include "proxy/config/transfer_directives.h"
 #include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
@@ -59,6 +60,17 @@ bool known_unimplemented_option(std::string_view option, std::initializer_list<s
   return std::find(names.begin(), names.end(), key) != names.end();
 }
 
+// http_port modes cuttle has not: a port of that kind would take traffic it cannot
+// handle, or would let through what squid decrypts and filters.
+std::optional<std::string> http_port_refusal(std::string_view option) {
+  if (option == "ssl-bump") return "decrypts and filters this port's CONNECT traffic (ssl_bump rules)";
+  if (option == "require-proxy-header")
+    return "accepts only connections that start with a PROXY protocol header from trusted proxies";
+  if (option == "intercept" || option == "transparent" || option == "tproxy")
+    return "receives intercepted traffic (NAT or TPROXY)";
+  return std::nullopt;
+}
+
 void http_port(DirectiveArgs& args, ParseContext& ctx) {
   HttpPortConfig port;
   port.where = ctx.where;
@@ -87,9 +99,11 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
       if (!port.accel) ctx.warn("http_port: no-vhost option requires Acceleration mode flag; ignored (as Squid)");
       port.vhost = false;
       vhost_set = port.accel;
-    } else if (known_unimplemented_option(o, {"intercept", "transparent", "tproxy", "ssl-bump", "protocol",
-                                              "allow-direct", "act-as-origin", "ignore-cc", "connection-auth",
-                                              "require-proxy-header", "tcpkeepalive", "disable-pmtu-discovery",
+    } else if (auto refusal = http_port_refusal(o)) {
+      throw DirectiveError("http_port option '" + o + "' " + *refusal +
+                           "; cuttle does not implement it yet and will not run without it");
+    } else if (known_unimplemented_option(o, {"protocol", "allow-direct", "act-as-origin", "ignore-cc",
+                                              "connection-auth", "tcpkeepalive", "disable-pmtu-discovery",
                                               "tls-cert", "tls-key", "cert", "key", "generate-host-certificates",
                                               "dynamic_cert_mem_cache_size", "vport", "worker-queues"})) {
       ctx.warn("http_port option '" + o + "' is not implemented by cuttle; ignored");
@@ -103,7 +117,21 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.http_ports.push_back(std::move(port));
 }
 
+// On a TLS peer the options narrow what cuttle may accept from it; on a plain
+// one they do nothing, as in squid.
+void refuse_restrictive_tls(const CachePeerConfig& peer, const std::vector<std::string>& options,
+                            ParseContext& ctx) {
+  for (const auto& option : options) {
+    const auto what = *tls_restriction(*peer_tls_option(option));
+    if (peer.tls)
+      throw DirectiveError("cache_peer option '" + option + "' restricts " + what +
+                           " with the peer; cuttle does not implement it yet and will not run without it");
+    ctx.warn("cache_peer option '" + option + "' has no effect on a peer without 'tls'");
+  }
+}
+
 void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
+  std::vector<std::string> restrictive_tls;
   CachePeerConfig peer;
   peer.where = ctx.where;
   peer.host = args.next("host").text;
@@ -150,6 +178,8 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     else if (o.starts_with("forceddomain=")) peer.forceddomain = value("forceddomain=");
     else if (o.starts_with("tls-cafile=")) peer.tls_cafile = value("tls-cafile=");
     else if (o.starts_with("sslcafile=")) peer.tls_cafile = value("sslcafile=");
+    else if (auto tls_option = peer_tls_option(o); tls_option && tls_restriction(*tls_option))
+      restrictive_tls.push_back(o);
     else if (known_unimplemented_option(
                  o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "userhash",
                      "sourcehash", "multicast-responder", "no-netdb-exchange", "no-delay",
@@ -162,6 +192,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
       ctx.warn("cache_peer option '" + o + "' is not implemented by cuttle; ignored");
     else throw DirectiveError("cache_peer: unknown option '" + o + "'");
   }
+  refuse_restrictive_tls(peer, restrictive_tls, ctx);
   if (peer.name.empty()) peer.name = peer.host;
   for (const auto& other : ctx.config.cache_peers)
     if (other.name == peer.name)
@@ -489,6 +520,9 @@ void workers(DirectiveArgs& args, ParseContext& ctx) {
 void tls_outgoing_options(DirectiveArgs& args, ParseContext& ctx) {
   while (auto t = args.next_if_any()) {
     if (t->text.starts_with("cafile=")) ctx.config.tls_outgoing_cafile = t->text.substr(7);
+    else if (auto what = tls_restriction(t->text))
+      throw DirectiveError("tls_outgoing_options option '" + t->text + "' restricts " + *what +
+                           " for connections to origins; cuttle does not implement it yet and will not run without it");
     else ctx.warn("tls_outgoing_options option '" + t->text + "' is not implemented by cuttle; ignored");
   }
 }
