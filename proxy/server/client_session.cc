@@ -31,7 +31,7 @@ tcp::endpoint local_endpoint(const tcp::socket& socket) {
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
-    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr} {
+    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}} {
   const auto remote = peer_endpoint_of(conn_.stream.socket());
   conn_.client_address = normalize_address(remote.address());
   conn_.client_port = remote.port();
