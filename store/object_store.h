@@ -126,7 +126,7 @@ class ObjectStore final : public ObjectCache {
   // Replacement policy (object_store_eviction.cc).
   void rank(ObjectRecord& record) const;  // sets its eviction_rank for the policy and age
   void rerank_if_policy_changed();  // at open
-  bool rerank_batch(std::string& after);  // false when every record is ranked
+  bool rerank_batch(std::string& after, uint64_t& damaged);  // false when every record is ranked
   bool is_lost(uint64_t object_id) const;
   // Eviction (object_store_eviction.cc).
   // Returns how many objects it removed; counted in evictions_ only once `txn` commits.

@@ -84,7 +84,8 @@ void ObjectStore::rerank_if_policy_changed() {
     txn.commit();
   }
   heap_age_ = 0;
-  for (std::string after; rerank_batch(after);) {
+  uint64_t damaged = 0;  // numbers the damaged records' entries across batches
+  for (std::string after; rerank_batch(after, damaged);) {
   }
   Transaction txn(env_, Transaction::Mode::ReadWrite);
   txn.put(info_, kOrderKey, wanted);
@@ -92,8 +93,9 @@ void ObjectStore::rerank_if_policy_changed() {
 }
 
 // Ranks the records after `after` (all from the first when empty), up to a batch;
-// `after` becomes the last one ranked.
-bool ObjectStore::rerank_batch(std::string& after) {
+// `after` becomes the last one ranked. A record that cannot be read gets rank 0
+// (first to go), numbered by `damaged` so that no two share an entry.
+bool ObjectStore::rerank_batch(std::string& after, uint64_t& damaged) {
   constexpr size_t kRecordsPerBatch = 4096;
   Transaction txn(env_, Transaction::Mode::ReadWrite);
   std::vector<std::pair<std::string, std::string>> batch;
@@ -105,7 +107,6 @@ bool ObjectStore::rerank_batch(std::string& after) {
   for (; rc == MDB_SUCCESS && batch.size() < kRecordsPerBatch; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT))
     batch.emplace_back(as_view(k), as_view(v));
   mdb_cursor_close(cursor);
-  uint64_t damaged = 0;
   for (const auto& [key, value] : batch) {
     auto record = decode(value);
     if (!record) {  // a miss when read: first to go
