@@ -5,6 +5,7 @@
 # the machine disturbs far less than requests/s.
 #
 #   bench/hit_cpu.sh BINARY SIZE [SECONDS] [CONNECTIONS]    SIZE: 1k 16k 256k 8m
+#   CUTTLE_EXTRA_CONF="LINES" adds configuration lines (e.g. "buffered_logs on")
 #
 # nginx (core 1) is the origin, cuttle (core 0) caches the file, wrk (core 1)
 # loads cuttle with absolute-URI requests for it. Prints one line:
@@ -20,7 +21,7 @@ OUT=$PWD
 source "$(dirname "${BASH_SOURCE[0]}")/one_object.sh"
 one_object_dir hit-cpu "${BYTES[$SIZE]}"
 start_origin 1
-write_cuttle_conf
+write_cuttle_conf "${CUTTLE_EXTRA_CONF:-}"
 taskset -c 0 "$BIN" -N -f "$D/cuttle.conf" >"$D/cuttle.out" 2>&1 &
 CUTTLE_PID=$!
 await_hit
