@@ -22,7 +22,7 @@ LAYERS = {
     "proxy/helpers": ["proxy/config", "proxy/log"],
     "proxy/auth": ["proxy/config"],
     "proxy/http": ["proxy/config", "proxy/log", "carp"],
-    "proxy/cache": ["proxy/http", "proxy/config", "carp"],
+    "proxy/cache": ["proxy/http", "proxy/config", "proxy/log", "carp"],
     "proxy/peers": ["proxy/http", "proxy/config", "proxy/log", "carp"],
     "proxy/metrics": ["proxy/peers", "proxy/cache", "proxy/http", "proxy/config", "proxy/log",
                       "carp", "icp", "store"],

@@ -36,6 +36,10 @@ struct ObjectRecord {
   Sha256 body_sha256{};
   std::string header_block;    // the response header as it will be served, "HTTP/1.1 200 OK\r\n...\r\n\r\n"
   std::vector<std::string> vary_headers;  // VaryMarker: the selecting request header names, lowercase
+  // Not stored: set on a record committed after revalidating the one it replaces
+  // (Squid then logs the replaced object's RELEASE after the new SWAPOUT, under a
+  // private key; otherwise before it, under the public key). store_event.h
+  bool replaces_revalidated = false;
 
   bool operator==(const ObjectRecord&) const = default;
 };

@@ -8,6 +8,7 @@
 #include "store/stored_key.h"
 
 #include <future>
+#include <utility>
 #include <vector>
 
 namespace cuttle::store {
@@ -156,7 +157,10 @@ void ObjectStore::commit_object(std::string cache_key, ObjectRecord record, std:
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (!lost_objects_.count(record.object_id)) staged_records_[key] = record;
+    if (!lost_objects_.count(record.object_id)) {
+      auto& staged = staged_records_[key] = record;
+      staged.replaces_revalidated = false;  // what a lookup finds is as stored
+    }
     wake = enqueue_locked(std::make_unique<Operation>(Operation{Operation::Type::Commit, std::move(key), record.object_id,
                                                            0, {}, std::move(record), std::move(done), nullptr}));
   }
@@ -289,18 +293,27 @@ void ObjectStore::delete_retired(Transaction& txn) {
   });
 }
 
-void ObjectStore::remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of) {
+void ObjectStore::remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of, StoreEvent::Kind why) {
   auto value = txn.get(meta_, key);
   if (!value) return;
   int64_t freed = static_cast<int64_t>(key.size() + value->size());
   if (auto record = decode(*value)) {
     txn.erase(lru_, lru_key(record->eviction_rank, record->object_id));
-    if (record->kind == RecordKind::Object && record->object_id != keep_body_of)
-      retire_chunks(txn, record->object_id, key);
+    if (record->object_id != keep_body_of) {
+      if (record->kind == RecordKind::Object) retire_chunks(txn, record->object_id, key);
+      note_event(why, key, *record);
+    }
   }
   txn.erase(meta_, key);
   add_bytes(txn, -freed);
 }
 
-}  // namespace cuttle::store
+void ObjectStore::note_event(StoreEvent::Kind kind, std::string_view key, const ObjectRecord& record) {
+  if (options_.on_events && (!options_.events_wanted || options_.events_wanted())) events_.push_back(StoreEvent{kind, std::string(key), record});
+}
 
+void ObjectStore::publish_events() {
+  if (!events_.empty()) options_.on_events(std::exchange(events_, {}));
+}
+
+}  // namespace cuttle::store

@@ -23,6 +23,7 @@
 #include "store/object_record.h"
 #include "store/pin_counts.h"
 #include "store/replacement_policy.h"
+#include "store/store_event.h"
 #include "store/verified_chunks.h"
 
 #include <atomic>
@@ -62,6 +63,10 @@ struct StoreOptions {
   // cache_replacement_policy (memory_replacement_policy for the memory cache). A
   // store opened under another policy than it was written with is re-ranked.
   ReplacementPolicy policy = ReplacementPolicy::Lru;
+  // Told what each commit stored and removed (cache_store_log); unset, or while
+  // `events_wanted` says no: nothing is gathered.
+  StoreEventSink on_events{};
+  std::function<bool()> events_wanted{};
 };
 
 class ObjectStore final : public ObjectCache {
@@ -133,8 +138,13 @@ class ObjectStore final : public ObjectCache {
   uint64_t evict_down_to(Transaction& txn, uint64_t target_bytes);
   bool evict_for_full_map();  // after MDB_MAP_FULL: false when even that failed
   // Record and body bookkeeping (object_store.cc).
-  // Deletes `key`'s record and its body, unless the body is object `keep_body_of`.
-  void remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of = 0);
+  // Deletes `key`'s record and its body, unless the body is object `keep_body_of`;
+  // a removed object is told as `why`.
+  void remove_in(Transaction& txn, std::string_view key, uint64_t keep_body_of = 0,
+                 StoreEvent::Kind why = StoreEvent::Kind::Removed);
+  // Store events of the transaction under way (writer thread), told once it commits.
+  void note_event(StoreEvent::Kind kind, std::string_view key, const ObjectRecord& record);
+  void publish_events();
   void delete_chunks(Transaction& txn, uint64_t object_id);
   // The body of an object no longer in `meta`: deleted by delete_retired() once unpinned.
   void retire_chunks(Transaction& txn, uint64_t object_id, std::string_view key);
@@ -163,6 +173,7 @@ class ObjectStore final : public ObjectCache {
   mutable PinCounts pins_;
   std::vector<uint64_t> retired_;  // writer thread only
   double heap_age_ = 0;  // writer thread only: the heap policies' aging factor
+  std::vector<StoreEvent> events_;  // writer thread only: see note_event
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

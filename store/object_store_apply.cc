@@ -68,12 +68,14 @@ bool ObjectStore::commit_in(Transaction& txn, const std::string& key, ObjectReco
   // pinned it, so it is taken back from retirement.
   // Its references count on: Squid's refcount is the stored entry's, and a 304
   // changes the header, not the entry.
+  bool freshened = false;  // the same object with a new header: not a new object to tell of
   if (auto old = txn.get(meta_, key)) {
     auto previous = decode(*old);
-    if (previous && previous->object_id == record.object_id)
-      record.refcount = std::max(record.refcount, previous->refcount);
+    freshened = previous && previous->object_id == record.object_id;
+    if (freshened) record.refcount = std::max(record.refcount, previous->refcount);
   }
-  remove_in(txn, key, record.object_id);
+  const auto replaced_events = events_.size();
+  remove_in(txn, key, record.object_id, StoreEvent::Kind::Replaced);
   std::erase(retired_, record.object_id);
   if (record.last_access == 0) record.last_access = now_ms();
   record.refcount = std::max<uint32_t>(record.refcount, 1);
@@ -83,6 +85,12 @@ bool ObjectStore::commit_in(Transaction& txn, const std::string& key, ObjectReco
   txn.put(lru_, lru_key(record.eviction_rank, record.object_id), key);
   txn.erase(pending_, big_endian64(record.object_id));
   add_bytes(txn, static_cast<int64_t>(key.size() + encoded.size()));
+  if (!freshened) note_event(StoreEvent::Kind::Stored, key, record);
+  if (record.replaces_revalidated && events_.size() > replaced_events + 1) {
+    events_[replaced_events].by_revalidation = true;
+    // Squid logs the new object's SWAPOUT before the RELEASE of the one it revalidated.
+    std::rotate(events_.begin() + static_cast<std::ptrdiff_t>(replaced_events), events_.end() - 1, events_.end());
+  }
   return true;
 }
 

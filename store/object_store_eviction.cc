@@ -38,7 +38,7 @@ uint64_t ObjectStore::evict_down_to(Transaction& txn, uint64_t target_bytes) {
   uint64_t removed = 0;
   for (const auto& victim : victims) {
     if (txn.get(meta_, victim.key)) {
-      remove_in(txn, victim.key);
+      remove_in(txn, victim.key, 0, StoreEvent::Kind::Evicted);
       ++removed;
     }
     txn.erase(lru_, victim.lru_key);  // also drops an entry whose object is gone
@@ -133,6 +133,7 @@ bool ObjectStore::evict_for_full_map() {
     // evict (bodies are retired, as always), delete the retired bodies that no
     // reply holds, then one tiny commit that makes the freed pages usable.
     {
+      events_.clear();
       Transaction txn(env_, Transaction::Mode::ReadWrite);
       // Half of what is stored (at most down to the low mark), so the next
       // batches do not run into a full map again at once.
@@ -141,6 +142,7 @@ bool ObjectStore::evict_for_full_map() {
           evict_down_to(txn, std::min<uint64_t>(bytes / 2, static_cast<uint64_t>(options_.max_bytes * options_.low_water)));
       txn.commit();
       evictions_.fetch_add(removed);
+      publish_events();
     }
     for (int step = 0; step < 2; ++step) {
       Transaction txn(env_, Transaction::Mode::ReadWrite);

@@ -82,6 +82,7 @@ std::optional<std::string> ObjectStore::commit_batch(Batch ops) {
   // A full map is handled by evicting and trying once more.
   for (int attempt = 0;; ++attempt) {
     try {
+      events_.clear();  // those of an attempt that was rolled back
       Transaction txn(env_, Transaction::Mode::ReadWrite);
       delete_retired(txn);
       for (const auto& op : ops) apply(txn, *op);
@@ -91,6 +92,7 @@ std::optional<std::string> ObjectStore::commit_batch(Batch ops) {
         removed = evict_down_to(txn, static_cast<uint64_t>(options_.max_bytes * options_.low_water));
       txn.commit();
       evictions_.fetch_add(removed);  // not before: an aborted transaction evicted nothing
+      publish_events();
       last_commit_ = std::chrono::steady_clock::now();
       return std::nullopt;
     } catch (const StoreError& e) {

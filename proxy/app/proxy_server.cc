@@ -86,6 +86,7 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
   ::umask(::umask(0) | config.umask);
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   prepare_directories(config);
+  runtime.store_log().open(config.cache_store_log);  // before the stores, which log into it
   runtime.open_stores(config);
   runtime.access_log().open(access_log_paths(config.access_logs), access_log_formats(config.access_logs),
                             access_log_options(config));
@@ -126,6 +127,7 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
     auto reloaded = load_configuration(config_file);
     report_warnings(reloaded);
     enter_coredump_dir(*reloaded.config);
+    runtime.store_log().open(reloaded.config->cache_store_log);
     runtime.access_log().open(access_log_paths(reloaded.config->access_logs),
                               access_log_formats(reloaded.config->access_logs), access_log_options(*reloaded.config));
     runtime.replace_config(reloaded.config);
@@ -141,6 +143,7 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
 void reopen_logs(ProxyRuntime& runtime) {
   try {
     runtime.access_log().rotate(access_log_rotations(*runtime.active()->config));
+    runtime.store_log().rotate(runtime.active()->config->logfile_rotate);
   } catch (const std::exception& e) {
     std::cerr << "cuttle: log rotation failed: " << e.what() << std::endl;
   }

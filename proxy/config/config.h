@@ -200,7 +200,7 @@ struct Config {
   // Some access_log format shows the reply header sent (%<h), or notes (%note).
   bool log_reply_head = false;
   bool log_notes = false;
-  bool logs_reply_head() const { return log_reply_head || log_mime_hdrs; }
+  bool logs_reply_head() const { return log_reply_head || log_mime_hdrs || !cache_store_log.empty(); }
   // reply_body_max_size lines in order: the first whose ACLs all match gives the
   // limit of a reply's body (nullopt: `none`, no limit).
   struct BodySizeLimit {
@@ -252,6 +252,8 @@ struct Config {
   std::string pid_filename = "/run/cuttle.pid";  // empty: none
   std::string coredump_dir;  // empty: none (stay in the directory cuttle started in)
   std::string cache_log;  // where a daemonized cuttle writes diagnostics; empty: stderr
+  // cache_store_log: Squid's store.log (SWAPOUT, RELEASE lines); empty: none, the default.
+  std::string cache_store_log;
   std::string visible_hostname;  // empty: gethostname()
   bool via = true;
   // httpd_suppress_version_string: Server, Via and error pages name the product

@@ -106,7 +106,6 @@ constexpr DirectiveFate kTable[] = {
               "rather than 304",
               "on"),
     obsolete("cache_peer_domain", "Replace with dstdomain ACLs and cache_peer_access."),
-    behaviour("cache_store_log", "writes a store.log of store activity", "none"),
     no_effect("cache_swap_state", "it names Squid's UFS swap.state journals; cuttle's index lives inside LMDB"),
     obsolete("cache_vary", kNotYetInSquid3),
     protective("check_hostnames", "refuses requests whose host name is not RFC 1034 compliant", "off"),

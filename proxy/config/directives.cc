@@ -390,6 +390,18 @@ void percent(DirectiveArgs& args, ParseContext& ctx) {
 }
 
 // logfile_rotate N: how many old logs -k rotate keeps (0: it only reopens them).
+// `cache_store_log none|[stdio:]PATH`, as Squid's logfileOpen reads its name.
+void cache_store_log(DirectiveArgs& args, ParseContext& ctx) {
+  auto target = args.next("file").text;
+  if (target == "none") return ctx.config.cache_store_log.clear();
+  for (std::string_view module : {"stdio:", "daemon:"})
+    if (target.starts_with(module)) target.erase(0, module.size());
+  if (target.empty()) throw DirectiveError("cache_store_log: missing file name");
+  if (target.find(':') != std::string::npos && target.front() != '/')
+    throw DirectiveError("cache_store_log: only stdio: files are supported, got '" + target + "'");
+  ctx.config.cache_store_log = target;
+}
+
 void logfile_rotate(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.logfile_rotate = static_cast<int>(args.read_integer("number of logs kept", 0, 10000));
   args.expect_end();
@@ -666,6 +678,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"request_body_max_size", size_in_bytes<&Config::request_body_max_size>},
     {"access_log", access_log},
     {"logfile_rotate", logfile_rotate},
+    {"cache_store_log", cache_store_log},
     {"reply_body_max_size", reply_body_max_size},
     {"quick_abort_min", quick_abort_min},
     {"quick_abort_max", quick_abort_max},

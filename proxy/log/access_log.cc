@@ -1,5 +1,7 @@
 #include "proxy/log/access_log.h"
 
+#include "proxy/log/log_rotation.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -126,19 +128,6 @@ void AccessLog::reopen() {
   }
   open_files(paths, std::move(formats), options, /*renumber=*/false);
 }
-
-namespace {
-
-// PATH.i-1 -> PATH.i down to PATH -> PATH.0 (FileRename errors ignored, as Squid's).
-void rename_numbered(const std::string& path, int count) {
-  struct stat st {};
-  if (count <= 0 || (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) return;
-  for (int i = count - 1; i >= 1; --i)
-    ::rename((path + "." + std::to_string(i - 1)).c_str(), (path + "." + std::to_string(i)).c_str());
-  ::rename(path.c_str(), (path + ".0").c_str());
-}
-
-}  // namespace
 
 void AccessLog::rotate(const std::vector<int>& counts) {
   flush();  // what was logged so far belongs in the files being renamed

@@ -48,18 +48,25 @@ void CacheFill::finish() {
   record.header_block = header_text(header_);
   record.request_time = request_time_ms_;
   record.response_time = response_time_ms_;
+  record.replaces_revalidated = revalidation_;
+  // The URL's own key says which request headers select a variant; Squid
+  // stores that marker first, and only once.
+  if (!vary_.empty()) commit_vary_marker();
   writer_->finish(std::move(record));
   writer_.reset();
-  if (!vary_.empty()) {
-    // The URL's own key now says which request headers select a variant.
-    store::ObjectRecord marker;
-    marker.kind = store::RecordKind::VaryMarker;
-    marker.object_id = store_.allocate_object_id();
-    marker.vary_headers = vary_;
-    marker.request_time = request_time_ms_;
-    marker.response_time = response_time_ms_;
-    store_.commit_object(url_, std::move(marker));
-  }
+  stored_ = true;
+}
+
+void CacheFill::commit_vary_marker() {
+  const auto current = store_.lookup(url_);
+  if (current && current->kind == store::RecordKind::VaryMarker && current->vary_headers == vary_) return;
+  store::ObjectRecord marker;
+  marker.kind = store::RecordKind::VaryMarker;
+  marker.object_id = store_.allocate_object_id();
+  marker.vary_headers = vary_;
+  marker.request_time = request_time_ms_;
+  marker.response_time = response_time_ms_;
+  store_.commit_object(url_, std::move(marker));
 }
 
 }  // namespace cuttle

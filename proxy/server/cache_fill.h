@@ -32,8 +32,14 @@ class CacheFill {
   bool backlogged() const { return writer_ && store_.queued_bytes() > store::ObjectCache::kMaxQueuedBytes; }
   // The body is complete: commit it (and the Vary marker, if any).
   void finish();
+  // The reply answers a revalidation of the stored one it will replace.
+  void replaces_revalidated() { revalidation_ = true; }
+  // finish() committed the reply to the store (cache_store_log: no private release).
+  bool stored() const { return stored_; }
 
  private:
+  void commit_vary_marker();
+
   store::ObjectCache& store_;
   std::string url_, method_;
   http::fields request_;
@@ -43,6 +49,8 @@ class CacheFill {
   http::response_header<> header_;
   std::vector<std::string> vary_;
   std::optional<store::ObjectWriter> writer_;
+  bool stored_ = false;
+  bool revalidation_ = false;
 };
 
 }  // namespace cuttle

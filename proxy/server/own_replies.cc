@@ -1,5 +1,7 @@
 #include "proxy/server/own_replies.h"
 
+#include "proxy/server/store_log_events.h"
+
 #include "proxy/config/access_log_selection.h"
 #include "proxy/http/deny_page.h"
 #include "proxy/http/header_mangling.h"
@@ -117,6 +119,9 @@ void log_transaction(ClientConnection& conn, Transaction& tx) {
   tx.entry.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
   const Config& config = tx.config();
+  auto& store_log = conn.runtime().store_log();
+  if (store_log.enabled() && !tx.reply_stored && releases_private_entry(tx.entry))
+    store_log.write(private_release_record(tx.entry, tx.released_reply_head));
   if (config.strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
   if (config.log_notes) tx.entry.notes = tx.facts.annotations;
   conn.runtime().access_log().write(tx.entry, access_log_files_for(conn, tx));

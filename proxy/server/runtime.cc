@@ -2,6 +2,7 @@
 
 #include "proxy/http/error_page.h"
 #include "proxy/server/pac_file.h"
+#include "proxy/server/store_log_events.h"
 #include "store/cache_dirs.h"
 #include "store/object_store.h"
 
@@ -76,6 +77,7 @@ void ProxyRuntime::open_stores(const Config& config, size_t chunk_size) {
   auto dirs = std::make_unique<store::CacheDirs>();
   for (const auto& dir : config.cache_dirs) {
     auto options = store_options(config, dir.store_path, dir.max_bytes, chunk_size, dir.replacement);
+    attach_store_log(options, store_log_, static_cast<int>(dirs->size()));
     dirs->add(std::make_unique<store::ObjectStore>(std::move(options)), limits_of(dir, config));
   }
   store_ = std::move(dirs);
@@ -91,9 +93,9 @@ void ProxyRuntime::open_memory_store(const Config& config, size_t chunk_size) {
   limits.min_size = config.minimum_object_size;
   limits.max_size = std::min(config.maximum_object_size_in_memory, config.cache_mem_bytes);
   auto dirs = std::make_unique<store::CacheDirs>();
-  dirs->add(std::make_unique<store::ObjectStore>(
-                store_options(config, memory_store_dir_, config.cache_mem_bytes, chunk_size, config.memory_replacement)),
-            limits);
+  auto options = store_options(config, memory_store_dir_, config.cache_mem_bytes, chunk_size, config.memory_replacement);
+  attach_store_log(options, store_log_, -1);
+  dirs->add(std::make_unique<store::ObjectStore>(std::move(options)), limits);
   store_ = std::move(dirs);
 }
 

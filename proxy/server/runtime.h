@@ -14,6 +14,7 @@
 #include "proxy/peers/peer_connections.h"
 #include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
+#include "proxy/log/store_log.h"
 #include "proxy/metrics/proxy_metrics.h"
 #include "proxy/auth/digest_nonces.h"
 #include "proxy/server/client_counts.h"
@@ -62,6 +63,7 @@ class ProxyRuntime {
   }
 
   AccessLog& access_log() { return access_log_; }
+  StoreLog& store_log() { return store_log_; }
   // The stores of the cache_dir lines as one cache; without any, the memory
   // cache (cache_mem); nullptr when neither is configured. Opened once at
   // start-up; reconfigure does not move them.
@@ -99,6 +101,7 @@ class ProxyRuntime {
 
   std::atomic<std::shared_ptr<const ActiveConfig>> active_;
   AccessLog access_log_;
+  StoreLog store_log_;  // before store_: the stores' writer threads log into it
   TlsContexts tls_;
   std::unique_ptr<store::ObjectCache> store_;
   std::string memory_store_dir_;  // on tmpfs, removed with the runtime

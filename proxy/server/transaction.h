@@ -53,6 +53,11 @@ struct Transaction {
   // The key the reply is stored and found under (store_id_program); empty: the URL.
   std::string store_id;
   const std::string& cache_key() const { return store_id.empty() ? entry.url : store_id; }
+  // The reply went into the store (cache_store_log logs a SWAPOUT, not a release).
+  bool reply_stored = false;
+  // cache_store_log: the reply Squid's private entry would hold when it is not
+  // the one sent (a server's 304 to a revalidation); empty: the one sent.
+  std::string released_reply_head;
 
   // ---- forwarding: where a miss may go, best first (peer selection); the next
   // is tried when one fails before anything reached the client ----

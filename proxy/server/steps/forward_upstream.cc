@@ -77,6 +77,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
     static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
   }
   report_forwarding_result(conn.runtime(), outcome);
+  tx.reply_stored = fill && fill->stored();
   if (tx.entry.result == ResultCode::None) tx.entry.result = ResultCode::TcpMiss;
   if (!safe_method && !outcome.error) invalidate_after_unsafe_method(conn.runtime().store(), tx.target(), outcome);
   co_return co_await finish_forwarded(conn, outcome, attempt, tx);

@@ -3,6 +3,7 @@
 // stored body, an error may be answered by the stale copy (stale-if-error), a new
 // reply is relayed and stored in its place.
 #include "proxy/cache/cache_policy.h"
+#include "proxy/http/header_text.h"
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/error_page_facts.h"
 #include "proxy/server/forward_reports.h"
@@ -43,6 +44,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
 
   CacheFill fill(cache.store, cache.url, tx.entry.method, http::fields(original.base()), cache.pattern,
                  cache.negative_ttl);
+  fill.replaces_revalidated();
   const auto state = *state_of(stored);
   plan.intercept_not_modified = true;
   plan.intercept_server_errors = may_serve_stale_on_error(state, cache.client, cache.pattern);
@@ -59,6 +61,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
 
   if (outcome.intercepted && outcome.status == 304) {
     note_server_side(tx.entry, outcome);
+    if (conn.runtime().store_log().enabled()) tx.released_reply_head = header_text(*outcome.intercepted);
     // Still current: freshen the stored header (§3.2), keep the body.
     freshen_stored_reply(cache.store, stored, *outcome.intercepted, request_time, Clock::now());
     reevaluate_freshness(stored, cache.pattern, Clock::now(), cache.negative_ttl);
@@ -71,6 +74,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   }
   tx.entry.result =
       (outcome.error || outcome.status >= 500) ? ResultCode::TcpRefreshFailErr : ResultCode::TcpRefreshModified;
+  tx.reply_stored = fill.stored();
   co_return co_await finish_forwarded(conn, outcome, plan, tx);
 }
 
