@@ -4,12 +4,16 @@
 #include "proxy/app/pid_file.h"
 #include "proxy/app/working_directory.h"
 #include "proxy/config/access_log_selection.h"
+#include "proxy/log/log_rotation.h"
 #include "proxy/server/worker.h"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -139,8 +143,24 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
   }
 }
 
+// A daemonized cuttle's stderr is cache_log: renamed as Squid's _db_rotate_log
+// does (debug_options rotate=N, else logfile_rotate) and opened again in its place.
+void rotate_cache_log(const Config& config) {
+  if (config.cache_log.empty()) return;
+  struct stat on_stderr {}, named {};
+  if (::fstat(STDERR_FILENO, &on_stderr) != 0 || ::stat(config.cache_log.c_str(), &named) != 0 ||
+      on_stderr.st_dev != named.st_dev || on_stderr.st_ino != named.st_ino)
+    return;  // stderr is not that file (-N): nothing of cuttle's to rotate
+  rename_numbered(config.cache_log, config.cache_log_rotate.value_or(config.logfile_rotate));
+  const int log = ::open(config.cache_log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (log < 0) return;  // keep writing to the renamed file rather than nowhere
+  ::dup2(log, STDERR_FILENO);
+  ::close(log);
+}
+
 // -k rotate (SIGUSR1): the logs are renamed (logfile_rotate, rotate=) and reopened.
 void reopen_logs(ProxyRuntime& runtime) {
+  rotate_cache_log(*runtime.active()->config);
   try {
     runtime.access_log().rotate(access_log_rotations(*runtime.active()->config));
     runtime.store_log().rotate(runtime.active()->config->logfile_rotate);

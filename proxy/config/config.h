@@ -214,6 +214,7 @@ struct Config {
   std::vector<BodySizeLimit> range_offset_limit;
   // -k rotate renames each log to .0, .0 to .1, … keeping this many; 0: only reopen.
   int logfile_rotate = 10;
+  std::optional<int> cache_log_rotate;  // debug_options rotate=N; else logfile_rotate
   std::vector<CacheDirConfig> cache_dirs;  // empty (or `cache_dir null`): no disk cache
   std::vector<RefreshPattern> refresh_patterns;  // empty: Squid's defaults
 

@@ -133,7 +133,6 @@ constexpr DirectiveFate kTable[] = {
               "with 'on', reads \"quoted\" values on the lines after it as single values, not file names", "off"),
     behaviour("connect_retries", "opens a failed server connection again, up to this many times", "0"),
     no_effect("cpu_affinity_map", "it pins Squid's kid processes to CPU cores; cuttle is one process"),
-    no_effect("debug_options", "it sets the detail of Squid's cache.log debugging sections"),
     protective("delay_access", "chooses the delay pool (bandwidth limit) of each request"),
     protective("delay_class", "sets the class of a delay pool (bandwidth limit)"),
     protective("delay_initial_bucket_level", "sets how full delay pools (bandwidth limits) start", "50"),

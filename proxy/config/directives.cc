@@ -402,6 +402,24 @@ void cache_store_log(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.cache_store_log = target;
 }
 
+// `debug_options [rotate=N] [SECTION,LEVEL…]`: rotate= is how many old cache.log
+// files -k rotate keeps; the sections' detail is Squid's own debugging.
+void debug_options(DirectiveArgs& args, ParseContext& ctx) {
+  bool detail = false;
+  while (auto word = args.next_if_any()) {
+    if (strncasecmp(word->text.c_str(), "rotate=", 7) == 0) {
+      // Squid's atoi; a negative count leaves it to logfile_rotate, as Squid's -1.
+      const auto count = std::atoi(word->text.c_str() + 7);
+      ctx.config.cache_log_rotate = count < 0 ? std::nullopt : std::optional<int>(count);
+    } else {
+      detail = true;
+    }
+  }
+  if (detail)
+    ctx.warn("'debug_options' sections and levels have no effect in cuttle: they set the detail of Squid's "
+             "cache.log debugging sections");
+}
+
 void logfile_rotate(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.logfile_rotate = static_cast<int>(args.read_integer("number of logs kept", 0, 10000));
   args.expect_end();
@@ -679,6 +697,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"access_log", access_log},
     {"logfile_rotate", logfile_rotate},
     {"cache_store_log", cache_store_log},
+    {"debug_options", debug_options},
     {"reply_body_max_size", reply_body_max_size},
     {"quick_abort_min", quick_abort_min},
     {"quick_abort_max", quick_abort_max},

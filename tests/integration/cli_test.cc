@@ -159,6 +159,40 @@ TEST(CommandLine, DaemonModeReturnsOnceListeningAndFailsVisiblyOnABusyPort) {
   EXPECT_FALSE(wait_for_port(port, std::chrono::milliseconds(50)));
 }
 
+// A daemon's cache.log is rotated by -k rotate as squid's: debug_options rotate=N
+// old files (else logfile_rotate), each rotation naming the newest .0.
+TEST(CommandLine, RotateRenamesADaemonsCacheLog) {
+  TempDir dir;
+  unsigned short port = free_port();
+  const auto log = dir.file("cache.log");
+  dir.write("d.conf", "http_port 127.0.0.1:" + std::to_string(port) + "\npid_filename " + dir.file("d.pid") +
+                          "\naccess_log none\ncache_log " + log + "\nworkers 1\nlogfile_rotate 5\n"
+                          "debug_options ALL,1 rotate=1\n");
+  auto r = run_command({cuttle_binary(), "-f", dir.file("d.conf")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto control = [&](const char* action) {
+    EXPECT_EQ(run_command({cuttle_binary(), "-f", dir.file("d.conf"), "-k", action}).exit_code, 0);
+  };
+  auto wait_for_text = [](const std::string& file, const std::string& text) {
+    for (int i = 0; i < 250 && read_file(file).find(text) == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return read_file(file).find(text) != std::string::npos;
+  };
+  EXPECT_TRUE(wait_for_text(log, "accepting HTTP connections"));
+  control("rotate");
+  for (int i = 0; i < 250 && !std::filesystem::exists(log + ".0"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  control("reconfigure");
+  EXPECT_TRUE(wait_for_text(log, "reconfigured"));
+  EXPECT_NE(read_file(log + ".0").find("accepting HTTP connections"), std::string::npos);
+  EXPECT_EQ(read_file(log).find("accepting HTTP connections"), std::string::npos);
+  control("rotate");  // rotate=1: the newest old file only
+  control("shutdown");
+  EXPECT_TRUE(wait_for_text(log, "shutting down"));
+  EXPECT_NE(read_file(log + ".0").find("reconfigured"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(log + ".1"));
+}
+
 TEST(CommandLine, BusyPortIsAFatalStartupError) {
   OriginServer occupant;  // a plain listener without SO_REUSEPORT
   TempDir dir;
