@@ -55,7 +55,7 @@ struct CachePeerConfig {
   std::optional<Milliseconds> connect_timeout;
   std::string login;
   bool tls = false;          // speak TLS to the peer (Squid's `tls`, old `ssl`)
-  std::string tls_cafile;    // extra trust anchors for the peer's certificate
+  std::vector<std::string> tls_cafiles;  // extra trust anchors for the peer's certificate (each tls-cafile=)
   std::string forceddomain;
   // cache_peer_access NAME allow|deny ACL...; none: every request may use the peer.
   std::vector<AccessRule> access;
@@ -279,7 +279,7 @@ struct Config {
   Milliseconds positive_dns_ttl{std::chrono::minutes(1)};
 
   // TLS towards origins reached DIRECT (https:// URLs): extra CA file.
-  std::string tls_outgoing_cafile;
+  std::vector<std::string> tls_outgoing_cafiles;  // each cafile=, all trusted as squid's
 
   IcpConfig icp;
 

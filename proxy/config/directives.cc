@@ -176,8 +176,8 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
       peer.connect_timeout = std::chrono::seconds(positive("connect-timeout=", 86400));
     else if (o.starts_with("login=")) peer.login = value("login=");
     else if (o.starts_with("forceddomain=")) peer.forceddomain = value("forceddomain=");
-    else if (o.starts_with("tls-cafile=")) peer.tls_cafile = value("tls-cafile=");
-    else if (o.starts_with("sslcafile=")) peer.tls_cafile = value("sslcafile=");
+    else if (o.starts_with("tls-cafile=")) peer.tls_cafiles.push_back(value("tls-cafile="));
+    else if (o.starts_with("sslcafile=")) peer.tls_cafiles.push_back(value("sslcafile="));
     else if (auto tls_option = peer_tls_option(o); tls_option && tls_restriction(*tls_option))
       restrictive_tls.push_back(o);
     else if (known_unimplemented_option(
@@ -549,7 +549,7 @@ void workers(DirectiveArgs& args, ParseContext& ctx) {
 
 void tls_outgoing_options(DirectiveArgs& args, ParseContext& ctx) {
   while (auto t = args.next_if_any()) {
-    if (t->text.starts_with("cafile=")) ctx.config.tls_outgoing_cafile = t->text.substr(7);
+    if (t->text.starts_with("cafile=")) ctx.config.tls_outgoing_cafiles.push_back(t->text.substr(7));
     else if (auto what = tls_restriction(t->text))
       throw DirectiveError("tls_outgoing_options option '" + t->text + "' restricts " + *what +
                            " for connections to origins; cuttle does not implement it yet and will not run without it");

@@ -31,7 +31,7 @@ bool peer_allowed(const CachePeerConfig& peer, const RequestFacts& facts, bool c
 }
 
 UpstreamSpec peer_upstream(const CachePeerConfig& peer) {
-  return UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile, peer.connect_timeout};
+  return UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafiles, peer.connect_timeout};
 }
 
 bool asks_no_cache(const http::request_header<>& request) {
@@ -215,7 +215,7 @@ ForwardPlan plan_for(const peers::Candidate& candidate, const Config& config, co
   plan.host_header = target.authority();
   if (!candidate.peer) {
     plan.upstream =
-        UpstreamSpec{target.host, target.port, target.scheme == "https", config.tls_outgoing_cafile, std::nullopt};
+        UpstreamSpec{target.host, target.port, target.scheme == "https", config.tls_outgoing_cafiles, std::nullopt};
     plan.request_target = target.path;
     return plan;
   }

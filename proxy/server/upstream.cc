@@ -1,5 +1,7 @@
 #include "proxy/server/upstream.h"
 
+#include "proxy/server/tls_contexts.h"
+
 #include <boost/asio/ssl/host_name_verification.hpp>
 
 #include <sys/socket.h>
@@ -7,7 +9,7 @@
 namespace cuttle {
 
 std::string UpstreamSpec::key() const {
-  return (tls ? "tls://" : "tcp://") + host + ":" + std::to_string(port) + (tls_cafile.empty() ? "" : "|" + tls_cafile);
+  return (tls ? "tls://" : "tcp://") + host + ":" + std::to_string(port) + ca_files_key(tls_cafiles);
 }
 
 TcpStream& UpstreamConnection::tcp() {
@@ -79,7 +81,7 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
   } else {
     std::shared_ptr<asio::ssl::context> ctx;
     try {
-      ctx = tls.client_context(spec.tls_cafile);
+      ctx = tls.client_context(spec.tls_cafiles);
     } catch (const std::exception& e) {
       out.error = ErrorKind::TlsFailed;
       out.detail = e.what();

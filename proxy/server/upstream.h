@@ -24,7 +24,7 @@ struct UpstreamSpec {
   std::string host;  // name or IP literal
   uint16_t port = 0;
   bool tls = false;
-  std::string tls_cafile;  // extra trust anchors, may be empty
+  std::vector<std::string> tls_cafiles;  // extra trust anchors, all trusted; may be none
   std::optional<std::chrono::milliseconds> connect_timeout;  // a peer's connect-timeout=; else connect_timeout
   // Pool key: connections are only reused for the same spec.
   std::string key() const;

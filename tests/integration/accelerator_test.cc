@@ -96,6 +96,16 @@ TEST(Accelerator, HttpsUrlThroughForwardProxyUsesVerifiedTls) {
   EXPECT_EQ(res.body(), "tls origin via absolute URL");
 }
 
+// Every cafile= is trusted, as squid's options add up: the origin's CA first,
+// then another CA, on two lines.
+TEST(Accelerator, EveryTlsOutgoingCafileIsTrusted) {
+  TestCertificates certs;
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; }, certs.cert_file(), certs.key_file());
+  CuttleProcess cuttle("tls_outgoing_options cafile=" + certs.ca_file() + "\ntls_outgoing_options cafile=" +
+                       certs.other_ca_file() + "\n");
+  EXPECT_EQ(proxy_get(cuttle.port(), origin.url("/x")).result_int(), 200);
+}
+
 }  // namespace accelerator_test
 }  // namespace cuttle::testing
 

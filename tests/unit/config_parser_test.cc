@@ -715,7 +715,7 @@ TEST(ConfigParser, SimpleDirectives) {
   EXPECT_EQ(c->pid_filename, "");
   EXPECT_EQ(c->visible_hostname, "cache.example.net");
   EXPECT_EQ(c->cache_log, "/var/log/cuttle.log");
-  EXPECT_EQ(c->tls_outgoing_cafile, "/etc/ca.pem");
+  EXPECT_EQ(c->tls_outgoing_cafiles, std::vector<std::string>{"/etc/ca.pem"});
 }
 
 TEST(ConfigParser, DefaultsWhenNothingIsSaid) {
@@ -777,7 +777,7 @@ TEST(ConfigParser, CachePeerOptions) {
   EXPECT_EQ(p.login, "PASS");
   EXPECT_EQ(p.forceddomain, "www.example");
   EXPECT_TRUE(p.tls);
-  EXPECT_EQ(p.tls_cafile, "/ca.pem");
+  EXPECT_EQ(p.tls_cafiles, std::vector<std::string>{"/ca.pem"});
   const auto& s = c->cache_peers[1];
   EXPECT_EQ(s.name, "10.0.0.2");  // name defaults to the host
   EXPECT_EQ(s.icp_port, 3130);

@@ -210,7 +210,7 @@ TEST(DirectiveFates, IgnoreImsOnMissIsReadAsTheOppositeCacheMissRevalidate) {
 
 TEST(DirectiveFates, SslproxyCafileIsReadAsTlsOutgoingOptionsCafile) {
   auto loaded = parse("sslproxy_cafile /etc/ssl/extra.pem");
-  EXPECT_EQ(loaded.config->tls_outgoing_cafile, "/etc/ssl/extra.pem");
+  EXPECT_EQ(loaded.config->tls_outgoing_cafiles, std::vector<std::string>{"/etc/ssl/extra.pem"});
   EXPECT_EQ(loaded.warnings.size(), 2u);
   EXPECT_EQ(error_of("sslproxy_cafile"), "test.conf:2: sslproxy_cafile: missing value");
 }

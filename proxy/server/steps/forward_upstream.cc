@@ -19,7 +19,7 @@ namespace {
 
 ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTarget& target) {
   ForwardPlan plan;
-  plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafile, peer.connect_timeout};
+  plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafiles, peer.connect_timeout};
   plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
   plan.hierarchy = {Hierarchy::FirstupParent};
   plan.request_target = target.path;
