@@ -119,6 +119,10 @@ void log_transaction(ClientConnection& conn, Transaction& tx) {
   tx.entry.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
   const Config& config = tx.config();
+  if (tx.log_reply_as_unsent) {
+    tx.entry.reply_bytes = 0;
+    tx.entry.content_type = "-";
+  }
   auto& store_log = conn.runtime().store_log();
   if (store_log.enabled() && !tx.reply_stored && releases_private_entry(tx.entry))
     store_log.write(private_release_record(tx.entry, tx.released_reply_head));

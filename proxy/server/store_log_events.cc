@@ -90,7 +90,7 @@ bool releases_private_entry(const AccessLogEntry& entry) {
     case ResultCode::UdpInvalid:
       return false;
     default:
-      return entry.status != 0;
+      return entry.status != 0 && entry.method != "CONNECT";  // a tunnel's error page has no entry either
   }
 }
 

@@ -58,6 +58,8 @@ struct Transaction {
   // cache_store_log: the reply Squid's private entry would hold when it is not
   // the one sent (a server's 304 to a revalidation); empty: the one sent.
   std::string released_reply_head;
+  // squid logs the error page of a CONNECT that failed as no reply: size 0, type "-".
+  bool log_reply_as_unsent = false;
 
   // ---- forwarding: where a miss may go, best first (peer selection); the next
   // is tried when one fails before anything reached the client ----

@@ -1,5 +1,6 @@
 // CONNECT tunnels: a TLS conversation with a local HTTPS server through cuttle.
 #include "tests/support/cuttle_process.h"
+#include "tests/support/differential.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
 
@@ -83,6 +84,25 @@ TEST(Tunnel, DefaultConfigurationAllowsConnectOnlyTo443) {
   std::string port = std::to_string(origin.port());
   c.send("CONNECT 127.0.0.1:" + port + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
   EXPECT_EQ(c.read_response().result_int(), 403);
+}
+
+// A CONNECT whose server refuses it: squid answers 503 and logs the tunnel
+// that never opened as NONE_NONE with the address tried, the page as no reply.
+TEST(Tunnel, ARefusedConnectIsLoggedAsSquid) {
+  auto [by_squid, by_cuttle] = through_squid_then_cuttle("", [](auto& proxy) {
+    RawConnection conn(proxy.port());
+    conn.send("CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n");
+    const auto status = conn.read_response().result_int();
+    auto line = proxy.access_log_line_with("CONNECT 127.0.0.1:1");
+    // The fields after time and elapsed: client, code/status, size, method, URL, user, hierarchy, type.
+    std::istringstream in(line);
+    std::string time, elapsed, rest;
+    in >> time >> elapsed;
+    std::getline(in, rest);
+    return std::to_string(status) + rest;
+  });
+  EXPECT_EQ(by_cuttle, by_squid);
+  EXPECT_EQ(by_squid, "503 127.0.0.1 NONE_NONE/503 0 CONNECT 127.0.0.1:1 - HIER_DIRECT/127.0.0.1 -");
 }
 
 }  // namespace tunnel_test

@@ -11,8 +11,19 @@ awaitable<StepResult> tunnel_connect(ClientConnection& conn, Transaction& tx) {
   UpstreamSpec spec{target.host, target.port, false, {}, std::nullopt};
   auto client = conn.side();
   auto outcome = co_await run_tunnel(client, spec, tx.config(), conn.services);
+  if (outcome.error) {
+    // As squid 5.7 logs a tunnel that never opened: NONE_NONE, the address
+    // tried, and its error page as no reply (size 0, no type).
+    tx.entry.result = ResultCode::None;
+    if (!outcome.error_detail.server_ip.empty()) {
+      tx.entry.hierarchy = {Hierarchy::Direct};
+      tx.entry.peer = outcome.error_detail.server_ip;
+      tx.entry.server_port = target.port;
+    }
+    tx.log_reply_as_unsent = true;
+    co_return co_await reply_error(conn, *outcome.error, tx, false, outcome.error_detail);
+  }
   tx.entry.result = ResultCode::TcpTunnel;
-  if (outcome.error) co_return co_await reply_error(conn, *outcome.error, tx, false, outcome.error_detail);
   tx.entry.status = 200;
   tx.entry.reply_bytes = outcome.bytes_to_client;
   tx.entry.hierarchy = {Hierarchy::Direct};
