@@ -1,6 +1,7 @@
 #include "proxy/server/own_replies.h"
 
 #include "proxy/config/access_log_selection.h"
+#include "proxy/config/config_notes.h"
 #include "proxy/http/deny_page.h"
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/header_rules.h"
@@ -94,16 +95,30 @@ awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::stri
 
 namespace {
 
-// access_log lines with ACLs see the request's facts (only the client's address
-// when the request ended before they were taken) and the reply's status. The
+// The reply's status, for the ACLs checked as the transaction is logged. The
 // transaction ends here, so its own facts take the status rather than a copy.
+void take_reply_status(Transaction& tx) {
+  if (!tx.facts.reply) tx.facts.reply.emplace();
+  tx.facts.reply->status = tx.entry.status;
+}
+
+// access_log lines with ACLs see the request's facts (only the client's address
+// when the request ended before they were taken) and the reply's status.
 uint64_t access_log_files_for(const ClientConnection& conn, Transaction& tx) {
   const auto& logs = tx.config().access_logs;
   if (!access_logs_select(logs)) return AccessLog::kAllFiles;
   if (tx.facts.method.empty()) tx.facts.client = conn.client_address;
-  if (!tx.facts.reply) tx.facts.reply.emplace();
-  tx.facts.reply->status = tx.entry.status;
+  take_reply_status(tx);
   return access_log_files(logs, tx.facts);
+}
+
+// squid 5.7 adds the `note` lines' annotations as it logs a transaction that
+// has a request, before the access_log ACLs look (ClientHttpRequest::logRequest).
+void annotate_as_logged(Transaction& tx) {
+  const auto& notes = tx.config().notes;
+  if (notes.empty() || tx.facts.method.empty()) return;
+  take_reply_status(tx);
+  annotate_from_config(notes, tx.facts);
 }
 
 }  // namespace
@@ -118,6 +133,7 @@ void log_transaction(ClientConnection& conn, Transaction& tx) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx.start);
   const Config& config = tx.config();
   if (config.strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
+  annotate_as_logged(tx);
   if (config.log_notes) tx.entry.notes = tx.facts.annotations;
   conn.runtime().access_log().write(tx.entry, access_log_files_for(conn, tx));
   conn.runtime().metrics().record(tx.entry);
