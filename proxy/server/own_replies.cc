@@ -14,20 +14,9 @@ namespace {
 
 // Squid's page for `kind` in the words of its template (error_directory, or the
 // language the request's Accept-Language asks for).
-http::response<http::string_body> template_error_response(const ClientConnection& conn, ErrorKind kind,
-                                                          const Transaction& tx, const ErrorDetail& detail) {
-  const auto name = error_code_name(kind);
-  const auto chosen = tx.active->error_templates->choose(name, accept_language_of(tx));
-  auto response = template_page_response(static_cast<unsigned>(error_status(kind)), chosen,
-                                         error_page_facts(conn, tx, std::string(name), chosen.text, detail));
-  response.set("X-Cache", "MISS from " + tx.active->hostname);
-  return response;
-}
-
-// %err_detail as squid 5.7 has it: FwdState details a failed forwarding that has
-// no detail as WITH_SERVER before its page is made; other pages (a tunnel's too)
-// carry their errno, if any.
-std::string squid_error_detail(ErrorKind kind, const ErrorDetail& detail, const Transaction& tx) {
+// A failed forwarding: FwdState records it in squid 5.7's log entry before
+// the page is made.
+bool forwarding_failure(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::DnsFailure:
     case ErrorKind::ConnectFailed:
@@ -37,11 +26,28 @@ std::string squid_error_detail(ErrorKind kind, const ErrorDetail& detail, const 
     case ErrorKind::ConnectTimeout:
     case ErrorKind::ReadTimeout:
     case ErrorKind::CannotForward:
-      if (tx.entry.result != ResultCode::TcpTunnel) return "WITH_SERVER";
-      break;
+      return true;
     default:
-      break;
+      return false;
   }
+}
+
+http::response<http::string_body> template_error_response(const ClientConnection& conn, ErrorKind kind,
+                                                          const Transaction& tx, const ErrorDetail& detail) {
+  const auto name = error_code_name(kind);
+  const auto chosen = tx.active->error_templates->choose(name, accept_language_of(tx));
+  auto response = template_page_response(
+      static_cast<unsigned>(error_status(kind)), chosen,
+      error_page_facts(conn, tx, std::string(name), chosen.text, detail, forwarding_failure(kind)));
+  response.set("X-Cache", "MISS from " + tx.active->hostname);
+  return response;
+}
+
+// %err_detail as squid 5.7 has it: FwdState details a failed forwarding that has
+// no detail as WITH_SERVER before its page is made; other pages (a tunnel's too)
+// carry their errno, if any.
+std::string squid_error_detail(ErrorKind kind, const ErrorDetail& detail, const Transaction& tx) {
+  if (forwarding_failure(kind) && tx.entry.result != ResultCode::TcpTunnel) return "WITH_SERVER";
   return detail.sys_errno ? "errno=" + std::to_string(detail.sys_errno) : std::string();
 }
 
@@ -51,14 +57,14 @@ awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction&
                             ErrorDetail detail, std::vector<std::string> challenges) {
   ErrorContext context{tx.entry.url, conn.client_ip, tx.active->hostname, detail.words,
                        std::move(challenges), tx.active->product(), detail.sys_errno};
-  auto response = tx.active->error_templates ? template_error_response(conn, kind, tx, detail)
-                                             : make_error_response(kind, context);
-  if (tx.active->error_templates) add_error_challenges(response.base(), kind, context);
-  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
   if (tx.entry.error_name.empty()) {  // the first error is the one logged, as Squid's Error::update
     tx.entry.error_name = error_code_name(kind);
     tx.entry.error_detail = squid_error_detail(kind, detail, tx);
   }
+  auto response = tx.active->error_templates ? template_error_response(conn, kind, tx, detail)
+                                             : make_error_response(kind, context);
+  if (tx.active->error_templates) add_error_challenges(response.base(), kind, context);
+  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
   co_return co_await send_error_reply(conn, response, tx, keep_alive);
 }
 
