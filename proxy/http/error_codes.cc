@@ -1,8 +1,8 @@
 #include "proxy/http/error_codes.h"
 
 #include "proxy/http/html_quote.h"
-#include "proxy/http/page_logformat.h"
 #include "proxy/http/http_date.h"
+#include "proxy/http/page_logformat.h"
 #include "proxy/log/log_format.h"
 #include "proxy/log/url_escape.h"
 
