@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <thread>
 
@@ -224,8 +225,15 @@ int run_proxy(const std::optional<std::string>& config_file, LoadedConfig loaded
   asio::signal_set signals(control, SIGHUP, SIGUSR1, SIGTERM);
   signals.add(SIGINT);
   std::unique_ptr<PidFile> pid_file;
-  ProxyRuntime runtime(loaded.config);
+  std::optional<ProxyRuntime> started;  // its error page templates may be refused
   std::vector<std::unique_ptr<Worker>> workers;
+  try {
+    started.emplace(loaded.config);
+  } catch (const std::exception& e) {
+    std::cerr << "cuttle: FATAL: " << e.what() << std::endl;
+    return 1;
+  }
+  ProxyRuntime& runtime = *started;
   try {
     workers = open_everything(config, runtime, pid_file);
   } catch (const std::exception& e) {

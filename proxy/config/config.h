@@ -7,6 +7,7 @@
 #include "proxy/config/deny_info.h"
 #include "proxy/config/error_page_settings.h"
 #include "proxy/config/auth_config.h"
+#include "proxy/config/config_notes.h"
 #include "proxy/config/quick_abort_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
@@ -209,6 +210,8 @@ struct Config {
   };
   std::vector<BodySizeLimit> reply_body_max_size;
   std::vector<HeaderAddition> request_header_additions, reply_header_additions;
+  // `note` lines: annotations added as each transaction is logged.
+  ConfigNotes notes;
   // range_offset_limit lines (bytes empty: none, always fetch the whole object);
   // none matching: 0, Range requests go upstream as they are.
   std::vector<BodySizeLimit> range_offset_limit;

@@ -54,10 +54,6 @@ class Parser {
  public:
   explicit Parser(Config& config) : config_(config) {}
 
-  // Where an ignored `note` directive was (its annotations are what `note` ACLs
-  // could match, so the two together are refused when the file is finished).
-  const std::string& ignored_note() const { return ignored_note_; }
-
   void parse_text(std::string_view text, const std::string& name, const std::string& base_dir, int depth) {
     std::istringstream in{std::string(text)};
     std::string raw, line;
@@ -121,7 +117,6 @@ class Parser {
       if (auto handler = find_directive(name)) return handler(args, context);
       const auto* fate = find_directive_fate(name);
       if (!fate) throw ConfigError(context.where + ": unknown directive '" + name + "'");
-      if (name == "note" && ignored_note_.empty()) ignored_note_ = context.where;
       if (auto rewritten = apply_directive_fate(*fate, args, context))
         handle_directive(rewritten->name, std::move(rewritten->tokens), "", context);
     } catch (const DirectiveError& e) {
@@ -159,16 +154,12 @@ class Parser {
 
   Config& config_;
   std::vector<std::string> warnings_;
-  std::string ignored_note_;
 };
 
 LoadedConfig finish(std::shared_ptr<Config> config, Parser& parser, const std::string& name) {
   try {
     finish_rewrite_helpers(*config);
     config->acl_needs = config->acls.needs();
-    if (!parser.ignored_note().empty() && config->acls.has_type("note"))
-      throw ConfigError(parser.ignored_note() + ": note: cuttle does not implement the note directive yet, and the "
-                        "`note` ACLs of this configuration would never match its annotations");
     load_deny_info_templates(config->deny_info, config->error_pages.template_dirs());
     validate_config(*config);
   } catch (const DirectiveError& e) {

@@ -280,7 +280,6 @@ constexpr DirectiveFate kTable[] = {
     tunes("netdb_high", "netdb"),
     tunes("netdb_low", "netdb"),
     tunes("netdb_ping_period", "netdb"),
-    behaviour("note", "annotates transactions (logged with %note, matched by note ACLs)"),
     behaviour("offline_mode", "with 'on', serves cached objects without revalidating them", "off"),
     tunes("on_unsupported_protocol", "interception", "respond all"),
     behaviour("pconn_lifetime", "closes persistent connections older than this", "0 seconds"),

@@ -6,6 +6,7 @@
 #include "proxy/config/cache_dir.h"
 #include "proxy/config/error_page_directives.h"
 #include "proxy/config/header_additions.h"
+#include "proxy/config/note_directive.h"
 #include "proxy/config/log_directives.h"
 #include "proxy/config/replacement_policy_directives.h"
 #include "proxy/config/tls_restrictions.h"
@@ -682,6 +683,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"reply_header_replace", header_replace<&Config::reply_header_manglers>},
     {"request_header_add", request_header_add},
     {"reply_header_add", reply_header_add},
+    {"note", note_directive},
     {"cache_dir", cache_dir},
     {"cache_mem", size_in_bytes<&Config::cache_mem_bytes>},
     {"cache_replacement_policy", cache_replacement_policy},

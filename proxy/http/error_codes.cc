@@ -2,6 +2,7 @@
 
 #include "proxy/http/html_quote.h"
 #include "proxy/http/http_date.h"
+#include "proxy/http/page_logformat.h"
 #include "proxy/log/log_format.h"
 #include "proxy/log/url_escape.h"
 
@@ -134,6 +135,15 @@ std::string expand_error_codes(std::string_view text, const ErrorPageFacts& fact
   std::string out;
   out.reserve(text.size() + 256);
   for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '@' && text.substr(i).starts_with(kLogformatMagic)) {
+      try {
+        i += expand_page_sequence(text.substr(i), facts.log_entry.get(), out) - 1;
+      } catch (const BadPageSequence&) {
+        out += text.substr(i);  // squid cannot tell where the sequence ends: the rest as it is
+        break;
+      }
+      continue;
+    }
     if (text[i] != '%' || i + 1 == text.size()) {
       out += text[i];
       continue;
@@ -147,6 +157,26 @@ std::string expand_error_codes(std::string_view text, const ErrorPageFacts& fact
     out += placed;
   }
   return out;
+}
+
+std::optional<std::string> bad_page_sequence(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '%') {
+      i += 2;  // a %-code, whatever its letter: squid's compile skips both bytes
+      continue;
+    }
+    if (!text.substr(i).starts_with(kLogformatMagic)) {
+      ++i;
+      continue;
+    }
+    std::string ignored;
+    try {
+      i += expand_page_sequence(text.substr(i), nullptr, ignored);
+    } catch (const BadPageSequence& why) {
+      return bad_sequence_message(text.substr(i), why);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace cuttle

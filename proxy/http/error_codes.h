@@ -4,9 +4,12 @@
 #pragma once
 
 #include "proxy/http/product_token.h"
+#include "proxy/log/access_log_line.h"
 
 #include <cstdint>
 #include <ctime>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,11 +40,22 @@ struct ErrorPageFacts {
   std::string_view html_text;  // %L: err_html_text
   std::time_t now = 0;
   std::string_view product = kProductToken;  // %s, and Server (httpd_suppress_version_string)
+  // @Squid{%code}: the transaction's log entry as squid has it while building
+  // the page; null: every code is "-".
+  std::shared_ptr<const AccessLogEntry> log_entry;
 };
 
 // `text` with its %-codes replaced: in a page (`in_url` false) each value
 // HTML-quoted; in a deny_info URL also %-escaped. An unknown code stays as written.
+// An @Squid{%code} sequence is the logformat code's value as it is (neither
+// quoted nor escaped, as in squid 5.7); from a bad one on, the text is copied
+// as it is (squid's runtime noteBuildError).
 std::string expand_error_codes(std::string_view text, const ErrorPageFacts& facts, bool in_url);
+
+// The first bad @Squid{…} sequence of a template or deny_info URL, in squid's
+// words (page_logformat.h); nullopt when all are good. Squid checks its
+// templates so when it starts (a bad one is fatal) and reconfigures (logged).
+std::optional<std::string> bad_page_sequence(std::string_view text);
 
 // The request as %R shows it in a page: Authorization values hidden, as Squid's
 // packInto(mask_sensitive_info) hides them.

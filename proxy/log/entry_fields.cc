@@ -1,5 +1,8 @@
 #include "proxy/log/entry_fields.h"
 
+#include "proxy/log/format_tokens.h"
+#include "proxy/log/single_field_headers.h"
+
 #include <strings.h>
 
 namespace cuttle {
@@ -10,7 +13,10 @@ bool same_field_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-void append_joined(std::optional<std::string>& joined, std::string_view value) {
+// Squid's getByName: a list's (or an unknown header's) fields joined, else the
+// first field only.
+void append_joined(std::optional<std::string>& joined, std::string_view name, std::string_view value) {
+  if (joined && squid_single_field_header(name)) return;
   if (joined) *joined += ", ";
   else joined.emplace();
   *joined += value;
@@ -21,7 +27,7 @@ void append_joined(std::optional<std::string>& joined, std::string_view value) {
 std::optional<std::string> request_header(const AccessLogEntry& e, std::string_view name) {
   std::optional<std::string> joined;
   for (const auto& [field, value] : e.request_headers)
-    if (same_field_name(field, name)) append_joined(joined, value);
+    if (same_field_name(field, name)) append_joined(joined, name, value);
   return joined;
 }
 
@@ -39,7 +45,7 @@ std::optional<std::string> reply_header(const AccessLogEntry& e, std::string_vie
     if (colon == std::string_view::npos || !same_field_name(line.substr(0, colon), name)) continue;
     auto value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    append_joined(joined, value);
+    append_joined(joined, name, value);
   }
   return joined;
 }
@@ -51,18 +57,13 @@ void put_host_last(AccessLogEntry& e, const std::string& authority) {
 }
 
 std::string note_values(const AccessLogEntry& e, std::string_view arg) {
-  // As Squid's Token::parse reads a header argument: "KEY[:[SEP]ELEMENT]".
-  char separator = ',';
-  const auto colon = arg.find(':');
-  std::string_view key = arg.substr(0, colon);
-  if (colon != std::string_view::npos && colon + 1 < arg.size()) {
-    const char c = arg[colon + 1];
-    if (c == ',' || c == ';' || c == ':') separator = c;
-  }
+  // As Squid's Token::parse reads a header argument: "KEY[:[SEP]ELEMENT]"; the
+  // element means nothing here.
+  const auto argument = logformat::header_argument(arg);
   std::string values;
   for (const auto& [name, value] : e.notes) {
-    if (name != key) continue;
-    if (!values.empty()) values += separator;
+    if (name != argument.name) continue;
+    if (!values.empty()) values += argument.separator;
     values += value;
   }
   return values;

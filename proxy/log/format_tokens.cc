@@ -95,7 +95,76 @@ void read_code(std::string_view& text, Token& token, std::string_view whole) {
   text.remove_prefix(code.size());
 }
 
+// The codes whose {argument} names a header field (or a note).
+bool takes_header_argument(const Token& token) {
+  if (token.space.empty()) return token.code == ">h" || token.code == "<h" || token.code == ">ha" || token.code == "note";
+  if (token.space == "icap") return token.code == ">h" || token.code == "<h";
+  return (token.space == "adapt" && token.code == "<last_h") || token.space == "proxy_protocol";
+}
+
+// What Squid's Token::parse refuses in a header code's argument.
+void check_header_argument(const Token& token, std::string_view whole) {
+  if (!token.arg || !takes_header_argument(token)) return;
+  const auto argument = header_argument(*token.arg);
+  if (argument.name.empty())
+    throw std::invalid_argument("Can't parse configuration token: '" + std::string(whole) + "': missing header name");
+  if (argument.name.front() == ':' && token.space != "proxy_protocol")
+    throw std::invalid_argument("Pseudo headers are not supported in this context; got: '" + std::string(whole) + "'");
+}
+
+// One code from `text` (just past its '%'), as Squid's Token::parse reads it.
+Token read_one_code(std::string_view& text, std::string_view whole, Quoting default_quoting) {
+  Token token;
+  token.quoting = read_encoding(text, default_quoting);
+  if (text.starts_with('-')) token.left_aligned = true, text.remove_prefix(1);
+  if (text.starts_with('0')) token.zero_padded = true, text.remove_prefix(1);
+  token.width_min = read_number(text);
+  if (text.starts_with('.')) {
+    text.remove_prefix(1);
+    token.width_max = read_number(text);
+  }
+  token.arg = read_arg(text);
+  read_code(text, token, whole);
+  if (!token.arg) token.arg = read_arg(text);
+  check_header_argument(token, whole);
+  return token;
+}
+
+Token blank() {
+  Token token;
+  token.literal = " ";
+  return token;
+}
+
 }  // namespace
+
+HeaderArgument header_argument(std::string_view arg) {
+  HeaderArgument argument;
+  // A leading ':' belongs to a pseudo-header's name.
+  const auto colon = arg.find(':', arg.starts_with(':') ? 1 : 0);
+  argument.name = std::string(arg.substr(0, colon));
+  if (colon == std::string_view::npos) return argument;
+  auto member = arg.substr(colon + 1);
+  if (!member.empty() && (member.front() == ',' || member.front() == ';' || member.front() == ':')) {
+    argument.separator = member.front();
+    member.remove_prefix(1);
+  }
+  argument.member = std::string(member);
+  return argument;
+}
+
+std::vector<Token> parse_one_code(std::string_view text, size_t& consumed) {
+  const std::string_view whole = text;
+  if (!text.starts_with('%')) throw std::invalid_argument("a code must start with %");
+  text.remove_prefix(1);
+  std::vector<Token> tokens{read_one_code(text, whole, Quoting::None)};
+  if (text.starts_with(' ')) {
+    tokens.push_back(blank());
+    text.remove_prefix(1);
+  }
+  consumed = whole.size() - text.size();
+  return tokens;
+}
 
 std::vector<Token> parse_format(std::string_view spec) {
   std::vector<Token> tokens;
@@ -118,27 +187,12 @@ std::vector<Token> parse_format(std::string_view spec) {
     }
     const std::string_view whole = text;
     text.remove_prefix(1);
-    token.quoting = read_encoding(text, default_quoting);
-    if (text.starts_with('-')) token.left_aligned = true, text.remove_prefix(1);
-    if (text.starts_with('0')) token.zero_padded = true, text.remove_prefix(1);
-    token.width_min = read_number(text);
-    if (text.starts_with('.')) {
-      text.remove_prefix(1);
-      token.width_max = read_number(text);
-    }
-    token.arg = read_arg(text);
-    read_code(text, token, whole);
-    if (!token.arg) token.arg = read_arg(text);
+    tokens.push_back(read_one_code(text, whole, default_quoting));
     if (text.starts_with(' ')) {
       // Squid keeps one blank after a code as part of it; as text it prints the same.
-      tokens.push_back(std::move(token));
-      Token blank;
-      blank.literal = " ";
-      tokens.push_back(std::move(blank));
+      tokens.push_back(blank());
       text.remove_prefix(1);
-      continue;
     }
-    tokens.push_back(std::move(token));
   }
   return tokens;
 }

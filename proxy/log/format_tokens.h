@@ -35,8 +35,25 @@ struct Token {
 };
 
 // Throws std::invalid_argument ("Unsupported %code: '…'") for a code Squid 5.7
-// does not know. A quote or bracket in literal text sets the default quoting of
-// the codes that follow, as in Squid.
+// does not know, and for a header code's {argument} Squid refuses (no name, or
+// a ":pseudo" name). A quote or bracket in literal text sets the default
+// quoting of the codes that follow, as in Squid.
 std::vector<Token> parse_format(std::string_view spec);
+
+// Squid's Token::parse of one code at the front of `text` (which starts with
+// '%'), the blank after it kept as a second, literal token: what @Squid{…} in
+// an error page holds. `consumed` is how much of `text` the code took. Throws
+// as parse_format does.
+std::vector<Token> parse_one_code(std::string_view text, size_t& consumed);
+
+// The {argument} of a header code (%>h, %<h, %>ha, %note…) as Squid's
+// Token::parse splits it: "Name", "Name:member", or "Name:Dmember" where D, one
+// of ",;:", separates the list's items (',' by default).
+struct HeaderArgument {
+  std::string name;
+  std::optional<std::string> member;
+  char separator = ',';
+};
+HeaderArgument header_argument(std::string_view arg);
 
 }  // namespace cuttle::logformat

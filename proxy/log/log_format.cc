@@ -2,6 +2,7 @@
 
 #include "proxy/log/entry_fields.h"
 #include "proxy/log/format_expand.h"
+#include "proxy/log/list_member.h"
 
 #include <ctime>
 #include <stdexcept>
@@ -49,8 +50,15 @@ std::optional<std::string> url_path(const std::string& url) {
   return slash == std::string::npos ? std::string("/") : url.substr(slash);
 }
 
-// %{Name:member}>h picks one member of a list field: not filled in yet.
-bool has_list_member(const std::string& arg) { return arg.find(':', 1) != std::string::npos; }
+// %{Name}>h is the field's values joined; %{Name:member}>h one member of them
+// (Squid's getByNameListMember), "-" when none.
+Value header_value(const std::optional<std::string>& field, const std::string& arg) {
+  const auto argument = logformat::header_argument(arg);
+  if (!argument.member) return Value{field, true};
+  return Value{list_member(field.value_or(""), *argument.member, argument.separator), true};
+}
+
+std::string header_name(const std::string& arg) { return logformat::header_argument(arg).name; }
 
 Value decimal(long long v) { return Value{std::to_string(v)}; }
 Value decimal_unless_zero(long long v) { return v ? decimal(v) : Value{}; }
@@ -89,10 +97,14 @@ std::optional<Value> code_value(const Token& t, const AccessLogEntry& e, const L
   if (c == "err_detail") return Value{unless_dash(e.error_detail)};
   if (c == "note") return Value{t.arg ? note_values(e, *t.arg) : all_notes(e), true};
   // Squid keeps the whole request header for logs only under log_mime_hdrs.
-  if (c == ">h" && !t.arg) return Value{line.mime_headers ? std::optional(request_fields_text(e)) : std::nullopt, true};
-  if (c == ">h" && !has_list_member(*t.arg)) return Value{request_header(e, *t.arg), true};
+  // Without adaptation the adapted request (>ha) has the client's header (a
+  // URL rewrite changes only the URL).
+  const bool request_code = c == ">h" || c == ">ha";
+  if (request_code && !t.arg)
+    return Value{line.mime_headers ? std::optional(request_fields_text(e)) : std::nullopt, true};
+  if (request_code) return header_value(request_header(e, header_name(*t.arg)), *t.arg);
   if (c == "<h" && !t.arg) return Value{e.reply_head, true};
-  if (c == "<h" && !has_list_member(*t.arg)) return Value{reply_header(e, *t.arg), true};
+  if (c == "<h") return header_value(reply_header(e, header_name(*t.arg)), *t.arg);
   return std::nullopt;
 }
 
@@ -132,8 +144,9 @@ void append_httpd(std::string& line, const AccessLogEntry& e, bool combined, con
 // What a format's code needs entries to carry.
 void note_needs(const Token& token, LogFormat& format) {
   const auto& c = token.code;
-  if (c == ">h" && token.arg) format.request_headers.push_back(*token.arg);
-  format.whole_headers = format.whole_headers || ((c == ">h" || c == "<h") && !token.arg);
+  const bool request_code = c == ">h" || c == ">ha";
+  if (request_code && token.arg) format.request_headers.push_back(header_name(*token.arg));
+  format.whole_headers = format.whole_headers || ((request_code || c == "<h") && !token.arg);
   format.reply_head = format.reply_head || c == "<h";
   format.notes = format.notes || c == "note";
   format.sequence = format.sequence || c == "sn";
@@ -160,13 +173,17 @@ std::optional<LogFormat> builtin_log_format(std::string_view name) {
 }
 
 LogFormat custom_log_format(std::string name, std::string_view spec) {
+  return log_format_of_tokens(std::move(name), logformat::parse_format(spec));
+}
+
+LogFormat log_format_of_tokens(std::string name, std::vector<logformat::Token> tokens) {
   LogFormat format;
   format.kind = LogFormat::Kind::Custom;
   format.name = std::move(name);
-  format.tokens = logformat::parse_format(spec);
+  format.tokens = std::move(tokens);
   const AccessLogEntry probe;
   for (const auto& token : format.tokens) {
-    if (token.is_literal()) continue;
+    if (token.is_literal() || (token.code == "%" && token.space.empty())) continue;  // %% is expand()'s
     if (!token.space.empty() || !code_value(token, probe, {}))
       throw std::invalid_argument("logformat " + format.name + ": cuttle cannot fill in the code '%" +
                                   (token.space.empty() ? "" : token.space + "::") + token.code +

@@ -34,6 +34,8 @@ std::optional<LogFormat> builtin_log_format(std::string_view name);
 // `logformat NAME SPEC`: throws std::invalid_argument for a code Squid does not
 // know or cuttle cannot fill in yet (naming it).
 LogFormat custom_log_format(std::string name, std::string_view spec);
+// The same from tokens already read (one code of an error page's @Squid{…}).
+LogFormat log_format_of_tokens(std::string name, std::vector<logformat::Token> tokens);
 
 // Squid's Time::FormatHttpd: local time as "07/Dec/2026:04:15:12 +0000", the
 // common log format's (and error pages' %t).

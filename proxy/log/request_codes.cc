@@ -1,5 +1,7 @@
 #include "proxy/log/request_codes.h"
 
+#include "proxy/log/list_member.h"
+
 #include <stdexcept>
 
 namespace cuttle::logformat {
@@ -30,10 +32,8 @@ std::optional<Field> field_of(const Token& token) {
   if (!token.space.empty()) return std::nullopt;
   for (const auto& c : kCodes)
     if (c.code == token.code) {
-      // A header code needs its name: %>h alone (every header) and one element of
-      // a list (%>h{Name:element}) are not filled in.
-      if (c.field == Field::Header && (!token.arg || token.arg->find(':', 1) != std::string::npos))
-        return std::nullopt;
+      // A header code needs its name: %>h alone (every header) is not filled in.
+      if (c.field == Field::Header && !token.arg) return std::nullopt;
       return c.field;
     }
   return std::nullopt;
@@ -62,7 +62,11 @@ Value request_code_value(const Token& token, const RequestFormatFacts& f) {
     case Field::Port: return {number(f.port)};
     case Field::Path: return {text(f.path), true};
     case Field::Header: {
-      return {f.header ? f.header(*token.arg) : std::nullopt, true};
+      // %>h{Name}, or one member of its list: %>h{Name:member} (Squid's getByNameListMember).
+      const auto argument = header_argument(*token.arg);
+      auto value = f.header ? f.header(argument.name) : std::nullopt;
+      if (argument.member) value = list_member(value.value_or(""), *argument.member, argument.separator);
+      return {std::move(value), true};
     }
   }
   return {};

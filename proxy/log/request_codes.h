@@ -22,7 +22,8 @@ struct RequestFormatFacts {
   std::string url;       // as access.log shows it; host:port for CONNECT
   std::string scheme, host, path;
   uint16_t port = 0;
-  std::function<std::optional<std::string>(std::string_view name)> header;  // a request header's value
+  // A request header's value as Squid's getByName gives it (single_field_headers.h).
+  std::function<std::optional<std::string>(std::string_view name)> header;
 };
 
 // Whether `token` is a code cuttle can fill in from RequestFormatFacts.

@@ -1,8 +1,12 @@
 #include "proxy/server/error_page_facts.h"
 
+#include "proxy/http/entry_before_logging.h"
 #include "proxy/http/header_rules.h"
+#include "proxy/http/page_logformat.h"
 
+#include <chrono>
 #include <ctime>
+#include <memory>
 
 namespace cuttle {
 namespace {
@@ -45,6 +49,40 @@ bool shows_request(std::string_view text) {
   return text.find("%R") != std::string_view::npos || text.find("%W") != std::string_view::npos;
 }
 
+// The header fields of a head as squid_request_head writes it (request line,
+// then "Name: value\r\n" each).
+std::vector<std::pair<std::string, std::string>> header_fields(std::string_view head) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  const auto request_line_end = head.find('\n');
+  if (request_line_end == std::string_view::npos) return fields;
+  head.remove_prefix(request_line_end + 1);
+  while (!head.empty()) {
+    const auto end = head.find("\r\n");
+    const auto line = head.substr(0, end);
+    head.remove_prefix(end == std::string_view::npos ? head.size() : end + 2);
+    const auto colon = line.find(": ");
+    if (colon != std::string_view::npos) fields.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+  }
+  return fields;
+}
+
+// What @Squid{%code} sees: squid builds a page before it logs the transaction,
+// so the entry is as request_header_add sees it, with neither the HTTP version
+// nor the content type yet, the URL as it will be logged, the time now and, for
+// a failed forwarding only, the error already recorded (the others are
+// recorded after the page is made).
+std::shared_ptr<const AccessLogEntry> page_log_entry(const Transaction& tx, bool error_recorded) {
+  auto entry = std::make_shared<AccessLogEntry>(entry_before_logging(tx.entry, tx.facts));
+  entry->end_time = std::chrono::system_clock::now();
+  entry->version_major = entry->version_minor = 0;
+  entry->content_type = "-";
+  entry->reply_head.clear();
+  if (tx.config().strip_query_terms) entry->url = strip_query(entry->url);
+  if (!error_recorded) entry->error_name.clear(), entry->error_detail.clear();
+  if (has_request(tx)) entry->request_headers = header_fields(request_head_of(tx));
+  return entry;
+}
+
 }  // namespace
 
 std::string accept_language_of(const Transaction& tx) {
@@ -58,7 +96,7 @@ void keep_request_for_error_pages(Transaction& tx) {
 }
 
 ErrorPageFacts error_page_facts(const ClientConnection& conn, const Transaction& tx, std::string page,
-                                std::string_view text, const ErrorDetail& detail) {
+                                std::string_view text, const ErrorDetail& detail, bool error_recorded) {
   const Config& config = tx.config();
   ErrorPageFacts f;
   f.url = tx.entry.url;
@@ -87,6 +125,7 @@ ErrorPageFacts error_page_facts(const ClientConnection& conn, const Transaction&
   if (tx.active->error_templates) f.stylesheet = tx.active->error_templates->stylesheet();
   f.now = std::time(nullptr);
   f.product = tx.active->product();
+  if (text.find(kLogformatMagic) != std::string_view::npos) f.log_entry = page_log_entry(tx, error_recorded);
   return f;
 }
 

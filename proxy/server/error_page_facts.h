@@ -18,8 +18,10 @@ void keep_request_for_error_pages(Transaction& tx);
 
 // The facts for a page made from `text` (a template, or a deny_info URL):
 // `page` names it (%c), `detail` says why the request failed. The request's
-// fields are gathered only when `text` shows them (%R, %W).
+// fields are gathered only when `text` shows them (%R, %W), the log entry
+// only for @Squid{%code}; `error_recorded`: squid has the error in its log
+// entry before it makes this page (%err_code).
 ErrorPageFacts error_page_facts(const ClientConnection& conn, const Transaction& tx, std::string page,
-                                std::string_view text, const ErrorDetail& detail = {});
+                                std::string_view text, const ErrorDetail& detail = {}, bool error_recorded = false);
 
 }  // namespace cuttle

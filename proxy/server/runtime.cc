@@ -1,5 +1,6 @@
 #include "proxy/server/runtime.h"
 
+#include "proxy/http/error_codes.h"
 #include "proxy/http/error_page.h"
 #include "proxy/server/pac_file.h"
 #include "proxy/server/store_log_events.h"
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <stdexcept>
 
 namespace cuttle {
 
@@ -107,7 +109,30 @@ ProxyRuntime::~ProxyRuntime() {
   }
 }
 
-std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config) {
+namespace {
+
+// Squid checks the @Squid{…} sequences of its templates and deny_info URLs as
+// it loads them (errorInitialize): a bad one is fatal when it starts, an ERROR
+// in cache.log when it reconfigures (the page then shows the template as it is
+// from the sequence on).
+void check_page_sequences(const ActiveConfig& active, const Config& config, bool starting) {
+  auto check = [&](const std::string& where, std::string_view text) {
+    const auto bad = bad_page_sequence(text);
+    if (!bad) return;
+    if (starting) throw std::runtime_error(where + ": " + *bad);
+    std::cerr << "cuttle: ERROR: " << where << ": " << *bad << std::endl;
+  };
+  if (active.error_templates)
+    for (const auto name : error_code_names()) check(std::string(name), active.error_templates->default_template(name));
+  for (const auto& info : config.deny_info) {
+    if (info.kind == DenyInfo::Kind::Page) check(info.target, info.template_text);
+    if (info.kind == DenyInfo::Kind::Redirect) check(info.where + ": deny_info " + info.token, info.target);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config, bool starting) {
   auto active = std::make_shared<ActiveConfig>();
   active->hostname = config->visible_hostname;
   if (active->hostname.empty()) {
@@ -140,6 +165,7 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
     // Read now, as Squid reads them at startup: a missing one is reported before any request.
     for (const auto name : error_code_names()) active->error_templates->default_template(name);
   }
+  check_page_sequences(*active, *config, starting);
   active->config = std::move(config);
   return active;
 }

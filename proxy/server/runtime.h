@@ -49,13 +49,15 @@ struct ActiveConfig {
   std::string_view product() const { return product_token(config->suppress_version); }
 };
 
-std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config);
+// `starting`: a bad @Squid{…} sequence in an error page template throws (as
+// squid's FATAL); when reconfiguring it is reported and the pages keep it.
+std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Config> config, bool starting = false);
 
 class IcpService;
 
 class ProxyRuntime {
  public:
-  explicit ProxyRuntime(std::shared_ptr<const Config> config) : active_(make_active_config(std::move(config))) {}
+  explicit ProxyRuntime(std::shared_ptr<const Config> config) : active_(make_active_config(std::move(config), true)) {}
 
   std::shared_ptr<const ActiveConfig> active() const { return active_.load(std::memory_order_acquire); }
   void replace_config(std::shared_ptr<const Config> config) {

@@ -5,9 +5,13 @@
 // the expansion is exactly the literals with "-" for each code ("%" for %%);
 // expanding real values never fails. The same specification as a `logformat`
 // (log_format.h) either is refused or formats an access.log entry whose fields,
-// request headers, notes and reply header are the value into one line.
+// request headers, notes and reply header are the value into one line. One code
+// read alone (as @Squid{…} holds it) takes at least "%" and a code and no more
+// than the text; a header argument's name and member are parts of it; a list
+// member is part of the list.
 #include "proxy/log/format_expand.h"
 #include "proxy/log/format_tokens.h"
+#include "proxy/log/list_member.h"
 #include "proxy/log/log_format.h"
 #include "tests/fuzz/fuzz_target.h"
 
@@ -19,6 +23,19 @@ CUTTLE_FUZZ_TARGET(logformat) {
   fuzz::InputReader in(data, size);
   const std::string spec(in.line());
   const std::string value(in.rest());
+  if (spec.starts_with('%')) {
+    size_t consumed = 0;
+    try {
+      const auto one = logformat::parse_one_code(spec, consumed);
+      FUZZ_CHECK(consumed >= 2 && consumed <= spec.size() && !one.empty() && !one[0].is_literal());
+    } catch (const std::invalid_argument&) {
+    }
+  }
+  const auto argument = logformat::header_argument(spec);
+  FUZZ_CHECK(spec.starts_with(argument.name));
+  if (argument.member) FUZZ_CHECK(spec.ends_with(*argument.member) && argument.member->size() < spec.size());
+  const auto member = list_member(value, argument.member.value_or(""), argument.separator);
+  FUZZ_CHECK(value.find(member) != std::string::npos);
   std::vector<logformat::Token> tokens;
   try {
     tokens = logformat::parse_format(spec);

@@ -119,6 +119,44 @@ TEST_F(UrlRewrite, RedirectsRewritesAndOldReplyFormsAreSquids) {
   EXPECT_EQ(strip(origin_paths(cuttle_origin)), strip(origin_paths(squid_origin)));
 }
 
+// Header codes in url_rewrite_extras: a field as squid's getByName gives it
+// (a list's or an unknown header's fields joined, the first of the other known
+// ones) and one member of a list (%{Name:member}>h, %{Name:Dmember}>h).
+TEST_F(UrlRewrite, ExtrasHeaderCodesAreSquids) {
+  HelperFiles files;
+  const auto rewriter = files.script("url_map_helper.py");
+  const std::string common =
+      "url_rewrite_extras \"c=%{Cookie}>h sid=%{Cookie:;sid}>h x=%{X-L}>h b=%{X-L:;b}>h d=%>h{X-L:d} ua=%{User-Agent}>h\"\n";
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });
+  auto ask = [&](auto& proxy) {
+    for (const auto* headers : {"Cookie: a=1; sid=\"s;1\"\r\nCookie: sid=2\r\nX-L: a=1; b=2\r\nX-L: d=4\r\n"
+                                "User-Agent: one\r\nUser-Agent: two\r\n",
+                                ""}) {
+      RawConnection conn(proxy.port());
+      conn.send(request_text("GET", origin.url("/plain"), headers));
+      conn.read_response();
+    }
+  };
+  std::vector<std::string> squid_lines, cuttle_lines;
+  {
+    SquidProcess squid("url_rewrite_program " + files.recorded("squid.log", rewriter) + "\n" + common);
+    ask(squid);
+    squid_lines = files.asked("squid.log", squid.port());
+  }
+  {
+    CuttleProcess cuttle("url_rewrite_program " + files.recorded("cuttle.log", rewriter) + "\n" + common);
+    ask(cuttle);
+    cuttle_lines = files.asked("cuttle.log", cuttle.port());
+  }
+  const std::regex origin_port(":" + std::to_string(origin.port()));
+  for (auto* lines : {&squid_lines, &cuttle_lines})
+    for (auto& line : *lines) line = std::regex_replace(line, origin_port, ":ORIGIN");
+  EXPECT_EQ(cuttle_lines, squid_lines);
+  ASSERT_EQ(squid_lines.size(), 2u);
+  EXPECT_NE(squid_lines[0].find("sid=%22s;1%22 x=a=1;%20b=2,%20d=4 b=2 d=4 ua=one"), std::string::npos)
+      << squid_lines[0];
+}
+
 TEST_F(UrlRewrite, TheDefaultExtrasAndAccessRulesAndTheKeptHostHeader) {
   HelperFiles files;
   OriginServer origin([](const RecordedRequest&) { return OriginReply{}; });

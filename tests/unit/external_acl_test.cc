@@ -277,10 +277,6 @@ TEST(NoteAcl, MatchesAnnotationsSplitAtCommasAsSquid) {
   EXPECT_TRUE(acl("dash").matches(facts)) << "the helper's new value replaced the old one";
   EXPECT_FALSE(acl("colon").matches(facts));
   EXPECT_THROW(load("acl x note -z group\n"), ConfigError);
-  // The note directive is not implemented: with note ACLs that could need its
-  // annotations the file is refused, without them it is ignored with a warning.
-  EXPECT_THROW(load("note group staff all\nacl x note group staff\n"), ConfigError);
-  EXPECT_NO_THROW(load("note group staff all\n"));
 }
 
 }  // namespace external_acl_test

@@ -72,6 +72,48 @@ TEST(FormatTokens, ErrorNoteAndHeaderCodes) {
   EXPECT_EQ(parse_format("%<h")[0].arg, std::nullopt);
 }
 
+// Squid's Token::parse: "Name", "Name:member", "Name:Dmember" (D one of ",;:").
+TEST(FormatTokens, HeaderArgumentsSplitAsSquid) {
+  const auto plain = header_argument("Cookie");
+  EXPECT_EQ(plain.name, "Cookie");
+  EXPECT_EQ(plain.member, std::nullopt);
+  const auto member = header_argument("Cookie:sid");
+  EXPECT_EQ(member.member, "sid");
+  EXPECT_EQ(member.separator, ',');
+  const auto custom = header_argument("Cookie:;sid");
+  EXPECT_EQ(custom.member, "sid");
+  EXPECT_EQ(custom.separator, ';');
+  EXPECT_EQ(header_argument("X:").member, "");
+  EXPECT_EQ(header_argument(":authority:x").name, ":authority");
+}
+
+TEST(FormatTokens, HeaderArgumentsSquidRefuses) {
+  EXPECT_THROW(parse_format("%{}>h"), std::invalid_argument);
+  EXPECT_THROW(parse_format("%{:x}<h"), std::invalid_argument);
+  EXPECT_THROW(parse_format("%{:x}note"), std::invalid_argument);
+  EXPECT_THROW(parse_format("%{:val}>ha"), std::invalid_argument);
+  try {
+    parse_format("%{}>h end");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "Can't parse configuration token: '%{}>h end': missing header name");
+  }
+  EXPECT_NO_THROW(parse_format("%{:x}proxy_protocol::>h"));
+  EXPECT_NO_THROW(parse_format("%{:x}tl"));  // not a header code
+}
+
+// One code as @Squid{…} holds it: its blank kept, the rest left.
+TEST(FormatTokens, OneCodeAtATime) {
+  size_t consumed = 0;
+  EXPECT_EQ(codes(parse_one_code("%>a}rest", consumed)), (std::vector<std::string>{"%>a"}));
+  EXPECT_EQ(consumed, 3u);
+  EXPECT_EQ(codes(parse_one_code("%\"{X}>h }", consumed)), (std::vector<std::string>{"%>h", "' '"}));
+  EXPECT_EQ(consumed, 8u);
+  EXPECT_EQ(parse_one_code("%-5rm}", consumed)[0].width_min, 5u);
+  EXPECT_THROW(parse_one_code("%foo}", consumed), std::invalid_argument);
+  EXPECT_THROW(parse_one_code(">a}", consumed), std::invalid_argument);
+}
+
 TEST(FormatTokens, UnknownCodesAreRefused) {
   EXPECT_THROW(parse_format("%zz"), std::invalid_argument);
   EXPECT_THROW(parse_format("%"), std::invalid_argument);

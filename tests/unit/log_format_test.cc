@@ -76,7 +76,8 @@ TEST_F(LogFormatTest, CustomFormatsExpandSquidsCodes) {
 
 TEST_F(LogFormatTest, CodesCuttleCannotFillInAreRefusedByName) {
   EXPECT_THROW(custom_log_format("x", "%>a %nosuchcode"), std::invalid_argument);
-  EXPECT_THROW(custom_log_format("x", "%{Accept:gzip}>h"), std::invalid_argument);  // a list member
+  EXPECT_THROW(custom_log_format("x", "%{}>h"), std::invalid_argument);       // no name, as squid refuses
+  EXPECT_THROW(custom_log_format("x", "%{:path}>h"), std::invalid_argument);  // a pseudo-header
   try {
     custom_log_format("x", "%>a %<rm");
     FAIL();
@@ -136,6 +137,31 @@ TEST_F(LogFormatTest, ReplyHeaderCodes) {
             "x-test:%20c%d%0D%0A%0D%0A");
   EXPECT_EQ(line(format, AccessLogEntry{}), "- - -");
   EXPECT_TRUE(format.reply_head);
+  EXPECT_TRUE(format.whole_headers);
+}
+
+// %{Name:member}>h (and <h, >ha): the value after "member=" in the field's
+// items, split at ',' and at the separator given after the colon (',' by
+// default); only the name is kept for the line.
+TEST_F(LogFormatTest, HeaderMemberCodes) {
+  auto e = entry();
+  e.request_headers.emplace_back("Cookie", "a=1; sid=\"x;y\"; b=2");
+  e.request_headers.emplace_back("Cookie", "c=3");
+  e.reply_head = "HTTP/1.1 200 OK\r\nCache-Control: max-age=60, s-maxage=5\r\n\r\n";
+  const auto format = custom_log_format(
+      "m", "%{Cookie:;sid}>h|%{Cookie:;c}>ha|%{Cookie:sid}>h|%{Cookie:;nope}>h|%{Cache-Control:max-age}<h|%{X-None:a}>h");
+  EXPECT_EQ(line(format, e), "%22x;y%22|-|-|-|60|-") << "Cookie is no list for squid: its first field only";
+  EXPECT_EQ(format.request_headers, (std::vector<std::string>{"Cookie", "Cookie", "Cookie", "Cookie", "X-None"}));
+  EXPECT_FALSE(format.whole_headers);
+}
+
+// %% is a percent sign.
+TEST_F(LogFormatTest, PercentSign) { EXPECT_EQ(line(custom_log_format("p", "100%% %rm")), "100% GET"); }
+
+// %>ha: without adaptation the client's header, as %>h.
+TEST_F(LogFormatTest, AdaptedRequestHeaderIsTheClients) {
+  const auto format = custom_log_format("a", "%{X-Two}>ha %>ha");
+  EXPECT_EQ(line(format), "a,%20b -");
   EXPECT_TRUE(format.whole_headers);
 }
 

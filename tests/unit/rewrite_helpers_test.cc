@@ -83,10 +83,26 @@ TEST(RewriteConfig, SquidsDefaultsAndOldNames) {
 
 TEST(RewriteConfig, ExtrasWithCodesCuttleCannotFillInAreRefused) {
   EXPECT_NO_THROW(load("url_rewrite_program /bin/cat\nurl_rewrite_extras \"%>a %{User-Agent}>h %>ru %un\"\n"));
+  EXPECT_NO_THROW(load("url_rewrite_program /bin/cat\nurl_rewrite_extras \"%{Cookie:;sid}>h %>h{X:k}\"\n"));
+  EXPECT_THROW(load("url_rewrite_program /bin/cat\nurl_rewrite_extras \"%>h\"\n"), ConfigError);
   EXPECT_THROW(load("url_rewrite_program /bin/cat\nurl_rewrite_extras \"%ssl::>sni\"\n"), ConfigError);
   EXPECT_THROW(load("url_rewrite_program /bin/cat\nurl_rewrite_extras \"%<a\"\n"), ConfigError);
   EXPECT_THROW(load("url_rewrite_program /nonexistent/rewriter\n"), ConfigError);
   EXPECT_THROW(load("url_rewrite_program /bin/cat\nurl_rewrite_timeout 5 response=\"OK\"\n"), ConfigError);
+}
+
+// A request header in a helper's line as Squid's getByName gives it, whole or
+// one member of its list.
+TEST(RequestCodes, HeaderMembers) {
+  logformat::RequestFormatFacts facts;
+  facts.header = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "Cookie") return "a=1; sid=x";
+    return std::nullopt;
+  };
+  const auto tokens = logformat::parse_format("%{Cookie:;sid}>h|%>h{Cookie:sid}|%{Cookie}>h|%{X:k}>h");
+  const auto line =
+      logformat::expand(tokens, [&](const logformat::Token& t) { return logformat::request_code_value(t, facts); });
+  EXPECT_EQ(line, "x|-|a=1;%20sid=x|-");
 }
 
 }  // namespace rewrite_helpers_test

@@ -95,10 +95,6 @@ AclNeeds AclRegistry::needs() const {
   return needs;
 }
 
-bool AclRegistry::has_type(std::string_view type) const {
-  return std::any_of(acls_.begin(), acls_.end(), [&](const auto& entry) { return entry.second->type() == type; });
-}
-
 void AclRegistry::add_external_type(std::shared_ptr<const ExternalAclType> type) {
   external_types_.push_back(std::move(type));
 }

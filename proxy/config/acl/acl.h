@@ -118,8 +118,6 @@ class AclRegistry {
   Acl& add(std::string name, std::string_view type);
   // Everything the defined ACLs need, for the facts built for every request.
   AclNeeds needs() const;
-  // Whether some ACL is of `type` (Squid's name).
-  bool has_type(std::string_view type) const;
 
   // The external_acl_type definitions `external` ACLs name (by exact name).
   void add_external_type(std::shared_ptr<const ExternalAclType> type);

@@ -1,6 +1,7 @@
 #include "proxy/server/steps/helper_line.h"
 
 #include "proxy/log/request_codes.h"
+#include "proxy/log/single_field_headers.h"
 #include "proxy/server/steps/access_check.h"
 
 namespace cuttle {
@@ -24,9 +25,14 @@ logformat::RequestFormatFacts request_format_facts(ClientConnection& conn, const
   f.scheme = target.scheme, f.host = target.host, f.path = target.path, f.port = target.port;
   const auto& request = tx.parser->get();
   f.header = [&request](std::string_view name) -> std::optional<std::string> {
-    auto it = request.find(name);
-    if (it == request.end()) return std::nullopt;
-    return std::string(it->value());
+    std::optional<std::string> value;
+    for (auto [it, end] = request.equal_range(name); it != end; ++it) {
+      if (value && squid_single_field_header(name)) break;  // the first field only
+      if (value) *value += ", ";
+      else value.emplace();
+      *value += it->value();
+    }
+    return value;
   };
   return f;
 }
