@@ -18,7 +18,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kDaemonFlushInterval = std::chrono::seconds(1);  // squid's logfileFlush event
 constexpr auto kDaemonCloseDrain = std::chrono::seconds(2);     // what closing waits for a slow daemon
+// A daemon that dies soon after starting (it cannot open its file, say) is
+// started again less and less often, so cache.log is not flooded.
 constexpr auto kDaemonRestartInterval = std::chrono::seconds(1);
+constexpr auto kDaemonLongestRestartInterval = std::chrono::seconds(60);
+constexpr auto kDaemonShortLife = std::chrono::seconds(10);
 constexpr int64_t kDaemonWarnEverySeconds = 30;                 // LOGFILE_WARN_TIME
 
 std::string exit_text(int status) {
@@ -157,12 +161,16 @@ void DaemonDestination::start_again(std::string unwritten) {
   std::ostringstream why;
   why << "logfile_daemon " << settings_.daemon_program << " for " << spec_.text << " (pid " << process_->pid() << ") ";
   why << (process_->exited() ? exit_text(process_->status()) : "stopped reading");
-  report_daemon(why.str() + "; starting it again");
+  restart_delay_ = Clock::now() - started_at_ < kDaemonShortLife
+                       ? std::min<Clock::duration>(restart_delay_ * 2, kDaemonLongestRestartInterval)
+                       : Clock::duration(kDaemonRestartInterval);
+  report_daemon(why.str() + "; starting it again in " +
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(restart_delay_).count()) + " s");
   std::unique_ptr<DaemonProcess> next;
   while (!next) {
     {
       std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, kDaemonRestartInterval, [&] { return stopping_; })) return;
+      if (wake_.wait_for(lock, restart_delay_, [&] { return stopping_; })) return;
     }
     try {
       next = std::make_unique<DaemonProcess>(settings_.daemon_program, spec_.place);
@@ -170,6 +178,7 @@ void DaemonDestination::start_again(std::string unwritten) {
       report_daemon(std::string(e.what()) + "; trying again");
     }
   }
+  started_at_ = Clock::now();
   std::lock_guard lock(mutex_);
   process_ = std::move(next);
   stream_.restart_with_header(std::move(unwritten));

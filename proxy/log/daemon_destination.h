@@ -3,7 +3,8 @@
 //
 // When the daemon dies, squid 5.7 stops: its next write fails and it calls
 // fatal() (the master process then starts a new worker, and with it a new
-// daemon). cuttle instead starts the daemon again, at most once a second,
+// daemon). cuttle instead starts the daemon again a second later (one that
+// keeps dying within 10 seconds: twice as late each time, up to a minute),
 // with the "r"/"b" header first; lines queue meanwhile. A daemon that hangs
 // only fills the queue: past squid's limit (128 buffers of 32 KiB) lines are
 // dropped with squid's warning every 30 seconds. Logging never waits for it.
@@ -46,6 +47,8 @@ class DaemonDestination final : public LogDestination {
   const LogDestinationSpec spec_;
   const LogModuleSettings settings_;
   std::unique_ptr<DaemonProcess> process_;  // the writer thread's, once started
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration restart_delay_ = std::chrono::milliseconds(500);  // doubled before use
   std::atomic<pid_t> pid_{-1};
 
   std::mutex mutex_;
