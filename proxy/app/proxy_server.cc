@@ -80,6 +80,19 @@ AccessLog::Options access_log_options(const Config& config) {
   return {.mime_headers = config.log_mime_hdrs, .buffered = config.buffered_logs};
 }
 
+// Each access_log line that logs somewhere, with what its module needs.
+std::vector<AccessLogOutput> access_log_outputs(const Config& config) {
+  std::vector<AccessLogOutput> outputs;
+  for (const auto& log : config.access_logs) {
+    if (log.path.empty()) continue;
+    auto settings = log_module_settings(config);
+    settings.buffer_size = log.buffer_size;
+    settings.die_on_error = log.die_on_error;
+    outputs.push_back({.destination = log.path, .format = log.format, .settings = std::move(settings)});
+  }
+  return outputs;
+}
+
 // Everything that can fail at start-up, in an order that leaves the HTTP ports
 // last: once one listens, clients (and scripts waiting for the port) take cuttle
 // as started, so every other fatal error must come first. Throws.
@@ -93,8 +106,7 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
   prepare_directories(config);
   runtime.store_log().open(config.cache_store_log);  // before the stores, which log into it
   runtime.open_stores(config);
-  runtime.access_log().open(access_log_paths(config.access_logs), access_log_formats(config.access_logs),
-                            access_log_options(config));
+  runtime.access_log().open(access_log_outputs(config), access_log_options(config));
   for (const auto& port : config.http_ports) ensure_port_is_free(port);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
@@ -133,8 +145,9 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
     report_warnings(reloaded);
     enter_coredump_dir(*reloaded.config);
     runtime.store_log().open(reloaded.config->cache_store_log);
-    runtime.access_log().open(access_log_paths(reloaded.config->access_logs),
-                              access_log_formats(reloaded.config->access_logs), access_log_options(*reloaded.config));
+    // As squid's reconfigure: every log is closed and opened anew (a logfile_daemon
+    // is started again, a tcp receiver gets a new connection).
+    runtime.access_log().open(access_log_outputs(*reloaded.config), access_log_options(*reloaded.config));
     runtime.replace_config(reloaded.config);
     runtime.metrics().config_reload(true);
     std::cerr << "cuttle: reconfigured (listening ports and workers are kept until restart)" << std::endl;

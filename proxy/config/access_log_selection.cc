@@ -10,6 +10,12 @@ std::vector<std::string> access_log_paths(const std::vector<AccessLogConfig>& lo
   return paths;
 }
 
+LogModuleSettings log_module_settings(const Config& config) {
+  return {.daemon_program = config.logfile_daemon,
+          .daemon_rotate_count = config.logfile_rotate,
+          .buffered = config.buffered_logs};
+}
+
 std::vector<std::shared_ptr<const LogFormat>> access_log_formats(const std::vector<AccessLogConfig>& logs) {
   std::vector<std::shared_ptr<const LogFormat>> formats;
   for (const auto& log : logs)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "proxy/config/config.h"
+#include "proxy/log/log_destination.h"
 
 #include <cstdint>
 #include <string>
@@ -11,8 +12,12 @@
 
 namespace cuttle {
 
-// The files to open, in order (`none` lines have none).
+// The destinations to open, as written, in order (`none` lines have none).
 std::vector<std::string> access_log_paths(const std::vector<AccessLogConfig>& logs);
+// What every log module takes from the configuration (logfile_daemon,
+// logfile_rotate, buffered_logs); any log opened with open_log_destination
+// (the store log too) takes these.
+LogModuleSettings log_module_settings(const Config& config);
 // How many old copies -k rotate keeps of each, in the same order.
 std::vector<int> access_log_rotations(const Config& config);
 // Their formats, in the same order (null: Squid's native one).

@@ -93,13 +93,17 @@ struct CacheDirConfig {
 
 enum class ForwardedFor { On, Off, Transparent, Delete, Truncate };
 
-// One access_log line: a file, or `none`, and the ACLs a transaction must all
-// match for the line to apply.
+// One access_log line: a destination (a file, daemon:, syslog:, udp://, tcp://),
+// or `none`, and the ACLs a transaction must all match for the line to apply.
 struct AccessLogConfig {
-  std::string path;  // empty: `none`, which ends the lines (the later files do not log what it matches)
+  // As written (log_destination_spec.h reads it); empty: `none`, which ends the
+  // lines (the later ones do not log what it matches).
+  std::string path;
   AccessRule acls;   // an allow rule; no ACLs: every transaction
   std::shared_ptr<const LogFormat> format;  // null: Squid's native format
   std::optional<int> rotate;                // rotate=N; else logfile_rotate
+  size_t buffer_size = 64 * 1024;           // buffer-size= (squid's 8*MAX_URL): udp and tcp
+  bool die_on_error = true;                 // on-error=die|drop
 };
 
 // ICP (RFC 2186) as Squid 5.7 configures it. Squid's defaults: no ICP port,
@@ -218,6 +222,8 @@ struct Config {
   // -k rotate renames each log to .0, .0 to .1, … keeping this many; 0: only reopen.
   int logfile_rotate = 10;
   std::optional<int> cache_log_rotate;  // debug_options rotate=N; else logfile_rotate
+  // The program daemon: logs are written by (squid's log_file_daemon by default).
+  std::string logfile_daemon = "/usr/lib/squid/log_file_daemon";
   std::vector<CacheDirConfig> cache_dirs;  // empty (or `cache_dir null`): no disk cache
   std::vector<RefreshPattern> refresh_patterns;  // empty: Squid's defaults
 

@@ -246,7 +246,6 @@ constexpr DirectiveFate kTable[] = {
                      kSquidDrops),
     obsolete("log_ip_on_direct",
              "Remove this option from your config. To log server or peer names use %<A in the log format."),
-    behaviour("logfile_daemon", "has this program write daemon: access logs", "/usr/lib/squid/log_file_daemon"),
     behaviour("mail_from", "sends its death notice e-mail from this address"),
     behaviour("mail_program", "sends its death notice e-mail with this program", "mail"),
     behaviour("mark_client_connection", "sets a netfilter CONNMARK on client connections per ACL"),

@@ -700,6 +700,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"logfile_rotate", logfile_rotate},
     {"cache_store_log", cache_store_log},
     {"debug_options", debug_options},
+    {"logfile_daemon", word<&Config::logfile_daemon>},
     {"reply_body_max_size", reply_body_max_size},
     {"quick_abort_min", quick_abort_min},
     {"quick_abort_max", quick_abort_max},

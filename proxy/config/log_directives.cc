@@ -1,11 +1,16 @@
 #include "proxy/config/log_directives.h"
 
 #include "proxy/config/ascii_case.h"
+#include "proxy/log/log_destination_spec.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 #include <strings.h>
+#include <utility>
 
 namespace cuttle {
 
@@ -23,6 +28,28 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
 }
 
+// Squid's parseBytesOptionValue: digits, then a unit the text starts with
+// ("bytes", "KB", "MB", "GB", any case; a unit is required).
+size_t squid_option_bytes(std::string_view value, const std::string& word) {
+  size_t digits = 0;
+  while (digits < value.size() && value[digits] >= '0' && value[digits] <= '9') ++digits;
+  if (digits == 0) throw DirectiveError("access_log: no digits in '" + word + "'");
+  const auto unit = value.substr(digits);
+  uint64_t multiplier = 0;
+  for (const auto& [name, bytes] : {std::pair<std::string_view, uint64_t>{"bytes", 1}, {"KB", 1ull << 10},
+                                    {"MB", 1ull << 20}, {"GB", 1ull << 30}})
+    if (starts_with_nocase(unit, name)) {
+      multiplier = bytes;
+      break;
+    }
+  if (multiplier == 0) throw DirectiveError("access_log: unknown bytes unit in '" + word + "' (bytes, KB, MB or GB)");
+  const auto number = value.substr(0, digits);
+  const uint64_t count = number.size() > 10 ? UINT64_MAX : std::stoull(std::string(number));
+  // Squid computes it in an int.
+  if (count > INT_MAX || count * multiplier > INT_MAX) throw DirectiveError("access_log: '" + word + "' is too large");
+  return static_cast<size_t>(count * multiplier);
+}
+
 // `name=value` options after the file (style #4 in Squid's parser); returns false
 // at the first word without '=' (the ACLs start there).
 bool read_log_option(const std::string& word, AccessLogConfig& log, ParseContext& ctx) {
@@ -35,20 +62,27 @@ bool read_log_option(const std::string& word, AccessLogConfig& log, ParseContext
     const auto count = std::atoi(word.c_str() + 7);  // Squid's xatoi
     if (count < 0) throw DirectiveError("access_log: rotate= must not be negative: " + word);
     log.rotate = count;
-  } else if (starts_with_nocase(word, "buffer-size=") || starts_with_nocase(word, "on-error=")) {
-    ctx.warn("access_log option '" + word + "' is not implemented by cuttle; ignored");
+  } else if (starts_with_nocase(word, "buffer-size=")) {
+    log.buffer_size = squid_option_bytes(word.substr(12), word);
+  } else if (starts_with_nocase(word, "on-error=")) {
+    // Squid compares only the word's start: on-error=dying is die.
+    if (starts_with_nocase(word.substr(9), "die")) log.die_on_error = true;
+    else if (starts_with_nocase(word.substr(9), "drop")) log.die_on_error = false;
+    else throw DirectiveError("access_log: unknown value for on-error '" + word + "', expected 'drop' or 'die'");
   } else {
     throw DirectiveError("access_log: unknown option '" + word + "'");
   }
   return true;
 }
 
-std::string file_of(std::string target) {
-  for (std::string_view module : {"stdio:", "daemon:"})
-    if (target.starts_with(module)) target = target.substr(module.size());
-  if (target.empty()) throw DirectiveError("access_log: missing file name");
-  if (target.find(':') != std::string::npos && target.front() != '/')
-    throw DirectiveError("access_log: only stdio:/daemon: files are supported, got '" + target + "'");
+// The destination as written, once squid's logfileOpen would take it; what squid
+// does with it that an admin may not expect is warned about.
+std::string destination_of(const std::string& target, ParseContext& ctx) {
+  try {
+    for (const auto& note : parse_log_destination(target).notes) ctx.warn("access_log " + target + ": " + note);
+  } catch (const std::invalid_argument& e) {
+    throw DirectiveError(std::string("access_log: ") + e.what());
+  }
   return target;
 }
 
@@ -60,7 +94,7 @@ void access_log(DirectiveArgs& args, ParseContext& ctx) {
   log.acls.where = ctx.where;
   auto target = args.next("log file").text;
   if (target != "none") {
-    log.path = file_of(target);
+    log.path = destination_of(target, ctx);
     // A format name (or name=value options), then ACL names, as Squid reads them.
     if (!args.empty() && args.peek().text.find('=') == std::string::npos) {
       if (args.peek().text == "auto") ctx.warn("access_log: log format 'auto' no longer exists. Using 'squid' instead");

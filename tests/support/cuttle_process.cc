@@ -27,8 +27,9 @@ const std::string& cuttle_binary() {
   return binary;
 }
 
-CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_options)
-    : dir_("cuttle-proc"), port_(free_port()) {
+CuttleProcess::CuttleProcess(const std::string& config, const std::string& port_options,
+                             std::vector<std::string> launcher)
+    : dir_("cuttle-proc"), port_(free_port()), launcher_(std::move(launcher)) {
   std::ostringstream conf;
   conf << config << "\n"
        << "http_port 127.0.0.1:" << port_ << " " << port_options << "\n"
@@ -53,8 +54,9 @@ std::string CuttleProcess::file_lines() const {
 
 void CuttleProcess::start(const std::string& config_text) {
   dir_.write("cuttle.conf", config_text);
-  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{cuttle_binary(), "-N", "-f", config_file()},
-                                            dir_.file("cuttle.out"));
+  auto argv = launcher_;
+  argv.insert(argv.end(), {cuttle_binary(), "-N", "-f", config_file()});
+  process_ = std::make_unique<ChildProcess>(argv, dir_.file("cuttle.out"));
   if (!wait_for_port(port_, std::chrono::seconds(10)))
     throw std::runtime_error("cuttle did not start listening; its output:\n" + output());
 }

@@ -24,7 +24,9 @@ class CuttleProcess {
   // the rules "http_access allow localhost" then
   // "http_access deny all" (so a test's own http_access lines decide first).
   // `port_options` is appended to the http_port line (e.g. "accel defaultsite=x").
-  explicit CuttleProcess(const std::string& config = "", const std::string& port_options = "");
+  // `launcher`: words cuttle's command line is run after (e.g. nsenter into a namespace).
+  explicit CuttleProcess(const std::string& config = "", const std::string& port_options = "",
+                         std::vector<std::string> launcher = {});
   // A whole configuration, access rules and http_port included; the fixture adds
   // only pid_filename, access_log and workers.
   explicit CuttleProcess(const WholeConfig& config);
@@ -53,6 +55,7 @@ class CuttleProcess {
 
   TempDir dir_;
   unsigned short port_;
+  std::vector<std::string> launcher_;
   std::unique_ptr<ChildProcess> process_;
 };
 

@@ -24,7 +24,8 @@ void give_to_proxy_user(const std::string& path) {
 
 bool SquidProcess::available() { return ::access(kSquid, X_OK) == 0; }
 
-SquidProcess::SquidProcess(const std::string& config) : dir_("cuttle-squid"), port_(free_port()) {
+SquidProcess::SquidProcess(const std::string& config, std::vector<std::string> launcher)
+    : dir_("cuttle-squid"), port_(free_port()), launcher_(std::move(launcher)) {
   std::ostringstream conf;
   conf << config << "\n"
        << "http_port 127.0.0.1:" << port_ << "\n"
@@ -58,8 +59,9 @@ void SquidProcess::start(const std::string& config_text) {
     const auto made = run_command({kSquid, "-z", "-N", "-f", dir_.file("squid.conf")}, std::chrono::seconds(20));
     if (made.exit_code != 0) throw std::runtime_error("squid -z failed:\n" + made.output + cache_log());
   }
-  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{kSquid, "-N", "-f", dir_.file("squid.conf")},
-                                            dir_.file("squid.out"));
+  auto argv = launcher_;
+  argv.insert(argv.end(), {kSquid, "-N", "-f", dir_.file("squid.conf")});
+  process_ = std::make_unique<ChildProcess>(argv, dir_.file("squid.out"));
   if (!wait_for_port(port_, std::chrono::seconds(20)))
     throw std::runtime_error("squid did not start listening; cache.log:\n" + cache_log() + "\noutput:\n" +
                              process_->output());

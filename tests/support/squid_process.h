@@ -17,7 +17,8 @@ class SquidProcess {
  public:
   // `config` comes first; the fixture adds http_port, the file locations,
   // icp_port 0 (unless `config` sets icp_port), `shutdown_lifetime 0 seconds` and localhost-only access rules.
-  explicit SquidProcess(const std::string& config = "");
+  // `launcher`: words squid's command line is run after (e.g. nsenter into a namespace).
+  explicit SquidProcess(const std::string& config = "", std::vector<std::string> launcher = {});
   // A whole configuration, access rules and http_port included; the fixture adds
   // only its file locations.
   explicit SquidProcess(const WholeConfig& config);
@@ -43,6 +44,7 @@ class SquidProcess {
 
   TempDir dir_;
   unsigned short port_;
+  std::vector<std::string> launcher_;
   std::unique_ptr<ChildProcess> process_;
 };
 

@@ -365,7 +365,7 @@ INSTANTIATE_TEST_SUITE_P(BufferedLogs, ManyThreads, ::testing::Bool());
 
 TEST_F(TempFiles, NoPathsMeansNoLogging) {
   AccessLog log;
-  log.open({});
+  log.open(std::vector<AccessLogOutput>{});
   log.write(miss());  // must not crash or write anywhere
   EXPECT_FALSE(fs::exists(dir_));
 }

@@ -625,8 +625,9 @@ TEST(ConfigParser, AccessLogForms) {
                  "access_log /var/log/c.log logformat=squid\n")
                .config;
   ASSERT_EQ(c->access_logs.size(), 3u);
-  EXPECT_EQ(c->access_logs[0].path, "/var/log/a.log");
-  EXPECT_EQ(c->access_logs[1].path, "/var/log/b.log");
+  // The destination as written: log_destination_spec.h reads the module from it.
+  EXPECT_EQ(c->access_logs[0].path, "stdio:/var/log/a.log");
+  EXPECT_EQ(c->access_logs[1].path, "daemon:/var/log/b.log");
   EXPECT_EQ(c->access_logs[2].path, "/var/log/c.log");
   // As Squid: `none` is a line of its own, which ends the walk for what it matches.
   const auto with_none = parse("http_port 3128\naccess_log /x.log\naccess_log none\n").config;
@@ -654,9 +655,23 @@ TEST(ConfigParser, AccessLogLinesSelectFilesByTheirAcls) {
 }
 
 TEST(ConfigParser, AccessLogErrors) {
-  EXPECT_EQ(error_of("http_port 3128\naccess_log udp://10.0.0.1:514\n"),
-            "test.conf:2: access_log: only stdio:/daemon: files are supported, got 'udp://10.0.0.1:514'");
-  EXPECT_EQ(error_of("http_port 3128\naccess_log stdio:\n"), "test.conf:2: access_log: missing file name");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log udp://10.0.0.1\n"), "");  // port 0, as squid takes it
+  EXPECT_EQ(error_of("http_port 3128\naccess_log udp://10.0.0.1:x\n"),
+            "test.conf:2: access_log: log destination 'udp://10.0.0.1:x': no digits in the port 'x'");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log tcp://10.0.0.1:70000\n"),
+            "test.conf:2: access_log: log destination 'tcp://10.0.0.1:70000': the port '70000' is out of range");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log stdio:\n"),
+            "test.conf:2: access_log: log destination 'stdio:': missing file name");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log daemon:\n"),
+            "test.conf:2: access_log: log destination 'daemon:': missing file name");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log buffer-size=64\n"),
+            "test.conf:2: access_log: unknown bytes unit in 'buffer-size=64' (bytes, KB, MB or GB)");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log buffer-size=KB\n"),
+            "test.conf:2: access_log: no digits in 'buffer-size=KB'");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log buffer-size=4GB\n"),
+            "test.conf:2: access_log: 'buffer-size=4GB' is too large");
+  EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log on-error=ignore\n"),
+            "test.conf:2: access_log: unknown value for on-error 'on-error=ignore', expected 'drop' or 'die'");
   EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log logformat=nosuch\n"),
             "test.conf:2: access_log: log format 'nosuch' is not defined");
   EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log logformat=common logformat=squid\n"),
@@ -668,6 +683,44 @@ TEST(ConfigParser, AccessLogErrors) {
             "codes it can)");
   EXPECT_EQ(error_of("http_port 3128\naccess_log /x.log no_such_acl\n"),
             "test.conf:2: access_log: no ACL named 'no_such_acl'");
+}
+
+// squid's parse_access_log: buffer-size= (a unit required, matched by its
+// start), on-error= (die, drop: matched by their start); logfile_daemon.
+TEST(ConfigParser, AccessLogModuleOptionsAsSquidReadsThem) {
+  auto loaded = parse("http_port 3128\nlogfile_daemon /opt/my_daemon\n"
+                      "access_log tcp://127.0.0.1:5000 buffer-size=128KB on-error=drop\n"
+                      "access_log udp://127.0.0.1:5001 buffer-size=0bytes on-error=DIEnow\n"
+                      "access_log daemon:/var/log/x.log buffer-size=1mbyte\n");
+  const auto& logs = loaded.config->access_logs;
+  ASSERT_EQ(logs.size(), 3u);
+  EXPECT_EQ(logs[0].buffer_size, 128u * 1024);
+  EXPECT_FALSE(logs[0].die_on_error);
+  EXPECT_EQ(logs[1].buffer_size, 0u);
+  EXPECT_TRUE(logs[1].die_on_error);
+  EXPECT_EQ(logs[2].buffer_size, 1u << 20);
+  EXPECT_TRUE(loaded.warnings.empty());
+  const auto settings = log_module_settings(*loaded.config);
+  EXPECT_EQ(settings.daemon_program, "/opt/my_daemon");
+  EXPECT_EQ(settings.daemon_rotate_count, 10);
+  EXPECT_EQ(parse(kPort).config->logfile_daemon, "/usr/lib/squid/log_file_daemon");
+}
+
+// What squid 5.7 does with a destination that an admin may not expect is said.
+TEST(ConfigParser, AccessLogDestinationsSquidReadsSurprisinglyAreWarnedAbout) {
+  auto loaded = parse("http_port 3128\naccess_log syslog:local4\naccess_log syslog:local4.err\n"
+                      "access_log logs:access.log\naccess_log syslog:local4.info\naccess_log syslog:\n");
+  ASSERT_EQ(loaded.warnings.size(), 3u);
+  EXPECT_EQ(loaded.warnings[0],
+            "test.conf:2: warning: access_log syslog:local4: squid 5.7 reads a syslog place only when it has 7 or "
+            "more characters, so 'local4' is ignored and lines are sent as user.info, as squid sends them (write "
+            "e.g. 'local4.info')");
+  EXPECT_EQ(loaded.warnings[1],
+            "test.conf:3: warning: access_log syslog:local4.err: squid 5.7 combines the severity named with its "
+            "default (info) bit by bit, so lines are sent as 'debug', as squid sends them");
+  EXPECT_EQ(loaded.warnings[2],
+            "test.conf:4: warning: access_log logs:access.log: 'logs:access.log' names no log module (stdio, "
+            "daemon, syslog, udp, tcp); it is written as a file of that name, as squid writes it");
 }
 
 TEST(ConfigParser, AccessLogFormatsByNameAsSquidReadsThem) {
