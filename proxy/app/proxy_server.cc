@@ -104,7 +104,7 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
   ::umask(::umask(0) | config.umask);
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   prepare_directories(config);
-  runtime.store_log().open(config.cache_store_log);  // before the stores, which log into it
+  runtime.store_log().open(config.cache_store_log, log_module_settings(config));  // before the stores log into it
   runtime.open_stores(config);
   runtime.access_log().open(access_log_outputs(config), access_log_options(config));
   for (const auto& port : config.http_ports) ensure_port_is_free(port);
@@ -144,7 +144,7 @@ void reconfigure(const std::optional<std::string>& config_file, ProxyRuntime& ru
     auto reloaded = load_configuration(config_file);
     report_warnings(reloaded);
     enter_coredump_dir(*reloaded.config);
-    runtime.store_log().open(reloaded.config->cache_store_log);
+    runtime.store_log().open(reloaded.config->cache_store_log, log_module_settings(*reloaded.config));
     // As squid's reconfigure: every log is closed and opened anew (a logfile_daemon
     // is started again, a tcp receiver gets a new connection).
     runtime.access_log().open(access_log_outputs(*reloaded.config), access_log_options(*reloaded.config));

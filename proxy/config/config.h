@@ -262,7 +262,8 @@ struct Config {
   std::string pid_filename = "/run/cuttle.pid";  // empty: none
   std::string coredump_dir;  // empty: none (stay in the directory cuttle started in)
   std::string cache_log;  // where a daemonized cuttle writes diagnostics; empty: stderr
-  // cache_store_log: Squid's store.log (SWAPOUT, RELEASE lines); empty: none, the default.
+  // cache_store_log: Squid's store.log (SWAPOUT, RELEASE lines), a log destination as
+  // written (log_destination_spec.h); empty: none, the default.
   std::string cache_store_log;
   std::string visible_hostname;  // empty: gethostname()
   bool via = true;

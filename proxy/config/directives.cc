@@ -8,6 +8,7 @@
 #include "proxy/config/header_additions.h"
 #include "proxy/config/note_directive.h"
 #include "proxy/config/log_directives.h"
+#include "proxy/log/log_destination_spec.h"
 #include "proxy/config/replacement_policy_directives.h"
 #include "proxy/config/tls_restrictions.h"
 #include "proxy/config/transfer_directives.h"
@@ -391,15 +392,15 @@ void percent(DirectiveArgs& args, ParseContext& ctx) {
 }
 
 // logfile_rotate N: how many old logs -k rotate keeps (0: it only reopens them).
-// `cache_store_log none|[stdio:]PATH`, as Squid's logfileOpen reads its name.
+// `cache_store_log none|DESTINATION`: any of squid's log modules, as access_log's.
 void cache_store_log(DirectiveArgs& args, ParseContext& ctx) {
   auto target = args.next("file").text;
   if (target == "none") return ctx.config.cache_store_log.clear();
-  for (std::string_view module : {"stdio:", "daemon:"})
-    if (target.starts_with(module)) target.erase(0, module.size());
-  if (target.empty()) throw DirectiveError("cache_store_log: missing file name");
-  if (target.find(':') != std::string::npos && target.front() != '/')
-    throw DirectiveError("cache_store_log: only stdio: files are supported, got '" + target + "'");
+  try {
+    for (const auto& note : parse_log_destination(target).notes) ctx.warn("cache_store_log " + target + ": " + note);
+  } catch (const std::invalid_argument& e) {
+    throw DirectiveError(std::string("cache_store_log: ") + e.what());
+  }
   ctx.config.cache_store_log = target;
 }
 

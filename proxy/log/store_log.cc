@@ -1,55 +1,39 @@
 #include "proxy/log/store_log.h"
 
-#include "proxy/log/log_rotation.h"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
+#include <mutex>
 #include <stdexcept>
+#include <utility>
 
 namespace cuttle {
 
-StoreLog::~StoreLog() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-void StoreLog::open(const std::string& path) {
-  std::lock_guard lock(mutex_);
-  open_locked(path);
-}
-
-void StoreLog::open_locked(const std::string& path) {
-  int fd = -1;
-  if (!path.empty()) {
-    std::error_code ignored;
-    const auto dir = std::filesystem::path(path).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir, ignored);
-    fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw std::runtime_error("cannot open cache_store_log " + path + ": " + std::strerror(errno));
+void StoreLog::open(const std::string& destination, LogModuleSettings settings) {
+  std::unique_ptr<LogDestination> out;
+  if (!destination.empty()) {
+    settings.buffer_size = 0;  // squid's logfileOpen(…, 0, 1) for store.log
+    try {
+      out = open_log_destination(parse_log_destination(destination), settings);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error("cache_store_log " + destination + ": " + e.what());
+    }
   }
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
-  path_ = path;
-  enabled_.store(fd_ >= 0, std::memory_order_relaxed);
+  std::unique_ptr<LogDestination> old;
+  {
+    std::unique_lock lock(mutex_);
+    old = std::exchange(out_, std::move(out));
+    enabled_.store(out_ != nullptr, std::memory_order_relaxed);
+  }
+  // `old` closes here, outside the lock: a daemon's queue may take a moment to drain.
 }
 
 void StoreLog::rotate(int count) {
-  std::lock_guard lock(mutex_);
-  if (path_.empty()) return;
-  rename_numbered(path_, count);
-  open_locked(path_);
+  std::shared_lock lock(mutex_);
+  if (out_) out_->rotate(count);
 }
 
 void StoreLog::write(const StoreLogRecord& record) {
   const auto line = format_store_log_line(record);
-  std::lock_guard lock(mutex_);
-  if (fd_ < 0) return;
-  // A full disk loses the line, never the transaction (Squid's stdio module dies instead).
-  [[maybe_unused]] const auto written = ::write(fd_, line.data(), line.size());
+  std::shared_lock lock(mutex_);
+  if (out_) out_->write_line(line);
 }
 
 }  // namespace cuttle

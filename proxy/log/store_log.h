@@ -1,38 +1,32 @@
-// The cache_store_log file: whole lines (store_log_line.h) appended with one
-// write(2) each, from the store's writer threads and the workers alike, so they
-// never interleave. Squid's stdio module writes each line as it is made; so does this.
+// The cache_store_log: whole lines (store_log_line.h) written through one of
+// squid's log modules (log_destination.h: a file, the logfile_daemon, syslog,
+// udp, tcp), from the stores' writer threads and the workers alike.
 #pragma once
 
+#include "proxy/log/log_destination.h"
 #include "proxy/log/store_log_line.h"
 
 #include <atomic>
-#include <mutex>
+#include <memory>
+#include <shared_mutex>
 #include <string>
 
 namespace cuttle {
 
 class StoreLog {
  public:
-  StoreLog() = default;
-  ~StoreLog();
-  StoreLog(const StoreLog&) = delete;
-  StoreLog& operator=(const StoreLog&) = delete;
-
-  // Opens `path` (creating its directories); empty: no store log. Throws
-  // std::runtime_error naming a file that cannot be opened. Replaces what was open.
-  void open(const std::string& path);
-  // -k rotate: PATH becomes PATH.0 (PATH.0 PATH.1, …, keeping `count`), then
-  // PATH is opened again; 0 only reopens (logrotate renamed it).
+  // Opens `destination` as cache_store_log names it ("" : no store log), closing
+  // what was open. Squid opens store.log unbuffered, so `settings`' buffer size
+  // is not used. Throws std::runtime_error naming what cannot be opened.
+  void open(const std::string& destination, LogModuleSettings settings);
+  // -k rotate: as the destination's module rotates (a file: PATH.0 … keeping `count`).
   void rotate(int count);
   bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
   void write(const StoreLogRecord& record);
 
  private:
-  void open_locked(const std::string& path);
-
-  std::mutex mutex_;
-  std::string path_;
-  int fd_ = -1;
+  std::shared_mutex mutex_;  // shared for writing lines, exclusive for (re)opening
+  std::unique_ptr<LogDestination> out_;
   std::atomic<bool> enabled_{false};
 };
 

@@ -180,5 +180,24 @@ TEST(StoreLog, RotatesAndFollowsReconfiguration) {
   EXPECT_EQ(wait_for_lines(dir.file("store.log"), 2, std::chrono::milliseconds(0)).size(), 1u);
 }
 
+// Any log module, as squid's logfileOpen: here squid's own log_file_daemon writes
+// the lines, and -k rotate reaches it (it renames the file itself).
+TEST(StoreLog, GoesThroughTheLogfileDaemon) {
+  OriginServer origin(reply_for);
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::all);
+  CuttleProcess cuttle("cache_dir ufs " + dir.file("cache") + " 16 16 256\nlogfile_rotate 1\n"
+                       "cache_store_log daemon:" + dir.file("store.log") + "\n");
+  RawConnection conn(cuttle.port());
+  conn.send(request_text("GET", origin.url("/sl/daemon"), ""));
+  conn.read_response();
+  const auto lines = wait_for_lines(dir.file("store.log"), 1, std::chrono::seconds(5));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(" SWAPOUT 00 "), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("/sl/daemon"), std::string::npos) << lines[0];
+  ASSERT_EQ(cuttle.control({"-k", "rotate"}).exit_code, 0);
+  EXPECT_EQ(wait_for_lines(dir.file("store.log.0"), 1, std::chrono::seconds(5)).size(), 1u);
+}
+
 }  // namespace store_log_test
 }  // namespace cuttle::testing
