@@ -1,6 +1,7 @@
 #include "proxy/log/access_log_line.h"
 
 #include <charconv>
+#include <utility>
 
 namespace cuttle {
 namespace {
@@ -101,6 +102,14 @@ std::string format_squid_native(const AccessLogEntry& e, const LineContext& cont
   return line;
 }
 
-std::string strip_query(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
+std::string strip_query(std::string_view url) {
+  const auto query = url.find('?');
+  return std::string(url.substr(0, query == std::string_view::npos ? query : query + 1));  // the '?' stays, as squid's
+}
+
+void strip_query_terms(AccessLogEntry& entry) {
+  auto stripped = strip_query(entry.url);
+  if (stripped.size() != entry.url.size()) entry.full_url = std::exchange(entry.url, std::move(stripped));
+}
 
 }  // namespace cuttle

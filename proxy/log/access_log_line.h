@@ -24,6 +24,7 @@ struct AccessLogEntry {
   uint64_t reply_bytes = 0;          // headers and body sent to the client
   std::string method;
   std::string url;
+  std::string full_url;  // the URL before strip_query_terms cut it, if it did: %rp shows its path
   std::string user = "-";
   HierarchyCode hierarchy;
   std::string peer = "-";            // server address, or "-"
@@ -74,7 +75,10 @@ void append_padded(std::string& out, long long value, int width, char pad);
 // `text` as Squid quotes a user name in the log (Format::QuoteMimeBlob).
 void append_mime_quoted(std::string& line, std::string_view text);
 
-// "http://host/path?query" -> "http://host/path" (strip_query_terms).
+// "http://host/path?query" -> "http://host/path?" (strip_query_terms; squid 5.7's
+// urlCanonicalCleanWithoutRequest leaves the '?' in place).
 std::string strip_query(std::string_view url);
+// The entry's URL stripped so; the whole one kept in full_url when that cut anything.
+void strip_query_terms(AccessLogEntry& entry);
 
 }  // namespace cuttle

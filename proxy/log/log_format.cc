@@ -80,7 +80,7 @@ std::optional<Value> code_value(const Token& t, const AccessLogEntry& e, const L
   if (c == "tg") return Value{time_text(e, t.arg ? t.arg->c_str() : "%d/%b/%Y:%H:%M:%S", false)};
   if (c == "rm") return Value{unless_dash(e.method), true};
   if (c == "ru") return Value{unless_dash(e.url)};
-  if (c == "rp") return Value{url_path(e.url), true};
+  if (c == "rp") return Value{url_path(e.full_url.empty() ? e.url : e.full_url), true};  // squid: the request's path
   if (c == "rv") return Value{version_text(e)};
   if (c == "Ss") return Value{std::string(squid_name(e.result)) + std::string(squid_name(e.result_suffix))};
   if (c == "Sh") return Value{squid_name(e.hierarchy)};

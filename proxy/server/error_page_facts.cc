@@ -77,7 +77,7 @@ std::shared_ptr<const AccessLogEntry> page_log_entry(const Transaction& tx, bool
   entry->version_major = entry->version_minor = 0;
   entry->content_type = "-";
   entry->reply_head.clear();
-  if (tx.config().strip_query_terms) entry->url = strip_query(entry->url);
+  if (tx.config().strip_query_terms) strip_query_terms(*entry);
   if (!error_recorded) entry->error_name.clear(), entry->error_detail.clear();
   if (has_request(tx)) entry->request_headers = header_fields(request_head_of(tx));
   return entry;

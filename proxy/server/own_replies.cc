@@ -147,7 +147,7 @@ void log_transaction(ClientConnection& conn, Transaction& tx) {
   auto& store_log = conn.runtime().store_log();
   if (store_log.enabled() && !tx.reply_stored && releases_private_entry(tx.entry))
     store_log.write(private_release_record(tx.entry, tx.released_reply_head));
-  if (config.strip_query_terms) tx.entry.url = strip_query(tx.entry.url);
+  if (config.strip_query_terms) strip_query_terms(tx.entry);
   annotate_as_logged(tx);
   if (config.log_notes) tx.entry.notes = tx.facts.annotations;
   conn.runtime().access_log().write(tx.entry, access_log_files_for(conn, tx));

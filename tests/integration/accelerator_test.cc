@@ -36,7 +36,7 @@ TEST(Accelerator, OriginFormRequestGoesToTheOriginServerPeer) {
   EXPECT_EQ(req.header("Host"), "www.example.test");
   auto lines = cuttle.access_log_lines(1);
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_NE(lines[0].find(" GET http://www.example.test/index.html - FIRSTUP_PARENT/127.0.0.1 "), std::string::npos)
+  EXPECT_NE(lines[0].find(" GET http://www.example.test/index.html? - FIRSTUP_PARENT/127.0.0.1 "), std::string::npos)
       << lines[0];
 }
 

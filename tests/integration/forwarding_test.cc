@@ -47,10 +47,11 @@ TEST(Forwarding, AccessLogLineHasSquidNativeFormat) {
   auto lines = cuttle.access_log_lines(1);
   ASSERT_EQ(lines.size(), 1u);
   // time.millis, elapsed right-aligned in 6, client, code/status, bytes, method,
-  // URL without the query (strip_query_terms on), user, hierarchy/peer, type.
+  // URL without the query but with its '?' (strip_query_terms on, as squid), user,
+  // hierarchy/peer, type.
   std::regex line_format(R"(^\d{10}\.\d{3} {1,6}\d{1,6} 127\.0\.0\.1 TCP_MISS/200 (\d+) GET )" +
                          std::string("http://127\\.0\\.0\\.1:") + std::to_string(origin.port()) +
-                         R"(/logged - HIER_DIRECT/127\.0\.0\.1 text/html$)");
+                         R"(/logged\? - HIER_DIRECT/127\.0\.0\.1 text/html$)");
   std::smatch m;
   ASSERT_TRUE(std::regex_match(lines[0], m, line_format)) << lines[0];
   EXPECT_GT(std::stoul(m[1]), 1000u);  // headers and body

@@ -31,7 +31,7 @@ SquidProcess::SquidProcess(const std::string& config, std::vector<std::string> l
        << "http_port 127.0.0.1:" << port_ << "\n"
        << file_lines(config.find("coredump_dir") == std::string::npos)
        << (config.find("icp_port") == std::string::npos ? "icp_port 0\n" : "") << "htcp_port 0\n"
-       << "strip_query_terms off\n"
+       << (config.find("strip_query_terms") == std::string::npos ? "strip_query_terms off\n" : "")
        << "http_access allow localhost\n"
        << "http_access deny all\n";
   start(conf.str());

@@ -16,7 +16,7 @@ namespace cuttle::testing {
 class SquidProcess {
  public:
   // `config` comes first; the fixture adds http_port, the file locations,
-  // icp_port 0 (unless `config` sets icp_port), `shutdown_lifetime 0 seconds` and localhost-only access rules.
+  // icp_port 0 (unless `config` sets icp_port), strip_query_terms off (unless it sets that), `shutdown_lifetime 0 seconds` and localhost-only access rules.
   // `launcher`: words squid's command line is run after (e.g. nsenter into a namespace).
   explicit SquidProcess(const std::string& config = "", std::vector<std::string> launcher = {});
   // A whole configuration, access rules and http_port included; the fixture adds

