@@ -1,7 +1,7 @@
 #include "proxy/log/daemon_destination.h"
 
-#include <poll.h>
-#include <sys/socket.h>
+#include "proxy/log/socket_send.h"
+
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -124,25 +124,13 @@ void DaemonDestination::run() {
 }
 
 bool DaemonDestination::write_all(std::string& data, Clock::time_point give_up) {
-  size_t written = 0;
-  while (written < data.size()) {
-    const auto n = ::send(process_->fd(), data.data() + written, data.size() - written, MSG_NOSIGNAL);
-    if (n > 0) {
-      written += static_cast<size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      // A slow or hung daemon: wait, but give closing its chance to stop waiting.
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_) give_up = std::min(give_up, stop_deadline_);
-      }
-      if (Clock::now() >= give_up) break;
-      pollfd ready{process_->fd(), POLLOUT, 0};
-      ::poll(&ready, 1, 100);
-      continue;
-    }
+  // A slow or hung daemon is waited for, but closing may cut the wait short.
+  const auto sent = send_until(process_->fd(), data, [&] {
+    std::lock_guard lock(mutex_);
+    return stopping_ ? std::min(give_up, stop_deadline_) : give_up;
+  });
+  const size_t written = sent.written;
+  if (sent.failed) {
     // EPIPE, ECONNRESET: the daemon is gone. What it was sent but did not read is lost.
     const bool mid_line = written > 0 && data[written - 1] != '\n';
     data.erase(0, written);

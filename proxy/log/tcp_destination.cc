@@ -1,5 +1,7 @@
 #include "proxy/log/tcp_destination.h"
 
+#include "proxy/log/socket_send.h"
+
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -202,29 +204,12 @@ bool TcpDestination::peer_closed() {
 }
 
 bool TcpDestination::write_all(std::string& data, Clock::time_point give_up) {
-  size_t written = 0;
-  while (written < data.size()) {
-    const auto n = ::send(fd_, data.data() + written, data.size() - written, MSG_NOSIGNAL);
-    if (n > 0) {
-      written += static_cast<size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_) give_up = std::min(give_up, stop_deadline_);
-      }
-      if (Clock::now() >= give_up) break;
-      pollfd ready{fd_, POLLOUT, 0};
-      ::poll(&ready, 1, 100);
-      continue;
-    }
-    data.erase(0, written);
-    return false;
-  }
-  data.erase(0, written);
-  return data.empty();
+  const auto sent = send_until(fd_, data, [&] {
+    std::lock_guard lock(mutex_);
+    return stopping_ ? std::min(give_up, stop_deadline_) : give_up;
+  });
+  data.erase(0, sent.written);
+  return !sent.failed && data.empty();
 }
 
 void TcpDestination::disconnect() {
