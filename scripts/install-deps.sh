@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libboost1.81-dev libboost-url1.81-dev
   libssl-dev openssl liblmdb-dev prometheus-cpp-dev libgtest-dev
+  libc-ares-dev  # DNS: dns_nameservers, TTLs, lookups that never block each other
   squid squidclient curl ca-certificates
   squidguard python3  # helpers in tests: squidGuard as a URL rewriter, tests/helpers/*.py
   slapd  # Squid's LDAP helpers in tests run against a slapd the test starts
@@ -14,6 +15,8 @@ packages=(
   libdbd-sqlite3-perl  # Squid's ext_sql_session_acl over an SQLite session table in tests
   nodejs chromium iproute2 prometheus
   wrk  # the reload-under-load test
+  dnsmasq-base  # a real DNS server for the dns_nameservers tests
+  haproxy  # a load balancer in front, sending PROXY protocol headers, in tests
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
 )
 # Benchmarks also want a reference web server.
