@@ -5,6 +5,7 @@
 #include "carp/uri.h"
 #include "proxy/config/acl/access_rules.h"
 #include "proxy/config/deny_info.h"
+#include "proxy/config/dns_config.h"
 #include "proxy/config/error_page_settings.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/config_notes.h"
@@ -284,9 +285,7 @@ struct Config {
   int64_t max_filedescriptors = 0;
   Milliseconds server_idle_pconn_timeout{std::chrono::minutes(1)};
   Milliseconds shutdown_lifetime{std::chrono::seconds(30)};
-  Milliseconds dns_timeout{std::chrono::seconds(30)};
-  // getaddrinfo reports no record TTLs, so this is how long a good answer is reused.
-  Milliseconds positive_dns_ttl{std::chrono::minutes(1)};
+  DnsConfig dns;
 
   // TLS towards origins reached DIRECT (https:// URLs): extra CA file.
   std::vector<std::string> tls_outgoing_cafiles;  // each cafile=, all trusted as squid's

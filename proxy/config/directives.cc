@@ -4,6 +4,7 @@
 #include "proxy/config/acl/name_acls.h"
 #include "proxy/config/auth_directives.h"
 #include "proxy/config/cache_dir.h"
+#include "proxy/config/dns_directives.h"
 #include "proxy/config/error_page_directives.h"
 #include "proxy/config/header_additions.h"
 #include "proxy/config/note_directive.h"
@@ -737,8 +738,17 @@ constexpr DirectiveEntry kDirectives[] = {
     {"server_idle_pconn_timeout", duration<&Config::server_idle_pconn_timeout>},
     {"pconn_timeout", duration<&Config::server_idle_pconn_timeout>},
     {"shutdown_lifetime", duration<&Config::shutdown_lifetime>},
-    {"dns_timeout", duration<&Config::dns_timeout>},
-    {"positive_dns_ttl", duration<&Config::positive_dns_ttl>},
+    {"dns_timeout", dns_timeout},
+    {"dns_retransmit_interval", dns_retransmit_interval},
+    {"dns_nameservers", dns_nameservers},
+    {"hosts_file", hosts_file},
+    {"positive_dns_ttl", positive_dns_ttl},
+    {"negative_dns_ttl", negative_dns_ttl},
+    {"ipcache_size", ipcache_size},
+    {"ipcache_low", ipcache_low},
+    {"ipcache_high", ipcache_high},
+    {"append_domain", append_domain},
+    {"dns_defnames", dns_defnames},
     {"tls_outgoing_options", tls_outgoing_options},
     {"refresh_pattern", refresh_pattern},
     {"negative_ttl", duration<&Config::negative_ttl>},

@@ -82,7 +82,7 @@ awaitable<IcpTargets> resolve_icp_targets(const Config& config, const std::vecto
   IcpTargets resolved;
   for (size_t i : targets) {
     const auto& peer = config.cache_peers[i];
-    auto found = co_await services.resolver.resolve(peer.host, config.dns_timeout, config.positive_dns_ttl);
+    auto found = co_await services.resolver.resolve(peer.host, config.dns);
     if (found.addresses.empty()) continue;
     resolved.endpoints.emplace_back(found.addresses.front(), peer.icp_port);
     resolved.peers.push_back(i);

@@ -74,6 +74,11 @@ std::string make_memory_store_dir() {
 
 }  // namespace
 
+void ProxyRuntime::configure_addresses(const Config& config) {
+  addresses_.set_limits(config.dns.ipcache_size, config.dns.ipcache_low, config.dns.ipcache_high);
+  addresses_.set_hosts(dns::read_hosts_file(config.dns.hosts_file, config.dns.append_domain));
+}
+
 void ProxyRuntime::open_stores(const Config& config, size_t chunk_size) {
   if (config.cache_dirs.empty()) return open_memory_store(config, chunk_size);
   auto dirs = std::make_unique<store::CacheDirs>();

@@ -11,6 +11,7 @@
 #include "carp/array.h"
 #include "icp/hit_only_mode.h"
 #include "proxy/config/config.h"
+#include "proxy/dns/address_cache.h"
 #include "proxy/peers/peer_connections.h"
 #include "proxy/peers/peer_health.h"
 #include "proxy/log/access_log.h"
@@ -57,14 +58,19 @@ class IcpService;
 
 class ProxyRuntime {
  public:
-  explicit ProxyRuntime(std::shared_ptr<const Config> config) : active_(make_active_config(std::move(config), true)) {}
+  explicit ProxyRuntime(std::shared_ptr<const Config> config) : active_(make_active_config(std::move(config), true)) {
+    configure_addresses(*active()->config);
+  }
 
   std::shared_ptr<const ActiveConfig> active() const { return active_.load(std::memory_order_acquire); }
   void replace_config(std::shared_ptr<const Config> config) {
+    configure_addresses(*config);
     active_.store(make_active_config(std::move(config)), std::memory_order_release);
   }
 
   AccessLog& access_log() { return access_log_; }
+  // The addresses of names (squid's ipcache), shared by every worker's resolver.
+  dns::AddressCache& addresses() { return addresses_; }
   StoreLog& store_log() { return store_log_; }
   // The stores of the cache_dir lines as one cache; without any, the memory
   // cache (cache_mem); nullptr when neither is configured. Opened once at
@@ -100,8 +106,11 @@ class ProxyRuntime {
 
  private:
   void open_memory_store(const Config& config, size_t chunk_size);
+  // The hosts file is read again and the cache's bounds follow the configuration.
+  void configure_addresses(const Config& config);
 
   std::atomic<std::shared_ptr<const ActiveConfig>> active_;
+  dns::AddressCache addresses_;
   AccessLog access_log_;
   StoreLog store_log_;  // before store_: the stores' writer threads log into it
   TlsContexts tls_;

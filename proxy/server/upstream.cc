@@ -44,7 +44,7 @@ ErrorDetail describe_io_error(const error_code& ec, std::string server_ip) {
   return detail;
 }
 
-awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, HostResolver& resolver,
+awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, dns::Resolver& resolver,
                                            TlsContexts& tls) {
   ConnectOutcome out;
   auto executor = co_await asio::this_coro::executor;
@@ -53,11 +53,11 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
   error_code ec;
   asio::ip::make_address(spec.host, ec);
   const bool is_literal = !ec;
-  auto resolved = co_await resolver.resolve(spec.host, config.dns_timeout, config.positive_dns_ttl);
+  auto resolved = co_await resolver.resolve(spec.host, config.dns);
   if (resolved.error) {
     out.error = ErrorKind::DnsFailure;
-    out.detail = resolved.error == asio::error::timed_out ? "DNS lookup timed out (dns_timeout)" : resolved.error.message();
-    out.detail.dns_error = out.detail.words;
+    out.detail = resolved.error_text;
+    out.detail.dns_error = resolved.error_text;
     co_return out;
   }
   std::vector<tcp::endpoint> endpoints;

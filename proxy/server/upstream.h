@@ -6,7 +6,7 @@
 #include "proxy/config/config.h"
 #include "proxy/peers/peer_connections.h"
 #include "proxy/server/asio_types.h"
-#include "proxy/server/host_resolver.h"
+#include "proxy/dns/resolver.h"
 #include "proxy/server/tls_contexts.h"
 
 #include <chrono>
@@ -61,7 +61,7 @@ ErrorDetail describe_io_error(const error_code& ec, std::string server_ip = {});
 
 // Resolves (dns_timeout, cached for positive_dns_ttl), connects (connect_timeout)
 // and, for TLS, handshakes and verifies the certificate against `spec.host`.
-awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, HostResolver& resolver,
+awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, dns::Resolver& resolver,
                                            TlsContexts& tls);
 
 // Idle keep-alive connections of one worker (single-threaded: no locking).

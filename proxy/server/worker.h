@@ -67,7 +67,7 @@ class Worker {
   std::unique_ptr<IcpService> icp_;  // only on the worker that owns ICP
   std::unique_ptr<MetricsEndpoint> metrics_;  // only on the worker that serves /metrics
   UpstreamPool pool_;
-  HostResolver resolver_;
+  dns::Resolver resolver_{ioc_->get_executor(), runtime_.addresses()};
   RelayBufferPool buffers_;
   WorkerHelpers helpers_{ioc_->get_executor(), runtime_.metrics().helpers()};  // after ioc_: its processes are reaped before ioc_ goes
   std::unordered_set<ClientSession*> sessions_;

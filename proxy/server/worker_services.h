@@ -2,8 +2,8 @@
 // runtime and the worker's private pools, caches and helper processes.
 #pragma once
 
+#include "proxy/dns/resolver.h"
 #include "proxy/server/helpers/worker_helpers.h"
-#include "proxy/server/host_resolver.h"
 #include "proxy/server/relay_buffers.h"
 #include "proxy/server/runtime.h"
 #include "proxy/server/upstream.h"
@@ -17,7 +17,7 @@ class ClientSession;
 struct WorkerServices {
   ProxyRuntime& runtime;
   UpstreamPool& pool;
-  HostResolver& resolver;
+  dns::Resolver& resolver;
   RelayBufferPool& buffers;
   WorkerHelpers& helpers;
   std::function<void(ClientSession*)> on_start;

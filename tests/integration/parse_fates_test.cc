@@ -56,15 +56,15 @@ std::vector<std::string> lines_with(const std::string& output, const std::string
 
 TEST_F(ParseFates, AFileSquidAcceptsIsAcceptedAndEachLineWithNoEffectIsListed) {
   const auto r = parse_both_text(
-      "http_port 3128\nmemory_pools off\nipcache_size 2048\nconnect_retries 0\nhtcp_port 0\n"
+      "http_port 3128\nmemory_pools off\nfqdncache_size 2048\nconnect_retries 0\nhtcp_port 0\n"
       "icap_preview_size 1024\nstore_objects_per_bucket 20\n");
   ASSERT_EQ(r.squid.exit_code, 0) << r.squid.output;
   ASSERT_EQ(r.cuttle.exit_code, 0) << r.cuttle.output;
   EXPECT_EQ(lines_with(r.cuttle.output, "has no effect in cuttle"),
             (std::vector<std::string>{
                 file() + ":2: warning: 'memory_pools' has no effect in cuttle: it tunes Squid's memory allocator",
-                file() + ":3: warning: 'ipcache_size' has no effect in cuttle: it tunes Squid's IP cache; cuttle "
-                         "caches addresses its own way (positive_dns_ttl)",
+                file() + ":3: warning: 'fqdncache_size' has no effect in cuttle: it sizes Squid's reverse-DNS cache; "
+                         "cuttle caches names its own way",
                 file() + ":6: warning: 'icap_preview_size' has no effect in cuttle: ICAP is not enabled (cuttle has "
                          "no ICAP)",
                 file() + ":7: warning: 'store_objects_per_bucket' has no effect in cuttle: it sizes Squid's store "

@@ -2,7 +2,7 @@
 // /etc/hosts as Squid reads it (the last line naming the address), else a
 // reverse lookup; a client without a name is "none". The same clients get the
 // same answers through both.
-#include "proxy/server/host_resolver.h"
+#include "proxy/dns/hosts_file.h"
 #include "tests/support/cuttle_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
@@ -31,7 +31,7 @@ std::vector<unsigned> statuses(Proxy& proxy, const OriginServer& origin, const s
 // The name /etc/hosts gives an address, as Squid reads the file.
 std::string hosts_name(const std::string& address) {
   std::ifstream hosts("/etc/hosts");
-  return hosts_file_names(hosts).at(address);
+  return dns::parse_hosts_file(hosts).names.at(address);
 }
 
 TEST(SrcDomain, ClientNamesDecideAsInSquid) {

@@ -88,7 +88,7 @@ TEST(DirectiveFates, ADirectiveWithNoEffectIsAcceptedAndListedWithItsReason) {
             std::vector<std::string>{"test.conf:2: warning: 'memory_pools' has no effect in cuttle: it tunes Squid's "
                                      "memory allocator"});
   // Listed whatever its value: the line is there, and does nothing.
-  EXPECT_EQ(warnings_of("ipcache_size 1024").size(), 1u);
+  EXPECT_EQ(warnings_of("fqdncache_size 1024").size(), 1u);
   EXPECT_EQ(warnings_of("cache_swap_log /var/spool/squid/swap.state").size(), 1u) << "squid's other name";
 }
 

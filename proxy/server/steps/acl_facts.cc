@@ -64,8 +64,7 @@ namespace {
 awaitable<void> name_client_for(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules) {
   const Config& config = tx.config();
   if (tx.facts.client_name || !config.acl_needs.client_name || !rules_needs(rules).client_name) co_return;
-  tx.facts.client_name = co_await conn.services.resolver.name_of(tx.facts.client, config.dns_timeout,
-                                                                  config.positive_dns_ttl);
+  tx.facts.client_name = co_await conn.services.resolver.name_of(tx.facts.client, config.dns);
 }
 
 }  // namespace
@@ -79,7 +78,7 @@ awaitable<void> resolve_destinations_for(ClientConnection& conn, Transaction& tx
   asio::ip::make_address(host, not_literal);
   if (!not_literal) co_return;  // `dst` compares an IP literal itself
   const Config& config = tx.config();
-  auto resolved = co_await conn.services.resolver.resolve(host, config.dns_timeout, config.positive_dns_ttl);
+  auto resolved = co_await conn.services.resolver.resolve(host, config.dns);
   tx.facts.destinations.emplace();
   for (const auto& a : resolved.addresses) tx.facts.destinations->push_back(normalize_address(a));
 }
