@@ -3,6 +3,7 @@
 #include "proxy/http/http_date.h"
 #include "proxy/http/request_target.h"
 #include "proxy/server/cache_manager_password.h"
+#include "proxy/dns/ipcache_report.h"
 
 #include <boost/beast/core/string.hpp>
 
@@ -25,7 +26,8 @@ struct Action {
 constexpr Action kActions[] = {{"index", "Cache Manager Interface"},
                                {"menu", "Cache Manager Menu"},
                                {"info", "General Runtime Information"},
-                               {"counters", "Traffic and Resource Counters"}};
+                               {"counters", "Traffic and Resource Counters"},
+                               {"ipcache", "IP Cache Stats and Contents"}};
 
 }  // namespace
 
@@ -123,6 +125,7 @@ std::optional<std::string> cache_manager_report(std::string_view action, const M
   for (const auto& h : f.helpers)
     if (h.action == action) return helper_report(h);
   if (action == "external_acl" && !f.external_acls.empty()) return external_acl_report(f.external_acls);
+  if (action == "ipcache") return dns::ipcache_report(f.ipcache);
   if (action == "info") {
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(f.now - f.start_time).count();
     out << "Cuttle Object Cache: Version " << f.version << "\n"

@@ -5,6 +5,7 @@
 // cachemgr_passwd (cache_manager_password.h), as in Squid.
 #pragma once
 
+#include "proxy/dns/address_cache.h"
 #include "proxy/config/config.h"
 #include "proxy/http/request_target.h"
 #include "proxy/metrics/proxy_metrics.h"
@@ -61,6 +62,7 @@ struct ManagerFigures {
     HelperFigures helper;
   };
   std::vector<ExternalAcl> external_acls;
+  dns::IpcacheSnapshot ipcache;  // mgr:ipcache
 };
 
 // Whether cuttle has a report for `action` (the fixed ones, and the helpers in `figures`).

@@ -21,6 +21,7 @@ int cuttle_fuzz_helper_reply(const uint8_t* data, size_t size);
 int cuttle_fuzz_logformat(const uint8_t* data, size_t size);
 int cuttle_fuzz_error_page(const uint8_t* data, size_t size);
 int cuttle_fuzz_store_log(const uint8_t* data, size_t size);
+int cuttle_fuzz_dns_answer(const uint8_t* data, size_t size);
 int cuttle_fuzz_log_destination(const uint8_t* data, size_t size);
 
 namespace {
@@ -54,6 +55,7 @@ TEST(FuzzCorpus, HelperReply) { EXPECT_GT(replay("helper_reply", cuttle_fuzz_hel
 TEST(FuzzCorpus, Logformat) { EXPECT_GT(replay("logformat", cuttle_fuzz_logformat), 0u); }
 TEST(FuzzCorpus, ErrorPage) { EXPECT_GT(replay("error_page", cuttle_fuzz_error_page), 0u); }
 TEST(FuzzCorpus, StoreLog) { EXPECT_GT(replay("store_log", cuttle_fuzz_store_log), 0u); }
+TEST(FuzzCorpus, DnsAnswer) { EXPECT_GT(replay("dns_answer", cuttle_fuzz_dns_answer), 0u); }
 TEST(FuzzCorpus, LogDestination) { EXPECT_GT(replay("log_destination", cuttle_fuzz_log_destination), 0u); }
 
 }  // namespace

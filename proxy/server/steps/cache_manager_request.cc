@@ -72,6 +72,7 @@ ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
   if (auto* store = conn.runtime().store()) figures.store = store->stats();
   figures.workers = config.workers > 0 ? config.workers : static_cast<int>(std::thread::hardware_concurrency());
   figures.passwords = &config.cachemgr_passwd;
+  figures.ipcache = conn.runtime().addresses().snapshot(dns::Clock::now());
   add_helper_figures(conn, config, figures);
   return figures;
 }

@@ -5,6 +5,20 @@
 #include "proxy/server/steps/steps.h"
 
 namespace cuttle {
+namespace {
+
+// append_domain, as squid 5.7's URL parser applies it: a host without a dot (and
+// not an IPv6 literal) gets the domain, in the URL, the cache key, Host and the log.
+std::shared_ptr<const KnownTarget> with_appended_domain(std::shared_ptr<const KnownTarget> known,
+                                                        const std::string& domain) {
+  const auto& target = known->parsed.target;
+  if (domain.empty() || !target || target->host.find_first_of(".:") != std::string::npos) return known;
+  TargetResult parsed = known->parsed;
+  parsed.target->host += domain;
+  return std::make_shared<const KnownTarget>(known_target(std::move(parsed)));
+}
+
+}  // namespace
 
 awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx) {
   auto& req = tx.request();
@@ -14,6 +28,7 @@ awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx) {
     tx.known = std::make_shared<const KnownTarget>(
         known_target(parse_accel_target(req.target(), req[http::field::host], conn.port)));
   else tx.known = known_absolute_target(req.target());
+  tx.known = with_appended_domain(std::move(tx.known), tx.config().dns.append_domain);
   const TargetResult& parsed = tx.known->parsed;
   if (!parsed.target) {
     auto kind = parsed.problem == TargetProblem::UnsupportedScheme ? ErrorKind::UnsupportedRequest : ErrorKind::InvalidUrl;
