@@ -209,3 +209,27 @@ TEST(Dns, AppendDomainAndTheIpcachePageAreSquids) {
 
 }  // namespace dns_test
 }  // namespace cuttle::testing
+
+namespace cuttle::testing {
+namespace dns_test {
+
+// resolv.conf's search list, here from LOCALDOMAIN (which the resolver reads
+// before resolv.conf), is used only with dns_defnames on.
+TEST(Dns, DnsDefnamesSearchesTheLocalDomains) {
+  if (!DnsServer::available()) GTEST_FAIL() << "dnsmasq is needed";
+  DnsServer dns({"address=/lan.test/127.0.0.1"});
+  OriginServer origin;
+  const std::vector<std::string> launcher{"/usr/bin/env", "LOCALDOMAIN=lan.test"};
+  {
+    CuttleProcess cuttle("dns_nameservers " + dns.address() + "\ndns_defnames on\n", "", launcher);
+    auto res = proxy_get(cuttle.port(), url_at("wiki", origin, "/searched"));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(origin.requests().back().header("Host"), "wiki:" + std::to_string(origin.port()))
+        << "the URL keeps the name as written";
+  }
+  CuttleProcess cuttle("dns_nameservers " + dns.address() + "\n", "", launcher);
+  EXPECT_EQ(proxy_get(cuttle.port(), url_at("wiki", origin, "/as-written")).result_int(), 503);
+}
+
+}  // namespace dns_test
+}  // namespace cuttle::testing
