@@ -20,7 +20,20 @@ stage_done "dependencies and build"
 
 case "${1:-build}" in
   run)
-    exec ./build/cuttle -N "${@:2}"
+    # Started as root, cuttle gives up root for user proxy (cache_effective_user, as
+    # squid does), so its state (./var) must be proxy's and reachable by proxy. A
+    # checkout proxy cannot reach (under /root, say) keeps its state in
+    # /var/lib/cuttle instead.
+    binary="$PWD/build/cuttle"
+    if [[ $EUID -eq 0 ]]; then
+      if ! runuser -u proxy -- test -x "$PWD"; then
+        install -d -o proxy -g proxy /var/lib/cuttle
+        echo "build.sh: user proxy cannot reach $PWD; cuttle keeps its state in /var/lib/cuttle/var" >&2
+        cd /var/lib/cuttle
+      fi
+      if [[ -d var ]]; then chown -R proxy:proxy var; fi  # left by a run as root before cuttle gave root up
+    fi
+    exec "$binary" -N "${@:2}"
     ;;
   test)
     # Everything in parallel: each test takes its ports from a range no other

@@ -138,6 +138,7 @@ $HELPER_LINES
 http_access allow localhost
 http_access deny all
 EOF
+chown -R proxy:proxy "$TMP/cuttle"  # started as root, cuttle becomes proxy (cache_effective_user)
 "$CUTTLE" -k parse -f "$TMP/cuttle/cuttle.conf" >"$TMP/cuttle/parse.log" 2>&1 ||
   die "cuttle rejects its config: $(cat "$TMP/cuttle/parse.log")"
 log "starting cuttle on 127.0.0.1:$CUTTLE_PORT (core $PROXY_CPU): $CUTTLE"

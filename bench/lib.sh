@@ -444,6 +444,8 @@ workers $workers
 http_access allow localhost
 http_access deny all
 EOF
+  # started as root, cuttle becomes user proxy (cache_effective_user), as squid does
+  chown proxy:proxy "$dir"
   "$CUTTLE" -k parse -f "$dir/cuttle.conf" >"$dir/parse.log" 2>&1 ||
     die "cuttle rejects $dir/cuttle.conf: $(cat "$dir/parse.log")"
   taskset -c "$cpu" "$CUTTLE" -N -f "$dir/cuttle.conf" >"$dir/out.log" 2>&1 &

@@ -1,4 +1,5 @@
 #include "proxy/app/proxy_server.h"
+#include "proxy/app/privileges.h"
 
 #include "proxy/app/default_config.h"
 #include "proxy/app/pid_file.h"
@@ -102,11 +103,11 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
   enter_coredump_dir(config);  // before any relative path is opened, as squid
   // Squid's umask: added to the one cuttle started with, before any file is made.
   ::umask(::umask(0) | config.umask);
+  // As root: the pid file (in /run, say) and the sockets (ports below 1024), then
+  // root is given up for good.
+  const auto become = effective_ids(config);
+  if (become && !config.pid_filename.empty()) make_directories_for(config.pid_filename, *become);
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
-  prepare_directories(config);
-  runtime.store_log().open(config.cache_store_log, log_module_settings(config));  // before the stores log into it
-  runtime.open_stores(config);
-  runtime.access_log().open(access_log_outputs(config), access_log_options(config));
   for (const auto& port : config.http_ports) ensure_port_is_free(port);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
@@ -116,7 +117,17 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
     runtime.set_icp(workers.front()->icp());
   }
   if (config.prometheus_port) workers.front()->open_metrics(*config.prometheus_port);
-  for (auto& worker : workers) worker->listen(config.http_ports);
+  for (auto& worker : workers) worker->bind(config.http_ports);
+  if (become)
+    drop_privileges(*become);
+  else
+    apply_effective_group(config);
+  // As the effective user: the files it makes are its own, as squid's are.
+  prepare_directories(config);
+  runtime.store_log().open(config.cache_store_log, log_module_settings(config));  // before the stores log into it
+  runtime.open_stores(config);
+  runtime.access_log().open(access_log_outputs(config), access_log_options(config));
+  for (auto& worker : workers) worker->start_listening();
   return workers;
 }
 

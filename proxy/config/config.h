@@ -244,6 +244,10 @@ struct Config {
   // umask: the bits every file cuttle creates leaves out, besides those of the
   // umask it started with (Squid's default 027: logs are not world-readable).
   unsigned umask = 027;
+  // cache_effective_user / cache_effective_group: who cuttle becomes when started
+  // as root (Debian's squid: proxy; group empty: the user's own groups).
+  std::string effective_user = "proxy";
+  std::string effective_group;
 
   PacConfig pac;
 

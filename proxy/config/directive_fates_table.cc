@@ -96,10 +96,6 @@ constexpr DirectiveFate kTable[] = {
              "relevant."),
     behaviour("broken_posts", "sends an extra CRLF after PUT/POST bodies to the servers it matches", "deny all"),
     obsolete("broken_vary_encoding", kNotYetInSquid3),
-    protective("cache_effective_group",
-               "switches to this group after start-up as root; cuttle keeps the groups it was started with"),
-    protective("cache_effective_user",
-               "drops root privileges to this user after start-up; cuttle does not: start it as that user instead"),
     behaviour("cache_miss_revalidate",
               "with 'off', strips If-Modified-Since and If-None-Match from cacheable misses, so origins answer 200 "
               "rather than 304",

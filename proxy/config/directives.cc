@@ -733,6 +733,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"client_lifetime", duration<&Config::client_lifetime>},
     {"max_filedescriptors", max_filedescriptors},
     {"umask", umask_directive},
+    {"cache_effective_user", word<&Config::effective_user>},
+    {"cache_effective_group", word<&Config::effective_group>},
     {"max_filedesc", max_filedescriptors},
     {"persistent_request_timeout", duration<&Config::client_idle_pconn_timeout>},
     {"server_idle_pconn_timeout", duration<&Config::server_idle_pconn_timeout>},

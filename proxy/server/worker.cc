@@ -76,8 +76,23 @@ Worker::~Worker() {
 }
 
 void Worker::listen(const std::vector<HttpPortConfig>& ports) {
+  bind(ports);
+  start_listening();
+}
+
+void Worker::bind(const std::vector<HttpPortConfig>& ports) {
   ports_ = ports;  // sessions keep references to these: never resized after this
-  for (const auto& port : ports_) acceptors_.push_back(bind_listener(*ioc_, port, /*share_port=*/true));
+  for (const auto& port : ports_) acceptors_.push_back(bind_port(*ioc_, port, /*share_port=*/true, /*listen=*/false));
+}
+
+void Worker::start_listening() {
+  for (size_t i = 0; i < acceptors_.size(); ++i) {
+    error_code ec;
+    acceptors_[i]->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw std::runtime_error(ports_[i].where + ": cannot listen on http_port " + std::to_string(ports_[i].port) +
+                               ": " + ec.message());
+  }
 }
 
 void Worker::open_icp(uint16_t port) { icp_ = std::make_unique<IcpService>(*ioc_, runtime_, port); }

@@ -37,8 +37,12 @@ class Worker {
   Worker(ProxyRuntime& runtime, int index);
   ~Worker();
 
-  // Binds every port; throws std::runtime_error naming the port that failed.
+  // Binds every port and listens; throws std::runtime_error naming the port that failed.
   void listen(const std::vector<HttpPortConfig>& ports);
+  // The same in two steps: bind (as root, before privileges are given up), then
+  // listen once everything else is open (clients take a listening port as started).
+  void bind(const std::vector<HttpPortConfig>& ports);
+  void start_listening();
   // Makes this worker the one that owns the ICP socket; throws std::runtime_error.
   void open_icp(uint16_t port);
   IcpService* icp() { return icp_.get(); }

@@ -93,6 +93,7 @@ TEST(CacheDir, ASquidCacheInTheDirectoryIsLeftUntouched) {
   TempDir dir;
   const auto squid_dir = dir.file("spool");
   fs::create_directories(squid_dir + "/00/00");
+  fs::permissions(squid_dir, fs::perms::all);  // squid's cache_dir belongs to proxy, whom cuttle runs as
   dir.write("spool/swap.state", "squid's index");
   dir.write("spool/00/00/00000001", "squid's object");
   {

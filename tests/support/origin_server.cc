@@ -274,6 +274,10 @@ TestCertificates::TestCertificates() {
   char pattern[] = "/tmp/cuttle-certs-XXXXXX";
   if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
+  // cuttle runs as user proxy (cache_effective_user) and reads the CA files here.
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                         std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                         std::filesystem::perms::others_exec);
   std::string d = dir_;
   std::string script =
       "set -e; cd " + d +

@@ -86,4 +86,6 @@ std::string SquidProcess::access_log_line_with(const std::string& text, std::chr
   return wait_for_line_with(dir_.file("access.log"), text, timeout);
 }
 
+pid_t SquidProcess::pid() const { return process_->pid(); }
+
 }  // namespace cuttle::testing

@@ -27,6 +27,7 @@ class SquidProcess {
   static bool available();  // is /usr/sbin/squid installed?
 
   unsigned short port() const { return port_; }
+  pid_t pid() const;  // squid itself (-N: no separate master)
   std::vector<std::string> access_log_lines(size_t count,
                                             std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
   // Waits for the first access.log line containing `text`; "" if none appears.

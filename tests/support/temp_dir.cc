@@ -20,6 +20,9 @@ TempDir::TempDir(const std::string& prefix) {
   std::string pattern = "/tmp/" + prefix + "-XXXXXX";
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
+  // Tests run as root; cuttle and squid started by them give up root for user
+  // proxy (cache_effective_user), and must still reach the test's files.
+  std::filesystem::permissions(path_, std::filesystem::perms::all);
 }
 
 TempDir::~TempDir() {

@@ -1,5 +1,6 @@
 // A fresh directory under /tmp for one test's files, removed afterwards unless
-// CUTTLE_KEEP_TEST_DIRS is set (to read logs after a failure).
+// CUTTLE_KEEP_TEST_DIRS is set (to read logs after a failure). Open to every user
+// (rwx): the proxies a test starts as root run as user proxy.
 #pragma once
 
 #include <string>

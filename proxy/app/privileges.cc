@@ -1,0 +1,80 @@
+#include "proxy/app/privileges.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+namespace cuttle {
+namespace {
+
+std::optional<gid_t> group_id(const std::string& name) {
+  if (const group* found = ::getgrnam(name.c_str())) return found->gr_gid;
+  return std::nullopt;
+}
+
+[[noreturn]] void failed(const std::string& call) {
+  throw std::runtime_error("cannot give up root: " + call + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+std::optional<EffectiveIds> effective_ids(const Config& config) {
+  if (::geteuid() != 0) return std::nullopt;
+  const passwd* user = ::getpwnam(config.effective_user.c_str());
+  if (!user)
+    throw std::runtime_error("getpwnam failed to find userid for effective user '" + config.effective_user +
+                             "' (cache_effective_user)");
+  EffectiveIds ids{config.effective_user, user->pw_uid, user->pw_gid, true, user->pw_dir ? user->pw_dir : ""};
+  if (!config.effective_group.empty()) {
+    const auto gid = group_id(config.effective_group);
+    if (!gid)
+      throw std::runtime_error("getgrnam failed to find groupid for effective group '" + config.effective_group +
+                               "' (cache_effective_group)");
+    ids.gid = *gid;
+    ids.own_groups = false;
+  }
+  return ids;
+}
+
+void drop_privileges(const EffectiveIds& ids) {
+  if (ids.own_groups) {
+    if (::initgroups(ids.user.c_str(), ids.gid) != 0) failed("initgroups");
+  } else if (::setgroups(1, &ids.gid) != 0) {
+    failed("setgroups");
+  }
+  if (::setresgid(ids.gid, ids.gid, ids.gid) != 0) failed("setresgid");
+  if (::setresuid(ids.uid, ids.uid, ids.uid) != 0) failed("setresuid");  // saved uid too: for good
+  if (::geteuid() == 0 || ::getuid() == 0)
+    throw std::runtime_error("Don't run Squid as root, set 'cache_effective_user'! (as squid: '" + ids.user +
+                             "' is root)");
+  if (!ids.home.empty()) ::setenv("HOME", ids.home.c_str(), 1);  // helpers see the user's home, as squid sets it
+  ::prctl(PR_SET_DUMPABLE, 1);  // core dumps stay possible after the change (squid does the same)
+}
+
+void make_directories_for(const std::string& path, const EffectiveIds& ids) {
+  std::filesystem::path missing;
+  for (const auto& part : std::filesystem::path(path).parent_path()) {
+    missing /= part;
+    std::error_code ec;
+    if (std::filesystem::exists(missing, ec)) continue;
+    if (!std::filesystem::create_directory(missing, ec) || ::chown(missing.c_str(), ids.uid, ids.gid) != 0) return;
+  }
+}
+
+void apply_effective_group(const Config& config) {
+  if (config.effective_group.empty()) return;
+  const auto gid = group_id(config.effective_group);
+  if (!gid || ::setgid(*gid) != 0)
+    std::cerr << "cuttle: ALERT: setgid to cache_effective_group '" << config.effective_group
+              << "': " << (gid ? std::strerror(errno) : "no such group") << " (as squid, going on)" << std::endl;
+}
+
+}  // namespace cuttle
