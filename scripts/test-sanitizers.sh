@@ -81,6 +81,8 @@ cmake --build build -j"$jobs" --target cuttle_integration_tests verified_load
 reports="$PWD/$build_dir/sanitizer-reports"
 rm -rf "$reports"
 mkdir -p "$reports"
+# cuttle started as root runs as user proxy (cache_effective_user): it writes here too.
+chmod 1777 "$reports"
 # Report files are named <tool>.<program>.<pid>. UBSan (beside ASan) writes to
 # stderr only: a test binary then fails (halt_on_error), and the test support
 # copies a child cuttle's output holding any report here as child-output.<pid>.

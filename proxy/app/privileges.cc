@@ -2,7 +2,9 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +26,16 @@ std::optional<gid_t> group_id(const std::string& name) {
   throw std::runtime_error("cannot give up root: " + call + ": " + std::strerror(errno));
 }
 
+// After setresuid with PR_SET_KEEPCAPS: CAP_NET_ADMIN alone, permitted and effective.
+void keep_only_net_admin() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  data[CAP_TO_INDEX(CAP_NET_ADMIN)].permitted = data[CAP_TO_INDEX(CAP_NET_ADMIN)].effective =
+      CAP_TO_MASK(CAP_NET_ADMIN);
+  if (::syscall(SYS_capset, &header, data) != 0) failed("capset(CAP_NET_ADMIN)");
+  ::prctl(PR_SET_KEEPCAPS, 0);
+}
+
 }  // namespace
 
 std::optional<EffectiveIds> effective_ids(const Config& config) {
@@ -32,7 +44,8 @@ std::optional<EffectiveIds> effective_ids(const Config& config) {
   if (!user)
     throw std::runtime_error("getpwnam failed to find userid for effective user '" + config.effective_user +
                              "' (cache_effective_user)");
-  EffectiveIds ids{config.effective_user, user->pw_uid, user->pw_gid, true, user->pw_dir ? user->pw_dir : ""};
+  EffectiveIds ids{config.effective_user, user->pw_uid, user->pw_gid, true, user->pw_dir ? user->pw_dir : "",
+                   !config.outgoing.marks.empty()};
   if (!config.effective_group.empty()) {
     const auto gid = group_id(config.effective_group);
     if (!gid)
@@ -51,7 +64,9 @@ void drop_privileges(const EffectiveIds& ids) {
     failed("setgroups");
   }
   if (::setresgid(ids.gid, ids.gid, ids.gid) != 0) failed("setresgid");
+  if (ids.keep_net_admin && ::prctl(PR_SET_KEEPCAPS, 1) != 0) failed("prctl(PR_SET_KEEPCAPS)");
   if (::setresuid(ids.uid, ids.uid, ids.uid) != 0) failed("setresuid");  // saved uid too: for good
+  if (ids.keep_net_admin) keep_only_net_admin();
   if (::geteuid() == 0 || ::getuid() == 0)
     throw std::runtime_error("Don't run Squid as root, set 'cache_effective_user'! (as squid: '" + ids.user +
                              "' is root)");

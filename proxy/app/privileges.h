@@ -18,6 +18,9 @@ struct EffectiveIds {
   gid_t gid = 0;
   bool own_groups = true;  // the user's supplementary groups (no cache_effective_group)
   std::string home;
+  // tcp_outgoing_mark: CAP_NET_ADMIN is kept through the change (SO_MARK needs
+  // it), as squid keeps it; every other privilege goes.
+  bool keep_net_admin = false;
 };
 
 // Who to become: nullopt when not started as root. Throws std::runtime_error with

@@ -6,6 +6,7 @@
 #include "proxy/config/acl/access_rules.h"
 #include "proxy/config/deny_info.h"
 #include "proxy/config/dns_config.h"
+#include "proxy/config/outgoing_config.h"
 #include "proxy/config/error_page_settings.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/config_notes.h"
@@ -290,6 +291,7 @@ struct Config {
   Milliseconds server_idle_pconn_timeout{std::chrono::minutes(1)};
   Milliseconds shutdown_lifetime{std::chrono::seconds(30)};
   DnsConfig dns;
+  OutgoingConfig outgoing;  // tcp_outgoing_address, tcp_outgoing_tos, tcp_outgoing_mark
 
   // TLS towards origins reached DIRECT (https:// URLs): extra CA file.
   std::vector<std::string> tls_outgoing_cafiles;  // each cafile=, all trusted as squid's

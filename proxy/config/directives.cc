@@ -5,6 +5,7 @@
 #include "proxy/config/auth_directives.h"
 #include "proxy/config/cache_dir.h"
 #include "proxy/config/dns_directives.h"
+#include "proxy/config/outgoing_directives.h"
 #include "proxy/config/error_page_directives.h"
 #include "proxy/config/header_additions.h"
 #include "proxy/config/note_directive.h"
@@ -751,6 +752,11 @@ constexpr DirectiveEntry kDirectives[] = {
     {"ipcache_high", ipcache_high},
     {"append_domain", append_domain},
     {"dns_defnames", dns_defnames},
+    {"tcp_outgoing_address", tcp_outgoing_address},
+    {"tcp_outgoing_tos", tcp_outgoing_tos},
+    {"tcp_outgoing_ds", tcp_outgoing_tos},
+    {"tcp_outgoing_dscp", tcp_outgoing_tos},
+    {"tcp_outgoing_mark", tcp_outgoing_mark},
     {"tls_outgoing_options", tls_outgoing_options},
     {"refresh_pattern", refresh_pattern},
     {"negative_ttl", duration<&Config::negative_ttl>},

@@ -326,7 +326,7 @@ awaitable<std::unique_ptr<UpstreamConnection>> open_connection(Exchange& x, bool
   auto& runtime = x.worker.runtime;
   auto slot = x.plan.peer_name.empty() ? peers::PeerConnections::Slot()
                                        : runtime.peer_connections().open(x.plan.peer_name);
-  auto connected = co_await connect_upstream(x.plan.upstream, x.config(), x.worker.resolver, runtime.tls());
+  auto connected = co_await connect_upstream(x.plan.upstream, x.config(), x.worker.resolver, runtime.tls(), &x.facts);
   if (connected.error) {
     x.out.error = connected.error;
     x.out.error_detail = connected.detail;

@@ -35,9 +35,9 @@ awaitable<void> pump(TcpStream& from, TcpStream& to, std::chrono::milliseconds i
 }  // namespace
 
 awaitable<TunnelOutcome> run_tunnel(ClientSide& client, const UpstreamSpec& target, const Config& config,
-                                    WorkerServices& worker) {
+                                    WorkerServices& worker, const RequestFacts& facts) {
   TunnelOutcome out;
-  auto connected = co_await connect_upstream(target, config, worker.resolver, worker.runtime.tls());
+  auto connected = co_await connect_upstream(target, config, worker.resolver, worker.runtime.tls(), &facts);
   if (connected.error) {
     out.error = connected.error;
     out.error_detail = connected.detail;

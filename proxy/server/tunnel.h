@@ -14,6 +14,6 @@ struct TunnelOutcome {
 };
 
 awaitable<TunnelOutcome> run_tunnel(ClientSide& client, const UpstreamSpec& target, const Config& config,
-                                    WorkerServices& worker);
+                                    WorkerServices& worker, const RequestFacts& facts);
 
 }  // namespace cuttle

@@ -1,5 +1,6 @@
 #include "proxy/server/upstream.h"
 
+#include "proxy/server/outgoing_connect.h"
 #include "proxy/server/tls_contexts.h"
 
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -45,7 +46,7 @@ ErrorDetail describe_io_error(const error_code& ec, std::string server_ip) {
 }
 
 awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, dns::Resolver& resolver,
-                                           TlsContexts& tls) {
+                                           TlsContexts& tls, const RequestFacts* facts) {
   ConnectOutcome out;
   auto executor = co_await asio::this_coro::executor;
   const auto timeout = spec.connect_timeout.value_or(config.connect_timeout);
@@ -60,19 +61,17 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
     out.detail.dns_error = resolved.error_text;
     co_return out;
   }
-  std::vector<tcp::endpoint> endpoints;
-  for (const auto& a : resolved.addresses) endpoints.emplace_back(a, spec.port);
-
-  TcpStream tcp_stream(executor);
-  tcp_stream.expires_after(timeout);
-  auto [cec, endpoint] = co_await tcp_stream.async_connect(endpoints, use_nothrow);
-  if (cec) {
+  auto connected = co_await connect_tcp(resolved.addresses, spec.port, timeout, config.outgoing, facts);
+  if (!connected.stream) {
+    const auto cec = connected.error;
     out.error = classify_connect_error(cec);
     // The last address tried: what the connect error is about.
-    out.detail = describe_io_error(cec, endpoints.empty() ? "" : endpoints.back().address().to_string());
+    out.detail = describe_io_error(cec, connected.endpoint.address().to_string());
     if (out.error == ErrorKind::ConnectTimeout) out.detail.sys_errno = ETIMEDOUT;  // as Squid's connect timeout
     co_return out;
   }
+  TcpStream tcp_stream = std::move(*connected.stream);
+  const auto endpoint = connected.endpoint;
   tcp_stream.socket().set_option(tcp::no_delay(true), ec);
   std::string address = endpoint.address().to_string();
 

@@ -59,10 +59,11 @@ struct ConnectOutcome {
 // (none for a timeout).
 ErrorDetail describe_io_error(const error_code& ec, std::string server_ip = {});
 
-// Resolves (dns_timeout, cached for positive_dns_ttl), connects (connect_timeout)
-// and, for TLS, handshakes and verifies the certificate against `spec.host`.
+// Resolves (the shared ipcache, else DNS within dns_timeout), connects
+// (connect_timeout; tcp_outgoing_* chosen by `facts`' ACLs) and, for TLS,
+// handshakes and verifies the certificate against `spec.host`.
 awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Config& config, dns::Resolver& resolver,
-                                           TlsContexts& tls);
+                                           TlsContexts& tls, const RequestFacts* facts);
 
 // Idle keep-alive connections of one worker (single-threaded: no locking).
 class UpstreamPool {

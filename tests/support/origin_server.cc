@@ -146,6 +146,8 @@ awaitable<void> serve(OriginServer& server, Stream& stream, int connection_id) {
     for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     r.body = req.body();
     r.connection_id = connection_id;
+    error_code peer_error;
+    r.peer_address = beast::get_lowest_layer(stream).remote_endpoint(peer_error).address().to_string();
     OriginReply reply;
     try {
       reply = OriginSessionAccess::record(server, std::move(r));

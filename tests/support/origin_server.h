@@ -30,6 +30,7 @@ struct RecordedRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   int connection_id = 0;  // requests on one connection share it
+  std::string peer_address;  // the connection's source address, as the origin saw it
 
   // The first value of a header (case-insensitive name), or "".
   std::string header(std::string_view name) const;

@@ -10,7 +10,7 @@ awaitable<StepResult> tunnel_connect(ClientConnection& conn, Transaction& tx) {
   const RequestTarget& target = tx.target();
   UpstreamSpec spec{target.host, target.port, false, {}, std::nullopt};
   auto client = conn.side();
-  auto outcome = co_await run_tunnel(client, spec, tx.config(), conn.services);
+  auto outcome = co_await run_tunnel(client, spec, tx.config(), conn.services, tx.facts);
   if (outcome.error) {
     // As squid 5.7 logs a tunnel that never opened: NONE_NONE, the address
     // tried, and its error page as no reply (size 0, no type).
