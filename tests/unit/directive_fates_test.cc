@@ -163,7 +163,7 @@ TEST(DirectiveFates, ABehaviourNotImplementedIsAWarningThatSaysWhatDiffers) {
                                      "not implement; ignored (squid: opens a failed server connection again, up to "
                                      "this many times)"});
   EXPECT_EQ(warnings_of("forward_timeout 30 seconds").size(), 1u);
-  EXPECT_EQ(warnings_of("tcp_outgoing_dscp 0x20 all").size(), 1u) << "squid's other name";
+  EXPECT_EQ(warnings_of("clientside_tos 0x20 all").size(), 1u);
 }
 
 TEST(DirectiveFates, ABehaviourAtSquidsDefaultIsAcceptedSilently) {
