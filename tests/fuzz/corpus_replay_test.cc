@@ -22,6 +22,7 @@ int cuttle_fuzz_logformat(const uint8_t* data, size_t size);
 int cuttle_fuzz_error_page(const uint8_t* data, size_t size);
 int cuttle_fuzz_store_log(const uint8_t* data, size_t size);
 int cuttle_fuzz_log_destination(const uint8_t* data, size_t size);
+int cuttle_fuzz_proxy_protocol(const uint8_t* data, size_t size);
 
 namespace {
 
@@ -55,5 +56,6 @@ TEST(FuzzCorpus, Logformat) { EXPECT_GT(replay("logformat", cuttle_fuzz_logforma
 TEST(FuzzCorpus, ErrorPage) { EXPECT_GT(replay("error_page", cuttle_fuzz_error_page), 0u); }
 TEST(FuzzCorpus, StoreLog) { EXPECT_GT(replay("store_log", cuttle_fuzz_store_log), 0u); }
 TEST(FuzzCorpus, LogDestination) { EXPECT_GT(replay("log_destination", cuttle_fuzz_log_destination), 0u); }
+TEST(FuzzCorpus, ProxyProtocol) { EXPECT_GT(replay("proxy_protocol", cuttle_fuzz_proxy_protocol), 0u); }
 
 }  // namespace
