@@ -10,6 +10,7 @@
 #include "proxy/config/error_page_settings.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/config_notes.h"
+#include "proxy/config/connection_settings.h"
 #include "proxy/config/quick_abort_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
@@ -35,6 +36,11 @@ struct HttpPortConfig {
   std::string defaultsite;   // accel: host used when the request names none
   bool vhost = false;        // accel: the Host header names the site
   std::string name;          // name=, by default the port as written ("3128", "127.0.0.1:3128"): myportname
+  // require-proxy-header: every connection starts with a PROXY protocol header
+  // from a sender proxy_protocol_access allows.
+  bool require_proxy_header = false;
+  std::optional<TcpKeepalive> tcp_keepalive;  // tcpkeepalive[=idle,interval,timeout]
+  bool connection_auth = true;                // connection-auth=off: no NTLM or Negotiate here
   std::string where;         // "file:line", for messages
 };
 
@@ -178,6 +184,9 @@ struct Config {
   // the client it finds is the one ACLs (acl_uses_indirect_client) and logs
   // (log_uses_indirect_client) see.
   std::vector<AccessRule> follow_x_forwarded_for;
+  // Who may send a PROXY protocol header on require-proxy-header ports (none: nobody).
+  std::vector<AccessRule> proxy_protocol_access;
+  ConnectionSettings connections;
   bool acl_uses_indirect_client = true;
   bool log_uses_indirect_client = true;
   bool delay_pool_uses_indirect_client = true;  // no delay pools yet: read, for the day they come

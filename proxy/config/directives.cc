@@ -6,6 +6,7 @@
 #include "proxy/config/cache_dir.h"
 #include "proxy/config/dns_directives.h"
 #include "proxy/config/outgoing_directives.h"
+#include "proxy/config/connection_directives.h"
 #include "proxy/config/error_page_directives.h"
 #include "proxy/config/header_additions.h"
 #include "proxy/config/note_directive.h"
@@ -68,8 +69,6 @@ bool known_unimplemented_option(std::string_view option, std::initializer_list<s
 // handle, or would let through what squid decrypts and filters.
 std::optional<std::string> http_port_refusal(std::string_view option) {
   if (option == "ssl-bump") return "decrypts and filters this port's CONNECT traffic (ssl_bump rules)";
-  if (option == "require-proxy-header")
-    return "accepts only connections that start with a PROXY protocol header from trusted proxies";
   if (option == "intercept" || option == "transparent" || option == "tproxy")
     return "receives intercepted traffic (NAT or TPROXY)";
   return std::nullopt;
@@ -93,6 +92,14 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
       if (port.defaultsite.empty()) throw DirectiveError("http_port: defaultsite= needs a host name");
     } else if (o.starts_with("name=")) {
       port.name = o.substr(5);
+    } else if (o == "require-proxy-header") {
+      port.require_proxy_header = true;
+    } else if (o == "tcpkeepalive" || o.starts_with("tcpkeepalive=")) {
+      port.tcp_keepalive = tcp_keepalive_option(o);
+    } else if (o == "connection-auth" || o.starts_with("connection-auth=")) {
+      port.connection_auth = o == "connection-auth" || connection_auth_option(o);
+    } else if (o == "no-connection-auth") {
+      port.connection_auth = false;
     } else if (o == "vhost") {
       // Squid's old way to say accel, still read (with its warning).
       if (!port.accel) ctx.warn("http_port: vhost option is deprecated. Use 'accel' mode flag instead (as Squid)");
@@ -107,7 +114,7 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
       throw DirectiveError("http_port option '" + o + "' " + *refusal +
                            "; cuttle does not implement it yet and will not run without it");
     } else if (known_unimplemented_option(o, {"protocol", "allow-direct", "act-as-origin", "ignore-cc",
-                                              "connection-auth", "tcpkeepalive", "disable-pmtu-discovery",
+                                              "disable-pmtu-discovery",
                                               "tls-cert", "tls-key", "cert", "key", "generate-host-certificates",
                                               "dynamic_cert_mem_cache_size", "vport", "worker-queues"})) {
       ctx.warn("http_port option '" + o + "' is not implemented by cuttle; ignored");
@@ -325,6 +332,10 @@ void deny_info(DirectiveArgs& args, ParseContext& ctx) {
 }
 
 void cache_mgr(DirectiveArgs& args, ParseContext& ctx) { ctx.config.cache_mgr = args.next("address").text; }
+
+void proxy_protocol_access(DirectiveArgs& args, ParseContext& ctx) {
+  access_rule(args, ctx, ctx.config.proxy_protocol_access);
+}
 
 void follow_x_forwarded_for(DirectiveArgs& args, ParseContext& ctx) {
   access_rule(args, ctx, ctx.config.follow_x_forwarded_for);
@@ -722,6 +733,13 @@ constexpr DirectiveEntry kDirectives[] = {
     {"via", on_off<&Config::via>},
     {"httpd_suppress_version_string", on_off<&Config::suppress_version>},
     {"follow_x_forwarded_for", follow_x_forwarded_for},
+    {"proxy_protocol_access", proxy_protocol_access},
+    {"client_persistent_connections", client_persistent_connections},
+    {"server_persistent_connections", server_persistent_connections},
+    {"half_closed_clients", half_closed_clients},
+    {"forward_timeout", forward_timeout},
+    {"peer_connect_timeout", peer_connect_timeout},
+    {"pconn_lifetime", pconn_lifetime},
     {"acl_uses_indirect_client", on_off<&Config::acl_uses_indirect_client>},
     {"log_uses_indirect_client", on_off<&Config::log_uses_indirect_client>},
     {"delay_pool_uses_indirect_client", on_off<&Config::delay_pool_uses_indirect_client>},

@@ -27,7 +27,23 @@ bool kept_despite_connection(std::string_view name) {
          ascii_iequals(name, "Host");
 }
 
+// squid's test: the scheme name, then the end of the value or a space.
+bool offers_connection_auth(std::string_view value) {
+  for (std::string_view scheme : {"NTLM", "Negotiate", "Kerberos"})
+    if (value.size() >= scheme.size() && ascii_iequals(value.substr(0, scheme.size()), scheme) &&
+        (value.size() == scheme.size() || value[scheme.size()] == ' '))
+      return true;
+  return false;
+}
+
 }  // namespace
+
+void remove_connection_auth_challenges(http::fields& fields) {
+  for (auto it = fields.begin(); it != fields.end();) {
+    if (it->name() == http::field::www_authenticate && offers_connection_auth(it->value())) it = fields.erase(it);
+    else ++it;
+  }
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

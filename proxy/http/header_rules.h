@@ -28,6 +28,11 @@ std::string joined_values(const http::fields& fields, std::string_view name);
 
 void remove_hop_by_hop(http::fields& fields);
 
+// http_port ... connection-auth=off: the WWW-Authenticate fields offering NTLM,
+// Negotiate or Kerberos (authentication tied to one connection) are removed from
+// replies, as squid 5.7's buildReplyHeader does.
+void remove_connection_auth_challenges(http::fields& fields);
+
 // RFC 9110 §9.2.1: GET, HEAD, OPTIONS and TRACE. Unknown methods are unsafe.
 bool is_safe_method(http::verb method);
 

@@ -38,6 +38,10 @@ struct AccessLogEntry {
   uint16_t client_port = 0;     // %>p
   std::string local_ip;         // %la: the http_port's address, else the connection's
   uint16_t local_port = 0;      // %lp
+  // %>la, %>lp: the address and port the client connected to (behind a PROXY
+  // protocol header, the ones it names).
+  std::string connection_local_ip;
+  uint16_t connection_local_port = 0;
   uint16_t server_port = 0;     // %<p: of `peer`
   uint64_t request_bytes = 0;   // %>st: request header and body bytes read from the client
   unsigned server_status = 0;   // %<Hs: the status the server or peer sent; 0: none

@@ -71,6 +71,8 @@ std::optional<Value> code_value(const Token& t, const AccessLogEntry& e, const L
   if (c == ">p") return decimal_unless_zero(e.client_port);
   if (c == "la") return Value{unless_dash(e.local_ip)};
   if (c == "lp") return decimal_unless_zero(e.local_port);
+  if (c == ">la") return Value{unless_dash(e.connection_local_ip)};
+  if (c == ">lp") return decimal_unless_zero(e.connection_local_port);
   if (c == "<a") return Value{unless_dash(e.peer)};
   if (c == "<p") return decimal_unless_zero(e.server_port);
   if (c == "ts") return decimal(epoch_ms(e) / 1000);

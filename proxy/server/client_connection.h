@@ -28,7 +28,7 @@ struct ClientConnection {
   uint16_t client_port = 0;
   std::string listening_ip;  // %la: the http_port's address, the connection's when it listens on all
 
-  ClientSide side() { return {stream, buffer, client_ip, {}}; }
+  ClientSide side() { return {stream, buffer, client_ip, {}, nullptr, port.connection_auth}; }
   ProxyRuntime& runtime() { return services.runtime; }
 };
 

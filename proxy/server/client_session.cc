@@ -2,11 +2,17 @@
 
 #include "proxy/http/request_line.h"
 #include "proxy/server/own_replies.h"
+#include "proxy/server/proxy_protocol_intake.h"
 #include "proxy/server/request_pipeline.h"
 #include "proxy/server/runtime.h"
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <iostream>
 
 namespace cuttle {
@@ -28,6 +34,19 @@ tcp::endpoint local_endpoint(const tcp::socket& socket) {
   return socket.local_endpoint(ec);
 }
 
+// http_port ... tcpkeepalive[=idle,interval,timeout], set as squid's
+// commSetTcpKeepalive sets it: the probe count covers `timeout` at `interval`;
+// the values not given stay the kernel's.
+void set_tcp_keepalive(tcp::socket& socket, const TcpKeepalive& keepalive) {
+  const int fd = socket.native_handle();
+  auto set = [fd](int level, int name, int value) { ::setsockopt(fd, level, name, &value, sizeof value); };
+  if (keepalive.timeout && keepalive.interval)
+    set(IPPROTO_TCP, TCP_KEEPCNT, static_cast<int>((keepalive.timeout + keepalive.interval - 1) / keepalive.interval));
+  if (keepalive.idle) set(IPPROTO_TCP, TCP_KEEPIDLE, static_cast<int>(keepalive.idle));
+  if (keepalive.interval) set(IPPROTO_TCP, TCP_KEEPINTVL, static_cast<int>(keepalive.interval));
+  set(SOL_SOCKET, SO_KEEPALIVE, 1);
+}
+
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
@@ -36,13 +55,15 @@ ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, Wor
   conn_.client_address = normalize_address(remote.address());
   conn_.client_port = remote.port();
   conn_.client_ip = conn_.client_address.to_string();
-  counted_.emplace(services.runtime.client_counts(), conn_.client_address);
+  // Behind a PROXY protocol sender the client is known once its header is read.
+  if (!port.require_proxy_header) counted_.emplace(services.runtime.client_counts(), conn_.client_address);
   const auto local = local_endpoint(conn_.stream.socket());
   conn_.local_address = normalize_address(local.address());
   conn_.local_port = local.port();
   conn_.listening_ip = port.address.empty() ? conn_.local_address.to_string() : port.address;
   error_code ec;
   conn_.stream.socket().set_option(tcp::no_delay(true), ec);
+  if (port.tcp_keepalive) set_tcp_keepalive(conn_.stream.socket(), *port.tcp_keepalive);
 }
 
 void ClientSession::close_if_idle() {
@@ -67,6 +88,15 @@ awaitable<void> ClientSession::run() {
     ~Ended() { serving->ended = true; }
   } ended{serving};
   asio::steady_timer lifetime(co_await asio::this_coro::executor);
+  if (conn_.port.require_proxy_header) {
+    const auto active = conn_.runtime().active();
+    if (!co_await take_proxy_protocol_header(conn_, *active->config)) {
+      error_code ignored;
+      conn_.stream.socket().close(ignored);
+      co_return;
+    }
+    counted_.emplace(conn_.services.runtime.client_counts(), conn_.client_address);
+  }
   for (bool first = true;; first = false) {
     Transaction tx;
     http::request_parser<http::empty_body> parser;
@@ -112,7 +142,7 @@ awaitable<bool> ClientSession::read_request(http::request_parser<http::empty_bod
   conn_.buffer.max_size(config.request_header_max_size + kRequestBodyBufferSlack);
   // The first request gets request_timeout; a kept-alive connection waiting for
   // its next request gets client_idle_pconn_timeout.
-  conn_.stream.expires_after(first ? config.request_timeout : config.client_idle_pconn_timeout);
+  conn_.stream.expires_after(first ? config.request_timeout : idle_time_left(config));
   idle_ = conn_.buffer.size() == 0;
   conn_.buffer.reserve(kRequestReadSize);  // a typical request header in one read
   if (idle_ && runtime.shutting_down()) co_return false;
@@ -132,13 +162,27 @@ awaitable<bool> ClientSession::read_request(http::request_parser<http::empty_bod
   co_return false;  // closed or idle timeout: nothing to answer
 }
 
+// client_idle_pconn_timeout, cut to what pconn_lifetime leaves of the connection's
+// life (at least a second), as squid's Comm::Connection::timeLeft.
+std::chrono::milliseconds ClientSession::idle_time_left(const Config& config) const {
+  const auto lifetime = config.connections.pconn_lifetime;
+  if (lifetime <= lifetime.zero()) return config.client_idle_pconn_timeout;
+  const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
+  const auto left = age < lifetime ? lifetime - age : std::chrono::milliseconds(std::chrono::seconds(1));
+  return std::min(config.client_idle_pconn_timeout, left);
+}
+
 // The connection's side of the log line, and the header's size (%>st; the body's
 // is added as it is forwarded).
 void ClientSession::note_connection_for_log(Transaction& tx, size_t header_bytes) {
   tx.entry.client_ip = conn_.client_ip;
   tx.entry.client_port = conn_.client_port;
   tx.entry.local_ip = conn_.listening_ip;
-  tx.entry.local_port = conn_.local_port;
+  // %lp: the http_port's port, the connection's when it listens on every address
+  // (squid's FindListeningPortAddress: behind a PROXY header, the one it names).
+  tx.entry.local_port = conn_.port.address.empty() ? conn_.local_port : conn_.port.port;
+  tx.entry.connection_local_ip = conn_.local_address.to_string();
+  tx.entry.connection_local_port = conn_.local_port;
   tx.entry.request_bytes = header_bytes;
 }
 

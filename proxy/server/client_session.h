@@ -10,6 +10,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -34,12 +35,14 @@ class ClientSession {
   };
   void close_at_end_of_lifetime(asio::steady_timer& timer, std::shared_ptr<RequestLifetime> serving);
   void note_connection_for_log(Transaction& tx, size_t header_bytes);
+  std::chrono::milliseconds idle_time_left(const Config& config) const;
   static void note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx);
   awaitable<void> refuse_unreadable(error_code ec, Transaction& tx);
 
   ClientConnection conn_;
   std::optional<ClientCounts::Registration> counted_;  // for maxconn, while the connection is open
   bool idle_ = false;
+  std::chrono::steady_clock::time_point opened_at_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace cuttle

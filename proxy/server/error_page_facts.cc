@@ -112,7 +112,7 @@ ErrorPageFacts error_page_facts(const ClientConnection& conn, const Transaction&
   f.client_ip = conn.client_ip;
   if (tx.facts.auth.status == AuthStatus::Accepted) f.user = tx.facts.auth.user;
   f.listening_port = tx.active->forward_port.value_or(conn.local_port);
-  f.local_ip = conn.local_address.to_string();  // squid's FindListeningPortAddress
+  f.local_ip = conn.listening_ip;  // squid's FindListeningPortAddress
   f.page = std::move(page);
   f.sys_errno = detail.sys_errno;
   f.server_ip = detail.server_ip;

@@ -162,6 +162,7 @@ void shape_client_reply(http::response_parser<http::buffer_body>& parser, bool h
   res.set("X-Cache", "MISS from " + x.active.hostname);
   if (!x.plan.cache_lookup.empty()) res.set("X-Cache-Lookup", x.plan.cache_lookup);
   mangle_reply_headers(res.base(), x.config(), x.facts, x.client ? x.client->entry : nullptr);
+  if (x.client && !x.client->connection_auth) remove_connection_auth_challenges(res.base());
   res.version(11);
   if (has_body && !parser.content_length()) {
     if (x.client_version >= 11) res.chunked(true);
@@ -321,6 +322,8 @@ awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
 // An idle pooled connection to the hop, or a new one holding the peer's
 // max-conn slot from the connect on; nothing (and x.out.error) when it fails.
 awaitable<std::unique_ptr<UpstreamConnection>> open_connection(Exchange& x, bool from_pool, bool check_alive) {
+  // server_persistent_connections off: every request on a connection of its own.
+  from_pool = from_pool && x.config().connections.server_persistent;
   auto conn = from_pool ? x.worker.pool.take(x.plan.upstream.key(), check_alive) : nullptr;
   if (conn) co_return conn;
   auto& runtime = x.worker.runtime;
@@ -444,7 +447,8 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
     if (!parser.is_done()) x.out.client_reusable = false;
   }
   // The connection's one owner hands it back, or lets it close.
-  if (reusable) x.worker.pool.give_back(std::move(conn));
+  if (reusable && x.config().connections.server_persistent)
+    x.worker.pool.give_back(std::move(conn), x.config().connections.pconn_lifetime);
   co_return Attempt::Done;
 }
 
@@ -458,7 +462,8 @@ awaitable<ForwardOutcome> forward_request(ClientSide* client, const RequestFacts
   auto buffer = worker.buffers.borrow();
   Exchange x{active, facts, worker, plan, fill, client, buffer.span()};
   x.client_version = received.version();
-  x.client_keep_alive = client && received.keep_alive() && !worker.runtime.shutting_down();
+  x.client_keep_alive = client && received.keep_alive() && active.config->connections.client_persistent &&
+                       !worker.runtime.shutting_down();
   x.is_head = received.method() == http::verb::head;
   const bool has_body = header_parser.chunked() || header_parser.content_length().value_or(0) > 0;
   const bool expects_continue = client && has_body && x.client_version >= 11 &&

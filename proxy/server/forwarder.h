@@ -24,6 +24,7 @@ struct ClientSide {
   std::function<awaitable<AccessVerdict>(const http::response_header<>&, std::string_view hierarchy)> check_reply;
   // The transaction so far: request_header_add and reply_header_add format from it.
   const AccessLogEntry* entry = nullptr;
+  bool connection_auth = true;  // the http_port's connection-auth=: off strips NTLM/Negotiate offers from replies
 };
 
 // Where one attempt goes: the origin or a peer, and what that hop is sent.

@@ -221,6 +221,8 @@ ForwardPlan plan_for(const peers::Candidate& candidate, const Config& config, co
   }
   const auto& peer = config.cache_peers[*candidate.peer];
   plan.upstream = peer_upstream(peer);
+  // squid's peerConnectTimeout: the peer's connect-timeout=, else peer_connect_timeout.
+  plan.upstream.connect_timeout = peer.connect_timeout.value_or(config.connections.peer_connect_timeout);
   plan.request_target = target.url();
   plan.peer_name = peer.name;
   plan.peer_kind = kind_of(peer);

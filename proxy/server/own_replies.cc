@@ -72,7 +72,7 @@ awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction&
 
 awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::string_body>& response, Transaction& tx,
                                  bool keep_alive) {
-  keep_alive = keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down();
+  keep_alive = keep_alive && tx.may_keep_client() && !conn.runtime().shutting_down();
   if (tx.config().via) append_via(response, 11, tx.active->hostname, tx.active->product());
   mangle_reply_headers(response.base(), tx.config(), tx.facts, &tx.entry);
   response.keep_alive(keep_alive);
@@ -89,7 +89,7 @@ awaitable<bool> send_error_reply(ClientConnection& conn, http::response<http::st
 awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::string_body>& res, Transaction& tx,
                                bool keep_alive) {
   mangle_reply_headers(res.base(), tx.config(), tx.facts, &tx.entry);
-  res.keep_alive(keep_alive && tx.client_keep_alive && !conn.runtime().shutting_down());
+  res.keep_alive(keep_alive && tx.may_keep_client() && !conn.runtime().shutting_down());
   keep_reply_head_for_log(res.base(), tx);
   conn.stream.expires_after(tx.config().read_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, res, use_nothrow);

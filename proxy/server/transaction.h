@@ -28,6 +28,14 @@ struct Transaction {
   http::request_parser<http::empty_body>* parser = nullptr;  // the request header; a body may follow
   bool has_body = false;                                     // chunked, or a Content-Length above 0
   bool client_keep_alive = true;  // the request allows another on this connection (HTTP/1.0, Connection: close)
+  // client_persistent_connections: off ends every client connection after its
+  // reply, except (squid's mustKeepalive) a reply carrying an NTLM or Negotiate
+  // challenge, which the handshake needs on the same connection.
+  bool persistent_allowed = true;
+  bool must_keep_alive = false;
+  // Whether this request's reply may leave the connection open, as far as the
+  // client and the configuration go.
+  bool may_keep_client() const { return client_keep_alive && (persistent_allowed || must_keep_alive); }
 
   // ---- target (resolve_target) ----
   std::shared_ptr<const KnownTarget> known;

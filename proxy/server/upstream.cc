@@ -35,6 +35,11 @@ ErrorKind classify_connect_error(const error_code& ec) {
   return ErrorKind::ConnectFailed;
 }
 
+// Idle past what pconn_lifetime left it.
+bool outlived(const UpstreamConnection& connection, std::chrono::steady_clock::time_point now) {
+  return connection.lifetime_left && now - connection.idle_since >= *connection.lifetime_left;
+}
+
 }  // namespace
 
 ErrorDetail describe_io_error(const error_code& ec, std::string server_ip) {
@@ -116,6 +121,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& key, b
     auto connection = std::move(list.back());
     list.pop_back();
     --total_;
+    if (outlived(*connection, std::chrono::steady_clock::now())) continue;
     if (!check_alive || still_idle_and_open(connection->tcp())) {
       connection->reused = true;
       return connection;
@@ -129,22 +135,29 @@ bool UpstreamPool::has_idle(const std::string& key) const {
   return it != idle_.end() && !it->second.empty();
 }
 
-void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
+void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection,
+                             std::chrono::steady_clock::duration lifetime) {
   if (total_ >= limit_ || connection->buffer.size() != 0) return;  // dropped: closes
   // Idle connections keep no relay-sized buffer.
   if (connection->buffer.capacity() > kIdleBufferCapacity) connection->buffer.shrink_to_fit();
   connection->idle_since = std::chrono::steady_clock::now();
+  connection->lifetime_left.reset();
+  if (lifetime > lifetime.zero()) {
+    const auto age = connection->idle_since - connection->opened_at;
+    connection->lifetime_left =
+        age < lifetime ? lifetime - age : std::chrono::steady_clock::duration(std::chrono::seconds(1));
+  }
   connection->tcp().expires_never();
   idle_[connection->key].push_back(std::move(connection));
   ++total_;
 }
 
 void UpstreamPool::sweep(std::chrono::steady_clock::duration idle_timeout) {
-  auto cutoff = std::chrono::steady_clock::now() - idle_timeout;
+  const auto now = std::chrono::steady_clock::now();
   for (auto it = idle_.begin(); it != idle_.end();) {
     auto& list = it->second;
     auto old_size = list.size();
-    std::erase_if(list, [&](const auto& c) { return c->idle_since < cutoff; });
+    std::erase_if(list, [&](const auto& c) { return now - c->idle_since > idle_timeout || outlived(*c, now); });
     total_ -= old_size - list.size();
     it = list.empty() ? idle_.erase(it) : std::next(it);
   }

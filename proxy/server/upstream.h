@@ -43,7 +43,10 @@ class UpstreamConnection {
   std::string key;
   std::string address;        // the server's IP, for access.log
   bool reused = false;
+  std::chrono::steady_clock::time_point opened_at = std::chrono::steady_clock::now();  // for pconn_lifetime
   std::chrono::steady_clock::time_point idle_since;
+  // What pconn_lifetime left of its life when it fell idle: it may idle no longer.
+  std::optional<std::chrono::steady_clock::duration> lifetime_left;
   peers::PeerConnections::Slot peer_slot;  // counts this connection against its peer's max-conn
 
   TcpStream& tcp();
@@ -73,9 +76,12 @@ class UpstreamPool {
   // An idle connection for `key`, most recently used first, or nullptr. With
   // `check_alive`, connections the server has closed meanwhile are skipped.
   std::unique_ptr<UpstreamConnection> take(const std::string& key, bool check_alive);
-  void give_back(std::unique_ptr<UpstreamConnection> connection);
+  // With a `lifetime` (pconn_lifetime; 0: none), the connection idles at most what
+  // is left of it (at least a second), as squid's Comm::Connection::timeLeft.
+  void give_back(std::unique_ptr<UpstreamConnection> connection,
+                 std::chrono::steady_clock::duration lifetime = std::chrono::steady_clock::duration::zero());
   bool has_idle(const std::string& key) const;
-  // Closes connections idle for longer than `idle_timeout`.
+  // Closes connections idle for longer than `idle_timeout`, or than their lifetime_left.
   void sweep(std::chrono::steady_clock::duration idle_timeout);
   void clear();
   size_t size() const { return total_; }

@@ -23,6 +23,7 @@ int cuttle_fuzz_error_page(const uint8_t* data, size_t size);
 int cuttle_fuzz_store_log(const uint8_t* data, size_t size);
 int cuttle_fuzz_dns_answer(const uint8_t* data, size_t size);
 int cuttle_fuzz_log_destination(const uint8_t* data, size_t size);
+int cuttle_fuzz_proxy_protocol(const uint8_t* data, size_t size);
 
 namespace {
 
@@ -57,5 +58,6 @@ TEST(FuzzCorpus, ErrorPage) { EXPECT_GT(replay("error_page", cuttle_fuzz_error_p
 TEST(FuzzCorpus, StoreLog) { EXPECT_GT(replay("store_log", cuttle_fuzz_store_log), 0u); }
 TEST(FuzzCorpus, DnsAnswer) { EXPECT_GT(replay("dns_answer", cuttle_fuzz_dns_answer), 0u); }
 TEST(FuzzCorpus, LogDestination) { EXPECT_GT(replay("log_destination", cuttle_fuzz_log_destination), 0u); }
+TEST(FuzzCorpus, ProxyProtocol) { EXPECT_GT(replay("proxy_protocol", cuttle_fuzz_proxy_protocol), 0u); }
 
 }  // namespace

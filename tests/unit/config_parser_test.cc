@@ -422,10 +422,11 @@ TEST(ConfigParser, UnknownHttpPortOptionIsAnError) {
 }
 
 TEST(ConfigParser, SquidHttpPortOptionCuttleIgnoresIsAWarning) {
-  auto loaded = parse("http_port 3128 tcpkeepalive=60,30,3\n");
+  auto loaded = parse("http_port 3128 disable-pmtu-discovery=always\n");
   ASSERT_EQ(loaded.warnings.size(), 1u);
   EXPECT_EQ(loaded.warnings[0],
-            "test.conf:1: warning: http_port option 'tcpkeepalive=60,30,3' is not implemented by cuttle; ignored");
+            "test.conf:1: warning: http_port option 'disable-pmtu-discovery=always' is not implemented by cuttle; "
+            "ignored");
 }
 
 TEST(ConfigParser, AccelOptionsReadInOrderAsInSquid) {

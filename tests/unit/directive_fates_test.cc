@@ -102,7 +102,7 @@ TEST(DirectiveFates, AProtectiveDirectiveIsRefusedWithItsLineAndWhy) {
   for (const char* line : {"delay_class 1 2", "delay_access 1 allow all", "delay_parameters 1 64000/64000",
                            "client_delay_parameters 1 1024 2048", "response_delay_pool_access slow allow all",
                            "chroot /srv/jail", "client_ip_max_connections 5", "uri_whitespace deny",
-                           "proxy_protocol_access allow all", "http_access2 allow all"}) {
+                           "http_access2 allow all"}) {
     const auto error = error_of(line);
     const std::string name(line, std::string_view(line).find(' '));
     EXPECT_EQ(error.rfind("test.conf:2: '" + name + "' ", 0), 0u) << line << ": " << error;
@@ -162,13 +162,12 @@ TEST(DirectiveFates, ABehaviourNotImplementedIsAWarningThatSaysWhatDiffers) {
             std::vector<std::string>{"test.conf:2: warning: 'connect_retries' is a Squid directive that cuttle does "
                                      "not implement; ignored (squid: opens a failed server connection again, up to "
                                      "this many times)"});
-  EXPECT_EQ(warnings_of("forward_timeout 30 seconds").size(), 1u);
+  EXPECT_EQ(warnings_of("forward_max_tries 10").size(), 1u);
   EXPECT_EQ(warnings_of("clientside_tos 0x20 all").size(), 1u);
 }
 
 TEST(DirectiveFates, ABehaviourAtSquidsDefaultIsAcceptedSilently) {
-  for (const char* line : {"connect_retries 0", "forward_timeout 4 minutes", "forward_timeout 240 seconds",
-                           "read_ahead_gap 16 KB", "client_persistent_connections on", "pipeline_prefetch 0",
+  for (const char* line : {"connect_retries 0", "forward_max_tries 25", "read_ahead_gap 16 KB", "pipeline_prefetch 0",
                            "hosts_file /etc/hosts", "minimum_expiry_time 60"})
     EXPECT_EQ(warnings_of(line), std::vector<std::string>{}) << line;
 }

@@ -41,6 +41,7 @@ awaitable<bool> reply_denied(ClientConnection& conn, Transaction& tx, const Acce
   log_user(tx);
   const auto kind = conn.port.accel ? ErrorKind::AuthRequired : ErrorKind::ProxyAuthRequired;
   auto challenge = challenges(conn, tx);
+  tx.must_keep_alive = challenge.connection_oriented;
   const bool keep_alive = tx.reusable_after_own_reply() && !challenge.close_connection;
   co_return co_await reply_error(conn, kind, tx, keep_alive, std::move(detail), std::move(challenge.headers));
 }

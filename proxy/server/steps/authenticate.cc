@@ -177,7 +177,7 @@ awaitable<void> authenticate(ClientConnection& conn, Transaction& tx) {
 
 Challenges challenges(ClientConnection& conn, Transaction& tx) {
   // A handshake under way continues with its own scheme alone.
-  if (auto next_step = handshake_challenge(conn, tx)) return {{std::move(*next_step)}, false};
+  if (auto next_step = handshake_challenge(conn, tx)) return {{std::move(*next_step)}, false, true};
   // Squid's "HTTP request missing credentials": a new handshake starts over.
   if (!tx.uses_connection_auth) end_connection_auth(conn, tx);
   const AuthConfig& auth = tx.config().auth;
@@ -191,6 +191,8 @@ Challenges challenges(ClientConnection& conn, Transaction& tx) {
     if (scheme == "negotiate")
       add_connection_challenge(conn, tx, ConnectionAuth::Scheme::Negotiate, out.headers, out.close_connection);
   }
+  for (const auto& header : out.headers)
+    out.connection_oriented = out.connection_oriented || header.starts_with("NTLM") || header.starts_with("Negotiate");
   return out;
 }
 

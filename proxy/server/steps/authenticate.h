@@ -29,6 +29,7 @@ void log_user(Transaction& tx);
 struct Challenges {
   std::vector<std::string> headers;
   bool close_connection = false;
+  bool connection_oriented = false;  // an NTLM or Negotiate challenge is among them
 };
 Challenges challenges(ClientConnection& conn, Transaction& tx);
 

@@ -14,17 +14,52 @@
 #include "proxy/server/steps/reply_check.h"
 #include "proxy/server/steps/steps.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+
 namespace cuttle {
 namespace {
 
-ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTarget& target) {
+ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTarget& target, const Config& config) {
   ForwardPlan plan;
-  plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafiles, peer.connect_timeout};
+  plan.upstream = UpstreamSpec{peer.host, peer.http_port, peer.tls, peer.tls_cafiles,
+                               peer.connect_timeout.value_or(config.connections.peer_connect_timeout)};
   plan.host_header = peer.forceddomain.empty() ? target.authority() : peer.forceddomain;
   plan.hierarchy = {Hierarchy::FirstupParent};
   plan.request_target = target.path;
   plan.drop_authorization = !passes_authorization(peer);
   return plan;
+}
+
+// forward_timeout, as squid's FwdState: an attempt's connect may take no longer
+// than the forwarding has left (Comm::Connection::connectTimeout); with nothing
+// left, no further attempt is made.
+bool within_forward_timeout(ForwardPlan& attempt, const Config& config,
+                            std::chrono::steady_clock::time_point deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= deadline) return false;
+  const auto left = std::chrono::duration_cast<Milliseconds>(deadline - now);
+  attempt.upstream.connect_timeout = std::min(attempt.upstream.connect_timeout.value_or(config.connect_timeout), left);
+  return true;
+}
+
+// The client shut its sending side with nothing more to read: squid 5.7 sees the
+// end of its input while the request is pending and, with half_closed_clients
+// off, takes the client for gone.
+bool client_half_closed(ClientConnection& conn) {
+  if (conn.buffer.size() > 0) return false;
+  char byte;
+  return ::recv(conn.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+// What squid logs for it: TCP_MISS_ABORTED/000, nothing sent, the connection closed.
+bool abandon_for_gone_client(ClientConnection& conn, Transaction& tx) {
+  tx.entry.result = ResultCode::TcpMiss;
+  tx.entry.result_suffix = ResultSuffix::Aborted;
+  log_transaction(conn, tx);
+  return false;
 }
 
 }  // namespace
@@ -38,7 +73,7 @@ awaitable<StepResult> forward_upstream(ClientConnection& conn, Transaction& tx) 
 awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Transaction& tx) {
   const ActiveConfig& active = *tx.active;
   if (conn.port.accel && active.origin_server) {
-    auto plan = accelerated_origin_plan(*active.origin_server, tx.target());
+    auto plan = accelerated_origin_plan(*active.origin_server, tx.target(), *active.config);
     if (tx.client_host_header && active.origin_server->forceddomain.empty()) plan.host_header = *tx.client_host_header;
     co_return plan;
   }
@@ -50,6 +85,9 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
 }
 
 awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPlan& plan, CacheFill* fill) {
+  const Config& config = tx.config();
+  if (!config.connections.half_closed_clients && client_half_closed(conn)) co_return abandon_for_gone_client(conn, tx);
+  const auto deadline = std::chrono::steady_clock::now() + config.connections.forward_timeout;
   const bool safe_method = is_safe_method(tx.request().method());
   auto client = conn.side();
   client.entry = &tx.entry;
@@ -61,6 +99,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   std::optional<http::request_parser<http::empty_body>> again;
   auto* current = tx.parser;
   ForwardPlan attempt = plan;
+  within_forward_timeout(attempt, config, deadline);  // the first attempt is always made
   ForwardOutcome outcome;
   for (size_t hop = 0;; ++hop) {
     outcome = co_await forward_request(&client, tx.facts, *current, attempt, fill, *tx.active, conn.services);
@@ -75,6 +114,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
     current = &*again;
     // The next hop; what is done with the reply (X-Cache-Lookup, the fill) stays.
     static_cast<NextHop&>(attempt) = tx.next_hops[hop + 1];
+    if (!within_forward_timeout(attempt, config, deadline)) break;
   }
   report_forwarding_result(conn.runtime(), outcome);
   tx.reply_stored = fill && fill->stored();

@@ -12,6 +12,7 @@ awaitable<StepResult> frame_request(ClientConnection& conn, Transaction& tx) {
   tx.entry.method = std::string(req.method_string());
   tx.entry.url = std::string(req.target());
   tx.client_keep_alive = req.keep_alive();
+  tx.persistent_allowed = tx.config().connections.client_persistent;
   tx.has_body = tx.parser->chunked() || tx.parser->content_length().value_or(0) > 0;
   const bool is_connect = req.method() == http::verb::connect;
 

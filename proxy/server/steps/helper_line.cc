@@ -10,14 +10,12 @@ logformat::RequestFormatFacts request_format_facts(ClientConnection& conn, const
                                                    const std::vector<logformat::Token>& extras) {
   logformat::RequestFormatFacts f;
   f.client_ip = tx.entry.client_ip;  // the indirect client when log_uses_indirect_client is on, as %>a
-  f.local_ip = conn.port.address;
   f.local_port = conn.port.port;
   const auto used = logformat::connection_addresses_used(extras);
-  error_code ec;
-  if (used.client_port) f.client_port = conn.stream.socket().remote_endpoint(ec).port();
+  // The connection's (a PROXY protocol header's, when there is one).
+  if (used.client_port) f.client_port = conn.client_port;
   // The http_port's address; the connection's own when the port listens on all.
-  if (used.local_ip && f.local_ip.empty())
-    f.local_ip = normalize_address(conn.stream.socket().local_endpoint(ec).address()).to_string();
+  if (used.local_ip) f.local_ip = conn.listening_ip;
   if (tx.entry.user != "-") f.user = tx.entry.user;
   f.method = tx.entry.method;
   f.url = tx.entry.url;

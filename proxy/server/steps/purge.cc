@@ -47,7 +47,7 @@ awaitable<StepResult> purge_stored(ClientConnection& conn, Transaction& tx) {
   res.set(http::field::server, tx.active->product());
   res.set(http::field::date, http_date(std::chrono::system_clock::now()));
   res.content_length(0);
-  res.keep_alive(keep_alive && !conn.runtime().shutting_down());
+  res.keep_alive(keep_alive && tx.may_keep_client() && !conn.runtime().shutting_down());
   keep_reply_head_for_log(res.base(), tx);
   conn.stream.expires_after(tx.config().read_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, res, use_nothrow);

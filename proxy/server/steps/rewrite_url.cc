@@ -27,7 +27,7 @@ awaitable<bool> send_redirect(ClientConnection& conn, Transaction& tx, unsigned 
   res.content_length(0);
   if (conn.runtime().store()) res.set("X-Cache", "MISS from " + tx.active->hostname);
   if (tx.config().via) append_via(res, 11, tx.active->hostname, tx.active->product());
-  const bool keep_alive = tx.reusable_after_own_reply() && tx.client_keep_alive && !conn.runtime().shutting_down();
+  const bool keep_alive = tx.reusable_after_own_reply() && tx.may_keep_client() && !conn.runtime().shutting_down();
   res.keep_alive(keep_alive);
   keep_reply_head_for_log(res.base(), tx);
   conn.stream.expires_after(tx.config().read_timeout);

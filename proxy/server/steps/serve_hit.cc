@@ -21,7 +21,8 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
                                          ResultCode result) {
   bool matched_etag = false;
   auto shape = shape_for(request, stored, &matched_etag);
-  const bool keep_alive = request.keep_alive() && !tx.has_body && !conn.runtime().shutting_down();
+  const bool keep_alive =
+      request.keep_alive() && tx.persistent_allowed && !tx.has_body && !conn.runtime().shutting_down();
   // A 304 made from the stored copy is always allowed, as Squid's alwaysAllowResponse.
   if (!shape.not_modified) {
     const auto& header = stored.header().base();
