@@ -8,6 +8,7 @@
 #include "proxy/config/error_page_settings.h"
 #include "proxy/config/auth_config.h"
 #include "proxy/config/config_notes.h"
+#include "proxy/config/delay_pool_config.h"
 #include "proxy/config/quick_abort_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
@@ -178,7 +179,8 @@ struct Config {
   std::vector<AccessRule> follow_x_forwarded_for;
   bool acl_uses_indirect_client = true;
   bool log_uses_indirect_client = true;
-  bool delay_pool_uses_indirect_client = true;  // no delay pools yet: read, for the day they come
+  bool delay_pool_uses_indirect_client = true;  // delay_access sees (and buckets by) the indirect client
+  DelayPoolsConfig delay;  // delay_* and client_delay_* (bandwidth pools)
   std::vector<DenyInfo> deny_info;
   ErrorPageSettings error_pages;  // error_directory, error_default_language, err_page_stylesheet ...
   std::string cache_mgr = "webmaster";  // the administrator's address in error pages (%w)

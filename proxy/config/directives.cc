@@ -12,6 +12,7 @@
 #include "proxy/config/replacement_policy_directives.h"
 #include "proxy/config/tls_restrictions.h"
 #include "proxy/config/transfer_directives.h"
+#include "proxy/config/delay_pool_directives.h"
 #include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
 
@@ -723,6 +724,15 @@ constexpr DirectiveEntry kDirectives[] = {
     {"acl_uses_indirect_client", on_off<&Config::acl_uses_indirect_client>},
     {"log_uses_indirect_client", on_off<&Config::log_uses_indirect_client>},
     {"delay_pool_uses_indirect_client", on_off<&Config::delay_pool_uses_indirect_client>},
+    {"delay_pools", delay_pools},
+    {"delay_class", delay_class},
+    {"delay_parameters", delay_parameters},
+    {"delay_access", delay_access},
+    {"delay_initial_bucket_level", delay_initial_bucket_level},
+    {"client_delay_pools", client_delay_pools},
+    {"client_delay_parameters", client_delay_parameters},
+    {"client_delay_access", client_delay_access},
+    {"client_delay_initial_bucket_level", client_delay_initial_bucket_level},
     {"forwarded_for", forwarded_for},
     {"workers", workers},
     {"connect_timeout", duration<&Config::connect_timeout>},

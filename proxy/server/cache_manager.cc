@@ -25,7 +25,8 @@ struct Action {
 constexpr Action kActions[] = {{"index", "Cache Manager Interface"},
                                {"menu", "Cache Manager Menu"},
                                {"info", "General Runtime Information"},
-                               {"counters", "Traffic and Resource Counters"}};
+                               {"counters", "Traffic and Resource Counters"},
+                               {"delay", "Delay Pool Levels"}};
 
 }  // namespace
 
@@ -123,6 +124,7 @@ std::optional<std::string> cache_manager_report(std::string_view action, const M
   for (const auto& h : f.helpers)
     if (h.action == action) return helper_report(h);
   if (action == "external_acl" && !f.external_acls.empty()) return external_acl_report(f.external_acls);
+  if (action == "delay") return f.delay_pools;
   if (action == "info") {
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(f.now - f.start_time).count();
     out << "Cuttle Object Cache: Version " << f.version << "\n"

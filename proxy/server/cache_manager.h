@@ -61,6 +61,7 @@ struct ManagerFigures {
     HelperFigures helper;
   };
   std::vector<ExternalAcl> external_acls;
+  std::string delay_pools;  // mgr:delay, squid's "Delay Pool Levels" (delay_pools.h)
 };
 
 // Whether cuttle has a report for `action` (the fixed ones, and the helpers in `figures`).

@@ -6,6 +6,7 @@
 #include "proxy/http/error_page.h"
 #include "proxy/log/log_codes.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/bucket_ticket.h"
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/worker_services.h"
 
@@ -24,6 +25,11 @@ struct ClientSide {
   std::function<awaitable<AccessVerdict>(const http::response_header<>&, std::string_view hierarchy)> check_reply;
   // The transaction so far: request_header_add and reply_header_add format from it.
   const AccessLogEntry* entry = nullptr;
+  // delay_access: the pool buckets the reply's body is read from the server
+  // through (given its header; a CONNECT has none); empty: not delayed.
+  std::function<BucketTicket(const http::response_header<>*)> reply_delay;
+  // client_delay_pools: the bucket of the bytes written to this client; null: none.
+  const BucketTicket* write_limit = nullptr;
 };
 
 // Where one attempt goes: the origin or a peer, and what that hop is sent.
