@@ -7,6 +7,7 @@
 #include "proxy/http/http_date.h"
 #include "tests/support/differential.h"
 
+#include <boost/asio/read.hpp>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -137,6 +138,30 @@ TEST(DelayPools, AReconfigureBringsTheNewPools) {
   const auto after = timed_get(cuttle.port(), origin.url("/after/524288"));
   EXPECT_TRUE(after.intact);
   EXPECT_GE(after.seconds, 3.0);  // 512 KiB at 128 KiB/s from an empty bucket: 4 s
+}
+
+// As squid's tunnel: what a CONNECT reads from the server goes through the
+// client's pool (what the client sends does not).
+TEST(DelayPools, ATunnelsServerSideIsPaced) {
+  OriginServer origin(sized_bodies());
+  CuttleProcess cuttle("delay_pools 1\ndelay_class 1 1\ndelay_parameters 1 262144/262144\ndelay_access 1 allow all\n");
+  const auto start = Clock::now();
+  RawConnection conn(cuttle.port(), "127.0.0.1", 30s);
+  const auto target = "127.0.0.1:" + std::to_string(origin.port());
+  conn.send("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n");
+  std::string established;
+  for (char c; established.find("\r\n\r\n") == std::string::npos;) {
+    boost::asio::read(conn.socket(), boost::asio::buffer(&c, 1));
+    established += c;
+  }
+  ASSERT_EQ(established.rfind("HTTP/1.1 200", 0), 0u) << established;
+  conn.send("GET /through/1048576 HTTP/1.1\r\nHost: " + target + "\r\n\r\n");
+  const auto response = conn.read_response();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_EQ(response.body().size(), 1048576u);
+  // 1 MiB at 256 KiB/s from an empty bucket: 4 s.
+  EXPECT_GE(seconds, 3.0);
+  EXPECT_LT(seconds, 7.0);
 }
 
 struct PacedFetches {

@@ -118,7 +118,7 @@ TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsRea
   EXPECT_EQ(error_of("http_port 3128\nmiss_access deny all\n"),
             "test.conf:2: 'miss_access' decides which clients (e.g. sibling caches) may fetch misses through this "
             "proxy; cuttle does not implement it yet and will not run without it (see docs/configuration.md)");
-  for (const char* line : {"store_miss deny all", "delay_pools 1", "icap_enable on", "miss_access deny all",
+  for (const char* line : {"store_miss deny all", "icap_enable on", "miss_access deny all",
                            "send_hit deny all", "icap_access allow all", "check_hostnames on", "host_verify_strict on",
                            "relaxed_header_parser off", "client_netmask 255.255.255.0", "collapsed_forwarding_access deny all",
                            "auth_schemes Basic all", "chroot /var/jail", "udp_incoming_address 10.0.0.1"}) {
