@@ -30,6 +30,7 @@ class BucketTicket {
 
   // Takes up to `want` bytes from every bucket alike: as many as the emptiest has.
   int64_t take(int64_t want, Clock::time_point now) {
+    if (!limits()) return want;
     std::lock_guard lock(owner_->mutex);
     int64_t granted = want;
     for (auto* bucket : buckets_) {
@@ -41,13 +42,14 @@ class BucketTicket {
   }
 
   void give_back(int64_t bytes) {
-    if (bytes <= 0) return;
+    if (bytes <= 0 || !limits()) return;
     std::lock_guard lock(owner_->mutex);
     for (auto* bucket : buckets_) bucket->give_back(bytes);
   }
 
   // How long until every bucket has a useful amount of `want` again.
   Clock::duration time_until_worth(int64_t want, Clock::time_point now) {
+    if (!limits()) return Clock::duration::zero();
     std::lock_guard lock(owner_->mutex);
     auto wait = Clock::duration::zero();
     for (auto* bucket : buckets_) {

@@ -13,6 +13,8 @@
 #include <csignal>
 #include <future>
 #include <regex>
+#include <stdlib.h>
+#include <vector>
 
 namespace cuttle::testing {
 namespace delay_pools_test {
@@ -119,6 +121,32 @@ TEST(DelayPools, AClass2PoolGivesEachClientAddressItsOwnBucket) {
             std::string::npos)
       << page;
   EXPECT_NE(page.find(" 2:"), std::string::npos) << page;
+}
+
+// Two workers, four clients (spread over both by SO_REUSEPORT): one aggregate
+// bucket paces them all, not one per worker.
+TEST(DelayPools, AnAggregateBucketIsSharedByEveryWorker) {
+  ::setenv("CUTTLE_TEST_WORKERS", "2", 1);
+  OriginServer origin(sized_bodies());
+  CuttleProcess cuttle(
+      "acl clients src 127.0.0.0/8\nhttp_access allow clients\n"
+      "delay_pools 1\ndelay_class 1 1\ndelay_parameters 1 262144/262144\ndelay_access 1 allow clients\n");
+  ASSERT_NE(cuttle.output().find("with 2 worker(s)"), std::string::npos) << cuttle.output();
+  std::vector<std::future<Download>> downloads;
+  for (int i = 1; i <= 4; ++i)
+    downloads.push_back(std::async(std::launch::async, [&, i] {
+      return timed_get(cuttle.port(), origin.url("/w" + std::to_string(i) + "/524288"),
+                       "127.0.0." + std::to_string(i));
+    }));
+  double last = 0;
+  for (auto& d : downloads) {
+    const auto done = d.get();
+    EXPECT_TRUE(done.intact);
+    last = std::max(last, done.seconds);
+  }
+  // 2 MiB in all at 256 KiB/s from an empty bucket: 8 s (a bucket per worker: about 4).
+  EXPECT_GE(last, 6.0);
+  EXPECT_LT(last, 12.0);
 }
 
 TEST(DelayPools, AReconfigureBringsTheNewPools) {
