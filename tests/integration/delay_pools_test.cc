@@ -73,10 +73,11 @@ std::string delay_page(unsigned short port) {
   return body == std::string::npos ? out : out.substr(body + 4);
 }
 
-// The page with bucket levels (which depend on timing) blanked out.
+// The page with bucket levels (which depend on timing) blanked out: " KEY:LEVEL"
+// pairs, then a lone "Current: LEVEL".
 std::string page_shape(const std::string& page) {
-  static const std::regex kLevel(R"(( [0-9A-Za-z.]+:|Current:? )-?[0-9]+)");
-  return std::regex_replace(page, kLevel, "$1#");
+  static const std::regex kKeyed(R"(( [0-9A-Za-z.]+):-?[0-9]+)"), kLone(R"((Current: )-?[0-9]+\n)");
+  return std::regex_replace(std::regex_replace(page, kKeyed, "$1:#"), kLone, "$1#\n");
 }
 
 TEST(DelayPools, AClass1PoolPacesItsClientWhileAClientOutsideItRunsFree) {
@@ -202,6 +203,7 @@ PacedFetches miss_then_hit(Proxy& proxy, const OriginServer& origin) {
   PacedFetches seen;
   seen.miss = timed_get(proxy.port(), origin.url("/cached/1048576"));
   seen.hit = timed_get(proxy.port(), origin.url("/cached/1048576"));
+  timed_get(proxy.port(), origin.url("/other/1000"), "127.0.0.2");  // through the class 3 pool
   seen.page_shape = page_shape(delay_page(proxy.port()));
   return seen;
 }
@@ -211,9 +213,11 @@ TEST(DelayPools, AMissIsPacedAndAHitIsNotAsInSquid) {
   OriginServer origin(sized_bodies());
   const std::string config =
       "cache_mem 32 MB\nmaximum_object_size_in_memory 4 MB\n"
+      "acl clients src 127.0.0.0/8\nhttp_access allow clients\n"
       "acl slow src 127.0.0.1\n"
-      "delay_pools 2\ndelay_class 1 1\ndelay_parameters 1 262144/262144\ndelay_access 1 allow slow\n"
-      "delay_class 2 2\ndelay_parameters 2 none 1000/2000\n";
+      "delay_pools 3\ndelay_class 1 1\ndelay_parameters 1 262144/262144\ndelay_access 1 allow slow\n"
+      "delay_class 2 2\ndelay_parameters 2 none 1000/2000\n"
+      "delay_class 3 3\ndelay_parameters 3 none 500000/500000 400000/400000\ndelay_access 3 allow clients\n";
   const auto [squid, cuttle] = through_squid_then_cuttle(config, [&](auto& proxy) { return miss_then_hit(proxy, origin); });
   for (const auto* seen : {&squid, &cuttle}) {
     const std::string who = seen == &squid ? "squid" : "cuttle";
@@ -224,9 +228,10 @@ TEST(DelayPools, AMissIsPacedAndAHitIsNotAsInSquid) {
     EXPECT_LT(seen->hit.seconds, 1.0) << who;
   }
   EXPECT_NEAR(cuttle.miss.seconds, squid.miss.seconds, 1.5);
-  EXPECT_EQ(squid.page_shape.rfind("Delay pools configured: 2\n\nPool: 1\n\tClass: 1\n\n\tAggregate:\n\t\tMax: 262144\n", 0),
+  EXPECT_EQ(squid.page_shape.rfind("Delay pools configured: 3\n\nPool: 1\n\tClass: 1\n\n\tAggregate:\n\t\tMax: 262144\n", 0),
             0u)
       << squid.page_shape;
+  EXPECT_NE(squid.page_shape.find("\t\tCurrent [Network 0]: 2:#\n"), std::string::npos) << squid.page_shape;
   EXPECT_EQ(cuttle.page_shape, squid.page_shape);
 }
 
