@@ -30,6 +30,11 @@ awaitable<size_t> BandwidthThrottle::acquire(size_t want) {
   }
 }
 
+void BandwidthThrottle::charge(size_t moved) {
+  const auto now = BucketTicket::Clock::now();
+  for (auto& ticket : tickets_) ticket.take(static_cast<int64_t>(moved), now);
+}
+
 void BandwidthThrottle::give_back(size_t unused) {
   for (auto& ticket : tickets_) ticket.give_back(static_cast<int64_t>(unused));
 }

@@ -23,6 +23,8 @@ class BandwidthThrottle {
   // back with give_back.
   awaitable<size_t> acquire(size_t want);
   void give_back(size_t unused);
+  // Bytes already moved: taken from every bucket, as far as each has them.
+  void charge(size_t moved);
 
  private:
   size_t take(size_t want);

@@ -42,6 +42,7 @@ struct Exchange {
   std::optional<uint64_t> body_limit{};  // reply_body_max_size for this reply
   uint64_t body_received = 0;  // reply body bytes read from upstream
   bool client_gone = false;    // a write to the client failed
+  size_t reply_header_bytes = 0;  // read from upstream before the body
   // delay pools and the client's write bucket: how fast the body is read for
   // the client (a fill going on without one is not paced, as in squid).
   BandwidthThrottle throttle{};
@@ -92,6 +93,7 @@ awaitable<SendStatus> send_request(Upstream& upstream, Exchange& x, http::reques
 struct HeaderRead {
   error_code ec;
   bool got_bytes = false;  // whether the upstream said anything before failing
+  size_t bytes = 0;        // the header's (interim 1xx ones included)
 };
 
 // Reads the final response header, skipping interim 1xx responses.
@@ -112,6 +114,7 @@ awaitable<HeaderRead> read_response_header(Upstream& upstream, UpstreamConnectio
     auto before = conn.buffer.size();
     auto [ec, n] = co_await http::async_read_header(upstream, conn.buffer, *parser, use_nothrow);
     result.got_bytes = result.got_bytes || n > 0 || conn.buffer.size() > before || parser->got_some();
+    result.bytes += n;
     if (ec) {
       result.ec = ec;
       co_return result;
@@ -209,6 +212,8 @@ std::optional<ByteRange> client_slice(http::response_parser<http::buffer_body>& 
 void pace_for_client(const http::response_header<>& reply, Exchange& x) {
   if (x.client->reply_delay) x.throttle.add(x.client->reply_delay(&reply));
   if (x.client->write_limit) x.throttle.add(*x.client->write_limit);
+  // squid counts every byte read from the server, the header's too.
+  x.throttle.charge(x.reply_header_bytes);
 }
 
 // Streams the reply body (or `slice` of it) to the client and the whole body to
@@ -446,6 +451,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
     x.out.client_reusable = x.client_keep_alive && parser.is_done();
     co_return Attempt::Done;
   }
+  x.reply_header_bytes = header.bytes;
   bool reusable;
   if (intercepts(x.plan, response->get().result_int())) {
     reusable = intercept(*response, x);
