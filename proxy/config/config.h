@@ -46,6 +46,7 @@ struct CachePeerConfig {
   bool originserver = false;
   bool no_query = false;
   bool proxy_only = false;
+  bool no_delay = false;  // its replies bypass delay pools (squid's no-delay)
   bool closest_only = false;  // never FIRST_PARENT_MISS, only CLOSEST_PARENT_MISS
   bool is_default = false;
   bool round_robin = false;

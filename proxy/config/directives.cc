@@ -157,6 +157,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     if (o == "originserver") peer.originserver = true;
     else if (o == "no-query") peer.no_query = true;
     else if (o == "proxy-only") peer.proxy_only = true;
+    else if (o == "no-delay") peer.no_delay = true;
     else if (o == "closest-only") peer.closest_only = true;
     else if (o == "default") peer.is_default = true;
     else if (o == "round-robin") peer.round_robin = true;
@@ -185,7 +186,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
       restrictive_tls.push_back(o);
     else if (known_unimplemented_option(
                  o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "userhash",
-                     "sourcehash", "multicast-responder", "no-netdb-exchange", "no-delay",
+                     "sourcehash", "multicast-responder", "no-netdb-exchange",
                      "connect-fail-limit", "htcp", "monitorurl", "monitorinterval", "allow-miss", "standby",
                      "front-end-https", "connection-auth", "no-tproxy", "auth-no-keytab", "multicast-siblings",
                      "tls-cert", "tls-key", "tls-min-version", "tls-options", "tls-flags", "tls-domain",

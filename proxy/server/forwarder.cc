@@ -210,7 +210,7 @@ std::optional<ByteRange> client_slice(http::response_parser<http::buffer_body>& 
 // squid chooses the delay pool once the reply header is there; the client's
 // write bucket (client_delay_pools) paces the same reads.
 void pace_for_client(const http::response_header<>& reply, Exchange& x) {
-  if (x.client->reply_delay) x.throttle.add(x.client->reply_delay(&reply));
+  if (x.client->reply_delay && !x.plan.no_delay) x.throttle.add(x.client->reply_delay(&reply));
   if (x.client->write_limit) x.throttle.add(*x.client->write_limit);
   // squid counts every byte read from the server, the header's too.
   x.throttle.charge(x.reply_header_bytes);

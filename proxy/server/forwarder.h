@@ -43,6 +43,7 @@ struct NextHop {
   std::string proxy_authorization;  // sent to the peer (login=); empty: none
   bool only_if_cached = false;      // to a sibling: it must not fetch a miss for us
   bool proxy_only = false;          // the peer's replies are relayed, never stored (cache_peer proxy-only)
+  bool no_delay = false;            // the peer's replies bypass delay pools (cache_peer no-delay)
   bool drop_authorization = false;  // an originserver peer without login=PASS: the client's Authorization stays here
 };
 

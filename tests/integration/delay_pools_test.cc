@@ -170,6 +170,18 @@ TEST(DelayPools, AReconfigureBringsTheNewPools) {
   EXPECT_GE(after.seconds, 3.0);  // 512 KiB at 128 KiB/s from an empty bucket: 4 s
 }
 
+// cache_peer no-delay: replies through that peer bypass the pools.
+TEST(DelayPools, ANoDelayPeersRepliesAreNotPaced) {
+  OriginServer parent(sized_bodies());  // answers the proxy's absolute-URL requests as a parent would
+  CuttleProcess cuttle("cache_peer 127.0.0.1 parent " + std::to_string(parent.port()) +
+                       " 0 no-query no-delay\nnever_direct allow all\n"
+                       "delay_pools 1\ndelay_class 1 1\ndelay_parameters 1 262144/262144\ndelay_access 1 allow all\n");
+  const auto through_peer = timed_get(cuttle.port(), "http://example.invalid/peer/1048576");
+  EXPECT_TRUE(through_peer.intact);
+  EXPECT_LT(through_peer.seconds, 1.5);
+  ASSERT_EQ(parent.requests().size(), 1u);
+}
+
 // As squid's tunnel: what a CONNECT reads from the server goes through the
 // client's pool (what the client sends does not).
 TEST(DelayPools, ATunnelsServerSideIsPaced) {

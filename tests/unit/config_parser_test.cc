@@ -813,7 +813,7 @@ TEST(ConfigParser, CachePeerOptions) {
   auto c = parse("http_port 3128\n"
                  "cache_peer origin.example parent 8080 0 no-query originserver name=site weight=3 max-conn=10 "
                  "connect-timeout=5 login=PASS forceddomain=www.example tls tls-cafile=/ca.pem\n"
-                 "cache_peer 10.0.0.2 sibling 3128 3130 proxy-only no-digest\n")
+                 "cache_peer 10.0.0.2 sibling 3128 3130 proxy-only no-digest no-delay\n")
                .config;
   ASSERT_EQ(c->cache_peers.size(), 2u);
   const auto& p = c->cache_peers[0];
@@ -837,6 +837,8 @@ TEST(ConfigParser, CachePeerOptions) {
   EXPECT_TRUE(s.proxy_only);
   EXPECT_TRUE(s.no_digest);
   EXPECT_FALSE(s.no_query);
+  EXPECT_TRUE(s.no_delay);
+  EXPECT_FALSE(p.no_delay);
 }
 
 TEST(ConfigParser, CachePeerErrors) {

@@ -25,6 +25,7 @@ ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTa
   plan.hierarchy = {Hierarchy::FirstupParent};
   plan.request_target = target.path;
   plan.drop_authorization = !passes_authorization(peer);
+  plan.no_delay = peer.no_delay;
   return plan;
 }
 
