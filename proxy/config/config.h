@@ -11,6 +11,7 @@
 #include "proxy/config/auth_config.h"
 #include "proxy/config/config_notes.h"
 #include "proxy/config/connection_settings.h"
+#include "proxy/config/delay_pool_config.h"
 #include "proxy/config/quick_abort_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
@@ -53,6 +54,7 @@ struct CachePeerConfig {
   bool originserver = false;
   bool no_query = false;
   bool proxy_only = false;
+  bool no_delay = false;  // its replies bypass delay pools (squid's no-delay)
   bool closest_only = false;  // never FIRST_PARENT_MISS, only CLOSEST_PARENT_MISS
   bool is_default = false;
   bool round_robin = false;
@@ -189,7 +191,8 @@ struct Config {
   ConnectionSettings connections;
   bool acl_uses_indirect_client = true;
   bool log_uses_indirect_client = true;
-  bool delay_pool_uses_indirect_client = true;  // no delay pools yet: read, for the day they come
+  bool delay_pool_uses_indirect_client = true;  // delay_access sees (and buckets by) the indirect client
+  DelayPoolsConfig delay;  // delay_* and client_delay_* (bandwidth pools)
   std::vector<DenyInfo> deny_info;
   ErrorPageSettings error_pages;  // error_directory, error_default_language, err_page_stylesheet ...
   std::string cache_mgr = "webmaster";  // the administrator's address in error pages (%w)

@@ -15,6 +15,7 @@
 #include "proxy/config/replacement_policy_directives.h"
 #include "proxy/config/tls_restrictions.h"
 #include "proxy/config/transfer_directives.h"
+#include "proxy/config/delay_pool_directives.h"
 #include "proxy/config/external_acl_type.h"
 #include "proxy/config/rewrite_directives.h"
 
@@ -165,6 +166,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     if (o == "originserver") peer.originserver = true;
     else if (o == "no-query") peer.no_query = true;
     else if (o == "proxy-only") peer.proxy_only = true;
+    else if (o == "no-delay") peer.no_delay = true;
     else if (o == "closest-only") peer.closest_only = true;
     else if (o == "default") peer.is_default = true;
     else if (o == "round-robin") peer.round_robin = true;
@@ -193,7 +195,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
       restrictive_tls.push_back(o);
     else if (known_unimplemented_option(
                  o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "userhash",
-                     "sourcehash", "multicast-responder", "no-netdb-exchange", "no-delay",
+                     "sourcehash", "multicast-responder", "no-netdb-exchange",
                      "connect-fail-limit", "htcp", "monitorurl", "monitorinterval", "allow-miss", "standby",
                      "front-end-https", "connection-auth", "no-tproxy", "auth-no-keytab", "multicast-siblings",
                      "tls-cert", "tls-key", "tls-min-version", "tls-options", "tls-flags", "tls-domain",
@@ -743,6 +745,15 @@ constexpr DirectiveEntry kDirectives[] = {
     {"acl_uses_indirect_client", on_off<&Config::acl_uses_indirect_client>},
     {"log_uses_indirect_client", on_off<&Config::log_uses_indirect_client>},
     {"delay_pool_uses_indirect_client", on_off<&Config::delay_pool_uses_indirect_client>},
+    {"delay_pools", delay_pools},
+    {"delay_class", delay_class},
+    {"delay_parameters", delay_parameters},
+    {"delay_access", delay_access},
+    {"delay_initial_bucket_level", delay_initial_bucket_level},
+    {"client_delay_pools", client_delay_pools},
+    {"client_delay_parameters", client_delay_parameters},
+    {"client_delay_access", client_delay_access},
+    {"client_delay_initial_bucket_level", client_delay_initial_bucket_level},
     {"forwarded_for", forwarded_for},
     {"workers", workers},
     {"connect_timeout", duration<&Config::connect_timeout>},

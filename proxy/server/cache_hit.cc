@@ -4,6 +4,7 @@
 #include "proxy/cache/client_conditionals.h"
 #include "proxy/cache/not_modified_update.h"
 #include "proxy/http/header_rules.h"
+#include "proxy/server/bandwidth_throttle.h"
 #include "proxy/server/hit_header.h"
 #include "proxy/server/reply_sender.h"
 
@@ -82,15 +83,30 @@ bool pin_if_streamed(const store::ObjectCache& store, const StoredReply& reply, 
   return current && current->object_id == reply.record.object_id;
 }
 
+// A segment in pieces no larger than the client's write bucket allows
+// (client_delay_pools: squid paces every byte written to the client, hits too).
+awaitable<ReplySender::Result> send_paced(ReplySender& sender, const store::ObjectCache& store,
+                                          const store::ObjectRecord& record, const BodySegment& segment,
+                                          BandwidthThrottle* throttle) {
+  if (!throttle) co_return co_await sender.send_stored(store, record, segment.offset, segment.length);
+  for (uint64_t done = 0; done < segment.length;) {
+    const auto piece = co_await throttle->acquire(std::min<uint64_t>(segment.length - done, 64 * 1024));
+    const auto result = co_await sender.send_stored(store, record, segment.offset + done, piece);
+    if (result != ReplySender::Result::Sent) co_return result;
+    done += piece;
+  }
+  co_return ReplySender::Result::Sent;
+}
+
 // The body's segments after the header text already added to `sender`.
 awaitable<void> send_body(ReplySender& sender, const store::ObjectCache& store, const store::ObjectRecord& record,
-                          const std::vector<BodySegment>& body, HitOutcome& out) {
+                          const std::vector<BodySegment>& body, HitOutcome& out, BandwidthThrottle* throttle) {
   for (const auto& segment : body) {
     if (segment.length == 0) {
       sender.add_text(segment.text);
       continue;
     }
-    auto result = co_await sender.send_stored(store, record, segment.offset, segment.length);
+    auto result = co_await send_paced(sender, store, record, segment, throttle);
     out.reply_bytes = sender.bytes_sent();
     if (result == ReplySender::Result::Damaged && out.reply_bytes == 0) {
       out.swap_failed = out.damaged = true;
@@ -140,7 +156,9 @@ awaitable<HitOutcome> serve_stored_reply(ClientSide& client, std::string& send_b
                                                                    : hit_header_text(res, annotations);
   sender.add_text(head);
   if (active.config->logs_reply_head()) out.reply_head = head;
-  co_await send_body(sender, store, reply.record, shaped.body, out);
+  BandwidthThrottle throttle;
+  if (client.write_limit) throttle.add(*client.write_limit);
+  co_await send_body(sender, store, reply.record, shaped.body, out, throttle.limits() ? &throttle : nullptr);
   co_return out;
 }
 

@@ -27,7 +27,8 @@ constexpr Action kActions[] = {{"index", "Cache Manager Interface"},
                                {"menu", "Cache Manager Menu"},
                                {"info", "General Runtime Information"},
                                {"counters", "Traffic and Resource Counters"},
-                               {"ipcache", "IP Cache Stats and Contents"}};
+                               {"ipcache", "IP Cache Stats and Contents"},
+                               {"delay", "Delay Pool Levels"}};
 
 }  // namespace
 
@@ -126,6 +127,7 @@ std::optional<std::string> cache_manager_report(std::string_view action, const M
     if (h.action == action) return helper_report(h);
   if (action == "external_acl" && !f.external_acls.empty()) return external_acl_report(f.external_acls);
   if (action == "ipcache") return dns::ipcache_report(f.ipcache);
+  if (action == "delay") return f.delay_pools;
   if (action == "info") {
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(f.now - f.start_time).count();
     out << "Cuttle Object Cache: Version " << f.version << "\n"

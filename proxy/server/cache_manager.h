@@ -63,6 +63,7 @@ struct ManagerFigures {
   };
   std::vector<ExternalAcl> external_acls;
   dns::IpcacheSnapshot ipcache;  // mgr:ipcache
+  std::string delay_pools;  // mgr:delay, squid's "Delay Pool Levels" (delay_pools.h)
 };
 
 // Whether cuttle has a report for `action` (the fixed ones, and the helpers in `figures`).

@@ -27,8 +27,11 @@ struct ClientConnection {
   std::unique_ptr<ConnectionAuth> auth;
   uint16_t client_port = 0;
   std::string listening_ip;  // %la: the http_port's address, the connection's when it listens on all
+  BucketTicket write_limit;  // client_delay_pools, chosen when the connection opens
 
-  ClientSide side() { return {stream, buffer, client_ip, {}, nullptr, port.connection_auth}; }
+  ClientSide side() {
+    return {stream, buffer, client_ip, {}, nullptr, port.connection_auth, {}, write_limit.limits() ? &write_limit : nullptr};
+  }
   ProxyRuntime& runtime() { return services.runtime; }
 };
 

@@ -5,6 +5,7 @@
 #include "proxy/server/proxy_protocol_intake.h"
 #include "proxy/server/request_pipeline.h"
 #include "proxy/server/runtime.h"
+#include "proxy/server/steps/delay_pool.h"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -50,7 +51,7 @@ void set_tcp_keepalive(tcp::socket& socket, const TcpKeepalive& keepalive) {
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
-    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}} {
+    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}, {}} {
   const auto remote = peer_endpoint_of(conn_.stream.socket());
   conn_.client_address = normalize_address(remote.address());
   conn_.client_port = remote.port();
@@ -61,6 +62,7 @@ ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, Wor
   conn_.local_address = normalize_address(local.address());
   conn_.local_port = local.port();
   conn_.listening_ip = port.address.empty() ? conn_.local_address.to_string() : port.address;
+  conn_.write_limit = client_write_limit(conn_, *services.runtime.active());
   error_code ec;
   conn_.stream.socket().set_option(tcp::no_delay(true), ec);
   if (port.tcp_keepalive) set_tcp_keepalive(conn_.stream.socket(), *port.tcp_keepalive);

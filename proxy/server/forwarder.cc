@@ -6,6 +6,7 @@
 #include "proxy/http/header_text.h"
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/reply_access.h"
+#include "proxy/server/bandwidth_throttle.h"
 #include "proxy/server/upstream_request.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -41,6 +42,10 @@ struct Exchange {
   std::optional<uint64_t> body_limit{};  // reply_body_max_size for this reply
   uint64_t body_received = 0;  // reply body bytes read from upstream
   bool client_gone = false;    // a write to the client failed
+  size_t reply_header_bytes = 0;  // read from upstream before the body
+  // delay pools and the client's write bucket: how fast the body is read for
+  // the client (a fill going on without one is not paced, as in squid).
+  BandwidthThrottle throttle{};
   ForwardOutcome out{};
 
   const Config& config() const { return *active.config; }
@@ -88,6 +93,7 @@ awaitable<SendStatus> send_request(Upstream& upstream, Exchange& x, http::reques
 struct HeaderRead {
   error_code ec;
   bool got_bytes = false;  // whether the upstream said anything before failing
+  size_t bytes = 0;        // the header's (interim 1xx ones included)
 };
 
 // Reads the final response header, skipping interim 1xx responses.
@@ -108,6 +114,7 @@ awaitable<HeaderRead> read_response_header(Upstream& upstream, UpstreamConnectio
     auto before = conn.buffer.size();
     auto [ec, n] = co_await http::async_read_header(upstream, conn.buffer, *parser, use_nothrow);
     result.got_bytes = result.got_bytes || n > 0 || conn.buffer.size() > before || parser->got_some();
+    result.bytes += n;
     if (ec) {
       result.ec = ec;
       co_return result;
@@ -127,18 +134,22 @@ ErrorKind classify_response_error(const error_code& ec) {
 
 // Reads the next piece of the reply body into the relay buffer (the parser's
 // body points at what arrived) and hands it to the cache fill, if one stores it.
+// `throttle`: the piece is no larger than the buckets allow (what the parser
+// takes from the connection's buffer is what the server's socket is read at).
 template <class Upstream>
 awaitable<error_code> read_body_piece(Upstream& upstream, UpstreamConnection& conn,
                                       http::response_parser<http::buffer_body>& parser, CacheFill* fill,
-                                      Exchange& x) {
+                                      Exchange& x, BandwidthThrottle* throttle = nullptr) {
   auto& body = parser.get().body();
+  const size_t room = throttle ? co_await throttle->acquire(x.buf.size()) : x.buf.size();
   body.data = x.buf.data();
-  body.size = x.buf.size();
+  body.size = room;
   beast::get_lowest_layer(upstream).expires_after(x.config().read_timeout);
   auto [ec, n] = co_await http::async_read_some(upstream, conn.buffer, parser, use_nothrow);
+  if (throttle) throttle->give_back(body.size);  // granted, not read
   if (ec == http::error::need_buffer) ec = {};
   if (ec) co_return ec;
-  body.size = x.buf.size() - body.size;
+  body.size = room - body.size;
   body.data = body.size ? x.buf.data() : nullptr;  // see send_request
   body.more = !parser.is_done();
   x.body_received += body.size;
@@ -197,6 +208,15 @@ std::optional<ByteRange> client_slice(http::response_parser<http::buffer_body>& 
   return slice;
 }
 
+// squid chooses the delay pool once the reply header is there; the client's
+// write bucket (client_delay_pools) paces the same reads.
+void pace_for_client(const http::response_header<>& reply, Exchange& x) {
+  if (x.client->reply_delay && !x.plan.no_delay) x.throttle.add(x.client->reply_delay(&reply));
+  if (x.client->write_limit) x.throttle.add(*x.client->write_limit);
+  // squid counts every byte read from the server, the header's too.
+  x.throttle.charge(x.reply_header_bytes);
+}
+
 // Streams the reply body (or `slice` of it) to the client and the whole body to
 // the fill; the header goes out with its first piece, so a small reply takes one send.
 template <class Upstream>
@@ -219,7 +239,7 @@ awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
   do {
     if (!parser.is_done()) {
       const uint64_t piece_start = x.body_received;
-      if (auto ec = co_await read_body_piece(upstream, conn, parser, fill, x)) {
+      if (auto ec = co_await read_body_piece(upstream, conn, parser, fill, x, &x.throttle)) {
         // Nothing reached the client yet: a failure it can be told about (or the
         // next hop tried). Past that, the client must see a truncated reply: its
         // connection is closed without completing the framing.
@@ -297,6 +317,7 @@ awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
   if (x.client) {
     const auto slice = client_slice(parser, x);
     shape_client_reply(parser, has_body, x);
+    pace_for_client(res.base(), x);
     if (x.config().logs_reply_head()) out.reply_head = header_text(res.base());
     co_await relay_to_client(upstream, conn, parser, fill, x, slice);
     // The client left (a write failed) or has its whole range, and upstream is still fine.
@@ -433,6 +454,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
     x.out.client_reusable = x.client_keep_alive && parser.is_done();
     co_return Attempt::Done;
   }
+  x.reply_header_bytes = header.bytes;
   bool reusable;
   if (intercepts(x.plan, response->get().result_int())) {
     reusable = intercept(*response, x);

@@ -6,6 +6,7 @@
 #include "proxy/http/error_page.h"
 #include "proxy/log/log_codes.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/bucket_ticket.h"
 #include "proxy/server/cache_fill.h"
 #include "proxy/server/worker_services.h"
 
@@ -25,6 +26,11 @@ struct ClientSide {
   // The transaction so far: request_header_add and reply_header_add format from it.
   const AccessLogEntry* entry = nullptr;
   bool connection_auth = true;  // the http_port's connection-auth=: off strips NTLM/Negotiate offers from replies
+  // delay_access: the pool buckets the reply's body is read from the server
+  // through (given its header; a CONNECT has none); empty: not delayed.
+  std::function<BucketTicket(const http::response_header<>*)> reply_delay;
+  // client_delay_pools: the bucket of the bytes written to this client; null: none.
+  const BucketTicket* write_limit = nullptr;
 };
 
 // Where one attempt goes: the origin or a peer, and what that hop is sent.
@@ -38,6 +44,7 @@ struct NextHop {
   std::string proxy_authorization;  // sent to the peer (login=); empty: none
   bool only_if_cached = false;      // to a sibling: it must not fetch a miss for us
   bool proxy_only = false;          // the peer's replies are relayed, never stored (cache_peer proxy-only)
+  bool no_delay = false;            // the peer's replies bypass delay pools (cache_peer no-delay)
   bool drop_authorization = false;  // an originserver peer without login=PASS: the client's Authorization stays here
 };
 

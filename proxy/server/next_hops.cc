@@ -229,6 +229,7 @@ ForwardPlan plan_for(const peers::Candidate& candidate, const Config& config, co
   plan.proxy_authorization = peer_credentials(peer, client_credentials);
   plan.only_if_cached = !is_parent(peer);
   plan.proxy_only = peer.proxy_only;
+  plan.no_delay = peer.no_delay;
   plan.drop_authorization = !passes_authorization(peer);
   return plan;
 }

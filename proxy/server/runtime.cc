@@ -163,6 +163,8 @@ std::shared_ptr<const ActiveConfig> make_active_config(std::shared_ptr<const Con
   }
   if (!members.empty()) active->carp_array.emplace(std::move(members));
   active->pac_script = build_pac_script(*config, active->carp_array);
+  active->delay_pools = std::make_shared<DelayPools>(config->delay, std::chrono::steady_clock::now());
+  active->client_delays = std::make_shared<ClientDelays>(config->delay);
   if (config->error_pages.wants_templates()) {
     active->error_templates = ErrorTemplates::load(config->error_pages, [](const std::string& trouble) {
       std::cerr << "cuttle: " << trouble << std::endl;

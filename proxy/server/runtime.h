@@ -19,6 +19,8 @@
 #include "proxy/metrics/proxy_metrics.h"
 #include "proxy/auth/digest_nonces.h"
 #include "proxy/server/client_counts.h"
+#include "proxy/server/client_delays.h"
+#include "proxy/server/delay_pools.h"
 #include "proxy/server/collapsed_forwarding.h"
 #include "proxy/server/tls_contexts.h"
 #include "store/object_cache.h"
@@ -45,6 +47,10 @@ struct ActiveConfig {
   // in config->cache_peers.
   std::optional<carp::Array> carp_array;
   std::vector<size_t> carp_peers;
+  // The buckets of delay_pools and client_delay_pools, made anew with each
+  // configuration (squid remakes its pools on reconfigure); always there.
+  std::shared_ptr<DelayPools> delay_pools;
+  std::shared_ptr<ClientDelays> client_delays;
 
   // What Server, Via and error pages call this proxy (httpd_suppress_version_string).
   std::string_view product() const { return product_token(config->suppress_version); }

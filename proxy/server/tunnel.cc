@@ -1,5 +1,7 @@
 #include "proxy/server/tunnel.h"
 
+#include "proxy/server/bandwidth_throttle.h"
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 namespace cuttle {
@@ -9,11 +11,15 @@ using namespace asio::experimental::awaitable_operators;
 
 // Copies until `from` reaches EOF (then half-closes `to`) or anything fails (then
 // closes both, which ends the opposite direction too).
-awaitable<void> pump(TcpStream& from, TcpStream& to, std::chrono::milliseconds idle_timeout, uint64_t& counter) {
+// `throttle`: how much each read may take (the server's side of a delayed tunnel).
+awaitable<void> pump(TcpStream& from, TcpStream& to, std::chrono::milliseconds idle_timeout, uint64_t& counter,
+                     BandwidthThrottle* throttle = nullptr) {
   std::array<char, 32 * 1024> buf;
   for (;;) {
+    const size_t room = throttle ? co_await throttle->acquire(buf.size()) : buf.size();
     from.expires_after(idle_timeout);
-    auto [rec, n] = co_await from.async_read_some(asio::buffer(buf), use_nothrow);
+    auto [rec, n] = co_await from.async_read_some(asio::buffer(buf.data(), room), use_nothrow);
+    if (throttle) throttle->give_back(room - n);
     if (n > 0) {
       to.expires_after(idle_timeout);
       auto [wec, written] = co_await asio::async_write(to, asio::buffer(buf.data(), n), use_nothrow);
@@ -60,8 +66,13 @@ awaitable<TunnelOutcome> run_tunnel(ClientSide& client, const UpstreamSpec& targ
     to_server += written;
     if (wec) co_return out;
   }
+  // As squid's tunnel: the delay pool paces what is read from the server, never
+  // what the client sends; the client's write bucket paces what it is sent.
+  BandwidthThrottle throttle;
+  if (client.reply_delay) throttle.add(client.reply_delay(nullptr));
+  if (client.write_limit) throttle.add(*client.write_limit);
   co_await (pump(client.stream, server, config.read_timeout, to_server) &&
-            pump(server, client.stream, config.read_timeout, out.bytes_to_client));
+            pump(server, client.stream, config.read_timeout, out.bytes_to_client, &throttle));
   co_return out;
 }
 

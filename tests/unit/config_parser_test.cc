@@ -118,7 +118,7 @@ TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsRea
   EXPECT_EQ(error_of("http_port 3128\nmiss_access deny all\n"),
             "test.conf:2: 'miss_access' decides which clients (e.g. sibling caches) may fetch misses through this "
             "proxy; cuttle does not implement it yet and will not run without it (see docs/configuration.md)");
-  for (const char* line : {"store_miss deny all", "delay_pools 1", "icap_enable on", "miss_access deny all",
+  for (const char* line : {"store_miss deny all", "icap_enable on", "miss_access deny all",
                            "send_hit deny all", "icap_access allow all", "check_hostnames on", "host_verify_strict on",
                            "relaxed_header_parser off", "client_netmask 255.255.255.0", "collapsed_forwarding_access deny all",
                            "auth_schemes Basic all", "chroot /var/jail", "udp_incoming_address 10.0.0.1"}) {
@@ -814,7 +814,7 @@ TEST(ConfigParser, CachePeerOptions) {
   auto c = parse("http_port 3128\n"
                  "cache_peer origin.example parent 8080 0 no-query originserver name=site weight=3 max-conn=10 "
                  "connect-timeout=5 login=PASS forceddomain=www.example tls tls-cafile=/ca.pem\n"
-                 "cache_peer 10.0.0.2 sibling 3128 3130 proxy-only no-digest\n")
+                 "cache_peer 10.0.0.2 sibling 3128 3130 proxy-only no-digest no-delay\n")
                .config;
   ASSERT_EQ(c->cache_peers.size(), 2u);
   const auto& p = c->cache_peers[0];
@@ -838,6 +838,8 @@ TEST(ConfigParser, CachePeerOptions) {
   EXPECT_TRUE(s.proxy_only);
   EXPECT_TRUE(s.no_digest);
   EXPECT_FALSE(s.no_query);
+  EXPECT_TRUE(s.no_delay);
+  EXPECT_FALSE(p.no_delay);
 }
 
 TEST(ConfigParser, CachePeerErrors) {

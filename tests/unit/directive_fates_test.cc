@@ -99,10 +99,8 @@ TEST(DirectiveFates, AProtectiveDirectiveIsRefusedWithItsLineAndWhy) {
             "test.conf:2: 'allow_underscore' with 'off', refuses host names containing '_' (when check_hostnames is "
             "on); cuttle does not implement it yet and will not run without it (see docs/configuration.md); "
             "'allow_underscore on' is accepted");
-  for (const char* line : {"delay_class 1 2", "delay_access 1 allow all", "delay_parameters 1 64000/64000",
-                           "client_delay_parameters 1 1024 2048", "response_delay_pool_access slow allow all",
-                           "chroot /srv/jail", "client_ip_max_connections 5", "uri_whitespace deny",
-                           "http_access2 allow all"}) {
+  for (const char* line : {"response_delay_pool_access slow allow all", "chroot /srv/jail",
+                           "client_ip_max_connections 5", "uri_whitespace deny", "http_access2 allow all"}) {
     const auto error = error_of(line);
     const std::string name(line, std::string_view(line).find(' '));
     EXPECT_EQ(error.rfind("test.conf:2: '" + name + "' ", 0), 0u) << line << ": " << error;

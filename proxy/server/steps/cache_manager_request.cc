@@ -63,7 +63,8 @@ void add_helper_figures(ClientConnection& conn, const Config& config, ManagerFig
   }
 }
 
-ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
+ManagerFigures figures_for(ClientConnection& conn, const ActiveConfig& active) {
+  const Config& config = *active.config;
   ManagerFigures figures;
   figures.version = CUTTLE_VERSION_STRING;
   figures.start_time = conn.runtime().start_time();
@@ -74,6 +75,7 @@ ManagerFigures figures_for(ClientConnection& conn, const Config& config) {
   figures.passwords = &config.cachemgr_passwd;
   figures.ipcache = conn.runtime().addresses().snapshot(dns::Clock::now());
   add_helper_figures(conn, config, figures);
+  figures.delay_pools = active.delay_pools->report(std::chrono::steady_clock::now());
   return figures;
 }
 
@@ -106,7 +108,7 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
   auto supplied = basic_auth_password(tx.request()[http::field::authorization]);
   if (!supplied) supplied = manager.password;
   const auto access = check_cachemgr_password(config.cachemgr_passwd, action, supplied);
-  const auto figures = figures_for(conn, config);
+  const auto figures = figures_for(conn, *tx.active);
   if (!cache_manager_action_exists(action, figures) || access == ManagerAccess::Disabled)
     co_return co_await reply_error(conn, ErrorKind::CacheMgrActionUnavailable, tx, keep_alive,
                                    "no cache manager action '" + action + "' is available");

@@ -9,6 +9,7 @@
 #include "proxy/server/next_hops.h"
 #include "proxy/server/error_page_facts.h"
 #include "proxy/server/own_replies.h"
+#include "proxy/server/steps/delay_pool.h"
 #include "proxy/server/steps/deny_answer.h"
 #include "proxy/server/steps/invalidation.h"
 #include "proxy/server/steps/reply_check.h"
@@ -30,6 +31,7 @@ ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTa
   plan.hierarchy = {Hierarchy::FirstupParent};
   plan.request_target = target.path;
   plan.drop_authorization = !passes_authorization(peer);
+  plan.no_delay = peer.no_delay;
   return plan;
 }
 
@@ -92,6 +94,7 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   auto client = conn.side();
   client.entry = &tx.entry;
   hook_reply_check(client, conn, tx);
+  hook_delay_pool(client, conn, tx);
   keep_request_for_error_pages(tx);
   // The forwarder consumes the parsed header; a retry parses the same bytes again.
   std::string header_text;

@@ -9,6 +9,7 @@
 #include "proxy/server/forward_reports.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/cache_path.h"
+#include "proxy/server/steps/delay_pool.h"
 #include "proxy/server/steps/forwarding.h"
 #include "proxy/server/steps/reply_check.h"
 #include "proxy/server/upstream_request.h"
@@ -52,6 +53,7 @@ awaitable<bool> revalidate(ClientConnection& conn, const CacheRequest& cache, Tr
   auto client = conn.side();
   client.entry = &tx.entry;
   hook_reply_check(client, conn, tx);
+  hook_delay_pool(client, conn, tx);
   keep_request_for_error_pages(tx);
   auto outcome = co_await forward_request(&client, tx.facts, *tx.parser, plan, &fill, *tx.active, conn.services);
   report_hop_attempt(conn.runtime(), plan, outcome);

@@ -1,5 +1,6 @@
 // CONNECT: a byte tunnel between the client and the target's host:port.
 #include "proxy/server/own_replies.h"
+#include "proxy/server/steps/delay_pool.h"
 #include "proxy/server/steps/steps.h"
 #include "proxy/server/tunnel.h"
 
@@ -10,6 +11,7 @@ awaitable<StepResult> tunnel_connect(ClientConnection& conn, Transaction& tx) {
   const RequestTarget& target = tx.target();
   UpstreamSpec spec{target.host, target.port, false, {}, std::nullopt};
   auto client = conn.side();
+  hook_delay_pool(client, conn, tx);
   auto outcome = co_await run_tunnel(client, spec, tx.config(), conn.services, tx.facts);
   if (outcome.error) {
     // As squid 5.7 logs a tunnel that never opened: NONE_NONE, the address
