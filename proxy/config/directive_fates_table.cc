@@ -116,7 +116,6 @@ constexpr DirectiveFate kTable[] = {
     no_effect("client_request_buffer_max_size",
               "it caps Squid's client read buffer; cuttle reads request headers up to request_header_max_size and "
               "streams bodies"),
-    behaviour("clientside_tos", "marks packets to clients with a TOS/DSCP value per ACL"),
     protective("collapsed_forwarding_access", "keeps some requests from sharing one origin reply", "allow all"),
     behaviour("configuration_includes_quoted_values",
               "with 'on', reads \"quoted\" values on the lines after it as single values, not file names", "off"),

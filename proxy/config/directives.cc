@@ -786,6 +786,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"tcp_outgoing_ds", tcp_outgoing_tos},
     {"tcp_outgoing_dscp", tcp_outgoing_tos},
     {"tcp_outgoing_mark", tcp_outgoing_mark},
+    {"clientside_tos", clientside_tos},
     {"tls_outgoing_options", tls_outgoing_options},
     {"refresh_pattern", refresh_pattern},
     {"negative_ttl", duration<&Config::negative_ttl>},

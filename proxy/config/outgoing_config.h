@@ -26,6 +26,7 @@ struct OutgoingConfig {
   std::vector<OutgoingAddressLine> addresses;
   std::vector<OutgoingValueLine> tos;
   std::vector<OutgoingValueLine> marks;
+  std::vector<OutgoingValueLine> client_tos;  // clientside_tos: the TOS byte of packets to the client
 };
 
 }  // namespace cuttle

@@ -31,6 +31,16 @@ uint32_t read_number(const std::string& text, uint32_t max, const std::string& d
   return static_cast<uint32_t>(value);
 }
 
+// Squid's acl_tos line. The two lowest bits are ECN's, the kernel's: squid clears
+// them, with its warning.
+OutgoingValueLine tos_line(DirectiveArgs& args, ParseContext& ctx) {
+  const auto value = read_number(args.next("TOS value").text, 255, args.directive());
+  if (value & 3)
+    ctx.warn("WARNING: Tos value '" + std::to_string(value) + "' adjusted to '" + std::to_string(value & 0xFC) +
+             "' (as squid)");
+  return {value & 0xFC, acl_list(args, ctx)};
+}
+
 }  // namespace
 
 void tcp_outgoing_address(DirectiveArgs& args, ParseContext& ctx) {
@@ -41,13 +51,10 @@ void tcp_outgoing_address(DirectiveArgs& args, ParseContext& ctx) {
   ctx.config.outgoing.addresses.push_back({address, acl_list(args, ctx)});
 }
 
-// The two lowest bits are ECN's, the kernel's: squid clears them, with its warning.
-void tcp_outgoing_tos(DirectiveArgs& args, ParseContext& ctx) {
-  const auto value = read_number(args.next("TOS value").text, 255, "tcp_outgoing_tos");
-  if (value & 3)
-    ctx.warn("WARNING: Tos value '" + std::to_string(value) + "' adjusted to '" + std::to_string(value & 0xFC) +
-             "' (as squid)");
-  ctx.config.outgoing.tos.push_back({value & 0xFC, acl_list(args, ctx)});
+void tcp_outgoing_tos(DirectiveArgs& args, ParseContext& ctx) { ctx.config.outgoing.tos.push_back(tos_line(args, ctx)); }
+
+void clientside_tos(DirectiveArgs& args, ParseContext& ctx) {
+  ctx.config.outgoing.client_tos.push_back(tos_line(args, ctx));
 }
 
 void tcp_outgoing_mark(DirectiveArgs& args, ParseContext& ctx) {

@@ -9,5 +9,6 @@ namespace cuttle {
 void tcp_outgoing_address(DirectiveArgs& args, ParseContext& ctx);
 void tcp_outgoing_tos(DirectiveArgs& args, ParseContext& ctx);
 void tcp_outgoing_mark(DirectiveArgs& args, ParseContext& ctx);
+void clientside_tos(DirectiveArgs& args, ParseContext& ctx);
 
 }  // namespace cuttle

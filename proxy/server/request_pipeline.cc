@@ -15,6 +15,7 @@ constexpr Step kSteps[] = {
     check_http_access,       // authenticating when a rule needs it
     rewrite_url,             // url_rewrite_program: a redirect, a new URL, or nothing
     choose_store_id,         // store_id_program: the key the reply is stored under
+    mark_client,             // clientside_tos
     detect_forwarding_loop,
     answer_max_forwards,
     purge_stored,

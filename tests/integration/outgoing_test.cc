@@ -1,6 +1,6 @@
-// tcp_outgoing_address / tcp_outgoing_tos / tcp_outgoing_mark: what the origin sees
-// (the connection's source address) and what the kernel says of the proxy's
-// server socket (ss --tos -e), against squid 5.7 with the same configuration.
+// tcp_outgoing_address / tcp_outgoing_tos / tcp_outgoing_mark / clientside_tos: what
+// the origin sees (the connection's source address) and what the kernel says of the
+// proxy's sockets (ss --tos -e), against squid 5.7 with the same configuration.
 #include "tests/support/differential.h"
 
 #include <gtest/gtest.h>
@@ -45,23 +45,39 @@ TEST(Outgoing, TheSourceAddressIsChosenPerRequestAsInSquid) {
   EXPECT_EQ(cuttle, (std::vector<std::string>{"127.0.0.3", "127.0.0.4", "127.0.0.3"}));
 }
 
-// The TOS byte and mark of the proxy's connection to the origin while the origin
-// holds its reply: "tos:0x.. fwmark:0x..", as ss prints them.
+// While the origin holds its reply: what ss says of the proxy's established
+// sockets matching `filter` ("dst ADDR:PORT" ...), each pattern's first match
+// joined by spaces ("tos:0x20 fwmark:0x2a"); empty until all patterns match.
 template <class Proxy>
-std::string socket_marks(Proxy& proxy, OriginServer& origin) {
+std::string while_held(Proxy& proxy, OriginServer& origin, std::vector<std::string> filter,
+                       const std::vector<std::string>& patterns) {
   auto reply = std::async(std::launch::async, [&] { return proxy_get(proxy.port(), origin.url("/held")); });
-  std::string marks;
-  for (int i = 0; i < 30 && marks.empty(); ++i) {
+  std::vector<std::string> command{"ss", "-tn", "--tos", "-e", "state", "established"};
+  command.insert(command.end(), filter.begin(), filter.end());
+  std::string seen;
+  for (int i = 0; i < 30 && seen.empty(); ++i) {
     std::this_thread::sleep_for(100ms);
-    const auto ss = run_command({"ss", "-tn", "--tos", "-e", "state", "established", "dst",
-                                 "127.0.0.1:" + std::to_string(origin.port())});
-    std::smatch tos, mark;
-    if (std::regex_search(ss.output, tos, std::regex("tos:0x[0-9a-f]+")) &&
-        std::regex_search(ss.output, mark, std::regex("fwmark:0x[0-9a-f]+")))
-      marks = tos.str() + " " + mark.str();
+    const auto ss = run_command(command);
+    std::string found;
+    for (const auto& pattern : patterns) {
+      std::smatch match;
+      if (!std::regex_search(ss.output, match, std::regex(pattern))) {
+        found.clear();
+        break;
+      }
+      found += (found.empty() ? "" : " ") + match.str();
+    }
+    seen = found;
   }
   reply.get();
-  return marks;
+  return seen;
+}
+
+// The TOS byte and mark of the proxy's connection to the origin.
+template <class Proxy>
+std::string socket_marks(Proxy& proxy, OriginServer& origin) {
+  return while_held(proxy, origin, {"dst", "127.0.0.1:" + std::to_string(origin.port())},
+                    {"tos:0x[0-9a-f]+", "fwmark:0x[0-9a-f]+"});
 }
 
 TEST(Outgoing, TosAndMarkAreSetAsInSquid) {
@@ -75,6 +91,24 @@ TEST(Outgoing, TosAndMarkAreSetAsInSquid) {
   auto [squid, cuttle] = through_squid_then_cuttle(config, [&](auto& proxy) { return socket_marks(proxy, origin); });
   EXPECT_EQ(cuttle, squid);
   EXPECT_EQ(cuttle, "tos:0x20 fwmark:0x2a") << "cuttle keeps CAP_NET_ADMIN for SO_MARK after it gave root up";
+}
+
+// The TOS byte of the proxy's connection to its client.
+template <class Proxy>
+std::string client_side_tos(Proxy& proxy, OriginServer& origin) {
+  return while_held(proxy, origin, {"src", "127.0.0.1:" + std::to_string(proxy.port())}, {"tos:0x[0-9a-f]+"});
+}
+
+TEST(Outgoing, ClientSideTosIsSetAsInSquid) {
+  if (!SquidProcess::available()) GTEST_FAIL() << "squid 5.7 is needed";
+  OriginServer origin([](const RecordedRequest&) { return OriginReply{.delay = 1500ms}; });
+  const std::string config =
+      "acl other src 10.9.9.9\n"
+      "clientside_tos 0x48 other\n"
+      "clientside_tos 0x61\n";  // squid clears the ECN bits: 0x60
+  auto [squid, cuttle] = through_squid_then_cuttle(config, [&](auto& proxy) { return client_side_tos(proxy, origin); });
+  EXPECT_EQ(cuttle, squid);
+  EXPECT_EQ(cuttle, "tos:0x60");
 }
 
 }  // namespace outgoing_test

@@ -161,7 +161,7 @@ TEST(DirectiveFates, ABehaviourNotImplementedIsAWarningThatSaysWhatDiffers) {
                                      "not implement; ignored (squid: opens a failed server connection again, up to "
                                      "this many times)"});
   EXPECT_EQ(warnings_of("forward_max_tries 10").size(), 1u);
-  EXPECT_EQ(warnings_of("clientside_tos 0x20 all").size(), 1u);
+  EXPECT_EQ(warnings_of("qos_flows tos local-hit=0x30").size(), 1u);
 }
 
 TEST(DirectiveFates, ABehaviourAtSquidsDefaultIsAcceptedSilently) {

@@ -3,6 +3,7 @@
 #include "proxy/http/deny_page.h"
 #include "proxy/server/error_page_facts.h"
 #include "proxy/server/own_replies.h"
+#include "proxy/server/steps/mark_client.h"
 
 
 namespace cuttle {
@@ -31,6 +32,7 @@ awaitable<bool> send_deny_page(ClientConnection& conn, Transaction& tx, const De
 
 awaitable<bool> answer_denial(ClientConnection& conn, Transaction& tx, const Acl* last_acl, bool redirect_allowed,
                               std::string detail) {
+  mark_client_connection(conn, tx);  // squid marks a denied request's connection too
   const auto* info = last_acl ? find_deny_info(tx.config().deny_info, last_acl->name(), redirect_allowed) : nullptr;
   if (!info || (info->kind == DenyInfo::Kind::Page && info->template_text.empty()))
     co_return co_await reply_error(conn, ErrorKind::AccessDenied, tx, tx.reusable_after_own_reply(), detail);

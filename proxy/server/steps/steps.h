@@ -19,6 +19,8 @@ awaitable<StepResult> check_http_access(ClientConnection& conn, Transaction& tx)
 awaitable<StepResult> rewrite_url(ClientConnection& conn, Transaction& tx);
 // store_id_program: the key the reply is stored and found under.
 awaitable<StepResult> choose_store_id(ClientConnection& conn, Transaction& tx);
+// clientside_tos: the client connection's TOS byte, once the callouts are done.
+awaitable<StepResult> mark_client(ClientConnection& conn, Transaction& tx);
 // A Via that names this proxy: the request has been here before.
 awaitable<StepResult> detect_forwarding_loop(ClientConnection& conn, Transaction& tx);
 // TRACE or OPTIONS with Max-Forwards: 0: this proxy is the final recipient.
