@@ -42,6 +42,9 @@ struct HttpPortConfig {
   bool require_proxy_header = false;
   std::optional<TcpKeepalive> tcp_keepalive;  // tcpkeepalive[=idle,interval,timeout]
   bool connection_auth = true;                // connection-auth=off: no NTLM or Negotiate here
+  // intercept (or transparent): connections the kernel's NAT redirected here; the
+  // request goes where the client sent it (SO_ORIGINAL_DST).
+  bool intercept = false;
   std::string where;         // "file:line", for messages
 };
 
@@ -285,6 +288,12 @@ struct Config {
   std::string cache_store_log;
   std::string visible_hostname;  // empty: gethostname()
   bool via = true;
+  // host_verify_strict: a Host that disagrees with the URL or the intercepted
+  // destination is refused (409) rather than sent to that destination uncached.
+  bool host_verify_strict = false;
+  // client_dst_passthru: intercepted requests go to the address the client sent
+  // them to, even when their Host was verified.
+  bool client_dst_passthru = true;
   // httpd_suppress_version_string: Server, Via and error pages name the product
   // without its version.
   bool suppress_version = false;

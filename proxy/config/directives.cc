@@ -70,8 +70,7 @@ bool known_unimplemented_option(std::string_view option, std::initializer_list<s
 // handle, or would let through what squid decrypts and filters.
 std::optional<std::string> http_port_refusal(std::string_view option) {
   if (option == "ssl-bump") return "decrypts and filters this port's CONNECT traffic (ssl_bump rules)";
-  if (option == "intercept" || option == "transparent" || option == "tproxy")
-    return "receives intercepted traffic (NAT or TPROXY)";
+  if (option == "tproxy") return "receives intercepted traffic (TPROXY) and spoofs client addresses";
   return std::nullopt;
 }
 
@@ -85,7 +84,15 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
   while (auto t = args.next_if_any()) {
     const auto& o = t->text;
     if (o == "accel") {
+      if (port.intercept)
+        throw DirectiveError("http_port: Accelerator mode requires its own port. It cannot be shared with other "
+                             "modes. (as squid)");
       port.accel = true;
+    } else if (o == "intercept" || o == "transparent") {
+      if (port.accel)
+        throw DirectiveError("http_port: Intercept mode requires its own interception port. It cannot be shared "
+                             "with other modes. (as squid)");
+      port.intercept = true;
     } else if (o.starts_with("defaultsite=")) {
       // As Squid reads the options in order: accel (or vhost) must come first.
       if (!port.accel) throw DirectiveError("http_port: defaultsite option requires the 'accel' mode flag before it");
@@ -733,6 +740,8 @@ constexpr DirectiveEntry kDirectives[] = {
     {"cache_log", word<&Config::cache_log>},
     {"visible_hostname", word<&Config::visible_hostname>},
     {"via", on_off<&Config::via>},
+    {"host_verify_strict", on_off<&Config::host_verify_strict>},
+    {"client_dst_passthru", on_off<&Config::client_dst_passthru>},
     {"httpd_suppress_version_string", on_off<&Config::suppress_version>},
     {"follow_x_forwarded_for", follow_x_forwarded_for},
     {"proxy_protocol_access", proxy_protocol_access},

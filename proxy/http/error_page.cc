@@ -77,6 +77,9 @@ constexpr ErrorText kErrors[] = {
      "yourself."},
     {ErrorKind::GatewayFailure, http::status::internal_server_error, "ERR_GATEWAY_FAILURE", "Gateway Failure",
      "A non-recoverable internal failure or configuration problem prevents this request from being completed."},
+    {ErrorKind::ConflictHost, http::status::conflict, "ERR_CONFLICT_HOST", "URI Host Conflict",
+     "The request's Host header names a server other than the one the request was sent to "
+     "(host_verify_strict). Ask your browser for the page again, or contact the network's administrator."},
     {ErrorKind::CacheMgrActionUnavailable, http::status::not_found, "ERR_INVALID_URL", "Invalid URL",
      "This cache does not offer the cache manager action asked for (unknown, or disabled by cachemgr_passwd)."},
 };

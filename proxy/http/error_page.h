@@ -47,6 +47,7 @@ enum class ErrorKind {
   ProxyAuthRequired,
   AuthRequired,
   GatewayFailure,  // 500 ERR_GATEWAY_FAILURE: a helper the request depends on failed
+  ConflictHost,    // 409 ERR_CONFLICT_HOST: Host does not lead where the request was sent (host_verify_strict)
 };
 
 // Why a request failed, as far as the system says: the words cuttle's own pages

@@ -119,14 +119,14 @@ TargetResult parse_connect_target(std::string_view target) {
   return result;
 }
 
-TargetResult parse_accel_target(std::string_view target, std::string_view host_header, const HttpPortConfig& port) {
-  if (!target.starts_with('/')) return parse_absolute_target(target);
+namespace {
+
+// An origin-form target ("/path?q") at `site` ("host[:port]").
+TargetResult origin_form_at(std::string_view target, std::string_view site) {
   TargetResult result;
   const auto encoded = encoded_for_strict_parse(target);
   auto parsed = urls::parse_origin_form(encoded ? std::string_view(*encoded) : target);
-  if (!parsed) return result;
-  std::string_view site = port.vhost && !host_header.empty() ? host_header : std::string_view(port.defaultsite);
-  if (site.empty()) return result;
+  if (!parsed || site.empty()) return result;
   auto authority = urls::parse_authority(site);
   if (!authority || authority->has_userinfo()) return result;
   RequestTarget t;
@@ -135,6 +135,19 @@ TargetResult parse_accel_target(std::string_view target, std::string_view host_h
   t.path = raw_origin_form(target);
   result.target = std::move(t);
   return result;
+}
+
+}  // namespace
+
+TargetResult parse_accel_target(std::string_view target, std::string_view host_header, const HttpPortConfig& port) {
+  if (!target.starts_with('/')) return parse_absolute_target(target);
+  return origin_form_at(target, port.vhost && !host_header.empty() ? host_header : std::string_view(port.defaultsite));
+}
+
+TargetResult parse_intercepted_target(std::string_view target, std::string_view host_header,
+                                      std::string_view original_destination) {
+  if (!target.starts_with('/')) return parse_absolute_target(target);
+  return origin_form_at(target, host_header.empty() ? original_destination : host_header);
 }
 
 }  // namespace cuttle

@@ -52,5 +52,10 @@ TargetResult parse_connect_target(std::string_view target);
 // An accelerator port's request: absolute-form is taken as is; origin-form gets its
 // site from Host (with vhost) or defaultsite=.
 TargetResult parse_accel_target(std::string_view target, std::string_view host_header, const HttpPortConfig& port);
+// An intercepted request (squid's prepareTransparentURL): absolute-form is taken as
+// is; origin-form gets its site from Host, else from where the client sent it
+// ("10.0.0.1:80", "[2001:db8::1]:80").
+TargetResult parse_intercepted_target(std::string_view target, std::string_view host_header,
+                                      std::string_view original_destination);
 
 }  // namespace cuttle

@@ -52,6 +52,7 @@ std::string_view squid_name(Hierarchy code) {
     case Hierarchy::RoundrobinParent: return "ROUNDROBIN_PARENT";
     case Hierarchy::Carp: return "CARP";
     case Hierarchy::AnyOldParent: return "ANY_OLD_PARENT";
+    case Hierarchy::OriginalDst: return "ORIGINAL_DST";
   }
   return "HIER_NONE";
 }
@@ -86,7 +87,7 @@ std::optional<HierarchyCode> hierarchy_named(std::string_view name) {
     code.ping_timed_out = true;
     name.remove_prefix(kTimeout.size());
   }
-  for (auto i = 0; i <= static_cast<int>(Hierarchy::AnyOldParent); ++i) {
+  for (auto i = 0; i <= static_cast<int>(Hierarchy::OriginalDst); ++i) {
     code.code = static_cast<Hierarchy>(i);
     if (squid_name(code.code) == name) return code;
   }

@@ -51,6 +51,7 @@ enum class Hierarchy : uint8_t {
   RoundrobinParent,
   Carp,
   AnyOldParent,
+  OriginalDst,  // an intercepted request sent where the client sent it
 };
 
 // A hierarchy code and whether peer selection stopped waiting for ICP replies

@@ -97,6 +97,14 @@ ProxyMetrics::ProxyMetrics()
                          .Name("cuttle_revalidations_total")
                          .Help("Stale objects revalidated with the origin for a client, by access.log result code")
                          .Register(*registry_)),
+      intercepted_(prometheus::BuildCounter()
+                       .Name("cuttle_intercepted_connections_total")
+                       .Help("Connections accepted on intercept ports, by outcome of the NAT lookup")
+                       .Register(*registry_)),
+      host_forgeries_(prometheus::BuildCounter()
+                          .Name("cuttle_host_forgeries_total")
+                          .Help("Requests whose Host failed verification (host_verify_strict), by action")
+                          .Register(*registry_)),
       peers_(*registry_) {
   const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
@@ -106,6 +114,10 @@ ProxyMetrics::ProxyMetrics()
   bytes_by_source_[1] = &client_bytes_.Add({{"source", "upstream"}});
   reloads_.Add({{"outcome", "ok"}});
   reloads_.Add({{"outcome", "error"}});
+  intercepted_.Add({{"outcome", "original_destination"}});
+  intercepted_.Add({{"outcome", "no_nat_record"}});
+  host_forgeries_.Add({{"action", "sent_to_original_destination"}});
+  host_forgeries_.Add({{"action", "refused"}});
   for (size_t i = 0; i < kRevalidationResults.size(); ++i)
     revalidation_by_result_[i] = &revalidations_.Add({{"result", std::string(squid_name(kRevalidationResults[i]))}});
 }
@@ -145,6 +157,14 @@ ProxyMetrics::Totals ProxyMetrics::totals() const {
 }
 
 void ProxyMetrics::config_reload(bool ok) { reloads_.Add({{"outcome", ok ? "ok" : "error"}}).Increment(); }
+
+void ProxyMetrics::intercepted_connection(bool has_original_destination) {
+  intercepted_.Add({{"outcome", has_original_destination ? "original_destination" : "no_nat_record"}}).Increment();
+}
+
+void ProxyMetrics::host_forgery(bool refused) {
+  host_forgeries_.Add({{"action", refused ? "refused" : "sent_to_original_destination"}}).Increment();
+}
 
 std::string ProxyMetrics::scrape(const ScrapeSources& sources) const {
   auto families = registry_->Collect();

@@ -44,6 +44,10 @@ class ProxyMetrics {
   // One finished transaction, as access.log records it. Any thread.
   void record(const AccessLogEntry& entry);
   void config_reload(bool ok);
+  // A connection accepted on an intercept port: with a NAT record, or closed without.
+  void intercepted_connection(bool has_original_destination);
+  // An intercepted request whose Host does not lead to where the client sent it.
+  void host_forgery(bool refused);
   PeerMetrics& peers() { return peers_; }
   HelperMetrics& helpers() { return helpers_; }
 
@@ -65,6 +69,8 @@ class ProxyMetrics {
   prometheus::Family<prometheus::Counter>& client_bytes_;
   prometheus::Family<prometheus::Counter>& reloads_;
   prometheus::Family<prometheus::Counter>& revalidations_;
+  prometheus::Family<prometheus::Counter>& intercepted_;
+  prometheus::Family<prometheus::Counter>& host_forgeries_;
   PeerMetrics peers_;
   HelperMetrics helpers_;
   std::mutex mutex_;

@@ -28,6 +28,12 @@ struct ClientConnection {
   uint16_t client_port = 0;
   std::string listening_ip;  // %la: the http_port's address, the connection's when it listens on all
   BucketTicket write_limit;  // client_delay_pools, chosen when the connection opens
+  // On an intercept port: where the client sent the connection, before NAT. The
+  // local address and port above are this one's, as squid's clientConnection->local.
+  std::optional<tcp::endpoint> original_destination;
+  // Nothing redirected it: the client connected to the intercept port itself, so
+  // its original destination is this proxy and forwarding there would loop.
+  bool intercept_port_reached_directly = false;
 
   ClientSide side() {
     return {stream, buffer, client_ip, {}, nullptr, port.connection_auth, {}, write_limit.limits() ? &write_limit : nullptr};

@@ -1,6 +1,7 @@
 #include "proxy/server/client_session.h"
 
 #include "proxy/http/request_line.h"
+#include "proxy/server/original_destination.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/proxy_protocol_intake.h"
 #include "proxy/server/request_pipeline.h"
@@ -51,7 +52,7 @@ void set_tcp_keepalive(tcp::socket& socket, const TcpKeepalive& keepalive) {
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
-    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}, {}} {
+    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}, {}, {}, false} {
   const auto remote = peer_endpoint_of(conn_.stream.socket());
   conn_.client_address = normalize_address(remote.address());
   conn_.client_port = remote.port();
@@ -66,6 +67,28 @@ ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, Wor
   error_code ec;
   conn_.stream.socket().set_option(tcp::no_delay(true), ec);
   if (port.tcp_keepalive) set_tcp_keepalive(conn_.stream.socket(), *port.tcp_keepalive);
+}
+
+// An intercepted connection goes where the client sent it; one the kernel has no
+// NAT record of cannot be served (squid's TcpAcceptor closes it too).
+bool ClientSession::take_original_destination() {
+  auto& socket = conn_.stream.socket();
+  conn_.original_destination = original_destination(socket);
+  conn_.runtime().metrics().intercepted_connection(conn_.original_destination.has_value());
+  if (!conn_.original_destination) {
+    std::cerr << "cuttle: ERROR: NAT/TPROXY lookup failed to locate original IPs on local="
+              << local_endpoint(socket) << " remote=" << peer_endpoint_of(socket) << std::endl;
+    error_code ignored;
+    socket.close(ignored);
+    return false;
+  }
+  const auto local = local_endpoint(socket);
+  conn_.intercept_port_reached_directly = normalize_address(local.address()) ==
+                                              normalize_address(conn_.original_destination->address()) &&
+                                          local.port() == conn_.original_destination->port();
+  conn_.local_address = normalize_address(conn_.original_destination->address());
+  conn_.local_port = conn_.original_destination->port();
+  return true;
 }
 
 void ClientSession::close_if_idle() {
@@ -99,6 +122,7 @@ awaitable<void> ClientSession::run() {
     }
     counted_.emplace(conn_.services.runtime.client_counts(), conn_.client_address);
   }
+  if (conn_.port.intercept && !take_original_destination()) co_return;
   for (bool first = true;; first = false) {
     Transaction tx;
     http::request_parser<http::empty_body> parser;

@@ -38,6 +38,7 @@ class ClientSession {
   std::chrono::milliseconds idle_time_left(const Config& config) const;
   static void note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx);
   awaitable<void> refuse_unreadable(error_code ec, Transaction& tx);
+  bool take_original_destination();
 
   ClientConnection conn_;
   std::optional<ClientCounts::Registration> counted_;  // for maxconn, while the connection is open

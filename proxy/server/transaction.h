@@ -39,6 +39,14 @@ struct Transaction {
 
   // ---- target (resolve_target) ----
   std::shared_ptr<const KnownTarget> known;
+  // verify_host: the Host leads where the request was sent (squid's hostVerified).
+  // An intercepted request without it goes only to its original destination and
+  // is neither stored nor served from the cache.
+  bool host_verified = false;
+  // An intercepted request whose Host could not be verified.
+  bool unverified_interception(const std::optional<tcp::endpoint>& original_destination) const {
+    return original_destination && !host_verified;
+  }
   // ---- access (check_http_access) ----
   RequestFacts facts;
   // follow_x_forwarded_for's answer, once walked (the direct client when it
@@ -58,6 +66,9 @@ struct Transaction {
   // A URL rewriter changed the target while url_rewrite_host_header is off: the
   // Host the client sent goes upstream instead of the new URL's.
   std::optional<std::string> client_host_header;
+  // The rewriter gave a new URL (squid's flags.redirected): an intercepted request
+  // then goes where that URL says, not to its original destination.
+  bool url_rewritten = false;
   // The key the reply is stored and found under (store_id_program); empty: the URL.
   std::string store_id;
   const std::string& cache_key() const { return store_id.empty() ? entry.url : store_id; }

@@ -119,7 +119,7 @@ TEST(ConfigParser, AnUnimplementedSquidDirectiveThatRestrictsIsRefusedWithItsRea
             "test.conf:2: 'miss_access' decides which clients (e.g. sibling caches) may fetch misses through this "
             "proxy; cuttle does not implement it yet and will not run without it (see docs/configuration.md)");
   for (const char* line : {"store_miss deny all", "icap_enable on", "miss_access deny all",
-                           "send_hit deny all", "icap_access allow all", "check_hostnames on", "host_verify_strict on",
+                           "send_hit deny all", "icap_access allow all", "check_hostnames on", "client_ip_max_connections 10",
                            "relaxed_header_parser off", "client_netmask 255.255.255.0", "collapsed_forwarding_access deny all",
                            "auth_schemes Basic all", "chroot /var/jail", "udp_incoming_address 10.0.0.1"}) {
     const auto error = error_of(std::string("http_port 3128\n") + line + "\n");
@@ -427,6 +427,27 @@ TEST(ConfigParser, SquidHttpPortOptionCuttleIgnoresIsAWarning) {
   EXPECT_EQ(loaded.warnings[0],
             "test.conf:1: warning: http_port option 'disable-pmtu-discovery=always' is not implemented by cuttle; "
             "ignored");
+}
+
+TEST(ConfigParser, InterceptionNeedsAPortOfItsOwnAsInSquid) {
+  for (const std::string option : {"intercept", "transparent"})
+    EXPECT_TRUE(parse("http_port 3129 " + option + "\n").config->http_ports.at(0).intercept) << option;
+  EXPECT_EQ(error_of("http_port 3129 accel intercept\n"),
+            "test.conf:1: http_port: Intercept mode requires its own interception port. It cannot be shared with "
+            "other modes. (as squid)");
+  EXPECT_EQ(error_of("http_port 3129 transparent accel\n"),
+            "test.conf:1: http_port: Accelerator mode requires its own port. It cannot be shared with other modes. "
+            "(as squid)");
+}
+
+TEST(ConfigParser, HostVerificationDirectives) {
+  auto defaults = parse("http_port 3128\n");
+  EXPECT_FALSE(defaults.config->host_verify_strict);
+  EXPECT_TRUE(defaults.config->client_dst_passthru);
+  auto set = parse("http_port 3128\nhost_verify_strict on\nclient_dst_passthru off\n");
+  EXPECT_TRUE(set.config->host_verify_strict);
+  EXPECT_FALSE(set.config->client_dst_passthru);
+  EXPECT_TRUE(set.warnings.empty());
 }
 
 TEST(ConfigParser, AccelOptionsReadInOrderAsInSquid) {

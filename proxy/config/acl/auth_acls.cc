@@ -14,6 +14,7 @@ AclMatch authentication_answer(const AuthFacts& auth) {
     case AuthStatus::Refused: return AclMatch::AuthRequired;
     case AuthStatus::Unchecked: return AclMatch::NeedsAuthentication;
     case AuthStatus::Accepted: return AclMatch::Yes;
+    case AuthStatus::NotApplicable: return AclMatch::No;
   }
   return AclMatch::AuthRequired;
 }

@@ -25,6 +25,9 @@ enum class AuthStatus {
   Unchecked,  // credentials sent, not yet checked: a proxy_auth ACL asks the helper first
   Accepted,   // the helper (or the credentials cache) accepted them
   Refused,    // refused, broken (no password), or the helper failed
+  // An intercepted request: the client does not know a proxy is there, so it is
+  // never asked for credentials and proxy_auth ACLs do not match (as squid).
+  NotApplicable,
 };
 
 // The addresses users were seen from lately, as the max_user_ip ACL uses them

@@ -137,6 +137,10 @@ void log_user(Transaction& tx) {
 
 void read_credentials(ClientConnection& conn, Transaction& tx) {
   const AuthConfig& auth = tx.config().auth;
+  if (conn.original_destination) {
+    tx.facts.auth.status = AuthStatus::NotApplicable;
+    return;
+  }
   if (!auth.any_scheme() || tx.credentials || tx.digest_credentials || tx.uses_connection_auth) return;
   const auto field = conn.port.accel ? http::field::authorization : http::field::proxy_authorization;
   const auto value = tx.request()[field];

@@ -35,6 +35,32 @@ ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTa
   return plan;
 }
 
+// Squid's ORIGINAL_DST: an intercepted request goes to the address and port the
+// client sent it to, with the Host it gave.
+ForwardPlan original_destination_plan(const tcp::endpoint& destination, const RequestTarget& target) {
+  ForwardPlan plan;
+  plan.upstream = UpstreamSpec{normalize_address(destination.address()).to_string(), destination.port(), false, {},
+                               std::nullopt};
+  plan.host_header = target.authority();
+  plan.hierarchy = {Hierarchy::OriginalDst};
+  plan.request_target = target.path;
+  return plan;
+}
+
+// As squid's peer selection (CVE-2009-0801): an intercepted request whose Host was
+// not verified goes to its original destination only, never to a peer; with
+// client_dst_passthru (squid's default) every direct hop goes there too. A URL the
+// rewriter gave is fetched as any other.
+bool bound_to_original_destination(const ClientConnection& conn, const Transaction& tx) {
+  return conn.original_destination && !tx.url_rewritten && !tx.target().is_connect();
+}
+
+void pass_through_to_original_destination(const ClientConnection& conn, Transaction& tx) {
+  if (!bound_to_original_destination(conn, tx) || !tx.config().client_dst_passthru) return;
+  for (auto& hop : tx.next_hops)
+    if (hop.hierarchy.code == Hierarchy::Direct) hop = original_destination_plan(*conn.original_destination, tx.target());
+}
+
 // forward_timeout, as squid's FwdState: an attempt's connect may take no longer
 // than the forwarding has left (Comm::Connection::connectTimeout); with nothing
 // left, no further attempt is made.
@@ -79,7 +105,12 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
     if (tx.client_host_header && active.origin_server->forceddomain.empty()) plan.host_header = *tx.client_host_header;
     co_return plan;
   }
-  tx.next_hops = co_await choose_next_hops(active, tx.target(), tx.request().base(), tx.facts, conn.services);
+  if (bound_to_original_destination(conn, tx) && !tx.host_verified) {
+    tx.next_hops = {original_destination_plan(*conn.original_destination, tx.target())};
+  } else {
+    tx.next_hops = co_await choose_next_hops(active, tx.target(), tx.request().base(), tx.facts, conn.services);
+    pass_through_to_original_destination(conn, tx);
+  }
   if (tx.next_hops.empty()) co_return std::nullopt;
   if (tx.client_host_header)
     for (auto& hop : tx.next_hops) hop.host_header = *tx.client_host_header;

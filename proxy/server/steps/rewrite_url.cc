@@ -51,6 +51,7 @@ void rewrite_target(ClientConnection& conn, Transaction& tx, const std::string& 
   if (known->url == tx.entry.url) return;
   if (!host_header && !tx.client_host_header) tx.client_host_header = std::string(tx.request()[http::field::host]);
   tx.known = std::move(known);
+  tx.url_rewritten = true;
   tx.entry.url = tx.known->url;  // access.log shows the new URL (%ru), as in Squid
   const AuthFacts auth = tx.facts.auth;
   tx.facts = transaction_facts(conn, tx, tx.target());

@@ -13,6 +13,9 @@ awaitable<StepResult> answer_cache_manager(ClientConnection& conn, Transaction& 
 awaitable<StepResult> answer_pac_file(ClientConnection& conn, Transaction& tx);
 // The request's target: absolute-form, CONNECT's authority, or an accelerator's Host.
 awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx);
+// Host against where an intercepted request was sent (or, with host_verify_strict,
+// against the URL): 409, or the request goes on unverified.
+awaitable<StepResult> verify_host(ClientConnection& conn, Transaction& tx);
 // http_access over the request's facts (destinations resolved when a rule needs them).
 awaitable<StepResult> check_http_access(ClientConnection& conn, Transaction& tx);
 // url_rewrite_program: a redirect for the client, a new URL, or nothing.

@@ -85,6 +85,9 @@ awaitable<StepResult> use_cache(ClientConnection& conn, Transaction& tx) {
   if (!config.cache_access.empty() &&
       (co_await check_slow(conn, tx, config.cache_access)).decision == AccessDecision::Deny)
     co_return co_await miss_unless_only_if_cached(conn, tx);
+  // An intercepted request with a Host that may be forged: its reply must not be
+  // stored under that Host's URL (CVE-2009-0801), nor is it answered from there.
+  if (tx.unverified_interception(conn.original_destination)) co_return co_await miss_unless_only_if_cached(conn, tx);
   // The store ID, when a helper gave one, is the key and what refresh_pattern sees (as Squid).
   CacheRequest cache{*store, tx.cache_key(), match_refresh_pattern(config.refresh_patterns, tx.cache_key()),
                      std::chrono::duration_cast<Seconds>(config.negative_ttl), client_directives(req)};
