@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian package, used as an administrator uses it, on this machine (root):
 # pack it from the build directory as it is (no compile), lintian, the manual
-# pages, dpkg -i (the files, their owners, the proxy user, the service enabled),
+# pages, the postinst on a copy of /etc without the proxy user (it makes one),
+# dpkg -i (the files, their owners, the proxy user, the service enabled),
 # the installed cuttle started as the unit starts it with the installed
 # configuration (it becomes proxy) and a fetch through it twice (a miss, then a
 # hit from /var/spool/cuttle), logrotate, then dpkg -r (cache, logs and
@@ -60,6 +61,27 @@ done
 
 step "lintian (errors fail, warnings shown)"
 lintian --fail-on error --tag-display-limit 0 "$deb" || fail "lintian reports errors"
+
+step "postinst on a system without the proxy user (a mount namespace: a copy of /etc, empty /var/spool and /var/log)"
+# Debian always has proxy (base-passwd), so this branch of the postinst runs
+# nowhere else; here it runs on copies, and the machine's files stay as they are.
+dpkg-deb -e "$deb" "$tmp/control"
+cp -a /etc "$tmp/etc"
+for db in passwd shadow group gshadow; do
+  if [[ -f $tmp/etc/$db ]]; then sed -i '/^proxy:/d' "$tmp/etc/$db"; fi
+done
+# shellcheck disable=SC2016  # expanded by the inner shell
+unshare --mount --propagation private bash -euo pipefail -c '
+  mount --bind "$1/etc" /etc
+  mount -t tmpfs none /var/spool
+  mount -t tmpfs none /var/log
+  mount --bind /bin/true /usr/bin/deb-systemd-helper  # enabling is checked with dpkg -i below
+  if getent passwd proxy >/dev/null; then exit 1; fi  # the copy has no proxy
+  sh "$1/control/postinst" configure
+  getent passwd proxy | grep -q ":/usr/sbin/nologin$"
+  getent group proxy >/dev/null
+  [[ $(stat -c "%U:%G %a" /var/spool/cuttle /var/log/cuttle | sort -u) == "proxy:proxy 750" ]]
+' check-postinst "$tmp" || fail "the postinst does not make the proxy user and its directories where they are missing"
 
 # Packaged daemons are not started by this test (install-deps.sh does the same).
 if [[ ! -e /usr/sbin/policy-rc.d ]]; then
