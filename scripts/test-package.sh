@@ -106,6 +106,11 @@ for d in /var/spool/cuttle /var/log/cuttle; do
 done
 [[ -L /etc/systemd/system/multi-user.target.wants/cuttle.service ]] || fail "the service is not enabled"
 /usr/sbin/cuttle -v | grep -q "cuttle version" || fail "cuttle -v"
+# systemd's own check of the unit (its commands exist, its man: pages too), where
+# systemd is installed; it needs no running systemd.
+if command -v systemd-analyze >/dev/null; then
+  SYSTEMD_LOG_LEVEL=warning systemd-analyze verify /lib/systemd/system/cuttle.service || fail "systemd-analyze verify"
+fi
 
 step "man -l"
 for page in /usr/share/man/man8/cuttle.8.gz /usr/share/man/man5/cuttle.conf.5.gz; do
@@ -169,6 +174,12 @@ step "cuttle -k shutdown"
 /usr/sbin/cuttle -k shutdown || fail "cuttle -k shutdown"
 for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 ! kill -0 "$pid" 2>/dev/null || fail "cuttle did not stop"
+
+step "dpkg -i again (an upgrade): the cache and the logs stay"
+dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -i over the installed package"; }
+for f in /var/spool/cuttle/data.mdb /var/log/cuttle/access.log /var/log/cuttle/access.log.1; do
+  [[ -e $f ]] || fail "an upgrade removed $f"
+done
 
 step "dpkg -r: the cache, the logs and the configuration stay"
 dpkg -r cuttle >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -r"; }
