@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # One entry point for people and CI:
-#   ./build.sh run    install dependencies, build, run the proxy on the built-in config
-#   ./build.sh test   install dependencies, build, run every test, each fuzz target for 20 s,
-#                     then every test again under AddressSanitizer + UBSan
-#   ./build.sh        install dependencies and build
+#   ./build.sh run      install dependencies, build the proxy alone, run it on the built-in config
+#   ./build.sh test     install dependencies, build everything, run every test and the Debian
+#                       package's test (as root), each fuzz target for 20 s, then every test
+#                       again under AddressSanitizer + UBSan
+#   ./build.sh package  install dependencies, build the proxy and its manual pages, make the
+#                       Debian package build/package/cuttle_VERSION_ARCH.deb
+#   ./build.sh          install dependencies and build everything
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,8 +17,17 @@ stage_done() { echo "build.sh: $1 took $((SECONDS - started)) s"; started=$SECON
 ./scripts/install-deps.sh
 # -g1: line tables for backtraces and perf, without the full debug info that
 # made up a large part of the compile time of the coroutine-heavy sources.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
-cmake --build build -j"$(nproc)"
+# /usr: the installed paths the package, the unit and the binary agree on.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
+  -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+# Running needs the proxy alone, not the test programs (minutes of compile);
+# the package, the proxy and its manual pages.
+targets=()
+case "${1:-build}" in
+  run) targets=(--target cuttle) ;;
+  package) targets=(--target cuttle cuttle_manpages) ;;
+esac
+cmake --build build -j"$(nproc)" "${targets[@]}"
 stage_done "dependencies and build"
 
 case "${1:-build}" in
@@ -41,6 +53,13 @@ case "${1:-build}" in
     # Three per core: most tests wait on processes and sockets, not on the CPU.
     ctest --test-dir build --output-on-failure --timeout 600 -j"$((3 * $(nproc)))" "${@:2}"
     stage_done "tests"
+    # The Debian package from this build, installed, run and removed on this
+    # machine: alone, after the suite, since it installs onto the machine
+    # (scripts/test-package.sh; root only). CUTTLE_PACKAGE_TEST=0 skips it.
+    if [[ "${CUTTLE_PACKAGE_TEST:-1}" != 0 ]]; then
+      ./scripts/test-package.sh build
+      stage_done "package test"
+    fi
     # Then every libFuzzer target for a bounded time (clang build in build-fuzz/;
     # docs/reliability.md). CUTTLE_FUZZ_SECONDS=0 skips it.
     if [[ "${CUTTLE_FUZZ_SECONDS:-20}" != 0 ]]; then
@@ -54,9 +73,14 @@ case "${1:-build}" in
       stage_done "ASan + UBSan tests"
     fi
     ;;
+  package)
+    rm -rf build/package
+    cpack --config build/CPackConfig.cmake -B build/package >/dev/null
+    echo "build.sh: $(echo build/package/cuttle_*.deb) (install: apt install ./build/package/cuttle_*.deb)"
+    ;;
   build) ;;
   *)
-    echo "usage: $0 [build|run|test]" >&2
+    echo "usage: $0 [build|run|test|package]" >&2
     exit 2
     ;;
 esac

@@ -18,6 +18,8 @@ packages=(
   dnsmasq-base  # a real DNS server for the dns_nameservers tests
   haproxy  # a load balancer in front, sending PROXY protocol headers, in tests
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
+  file  # ./build.sh package: CPack finds the binaries for dpkg-shlibdeps with it
+  lintian man-db logrotate  # scripts/test-package.sh: the .deb checked, its manual pages, its logrotate file
 )
 # Benchmarks also want a reference web server.
 if [[ "${CUTTLE_BENCH:-0}" == 1 ]]; then

@@ -1,5 +1,6 @@
 // cuttle: a Squid-compatible caching proxy. Entry point: options, -k actions,
 // daemonizing, then the proxy itself.
+#include "proxy/app/installed_config.h"
 #include "proxy/app/options.h"
 #include "proxy/app/pid_file.h"
 #include "proxy/app/proxy_server.h"
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto& options = parsed.options;
+  if (!options.config_file) options.config_file = default_config_file(own_executable_path());
   // -k reconfigure reads the file again, perhaps after coredump_dir moved us.
   if (options.config_file) options.config_file = std::filesystem::absolute(*options.config_file).string();
   if (options.show_help) {

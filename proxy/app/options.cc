@@ -1,5 +1,7 @@
 #include "proxy/app/options.h"
 
+#include "proxy/app/installed_config.h"
+
 namespace cuttle {
 
 OptionsResult parse_options(const std::vector<std::string>& args) {
@@ -51,7 +53,10 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
 
 std::string usage_text() {
   return "Usage: cuttle [-N] [-f config-file] [-k parse|check|reconfigure|rotate|shutdown|interrupt|kill] [-v] [-h]\n"
-         "  -f file   use the given configuration file instead of the built-in default\n"
+         "  -f file   use the given configuration file instead of the default: " +
+         std::string(kInstalledConfig) + " for the installed " + kInstalledBinary +
+         ",\n"
+         "            the built-in configuration for any other copy\n"
          "  -N        stay in the foreground (do not daemonize)\n"
          "  -k parse  check the configuration and exit (non-zero with file:line on error)\n"
          "  -k check  exit 0 if a cuttle is running (per pid_filename), 1 if not\n"

@@ -1,7 +1,8 @@
 // Access decisions, cuttle against squid 5.7: the same configuration file (ports
 // and file paths rewritten, tests/support/config_rewrite.h) and the same matrix
 // of requests from several client addresses go to both; every request must be
-// allowed by both or denied (403) by both. The built-in configuration, every
+// allowed by both or denied (403) by both. The built-in configuration, the
+// package's (packaging/cuttle.conf), every
 // etc/examples file, Debian's /etc/squid/squid.conf and the files in
 // tests/integration/access/ are compared. It runs in a private network namespace
 // (tests/support/private_network.h): names resolve to loopback addresses where
@@ -124,7 +125,8 @@ struct ConfigCase {
 
 std::vector<ConfigCase> config_cases() {
   const fs::path source = CUTTLE_SOURCE_DIR;
-  std::vector<ConfigCase> cases = {{"builtin", (source / "etc/cuttle.conf").string()}};
+  std::vector<ConfigCase> cases = {{"builtin", (source / "etc/cuttle.conf").string()},
+                                   {"packaged", (source / "packaging/cuttle.conf").string()}};
   std::vector<fs::path> more;
   for (auto dir : {source / "etc/examples", source / "tests/integration/access"})
     for (const auto& entry : fs::directory_iterator(dir))

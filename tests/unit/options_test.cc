@@ -1,4 +1,5 @@
 // cuttle's Squid-style command line.
+#include "proxy/app/installed_config.h"
 #include "proxy/app/options.h"
 
 #include <gtest/gtest.h>
@@ -79,6 +80,16 @@ TEST(Options, UsageNamesEveryOption) {
   for (auto word : {"-N", "-f", "-k", "-v", "-h", "parse", "check", "reconfigure", "rotate", "shutdown", "interrupt",
                     "kill"})
     EXPECT_NE(text.find(word), std::string::npos) << word;
+}
+
+// Without -f, the installed binary reads the installed file, as squid reads its
+// squid.conf; a build tree's binary (which every test runs) keeps the built-in one.
+TEST(Options, TheInstalledBinaryReadsTheInstalledConfigurationWithoutF) {
+  EXPECT_EQ(default_config_file(kInstalledBinary), std::optional<std::string>(kInstalledConfig));
+  EXPECT_EQ(default_config_file("/work/cuttle/build/cuttle"), std::nullopt);
+  EXPECT_EQ(default_config_file(std::string(kInstalledBinary) + ".old"), std::nullopt);
+  EXPECT_NE(own_executable_path().find("cuttle_unit_tests"), std::string::npos);
+  EXPECT_NE(usage_text().find(kInstalledConfig), std::string::npos);
 }
 
 }  // namespace options_test
