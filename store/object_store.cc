@@ -80,6 +80,8 @@ std::optional<ObjectRecord> ObjectStore::lookup(std::string_view cache_key) cons
     std::lock_guard lock(mutex_);
     if (auto it = staged_records_.find(key); it != staged_records_.end()) return it->second;
     if (staged_removals_.count(key)) return std::nullopt;
+    for (const auto& [url, count] : staged_variant_removals_)
+      if (is_key_or_variant(key, url)) return std::nullopt;
   }
   Transaction txn(env_, Transaction::Mode::ReadOnly);
   auto value = txn.get(meta_, key);
@@ -203,6 +205,7 @@ void ObjectStore::remove_with_variants(std::string key, std::function<void(bool)
       if (match) unstage_chunks(it->second.object_id);
       it = match ? staged_records_.erase(it) : std::next(it);
     }
+    ++staged_variant_removals_[key];
     wake = enqueue_locked(std::make_unique<Operation>(
         Operation{Operation::Type::RemoveWithVariants, std::move(key), 0, 0, {}, {}, std::move(done), nullptr}));
   }

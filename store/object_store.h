@@ -188,6 +188,9 @@ class ObjectStore final : public ObjectCache {
   std::unordered_map<std::string, ObjectRecord> staged_records_;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> staged_chunks_;  // by chunk_key
   std::unordered_map<std::string, int> staged_removals_;  // key -> removals queued
+  // remove_with_variants() calls queued: cache key (a URL) -> how many. A lookup
+  // of the URL or a variant finds nothing until the writer has applied them.
+  std::unordered_map<std::string, int> staged_variant_removals_;
   // Objects some of whose chunks were dropped by a failed write: their commit must
   // not make a body with holes visible (it abandons the rest instead).
   std::unordered_set<uint64_t> lost_objects_;

@@ -143,9 +143,10 @@ void ObjectStore::unstage_locked(const Operation& op) {
     staged_chunks_.erase(chunk_key(op.object_id, op.chunk));
     queued_bytes_.fetch_sub(op.data->size(), std::memory_order_relaxed);
   }
-  if (op.type == Operation::Type::Remove) {
-    auto it = staged_removals_.find(op.key);
-    if (it != staged_removals_.end() && --it->second == 0) staged_removals_.erase(it);
+  if (op.type == Operation::Type::Remove || op.type == Operation::Type::RemoveWithVariants) {
+    auto& staged = op.type == Operation::Type::Remove ? staged_removals_ : staged_variant_removals_;
+    auto it = staged.find(op.key);
+    if (it != staged.end() && --it->second == 0) staged.erase(it);
   }
   if (op.type == Operation::Type::Commit) {
     auto it = staged_records_.find(op.key);

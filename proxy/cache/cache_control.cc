@@ -39,6 +39,20 @@ void for_each_directive(std::string_view value, F&& f) {
   }
 }
 
+// The field names of a qualified no-cache / private: a quoted, comma-separated list.
+std::vector<std::string> qualified_field_names(std::string_view arg) {
+  if (arg.size() >= 2 && arg.front() == '"' && arg.back() == '"') arg = arg.substr(1, arg.size() - 2);
+  std::vector<std::string> names;
+  for (size_t start = 0; start <= arg.size();) {
+    const size_t comma = std::min(arg.find(',', start), arg.size());
+    std::string name(trim(arg.substr(start, comma - start)));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!name.empty()) names.push_back(std::move(name));
+    start = comma + 1;
+  }
+  return names;
+}
+
 }  // namespace
 
 CacheControl parse_cache_control(std::string_view value) {
@@ -54,14 +68,20 @@ CacheControl parse_cache_control(std::string_view value) {
     else if (ascii_iequals(name, "stale-if-error")) cc.stale_if_error = delta_seconds(arg);
     // no-cache and private may carry field names; the qualified forms are treated
     // like the unqualified ones (allowed by RFC 9111 §5.2.2.4 and §5.2.2.7).
-    else if (ascii_iequals(name, "no-cache")) cc.no_cache = true;
+    else if (ascii_iequals(name, "no-cache")) {
+      cc.no_cache = true;
+      if (has_arg) cc.no_cache_fields = qualified_field_names(arg);
+    }
     else if (ascii_iequals(name, "no-store")) cc.no_store = true;
     else if (ascii_iequals(name, "no-transform")) cc.no_transform = true;
     else if (ascii_iequals(name, "only-if-cached")) cc.only_if_cached = true;
     else if (ascii_iequals(name, "must-revalidate")) cc.must_revalidate = true;
     else if (ascii_iequals(name, "proxy-revalidate")) cc.proxy_revalidate = true;
     else if (ascii_iequals(name, "must-understand")) cc.must_understand = true;
-    else if (ascii_iequals(name, "private")) cc.is_private = true;
+    else if (ascii_iequals(name, "private")) {
+      cc.is_private = true;
+      if (has_arg) cc.private_fields = qualified_field_names(arg);
+    }
     else if (ascii_iequals(name, "public")) cc.is_public = true;
     else if (ascii_iequals(name, "immutable")) cc.immutable = true;
   });

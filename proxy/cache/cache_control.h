@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace cuttle {
 
@@ -28,6 +30,10 @@ struct CacheControl {
   bool is_private = false;
   bool is_public = false;
   bool immutable = false;
+  // The field names (lowercase) no-cache="…" and private="…" list: those fields
+  // are not to be reused without revalidation, or stored.
+  std::vector<std::string> no_cache_fields;
+  std::vector<std::string> private_fields;
 };
 
 // Parses every Cache-Control field value of a message joined with ", ".

@@ -1,5 +1,6 @@
 #include "proxy/cache/cache_policy.h"
 
+#include "proxy/cache/age_field.h"
 #include "proxy/http/header_rules.h"
 #include "proxy/http/http_date.h"
 
@@ -27,7 +28,8 @@ bool stored_status(unsigned status) {
 }  // namespace
 
 StoreDecision may_store(std::string_view method, const http::fields& request, unsigned status,
-                        const http::fields& response, const RefreshPattern& pattern, Seconds negative_ttl) {
+                        const http::fields& response, const RefreshPattern& pattern, Seconds negative_ttl,
+                        bool store_set_cookie) {
   if (method != "GET") return {false, "method is not GET"};
   if (!stored_status(status)) return {false, "status not stored"};
   auto request_cc = parse_cache_control(joined_values(request, "Cache-Control"));
@@ -38,7 +40,7 @@ StoreDecision may_store(std::string_view method, const http::fields& request, un
   if (request.count(http::field::authorization) &&
       !(response_cc.is_public || response_cc.must_revalidate || response_cc.s_maxage))
     return {false, "Authorization without public, must-revalidate or s-maxage"};
-  if (response.count(http::field::set_cookie)) return {false, "Set-Cookie"};
+  if (response.count(http::field::set_cookie) && !store_set_cookie) return {false, "Set-Cookie"};
   auto vary = vary_names(response);
   if (std::find(vary.begin(), vary.end(), "*") != vary.end()) return {false, "Vary: *"};
   // §3: something must make it reusable: an explicit lifetime, a validator-free
@@ -53,6 +55,13 @@ StoreDecision may_store(std::string_view method, const http::fields& request, un
   return {true, ""};
 }
 
+void drop_fields_not_to_keep(http::fields& response) {
+  if (!response.count(http::field::set_cookie)) return;
+  const auto cc = parse_cache_control(joined_values(response, "Cache-Control"));
+  for (const auto* names : {&cc.no_cache_fields, &cc.private_fields})
+    if (std::find(names->begin(), names->end(), "set-cookie") != names->end()) response.erase(http::field::set_cookie);
+}
+
 ResponseTiming timing_from_headers(const http::fields& response, unsigned status, Clock::time_point request_time,
                                    Clock::time_point response_time) {
   ResponseTiming r;
@@ -65,10 +74,12 @@ ResponseTiming timing_from_headers(const http::fields& response, unsigned status
     r.has_expires = true;
     r.expires = date_field(response, http::field::expires);
   }
-  auto age = response[http::field::age];
-  int64_t seconds = 0;
-  if (!age.empty() && std::from_chars(age.data(), age.data() + age.size(), seconds).ec == std::errc() && seconds >= 0)
-    r.age_header = Seconds(seconds);
+  std::vector<std::string_view> age_lines;
+  for (auto it = response.find(http::field::age); it != response.end() && it->name() == http::field::age; ++it)
+    age_lines.emplace_back(it->value().data(), it->value().size());
+  const auto age = read_age_field(age_lines);
+  r.age_header = age.value;
+  r.age_trusted = age.trusted;
   r.cache_control = parse_cache_control(joined_values(response, "Cache-Control"));
   return r;
 }

@@ -63,7 +63,9 @@ CacheUseDecision choose_cache_use(const std::optional<StoredState>& stored, cons
       return {CacheUse::Hit, "fresh"};
   }
   // Stale, or fresh but not fresh enough for this client.
-  if (!f.fresh && !needs_validation && !forbids_stale(response) && within_client_age) {
+  // An untrusted Age leaves no way to tell how stale it is: revalidated first.
+  const bool staleness_known = f.rule != FreshnessRule::StaleUntrustedAge;
+  if (!f.fresh && !needs_validation && !forbids_stale(response) && within_client_age && staleness_known) {
     if (client.max_stale && (!client.max_stale_value || staleness(f) <= *client.max_stale_value))
       return {CacheUse::Hit, "stale within the client's max-stale"};
     if (response.stale_while_revalidate && staleness(f) <= *response.stale_while_revalidate &&

@@ -54,6 +54,9 @@ FreshnessDecision evaluate_freshness(const ResponseTiming& r, const RefreshPatte
     d.lifetime = lifetime;
     return d;
   };
+  // An Age that cannot be trusted must never extend a response's life: with no
+  // lifetime left it is stale, and no stale window counts from a guessed age.
+  if (!r.age_trusted) return decide(false, FreshnessRule::StaleUntrustedAge, Seconds(0));
 
   if (auto lifetime = explicit_lifetime(r)) {
     if (d.age < *lifetime) return decide(true, FreshnessRule::FreshExpires, *lifetime);

@@ -25,6 +25,7 @@ struct ResponseTiming {
   Clock::time_point response_time;  // when its response was received
   std::optional<Clock::time_point> date;
   std::optional<Seconds> age_header;
+  bool age_trusted = true;  // false: an Age this cache cannot trust (age_field.h), the response is stale
   bool has_expires = false;
   std::optional<Clock::time_point> expires;  // has_expires but empty: invalid, i.e. already expired
   std::optional<Clock::time_point> last_modified;
@@ -57,6 +58,7 @@ enum class FreshnessRule {
   StaleMax,             // older than MAX
   StaleLmFactor,
   StaleNoHeuristic,     // no explicit lifetime and a heuristic is not allowed
+  StaleUntrustedAge,    // its Age cannot be trusted (RFC 9111 §5.1): revalidated before reuse
   FreshNegativeTtl,     // an error kept for negative_ttl
   StaleNegativeTtl,
   StaleDefault,

@@ -278,6 +278,9 @@ struct Config {
   std::vector<AccessLogConfig> access_logs;
   bool strip_query_terms = true;
   bool collapsed_forwarding = true;
+  // cache_set_cookie: replies with Set-Cookie are stored (RFC 9111 allows it); off,
+  // the default, keeps them out of the shared cache (cuttle's privacy choice).
+  bool cache_set_cookie = false;
   // How long errors without an explicit lifetime are reused (Squid's default: not at all).
   Milliseconds negative_ttl{0};
   std::string pid_filename = "/run/cuttle.pid";  // empty: none

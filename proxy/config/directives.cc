@@ -735,6 +735,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"log_mime_hdrs", on_off<&Config::log_mime_hdrs>},
     {"buffered_logs", on_off<&Config::buffered_logs>},
     {"collapsed_forwarding", on_off<&Config::collapsed_forwarding>},
+    {"cache_set_cookie", on_off<&Config::cache_set_cookie>},
     {"pid_filename", pid_filename},
     {"coredump_dir", coredump_dir},
     {"cache_log", word<&Config::cache_log>},

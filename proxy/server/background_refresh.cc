@@ -42,7 +42,8 @@ awaitable<void> refresh(std::unique_ptr<RefreshJob> job) {
   http::request_parser<http::empty_body> parser;
   if (!store || !parse_request_header(header_text(refresh_request(*job)), parser)) co_return;
   const auto negative_ttl = std::chrono::duration_cast<Seconds>(config.negative_ttl);
-  CacheFill fill(*store, job->url, "GET", http::fields(job->request), job->pattern, negative_ttl);
+  CacheFill fill(*store, job->url, "GET", http::fields(job->request), job->pattern, negative_ttl,
+                 config.cache_set_cookie);
   ForwardPlan plan = job->plan;
   plan.intercept_not_modified = true;
   plan.intercept_server_errors = true;  // keep serving what is stored until it is past its windows
@@ -50,6 +51,7 @@ awaitable<void> refresh(std::unique_ptr<RefreshJob> job) {
   auto outcome = co_await forward_request(nullptr, job->facts, parser, plan, &fill, *job->active, job->worker);
   report_hop_attempt(job->worker.runtime, plan, outcome);
   report_forwarding_result(job->worker.runtime, outcome);
+  // A 304 that selects nothing (another ETag) leaves the stale copy as it is.
   if (outcome.intercepted && outcome.status == 304)
     freshen_stored_reply(*store, job->stored, *outcome.intercepted, request_time, Clock::now());
 }

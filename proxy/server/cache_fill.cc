@@ -5,21 +5,24 @@
 
 namespace cuttle {
 CacheFill::CacheFill(store::ObjectCache& store, std::string url, std::string method, http::fields request,
-                     const RefreshPattern& pattern, std::chrono::seconds negative_ttl)
+                     const RefreshPattern& pattern, std::chrono::seconds negative_ttl, bool store_set_cookie)
     : store_(store),
       url_(std::move(url)),
       method_(std::move(method)),
       request_(std::move(request)),
       pattern_(pattern),
       negative_ttl_(negative_ttl),
+      store_set_cookie_(store_set_cookie),
       request_time_ms_(epoch_ms(Clock::now())) {}
 
 bool CacheFill::start(const http::response_header<>& header, std::optional<uint64_t> content_length) {
   response_time_ms_ = epoch_ms(Clock::now());
   // cache_dir max-size / min-size (maximum_object_size, minimum_object_size).
   if (content_length && !store_.admits(*content_length)) return false;
-  if (!may_store(method_, request_, header.result_int(), header, pattern_, negative_ttl_).store) return false;
+  if (!may_store(method_, request_, header.result_int(), header, pattern_, negative_ttl_, store_set_cookie_).store)
+    return false;
   header_ = header;
+  drop_fields_not_to_keep(header_);
   vary_ = vary_names(header);
   writer_.emplace(store_, vary_.empty() ? url_ : variant_key(url_, vary_, request_), content_length);
   return true;

@@ -20,8 +20,9 @@ namespace http = boost::beast::http;
 
 class CacheFill {
  public:
+  // `store_set_cookie`: cache_set_cookie.
   CacheFill(store::ObjectCache& store, std::string url, std::string method, http::fields request,
-            const RefreshPattern& pattern, std::chrono::seconds negative_ttl);
+            const RefreshPattern& pattern, std::chrono::seconds negative_ttl, bool store_set_cookie);
 
   // `header`: the reply as it will be stored, hop-by-hop fields already removed
   // and before this proxy adds its own. Returns whether the body will be stored.
@@ -45,6 +46,7 @@ class CacheFill {
   http::fields request_;
   const RefreshPattern& pattern_;
   std::chrono::seconds negative_ttl_;
+  bool store_set_cookie_;
   int64_t request_time_ms_, response_time_ms_ = 0;
   http::response_header<> header_;
   std::vector<std::string> vary_;

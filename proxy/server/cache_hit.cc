@@ -42,8 +42,9 @@ void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clo
   reply.freshness = evaluate_freshness(timing, pattern, now, negative_ttl);
 }
 
-void freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const http::fields& not_modified,
+bool freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const http::fields& not_modified,
                           Clock::time_point request_time, Clock::time_point response_time) {
+  if (!not_modified_selects(reply.header(), not_modified)) return false;
   auto updated = reply.header();
   apply_not_modified(updated, not_modified);
   reply.parsed = stored_header_of(std::move(updated));
@@ -51,6 +52,7 @@ void freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const h
   reply.record.response_time = epoch_ms(response_time);
   reply.record.header_block = reply.parsed->block;
   store.commit_object(reply.key, reply.record);
+  return true;
 }
 
 HitShape shape_for(const http::request<http::empty_body>& request, const StoredReply& reply, bool* matched_etag) {

@@ -35,10 +35,11 @@ std::optional<StoredReply> find_stored_reply(const store::ObjectCache& store, co
 void reevaluate_freshness(StoredReply& reply, const RefreshPattern& pattern, Clock::time_point now,
                           Seconds negative_ttl);
 
-// A 304 answered the revalidation of `reply`: its stored header takes the 304's
-// fields (RFC 9111 §3.2) and the exchange's times, and is committed under the
-// same object, whose body stays.
-void freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const http::fields& not_modified,
+// A 304 answered the revalidation of `reply`: if it selects it (RFC 9111 §4.3.4),
+// its stored header takes the 304's fields (§3.2) and the exchange's times, and
+// is committed under the same object, whose body stays. False: it selected
+// nothing, and nothing changed.
+bool freshen_stored_reply(store::ObjectCache& store, StoredReply& reply, const http::fields& not_modified,
                           Clock::time_point request_time, Clock::time_point response_time);
 
 

@@ -303,8 +303,6 @@ awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
   auto& out = x.out;
   out.status = res.result_int();
   out.content_type = std::string(media_type(res[http::field::content_type]));
-  out.location = std::string(res[http::field::location]);
-  out.content_location = std::string(res[http::field::content_location]);
   const bool upstream_reusable = res.keep_alive() && !parser.need_eof();
   const bool has_body = !x.is_head && !parser.is_done();
   remove_hop_by_hop(res);
@@ -455,6 +453,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
     co_return Attempt::Done;
   }
   x.reply_header_bytes = header.bytes;
+  if (x.plan.on_reply_header) x.plan.on_reply_header(response->get().base());
   bool reusable;
   if (intercepts(x.plan, response->get().result_int())) {
     reusable = intercept(*response, x);

@@ -60,6 +60,10 @@ struct ForwardPlan : NextHop {
   // was `none`, and the fill goes on whatever the client does (as Squid).
   std::string whole_for_range;
   bool finish_whole = false;
+  // Called with the final reply's header as soon as it is read, before any of it
+  // reaches the client (an unsafe method's invalidation: the next request, from
+  // any client, must not find what it invalidates).
+  std::function<void(const http::response_header<>&)> on_reply_header;
 };
 
 struct ForwardOutcome {
@@ -74,7 +78,6 @@ struct ForwardOutcome {
   uint16_t server_port = 0;    // with server_address (%<p)
   uint64_t request_body_bytes = 0;  // read from the client and sent on (%>st)
   std::string reply_head;      // the header relayed to the client, when a log shows it
-  std::string location, content_location;  // of a relayed reply: what an unsafe method invalidates
   bool aborted = false;        // the reply was cut short (either side failed)
   bool cut_at_limit = false;   // cut short by reply_body_max_size (aborted too; squid logs no _ABORTED)
   bool reply_denied = false;   // http_reply_access refused the reply: nothing of it was sent

@@ -6,8 +6,10 @@
 // back and re-reads as the same instant; entity-tag comparison is symmetric and
 // strong implies weak; Cache-Control values stay within delta-seconds' range;
 // and the conditional verdicts agree with the pieces they are built from.
+#include "proxy/cache/age_field.h"
 #include "proxy/cache/cache_control.h"
 #include "proxy/cache/client_conditionals.h"
+#include "proxy/cache/not_modified_update.h"
 #include "proxy/http/byte_ranges.h"
 #include "proxy/http/entity_tag.h"
 #include "proxy/http/http_date.h"
@@ -86,8 +88,44 @@ bool same(const CacheControl& a, const CacheControl& b) {
          a.is_private == b.is_private && a.is_public == b.is_public && a.immutable == b.immutable;
 }
 
+// An Age read from any lines: within delta-seconds' range, the same whatever the
+// lines' order, trusted only as one valid value (which reads back the same),
+// never trusted again once another line is added.
+void check_age(std::vector<std::string_view> lines) {
+  const auto age = read_age_field(lines);
+  if (age.value) FUZZ_CHECK(age.value->count() >= 0 && age.value->count() <= 2147483648);
+  if (age.trusted && !lines.empty()) FUZZ_CHECK(lines.size() == 1 && age.value);
+  std::reverse(lines.begin(), lines.end());
+  const auto reversed = read_age_field(lines);
+  FUZZ_CHECK(reversed.trusted == age.trusted && reversed.value == age.value);
+  if (age.trusted && age.value && age.value->count() < 2147483648) {
+    const auto again = read_age_field({std::to_string(age.value->count())});
+    FUZZ_CHECK(again.trusted && again.value == age.value);
+  }
+  lines.push_back("0");
+  if (lines.size() > 1) FUZZ_CHECK(!read_age_field(lines).trusted);
+}
+
+// A 304 carrying `etag` selects a stored response only by an ETag match, and
+// never changes the stored ETag or the body's length.
+void check_not_modified(const std::string& stored_etag, const std::string& etag) {
+  http::fields stored, not_modified;
+  if (!stored_etag.empty()) stored.set(http::field::etag, stored_etag);
+  stored.set(http::field::content_length, "5");
+  if (!etag.empty()) not_modified.set(http::field::etag, etag);
+  not_modified.set(http::field::content_length, "7");
+  if (not_modified_selects(stored, not_modified) && !not_modified[http::field::etag].empty())
+    FUZZ_CHECK(weak_etag_match(not_modified[http::field::etag], stored[http::field::etag]));
+  const std::string before(stored[http::field::etag]);
+  apply_not_modified(stored, not_modified);
+  FUZZ_CHECK(stored[http::field::etag] == before && stored[http::field::content_length] == "5");
+}
+
 void check_cache_control(std::string_view value) {
   auto cc = parse_cache_control(value);
+  for (const auto* names : {&cc.no_cache_fields, &cc.private_fields})
+    for (const auto& name : *names)
+      FUZZ_CHECK(!name.empty() && std::none_of(name.begin(), name.end(), [](unsigned char c) { return std::isupper(c); }));
   for (const auto* v : {&cc.max_age, &cc.s_maxage, &cc.min_fresh, &cc.max_stale_value, &cc.stale_while_revalidate,
                         &cc.stale_if_error})
     FUZZ_CHECK(within_delta_seconds(*v));
@@ -170,6 +208,9 @@ CUTTLE_FUZZ_TARGET(http_conditionals) {
   check_etags(inm, etag);
   check_etags(if_range, etag);
   check_cache_control(cache_control);
+  check_age({inm, etag, date});
+  check_age({cache_control});
+  check_not_modified(etag, inm);
   check_conditionals(if_range, inm, ims, etag, last_modified, date);
   return 0;
 }

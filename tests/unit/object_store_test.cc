@@ -486,5 +486,33 @@ TEST(ObjectStore, QueuedObjectIsVisibleBeforeItsTransactionCommits) {
   EXPECT_FALSE(store.lookup("just-written"));  // a queued removal hides it at once too
 }
 
+// RFC 9111 §4.4's invalidation must hold for the very next request: a URL and its
+// variants are gone for lookups as soon as their removal is queued, even while
+// the writer is still busy with what came before it.
+TEST(ObjectStore, AQueuedRemovalOfAUrlAndItsVariantsHidesThemAtOnce) {
+  StoreDir dir;
+  ObjectStore store(dir.options(256ull << 20, 64 * 1024));
+  ASSERT_TRUE(put(store, "http://h/a", "plain"));
+  ASSERT_TRUE(put(store, "http://h/a\naccept:x", "variant"));
+  ASSERT_TRUE(put(store, "http://h/ab", "another URL"));
+  ObjectWriter busy(store, "http://h/busy");  // keeps the writer at work
+  busy.append(body_of(32 << 20, 'b'));
+  busy.finish(ObjectRecord{});
+  store.remove_with_variants("http://h/a");
+  EXPECT_FALSE(store.lookup("http://h/a"));
+  EXPECT_FALSE(store.lookup("http://h/a\naccept:x"));
+  EXPECT_EQ(get_body(store, "http://h/ab"), "another URL");
+  // What is stored again after the removal is found, before and after the writer gets to it.
+  ObjectWriter again(store, "http://h/a");
+  again.append("new");
+  ObjectRecord record;
+  record.status = 200;
+  again.finish(record);
+  EXPECT_EQ(get_body(store, "http://h/a"), "new");
+  store.flush();
+  EXPECT_EQ(get_body(store, "http://h/a"), "new");
+  EXPECT_FALSE(store.lookup("http://h/a\naccept:x"));
+}
+
 }  // namespace object_store_test
 }  // namespace cuttle::store

@@ -30,10 +30,11 @@ ResultCode hit_code(const StoredReply& stored, bool from_memory);
 
 // Sends a stored reply as `request` asks for it (304, ranges) and logs it as
 // `result`; the keep-alive verdict, or nothing when its body turned out damaged
-// (nothing was sent).
+// (nothing was sent). `for_this_client`: fields that replace the stored ones in
+// this reply only (a revalidating 304's Set-Cookie).
 awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCache& store, StoredReply& stored,
                                          const http::request<http::empty_body>& request, Transaction& tx,
-                                         ResultCode result);
+                                         ResultCode result, const http::fields* for_this_client = nullptr);
 // After waiting for another request's fetch of the same URL (collapsed
 // forwarding): its reply served, if that one is now a fresh hit.
 awaitable<std::optional<bool>> serve_if_now_fresh(ClientConnection& conn, const CacheRequest& cache, Transaction& tx);

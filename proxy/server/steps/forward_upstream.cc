@@ -133,6 +133,10 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   std::optional<http::request_parser<http::empty_body>> again;
   auto* current = tx.parser;
   ForwardPlan attempt = plan;
+  if (!safe_method)
+    attempt.on_reply_header = [store = conn.runtime().store(), &target = tx.target()](const auto& reply) {
+      invalidate_after_unsafe_method(store, target, reply);
+    };
   within_forward_timeout(attempt, config, deadline);  // the first attempt is always made
   ForwardOutcome outcome;
   for (size_t hop = 0;; ++hop) {
@@ -153,7 +157,6 @@ awaitable<bool> forward(ClientConnection& conn, Transaction& tx, const ForwardPl
   report_forwarding_result(conn.runtime(), outcome);
   tx.reply_stored = fill && fill->stored();
   if (tx.entry.result == ResultCode::None) tx.entry.result = ResultCode::TcpMiss;
-  if (!safe_method && !outcome.error) invalidate_after_unsafe_method(conn.runtime().store(), tx.target(), outcome);
   co_return co_await finish_forwarded(conn, outcome, attempt, tx);
 }
 

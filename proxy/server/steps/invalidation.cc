@@ -24,13 +24,15 @@ std::optional<std::string> same_origin_url(const std::string& url, const Request
 }  // namespace
 
 void invalidate_after_unsafe_method(store::ObjectCache* store, const RequestTarget& target,
-                                    const ForwardOutcome& outcome) {
-  if (!store || outcome.status < 200 || outcome.status >= 400) return;
+                                    const http::response_header<>& reply) {
+  if (!store || reply.result_int() < 200 || reply.result_int() >= 400) return;
   const std::string url = target.url();
   store->remove_with_variants(url);
-  for (const auto& reference : {outcome.location, outcome.content_location})
+  for (auto field : {http::field::location, http::field::content_location}) {
+    const std::string reference(reply[field]);
     if (!reference.empty())
       if (auto other = same_origin_url(url, target, reference)) store->remove_with_variants(*other);
+  }
 }
 
 }  // namespace cuttle

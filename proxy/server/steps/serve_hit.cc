@@ -1,5 +1,6 @@
 // A stored reply sent to the client (cache_hit.h does the sending), and the
 // hit's access.log line: Squid's code for what was served and why.
+#include "proxy/cache/not_modified_update.h"
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/reply_access.h"
 #include "proxy/server/own_replies.h"
@@ -18,7 +19,7 @@ constexpr size_t kKeptSendBuffer = 64 * 1024;
 
 awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCache& store, StoredReply& stored,
                                          const http::request<http::empty_body>& request, Transaction& tx,
-                                         ResultCode result) {
+                                         ResultCode result, const http::fields* for_this_client) {
   bool matched_etag = false;
   auto shape = shape_for(request, stored, &matched_etag);
   const bool keep_alive =
@@ -39,8 +40,13 @@ awaitable<std::optional<bool>> serve_hit(ClientConnection& conn, store::ObjectCa
   }
   auto client = conn.side();
   std::function<void(http::response_header<>&)> mangle;
-  if (!tx.config().reply_header_manglers.empty())
-    mangle = [&tx](http::response_header<>& reply) { mangle_reply_headers(reply, tx.config(), tx.facts, &tx.entry); };
+  const bool mangles = !tx.config().reply_header_manglers.empty();
+  if (for_this_client && for_this_client->begin() == for_this_client->end()) for_this_client = nullptr;
+  if (mangles || for_this_client)
+    mangle = [&tx, mangles, for_this_client](http::response_header<>& reply) {
+      if (for_this_client) replace_named_fields(reply, *for_this_client);
+      if (mangles) mangle_reply_headers(reply, tx.config(), tx.facts, &tx.entry);
+    };
   auto hit = co_await serve_stored_reply(client, conn.send_buffer, store, stored, shape, keep_alive, *tx.active,
                                          conn.port.port, std::move(mangle));
   if (conn.send_buffer.capacity() > kKeptSendBuffer) std::string().swap(conn.send_buffer);

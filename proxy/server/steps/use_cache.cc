@@ -55,7 +55,7 @@ awaitable<bool> fetch_and_store(ClientConnection& conn, const CacheRequest& cach
   std::optional<CacheFill> fill;
   if (req.method() == http::verb::get) {
     fill.emplace(cache.store, cache.url, tx.entry.method, http::fields(req.base()), cache.pattern,
-                 cache.negative_ttl);
+                 cache.negative_ttl, config.cache_set_cookie);
     plan_whole_object_for_range(*plan, tx);
   }
   co_return co_await forward(conn, tx, *plan, fill ? &*fill : nullptr);
