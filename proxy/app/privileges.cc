@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -38,6 +39,17 @@ void keep_only_net_admin() {
 
 }  // namespace
 
+namespace {
+
+// SO_MARK (tcp_outgoing_mark) and IP_TRANSPARENT (tproxy ports, which reach servers
+// from the client's address) need CAP_NET_ADMIN after root is given up.
+bool needs_net_admin(const Config& config) {
+  return !config.outgoing.marks.empty() ||
+         std::any_of(config.http_ports.begin(), config.http_ports.end(), [](const auto& p) { return p.tproxy; });
+}
+
+}  // namespace
+
 std::optional<EffectiveIds> effective_ids(const Config& config) {
   if (::geteuid() != 0) return std::nullopt;
   const passwd* user = ::getpwnam(config.effective_user.c_str());
@@ -45,7 +57,7 @@ std::optional<EffectiveIds> effective_ids(const Config& config) {
     throw std::runtime_error("getpwnam failed to find userid for effective user '" + config.effective_user +
                              "' (cache_effective_user)");
   EffectiveIds ids{config.effective_user, user->pw_uid, user->pw_gid, true, user->pw_dir ? user->pw_dir : "",
-                   !config.outgoing.marks.empty()};
+                   needs_net_admin(config)};
   if (!config.effective_group.empty()) {
     const auto gid = group_id(config.effective_group);
     if (!gid)

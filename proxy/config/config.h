@@ -45,6 +45,11 @@ struct HttpPortConfig {
   // intercept (or transparent): connections the kernel's NAT redirected here; the
   // request goes where the client sent it (SO_ORIGINAL_DST).
   bool intercept = false;
+  // tproxy: connections the kernel's TPROXY delivered here with their destination
+  // untouched (IP_TRANSPARENT); servers are reached from the client's own address
+  // unless the port also requires a PROXY protocol header (as squid).
+  bool tproxy = false;
+  bool intercepted() const { return intercept || tproxy; }
   std::string where;         // "file:line", for messages
 };
 
@@ -58,6 +63,7 @@ struct CachePeerConfig {
   bool no_query = false;
   bool proxy_only = false;
   bool no_delay = false;  // its replies bypass delay pools (squid's no-delay)
+  bool no_tproxy = false;  // reached from this proxy's address even for TPROXY requests
   bool closest_only = false;  // never FIRST_PARENT_MISS, only CLOSEST_PARENT_MISS
   bool is_default = false;
   bool round_robin = false;
@@ -325,6 +331,9 @@ struct Config {
   // Peer selection (Squid's names). A request matching an always_direct allow rule
   // goes to the origin; one matching never_direct only ever goes to a peer.
   std::vector<AccessRule> always_direct;
+  // spoof_client_ip: which TPROXY requests reach servers from the client's address
+  // (none: all of them).
+  std::vector<AccessRule> spoof_client_ip;
   std::vector<AccessRule> never_direct;
   bool prefer_direct = false;          // DIRECT before parents, not after
   bool nonhierarchical_direct = true;  // non-GET requests go to the origin, not parents

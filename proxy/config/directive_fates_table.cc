@@ -280,7 +280,6 @@ constexpr DirectiveFate kTable[] = {
     tunes("snmp_incoming_address", "SNMP", "any_addr|0.0.0.0"),
     tunes("snmp_outgoing_address", "SNMP", "no_addr|255.255.255.255"),
     enables("snmp_port", "SNMP", "it opens an SNMP agent port", "0"),
-    tunes("spoof_client_ip", "TPROXY"),
     enables("ssl_bump", "SSL-Bump", "it decrypts or splices TLS connections", "splice all"),
     enables("ssl_engine", "OpenSSL engine support", "it loads an OpenSSL engine (hardware crypto)"),
     tunes("ssl_unclean_shutdown", "client-side TLS", "off"),

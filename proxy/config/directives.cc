@@ -70,7 +70,6 @@ bool known_unimplemented_option(std::string_view option, std::initializer_list<s
 // handle, or would let through what squid decrypts and filters.
 std::optional<std::string> http_port_refusal(std::string_view option) {
   if (option == "ssl-bump") return "decrypts and filters this port's CONNECT traffic (ssl_bump rules)";
-  if (option == "tproxy") return "receives intercepted traffic (TPROXY) and spoofs client addresses";
   return std::nullopt;
 }
 
@@ -84,15 +83,20 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
   while (auto t = args.next_if_any()) {
     const auto& o = t->text;
     if (o == "accel") {
-      if (port.intercept)
+      if (port.intercepted())
         throw DirectiveError("http_port: Accelerator mode requires its own port. It cannot be shared with other "
                              "modes. (as squid)");
       port.accel = true;
     } else if (o == "intercept" || o == "transparent") {
-      if (port.accel)
+      if (port.accel || port.tproxy)
         throw DirectiveError("http_port: Intercept mode requires its own interception port. It cannot be shared "
                              "with other modes. (as squid)");
       port.intercept = true;
+    } else if (o == "tproxy") {
+      if (port.accel || port.intercept)
+        throw DirectiveError("http_port: TPROXY option requires its own interception port. It cannot be shared "
+                             "with other modes. (as squid)");
+      port.tproxy = true;
     } else if (o.starts_with("defaultsite=")) {
       // As Squid reads the options in order: accel (or vhost) must come first.
       if (!port.accel) throw DirectiveError("http_port: defaultsite option requires the 'accel' mode flag before it");
@@ -174,6 +178,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
     else if (o == "no-query") peer.no_query = true;
     else if (o == "proxy-only") peer.proxy_only = true;
     else if (o == "no-delay") peer.no_delay = true;
+    else if (o == "no-tproxy") peer.no_tproxy = true;
     else if (o == "closest-only") peer.closest_only = true;
     else if (o == "default") peer.is_default = true;
     else if (o == "round-robin") peer.round_robin = true;
@@ -204,7 +209,7 @@ void cache_peer(DirectiveArgs& args, ParseContext& ctx) {
                  o, {"basetime", "ttl", "background-ping", "weighted-round-robin", "userhash",
                      "sourcehash", "multicast-responder", "no-netdb-exchange",
                      "connect-fail-limit", "htcp", "monitorurl", "monitorinterval", "allow-miss", "standby",
-                     "front-end-https", "connection-auth", "no-tproxy", "auth-no-keytab", "multicast-siblings",
+                     "front-end-https", "connection-auth", "auth-no-keytab", "multicast-siblings",
                      "tls-cert", "tls-key", "tls-min-version", "tls-options", "tls-flags", "tls-domain",
                      "tls-cipher", "tls-capath", "tls-crlfile", "tls-default-ca", "tls-no-default-ca", "sslcert",
                      "sslkey", "sslversion", "ssloptions", "sslflags", "ssldomain", "sslcipher", "sslcapath",
@@ -480,6 +485,7 @@ void cachemgr_passwd(DirectiveArgs& args, ParseContext& ctx) {
 }
 
 void always_direct(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.always_direct); }
+void spoof_client_ip(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.spoof_client_ip); }
 void never_direct(DirectiveArgs& args, ParseContext& ctx) { access_rule(args, ctx, ctx.config.never_direct); }
 
 // `cache_peer_access NAME allow|deny ACL...`: the peer must be configured above.
@@ -809,6 +815,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"icp_port", icp_port},
     {"udp_port", icp_port},
     {"always_direct", always_direct},
+    {"spoof_client_ip", spoof_client_ip},
     {"never_direct", never_direct},
     {"prefer_direct", on_off<&Config::prefer_direct>},
     {"nonhierarchical_direct", on_off<&Config::nonhierarchical_direct>},

@@ -69,11 +69,12 @@ ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, Wor
   if (port.tcp_keepalive) set_tcp_keepalive(conn_.stream.socket(), *port.tcp_keepalive);
 }
 
-// An intercepted connection goes where the client sent it; one the kernel has no
-// NAT record of cannot be served (squid's TcpAcceptor closes it too).
+// An intercepted connection goes where the client sent it: TPROXY leaves that as
+// the socket's own address, NAT keeps it in its record. One the kernel has no NAT
+// record of cannot be served (squid's TcpAcceptor closes it too).
 bool ClientSession::take_original_destination() {
   auto& socket = conn_.stream.socket();
-  conn_.original_destination = original_destination(socket);
+  conn_.original_destination = conn_.port.tproxy ? local_endpoint(socket) : original_destination(socket);
   conn_.runtime().metrics().intercepted_connection(conn_.original_destination.has_value());
   if (!conn_.original_destination) {
     std::cerr << "cuttle: ERROR: NAT/TPROXY lookup failed to locate original IPs on local="
@@ -82,13 +83,18 @@ bool ClientSession::take_original_destination() {
     socket.close(ignored);
     return false;
   }
-  const auto local = local_endpoint(socket);
-  conn_.intercept_port_reached_directly = normalize_address(local.address()) ==
-                                              normalize_address(conn_.original_destination->address()) &&
-                                          local.port() == conn_.original_destination->port();
+  conn_.intercept_port_reached_directly = reached_directly(local_endpoint(socket), *conn_.original_destination);
   conn_.local_address = normalize_address(conn_.original_destination->address());
   conn_.local_port = conn_.original_destination->port();
   return true;
+}
+
+// Nothing redirected the connection when NAT left its destination as it is, or
+// when a TPROXY connection was made to the port's own number (a redirected one
+// keeps the port the client asked for, 80 or 443).
+bool ClientSession::reached_directly(const tcp::endpoint& local, const tcp::endpoint& original) const {
+  if (conn_.port.tproxy) return original.port() == conn_.port.port;
+  return normalize_address(local.address()) == normalize_address(original.address()) && local.port() == original.port();
 }
 
 void ClientSession::close_if_idle() {
@@ -122,7 +128,7 @@ awaitable<void> ClientSession::run() {
     }
     counted_.emplace(conn_.services.runtime.client_counts(), conn_.client_address);
   }
-  if (conn_.port.intercept && !take_original_destination()) co_return;
+  if (conn_.port.intercepted() && !take_original_destination()) co_return;
   for (bool first = true;; first = false) {
     Transaction tx;
     http::request_parser<http::empty_body> parser;

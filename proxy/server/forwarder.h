@@ -45,6 +45,7 @@ struct NextHop {
   bool only_if_cached = false;      // to a sibling: it must not fetch a miss for us
   bool proxy_only = false;          // the peer's replies are relayed, never stored (cache_peer proxy-only)
   bool no_delay = false;            // the peer's replies bypass delay pools (cache_peer no-delay)
+  bool no_tproxy = false;           // reached from this proxy's address even for TPROXY requests (no-tproxy)
   bool drop_authorization = false;  // an originserver peer without login=PASS: the client's Authorization stays here
 };
 

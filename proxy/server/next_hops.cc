@@ -230,6 +230,7 @@ ForwardPlan plan_for(const peers::Candidate& candidate, const Config& config, co
   plan.only_if_cached = !is_parent(peer);
   plan.proxy_only = peer.proxy_only;
   plan.no_delay = peer.no_delay;
+  plan.no_tproxy = peer.no_tproxy;
   plan.drop_authorization = !passes_authorization(peer);
   return plan;
 }

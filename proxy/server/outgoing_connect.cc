@@ -40,11 +40,31 @@ error_code prepare(tcp::socket& socket, const tcp::endpoint& destination, const 
   return ec;
 }
 
+// TPROXY: a socket that may bind an address this host does not have (the
+// client's); IP_TRANSPARENT needs CAP_NET_ADMIN, kept for tproxy ports.
+error_code bind_spoofed(tcp::socket& socket, const asio::ip::address& source) {
+  const bool v4 = source.is_v4();
+  if (auto failed = set_int_option(socket, v4 ? SOL_IP : SOL_IPV6, v4 ? IP_TRANSPARENT : IPV6_TRANSPARENT, 1))
+    return failed;
+  error_code ec;
+  socket.bind(tcp::endpoint(source, 0), ec);
+  return ec;
+}
+
+// The source the connection to `destination` comes from: the spoofed client's
+// address when it is of the destination's family.
+OutgoingChoice with_spoofed_source(OutgoingChoice choice, const std::optional<asio::ip::address>& spoofed,
+                                   const asio::ip::address& destination) {
+  if (spoofed && spoofed->is_v4() == destination.is_v4()) choice.local_address.reset();
+  return choice;
+}
+
 }  // namespace
 
 awaitable<TcpConnectResult> connect_tcp(const std::vector<asio::ip::address>& addresses, uint16_t port,
                                         std::chrono::milliseconds timeout, const OutgoingConfig& outgoing,
-                                        const RequestFacts* facts) {
+                                        const RequestFacts* facts,
+                                        const std::optional<asio::ip::address>& spoofed_source) {
   auto executor = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   TcpConnectResult result;
@@ -52,8 +72,12 @@ awaitable<TcpConnectResult> connect_tcp(const std::vector<asio::ip::address>& ad
   for (const auto& address : addresses) {
     result.endpoint = tcp::endpoint(address, port);
     TcpStream stream(executor);
-    const auto choice = facts ? choose_outgoing(outgoing, *facts, address) : OutgoingChoice{};
+    const auto choice =
+        with_spoofed_source(facts ? choose_outgoing(outgoing, *facts, address) : OutgoingChoice{}, spoofed_source, address);
     if ((result.error = prepare(stream.socket(), result.endpoint, choice))) continue;
+    if (spoofed_source && spoofed_source->is_v4() == address.is_v4() &&
+        (result.error = bind_spoofed(stream.socket(), *spoofed_source)))
+      continue;
     stream.expires_at(deadline);
     auto [ec] = co_await stream.async_connect(result.endpoint, use_nothrow);
     result.error = ec;

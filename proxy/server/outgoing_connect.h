@@ -20,9 +20,12 @@ struct TcpConnectResult {
 };
 
 // `facts`: the request the connection is for (its ACLs choose); none for a
-// connection made for no request.
+// connection made for no request. `spoofed_source`: TPROXY's client address, which
+// the connection comes from instead of tcp_outgoing_address's (to addresses of
+// its family).
 awaitable<TcpConnectResult> connect_tcp(const std::vector<asio::ip::address>& addresses, uint16_t port,
                                         std::chrono::milliseconds timeout, const OutgoingConfig& outgoing,
-                                        const RequestFacts* facts);
+                                        const RequestFacts* facts,
+                                        const std::optional<asio::ip::address>& spoofed_source = std::nullopt);
 
 }  // namespace cuttle

@@ -10,7 +10,8 @@
 namespace cuttle {
 
 std::string UpstreamSpec::key() const {
-  return (tls ? "tls://" : "tcp://") + host + ":" + std::to_string(port) + ca_files_key(tls_cafiles);
+  return (tls ? "tls://" : "tcp://") + host + ":" + std::to_string(port) + ca_files_key(tls_cafiles) +
+         (spoofed_source ? " from " + spoofed_source->to_string() : "");
 }
 
 TcpStream& UpstreamConnection::tcp() {
@@ -66,7 +67,8 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
     out.detail.dns_error = resolved.error_text;
     co_return out;
   }
-  auto connected = co_await connect_tcp(resolved.addresses, spec.port, timeout, config.outgoing, facts);
+  auto connected =
+      co_await connect_tcp(resolved.addresses, spec.port, timeout, config.outgoing, facts, spec.spoofed_source);
   if (!connected.stream) {
     const auto cec = connected.error;
     out.error = classify_connect_error(cec);

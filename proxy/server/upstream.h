@@ -26,6 +26,9 @@ struct UpstreamSpec {
   bool tls = false;
   std::vector<std::string> tls_cafiles;  // extra trust anchors, all trusted; may be none
   std::optional<std::chrono::milliseconds> connect_timeout;  // a peer's connect-timeout=; else connect_timeout
+  // TPROXY: the connection comes from this address (the client's), as squid's
+  // spoofClientIp; such connections serve that client only.
+  std::optional<asio::ip::address> spoofed_source;
   // Pool key: connections are only reused for the same spec.
   std::string key() const;
 };

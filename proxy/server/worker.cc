@@ -3,6 +3,9 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <iostream>
 
 namespace cuttle {
@@ -13,6 +16,19 @@ using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT
 tcp::endpoint endpoint_for(const HttpPortConfig& port) {
   if (port.address.empty()) return {asio::ip::address_v6::any(), port.port};
   return {asio::ip::make_address(port.address), port.port};
+}
+
+// A tproxy port takes connections addressed to anyone (IP_TRANSPARENT; for a
+// dual-stack socket IPV6_TRANSPARENT as well). Needs CAP_NET_ADMIN.
+error_code accept_for_any_address(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
+  const int on = 1;
+  const int fd = acceptor.native_handle();
+  const bool v6 = endpoint.address().is_v6();
+  if (::setsockopt(fd, SOL_IP, IP_TRANSPARENT, &on, sizeof on) != 0 && !v6)
+    return error_code(errno, boost::system::system_category());
+  if (v6 && ::setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &on, sizeof on) != 0)
+    return error_code(errno, boost::system::system_category());
+  return {};
 }
 
 // Opens and binds `port` without listening; with `share_port`, SO_REUSEPORT lets
@@ -33,6 +49,7 @@ std::unique_ptr<tcp::acceptor> bind_port(asio::io_context& ioc, const HttpPortCo
   if (!ec && endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false), ec);
   if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec && share_port) acceptor->set_option(reuse_port(true), ec);
+  if (!ec && port.tproxy) ec = accept_for_any_address(*acceptor, endpoint);
   if (!ec) acceptor->bind(endpoint, ec);
   if (!ec && listen) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec)

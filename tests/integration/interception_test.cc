@@ -147,6 +147,50 @@ TEST(Interception, ProxyAuthenticationDoesNotApplyToInterceptedRequests) {
   EXPECT_EQ(origin.requests().size(), 0u);
 }
 
+// TPROXY: the gateway hands the client's connections to the proxy with their
+// addresses untouched, and the proxy reaches the origin from the client's own
+// address (spoof_client_ip decides; the origin sits behind the gateway).
+InterceptionNetwork tproxy_network() {
+  auto tproxy = network();
+  tproxy.mode = InterceptionNetwork::Mode::Tproxy;
+  return tproxy;
+}
+
+const std::string kTproxyConfig =
+    "http_port 3129 tproxy\n"
+    "acl gateway_clients src 10.200.0.0/24\n"
+    "http_access allow gateway_clients\n";
+
+// What the origin saw the request come from, with the client's status and log codes.
+template <class Proxy>
+std::vector<std::string> origin_view(Proxy& proxy, OriginServer& origin, const std::string& name) {
+  auto seen = fetched(proxy, origin.url("/" + name + "-" + std::to_string(proxy.port())), 1);
+  seen.push_back(origin.requests().empty() ? "(no request)" : origin.requests().back().peer_address);
+  return seen;
+}
+
+TEST(Tproxy, TheOriginSeesTheClientsOwnAddressAsWithSquid) {
+  if (!SquidProcess::available()) GTEST_FAIL() << "squid 5.7 is needed";
+  ASSERT_EQ(set_up_interception(tproxy_network()), "");
+  auto origin = in_server_namespace([] { return std::make_unique<OriginServer>(cacheable, kOrigin); });
+  auto [squid, cuttle] =
+      through_squid_then_cuttle(kTproxyConfig, [&](auto& proxy) { return origin_view(proxy, *origin, "spoofed"); });
+  EXPECT_EQ(cuttle, squid);
+  EXPECT_EQ(cuttle, (std::vector<std::string>{"200", "TCP_MISS/200 ORIGINAL_DST/" + std::string(kOrigin),
+                                              InterceptionNetwork::kClientAddress}));
+}
+
+TEST(Tproxy, SpoofClientIpDenyConnectsFromTheProxysOwnAddress) {
+  if (!SquidProcess::available()) GTEST_FAIL() << "squid 5.7 is needed";
+  ASSERT_EQ(set_up_interception(tproxy_network()), "");
+  auto origin = in_server_namespace([] { return std::make_unique<OriginServer>(cacheable, kOrigin); });
+  auto [squid, cuttle] = through_squid_then_cuttle(kTproxyConfig + "spoof_client_ip deny all\n", [&](auto& proxy) {
+    return origin_view(proxy, *origin, "unspoofed");
+  });
+  EXPECT_EQ(cuttle, squid);
+  EXPECT_EQ(cuttle.back(), "10.201.0.2");  // the gateway's address towards the server
+}
+
 // host_verify_strict on a forward port changes nothing in squid 5.7: a request
 // in absolute form has its Host replaced by the URL's (RFC 9112 §3.2.2) before it
 // is verified, so no Host can disagree.

@@ -2,12 +2,18 @@
 
 #include "tests/support/private_network.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace cuttle::testing {
 namespace {
 
 std::string client_namespace() { return "cuttle-client-" + std::to_string(::getpid()); }
+std::string server_namespace() { return "cuttle-server-" + std::to_string(::getpid()); }
 
 std::string run_all(const std::vector<std::vector<std::string>>& commands) {
   for (const auto& argv : commands) {
@@ -32,24 +38,78 @@ std::vector<std::vector<std::string>> client_commands() {
           {"ip", "-n", ns, "route", "add", "default", "via", InterceptionNetwork::kGatewayAddress}};
 }
 
+// TPROXY's server side: origins on the server namespace's lo, reached through
+// the gateway, and the gateway routing to them and forwarding.
+std::vector<std::vector<std::string>> server_commands(const std::vector<std::string>& origins) {
+  const auto ns = server_namespace();
+  const std::string server = InterceptionNetwork::kServerAddress;
+  std::vector<std::vector<std::string>> commands{
+      {"ip", "netns", "add", ns},
+      {"ip", "link", "add", "cuttle-gs", "type", "veth", "peer", "name", "cuttle-sv", "netns", ns},
+      {"ip", "-n", ns, "link", "set", "lo", "up"},
+      {"ip", "-n", ns, "addr", "add", server + "/24", "dev", "cuttle-sv"},
+      {"ip", "-n", ns, "link", "set", "cuttle-sv", "up"},
+      {"ip", "-n", ns, "route", "add", "default", "via", "10.201.0.2"},
+      {"ip", "addr", "add", "10.201.0.2/24", "dev", "cuttle-gs"},
+      {"ip", "link", "set", "cuttle-gs", "up"},
+      {"sysctl", "-q", "-w", "net.ipv4.ip_forward=1"}};
+  for (const auto& origin : origins) {
+    commands.push_back({"ip", "-n", ns, "addr", "add", origin + "/32", "dev", "lo"});
+    commands.push_back({"ip", "route", "add", origin + "/32", "via", server});
+  }
+  return commands;
+}
+
+// TPROXY on the gateway: the client's connections go to the proxy's transparent
+// port with their addresses untouched, and packets of the proxy's transparent
+// sockets (replies to the client's address it connected from) are delivered to it.
+std::vector<std::vector<std::string>> tproxy_commands(uint16_t port) {
+  const std::string rules = "table ip cuttle_tproxy {\n"
+                            "  chain prerouting {\n"
+                            "    type filter hook prerouting priority mangle;\n"
+                            "    meta l4proto tcp socket transparent 1 meta mark set 1 accept\n"
+                            "    iifname \"cuttle-gw\" meta l4proto tcp tproxy to :" +
+                            std::to_string(port) + " meta mark set 1 accept\n  }\n}\n";
+  return {{"ip", "rule", "add", "fwmark", "1", "lookup", "100"},
+          {"ip", "route", "add", "local", "0.0.0.0/0", "dev", "lo", "table", "100"},
+          {"nft", rules}};
+}
+
 // The gateway's side: its veth end, and the NAT rule of an intercepting gateway.
-std::vector<std::vector<std::string>> gateway_commands(uint16_t intercept_port) {
+std::vector<std::vector<std::string>> gateway_commands(uint16_t intercept_port, bool nat) {
   const std::string rules = "table ip cuttle_intercept {\n"
                             "  chain prerouting {\n"
                             "    type nat hook prerouting priority dstnat;\n"
                             "    iifname \"cuttle-gw\" meta l4proto tcp redirect to :" +
                             std::to_string(intercept_port) + "\n  }\n}\n";
-  return {{"ip", "addr", "add", std::string(InterceptionNetwork::kGatewayAddress) + "/24", "dev", "cuttle-gw"},
-          {"ip", "link", "set", "cuttle-gw", "up"},
-          {"nft", rules}};
+  std::vector<std::vector<std::string>> commands{
+      {"ip", "addr", "add", std::string(InterceptionNetwork::kGatewayAddress) + "/24", "dev", "cuttle-gw"},
+      {"ip", "link", "set", "cuttle-gw", "up"}};
+  if (nat) commands.push_back({"nft", rules});
+  return commands;
 }
 
 }  // namespace
 
 std::string set_up_interception(const InterceptionNetwork& network) {
-  if (auto error = enter_private_network({network.origin_addresses, network.hosts}); !error.empty()) return error;
+  const bool nat = network.mode == InterceptionNetwork::Mode::Nat;
+  if (auto error = enter_private_network({nat ? network.origin_addresses : std::vector<std::string>{}, network.hosts});
+      !error.empty())
+    return error;
   if (auto error = run_all(client_commands()); !error.empty()) return error;
-  return run_all(gateway_commands(network.intercept_port));
+  if (auto error = run_all(gateway_commands(network.intercept_port, nat)); !error.empty() || nat) return error;
+  if (auto error = run_all(server_commands(network.origin_addresses)); !error.empty()) return error;
+  return run_all(tproxy_commands(network.intercept_port));
+}
+
+std::string enter_server_namespace() {
+  const auto path = "/run/netns/" + server_namespace();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
+  const int entered = ::setns(fd, CLONE_NEWNET);
+  const int error = errno;
+  ::close(fd);
+  return entered == 0 ? "" : std::string("setns: ") + std::strerror(error);
 }
 
 CommandResult fetch_from_client(const std::string& url, const std::vector<std::string>& headers) {

@@ -438,6 +438,13 @@ TEST(ConfigParser, InterceptionNeedsAPortOfItsOwnAsInSquid) {
   EXPECT_EQ(error_of("http_port 3129 transparent accel\n"),
             "test.conf:1: http_port: Accelerator mode requires its own port. It cannot be shared with other modes. "
             "(as squid)");
+  EXPECT_TRUE(parse("http_port 3129 tproxy\n").config->http_ports.at(0).tproxy);
+  EXPECT_EQ(error_of("http_port 3129 intercept tproxy\n"),
+            "test.conf:1: http_port: TPROXY option requires its own interception port. It cannot be shared with "
+            "other modes. (as squid)");
+  EXPECT_EQ(error_of("http_port 3129 tproxy transparent\n"),
+            "test.conf:1: http_port: Intercept mode requires its own interception port. It cannot be shared with "
+            "other modes. (as squid)");
 }
 
 TEST(ConfigParser, HostVerificationDirectives) {

@@ -48,7 +48,7 @@ TEST(TlsRestrictions, ATlsPeersRestrictionsAreRefusedAPlainPeersWarned) {
 }
 
 TEST(TlsRestrictions, PortModesCuttleHasNotAreRefused) {
-  for (const std::string option : {"ssl-bump", "tproxy"}) {
+  for (const std::string option : {"ssl-bump"}) {
     const auto error = refusal_of("http_port 3129 " + option);
     EXPECT_TRUE(error.starts_with("test.conf:2: http_port option '" + option + "' ")) << error;
     EXPECT_NE(error.find("will not run without it"), std::string::npos) << error;

@@ -61,6 +61,17 @@ void pass_through_to_original_destination(const ClientConnection& conn, Transact
     if (hop.hierarchy.code == Hierarchy::Direct) hop = original_destination_plan(*conn.original_destination, tx.target());
 }
 
+// TPROXY (squid's spoofClientIp): servers see the client's own address, unless
+// the port takes PROXY protocol headers, spoof_client_ip denies it, or the hop is
+// a peer marked no-tproxy.
+void spoof_client_address(const ClientConnection& conn, Transaction& tx) {
+  if (!conn.port.tproxy || conn.port.require_proxy_header) return;
+  const auto& rules = tx.config().spoof_client_ip;
+  if (!rules.empty() && check_access(rules, tx.facts) != AccessDecision::Allow) return;
+  for (auto& hop : tx.next_hops)
+    if (!hop.no_tproxy) hop.upstream.spoofed_source = conn.client_address;
+}
+
 // forward_timeout, as squid's FwdState: an attempt's connect may take no longer
 // than the forwarding has left (Comm::Connection::connectTimeout); with nothing
 // left, no further attempt is made.
@@ -111,6 +122,7 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
     tx.next_hops = co_await choose_next_hops(active, tx.target(), tx.request().base(), tx.facts, conn.services);
     pass_through_to_original_destination(conn, tx);
   }
+  spoof_client_address(conn, tx);
   if (tx.next_hops.empty()) co_return std::nullopt;
   if (tx.client_host_header)
     for (auto& hop : tx.next_hops) hop.host_header = *tx.client_host_header;
