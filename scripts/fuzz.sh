@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -gt 0 ]] || { echo "usage: $0 [SECONDS]" >&2; exit 2; }
 # Six targets on two cores are three rounds, as five were. logformat,
-# error_page and proxy_protocol are replayed from their corpora in every build
+# error_page, proxy_protocol and tls_client_hello are replayed from their corpora in every build
 # (cuttle_fuzz_corpus_tests) and fuzzed by hand: scripts/fuzz.sh SECONDS TARGET….
 targets=(icp_decode config_parser http_request http_conditionals store_record helper_reply)
 [[ $# -gt 1 ]] && targets=("${@:2}")

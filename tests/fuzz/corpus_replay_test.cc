@@ -24,6 +24,7 @@ int cuttle_fuzz_store_log(const uint8_t* data, size_t size);
 int cuttle_fuzz_dns_answer(const uint8_t* data, size_t size);
 int cuttle_fuzz_log_destination(const uint8_t* data, size_t size);
 int cuttle_fuzz_proxy_protocol(const uint8_t* data, size_t size);
+int cuttle_fuzz_tls_client_hello(const uint8_t* data, size_t size);
 
 namespace {
 
@@ -59,5 +60,6 @@ TEST(FuzzCorpus, StoreLog) { EXPECT_GT(replay("store_log", cuttle_fuzz_store_log
 TEST(FuzzCorpus, DnsAnswer) { EXPECT_GT(replay("dns_answer", cuttle_fuzz_dns_answer), 0u); }
 TEST(FuzzCorpus, LogDestination) { EXPECT_GT(replay("log_destination", cuttle_fuzz_log_destination), 0u); }
 TEST(FuzzCorpus, ProxyProtocol) { EXPECT_GT(replay("proxy_protocol", cuttle_fuzz_proxy_protocol), 0u); }
+TEST(FuzzCorpus, TlsClientHello) { EXPECT_GT(replay("tls_client_hello", cuttle_fuzz_tls_client_hello), 0u); }
 
 }  // namespace
