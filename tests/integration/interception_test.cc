@@ -15,14 +15,15 @@ namespace interception_test {
 
 constexpr const char* kOrigin = "10.9.0.1";
 constexpr const char* kOtherOrigin = "10.9.0.2";  // other.test in the gateway's hosts file
+constexpr const char* kOrigin6 = "fd00:9::1";
 
 const std::string kConfig =
     "http_port 3129 intercept\n"
-    "acl gateway_clients src 10.200.0.0/24\n"
+    "acl gateway_clients src 10.200.0.0/24 fd00:200::/64\n"
     "http_access allow gateway_clients\n";
 
 InterceptionNetwork network() {
-  return {{kOrigin, kOtherOrigin}, "127.0.0.1 localhost\n10.9.0.2 other.test\n", 3129};
+  return {{kOrigin, kOtherOrigin, kOrigin6}, "127.0.0.1 localhost\n10.9.0.2 other.test\n", 3129};
 }
 
 OriginReply cacheable(const RecordedRequest& request) {
@@ -64,6 +65,18 @@ TEST(Interception, ARedirectedRequestIsServedAndCachedAsBySquid) {
   ASSERT_EQ(cuttle.size(), 4u);
   EXPECT_EQ(cuttle[2], "TCP_MISS/200 ORIGINAL_DST/" + std::string(kOrigin));
   EXPECT_EQ(cuttle[3], "TCP_MEM_HIT/200 HIER_NONE/-");
+}
+
+// IPv6: the original destination comes from IP6T_SO_ORIGINAL_DST.
+TEST(Interception, AnIpv6ConnectionIsRedirectedAsAnIpv4OneAsBySquid) {
+  if (!SquidProcess::available()) GTEST_FAIL() << "squid 5.7 is needed";
+  ASSERT_EQ(set_up_interception(network()), "");
+  OriginServer origin(cacheable, kOrigin6);
+  auto [squid, cuttle] = through_squid_then_cuttle(kConfig, [&](auto& proxy) {
+    return fetched(proxy, origin.url("/v6-" + std::to_string(proxy.port())), 1);
+  });
+  EXPECT_EQ(cuttle, squid);
+  EXPECT_EQ(cuttle, (std::vector<std::string>{"200", "TCP_MISS/200 ORIGINAL_DST/" + std::string(kOrigin6)}));
 }
 
 // Host names a server other than the one the client connected to: squid's
@@ -153,6 +166,7 @@ TEST(Interception, ProxyAuthenticationDoesNotApplyToInterceptedRequests) {
 InterceptionNetwork tproxy_network() {
   auto tproxy = network();
   tproxy.mode = InterceptionNetwork::Mode::Tproxy;
+  tproxy.origin_addresses = {kOrigin, kOtherOrigin};  // the server namespace is IPv4 only
   return tproxy;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <regex>
 
 namespace cuttle::testing {
 namespace {
@@ -35,7 +36,10 @@ std::vector<std::vector<std::string>> client_commands() {
           {"ip", "-n", ns, "link", "set", "lo", "up"},
           {"ip", "-n", ns, "addr", "add", client + "/24", "dev", "cuttle-cl"},
           {"ip", "-n", ns, "link", "set", "cuttle-cl", "up"},
-          {"ip", "-n", ns, "route", "add", "default", "via", InterceptionNetwork::kGatewayAddress}};
+          {"ip", "-n", ns, "route", "add", "default", "via", InterceptionNetwork::kGatewayAddress},
+          {"ip", "-n", ns, "addr", "add", std::string(InterceptionNetwork::kClientAddress6) + "/64", "dev", "cuttle-cl",
+           "nodad"},
+          {"ip", "-n", ns, "-6", "route", "add", "default", "via", InterceptionNetwork::kGatewayAddress6}};
 }
 
 // TPROXY's server side: origins on the server namespace's lo, reached through
@@ -82,10 +86,12 @@ std::vector<std::vector<std::string>> gateway_commands(uint16_t intercept_port, 
                             "    type nat hook prerouting priority dstnat;\n"
                             "    iifname \"cuttle-gw\" meta l4proto tcp redirect to :" +
                             std::to_string(intercept_port) + "\n  }\n}\n";
+  const auto rules6 = std::regex_replace(rules, std::regex("table ip cuttle_intercept"), "table ip6 cuttle_intercept6");
   std::vector<std::vector<std::string>> commands{
       {"ip", "addr", "add", std::string(InterceptionNetwork::kGatewayAddress) + "/24", "dev", "cuttle-gw"},
+      {"ip", "addr", "add", std::string(InterceptionNetwork::kGatewayAddress6) + "/64", "dev", "cuttle-gw", "nodad"},
       {"ip", "link", "set", "cuttle-gw", "up"}};
-  if (nat) commands.push_back({"nft", rules});
+  if (nat) commands.insert(commands.end(), {{"nft", rules}, {"nft", rules6}});
   return commands;
 }
 

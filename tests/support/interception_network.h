@@ -22,6 +22,8 @@ namespace cuttle::testing {
 struct InterceptionNetwork {
   static constexpr const char* kClientAddress = "10.200.0.1";
   static constexpr const char* kGatewayAddress = "10.200.0.2";
+  static constexpr const char* kClientAddress6 = "fd00:200::1";
+  static constexpr const char* kGatewayAddress6 = "fd00:200::2";
 
   static constexpr const char* kServerAddress = "10.201.0.1";  // TPROXY: the server namespace
 

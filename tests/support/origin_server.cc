@@ -259,7 +259,9 @@ OriginServer::~OriginServer() {
 }
 
 std::string OriginServer::url(std::string_view path) const {
-  return std::string(tls_ ? "https" : "http") + "://" + address_ + ":" + std::to_string(port_) + std::string(path);
+  const bool v6 = address_.find(':') != std::string::npos;
+  const auto host = v6 ? "[" + address_ + "]" : address_;
+  return std::string(tls_ ? "https" : "http") + "://" + host + ":" + std::to_string(port_) + std::string(path);
 }
 
 std::vector<RecordedRequest> OriginServer::requests() const {
