@@ -29,6 +29,9 @@ class Resolver {
  public:
   Resolver(boost::asio::any_io_executor executor, AddressCache& cache) : executor_(executor), cache_(cache) {}
   ~Resolver();
+  // Ends c-ares' channel (its sockets and timer are I/O objects of the worker's
+  // io_context, so this comes before the io_context goes). Lookups under way end.
+  void shut_down() { channel_.reset(); }
 
   // IP literals are answered at once; names from the hosts file, the cache or DNS.
   boost::asio::awaitable<ResolveResult> resolve(std::string host, const DnsConfig& config);

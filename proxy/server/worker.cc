@@ -89,6 +89,7 @@ Worker::~Worker() {
   metrics_.reset();
   pool_.clear();
   helpers_.clear();  // the helpers' pipes and pidfds are the io_context's descriptors
+  resolver_.shut_down();  // so are c-ares' sockets and timer
   ioc_.reset();
 }
 
