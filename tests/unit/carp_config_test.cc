@@ -2,19 +2,14 @@
 // after carp, with scheme/host/port/path/params items.
 #include "proxy/config/config_parser.h"
 
+#include "tests/unit/config_text.h"
+
 #include <gtest/gtest.h>
 
 namespace cuttle {
 namespace carp_config_test {
 
-std::string error_of(std::string_view text) {
-  try {
-    load_config_text(text, "test.conf");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(std::string_view text) { return testing::config_error_of(text); }
 
 TEST(CarpConfig, CarpKeyPartsAreParsed) {
   auto loaded = load_config_text(

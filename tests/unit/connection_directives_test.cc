@@ -1,6 +1,8 @@
 // The connection directives and http_port options as squid 5.7 reads them.
 #include "proxy/config/config_parser.h"
 
+#include "tests/unit/config_text.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -13,14 +15,7 @@ using std::chrono::seconds;
 
 LoadedConfig parse(std::string_view text) { return load_config_text(text, "test.conf"); }
 
-std::string error_of(std::string_view text) {
-  try {
-    load_config_text(text, "test.conf");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(std::string_view text) { return testing::config_error_of(text); }
 
 TEST(ConnectionDirectives, DefaultsAreSquids) {
   const auto loaded = parse("http_port 3128\n");

@@ -12,6 +12,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "tests/unit/config_text.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -25,14 +27,7 @@ using Clock = TokenBucket::Clock;
 
 LoadedConfig parse(std::string_view text) { return load_config_text(text, "test.conf"); }
 
-std::string error_of(std::string_view text) {
-  try {
-    parse(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(std::string_view text) { return testing::config_error_of(text); }
 
 constexpr std::string_view kPort = "http_port 3128\n";
 

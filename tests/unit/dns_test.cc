@@ -5,6 +5,8 @@
 #include "proxy/dns/hosts_file.h"
 #include "proxy/dns/ipcache_report.h"
 
+#include "tests/unit/config_text.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -19,14 +21,7 @@ namespace ip = boost::asio::ip;
 
 LoadedConfig loaded_from(const std::string& text) { return load_config_text("http_port 3128\n" + text, "test.conf"); }
 
-std::string error_of(const std::string& text) {
-  try {
-    loaded_from(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return testing::config_error_of("http_port 3128\n" + text); }
 
 TEST(DnsDirectives, DefaultsAreSquids) {
   const auto loaded = loaded_from("");

@@ -3,6 +3,8 @@
 #include "proxy/config/config_parser.h"
 #include "proxy/http/outgoing_choice.h"
 
+#include "tests/unit/config_text.h"
+
 #include <gtest/gtest.h>
 
 namespace cuttle {
@@ -12,14 +14,7 @@ namespace ip = boost::asio::ip;
 
 LoadedConfig loaded_from(const std::string& text) { return load_config_text("http_port 3128\n" + text, "test.conf"); }
 
-std::string error_of(const std::string& text) {
-  try {
-    loaded_from(text);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return testing::config_error_of("http_port 3128\n" + text); }
 
 RequestFacts from(const std::string& client) {
   RequestFacts facts;
