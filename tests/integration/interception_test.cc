@@ -125,6 +125,23 @@ TEST(Interception, AConnectionStraightToTheInterceptPortIsNotForwardedToItself) 
   EXPECT_EQ(cuttle, (std::vector<std::string>{"403", "TCP_MISS/403 HIER_NONE/-"}));
 }
 
+// What the metrics say of it: each redirected connection, and each forged Host.
+TEST(Interception, MetricsCountInterceptedConnectionsAndForgedHosts) {
+  ASSERT_EQ(set_up_interception(network()), "");
+  OriginServer origin(cacheable, kOrigin);
+  const auto metrics_port = free_port();
+  CuttleProcess cuttle(kConfig + "prometheus_port 127.0.0.1:" + std::to_string(metrics_port) + "\n");
+  fetch_from_client(origin.url("/counted"));
+  fetch_from_client(origin.url("/counted-forged"), {"Host: other.test:" + std::to_string(origin.port())});
+  RawConnection scrape(metrics_port);
+  scrape.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const auto text = scrape.read_response().body();
+  EXPECT_NE(text.find("cuttle_intercepted_connections_total{outcome=\"original_destination\"} 2"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("cuttle_host_forgeries_total{action=\"sent_to_original_destination\"} 1"), std::string::npos)
+      << text;
+}
+
 // client_dst_passthru off: a request whose Host was verified goes where its URL
 // says (DIRECT, by name), not to the address the client connected to.
 TEST(Interception, WithoutClientDstPassthruAVerifiedRequestGoesDirect) {
