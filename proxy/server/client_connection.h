@@ -4,6 +4,7 @@
 
 #include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/client_stream.h"
 #include "proxy/server/connection_auth.h"
 #include "proxy/server/forwarder.h"
 #include "proxy/server/worker_services.h"
@@ -14,7 +15,7 @@
 namespace cuttle {
 
 struct ClientConnection {
-  TcpStream stream;
+  ClientStream stream;
   beast::flat_buffer buffer;  // bytes read and not yet used (a pipelined request, a body)
   std::string send_buffer;    // the part of a hit the socket did not take at once (cache_hit.h)
   const HttpPortConfig& port;

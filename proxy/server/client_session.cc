@@ -52,7 +52,7 @@ void set_tcp_keepalive(tcp::socket& socket, const TcpKeepalive& keepalive) {
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
-    : conn_{TcpStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}, {}, {}, false} {
+    : conn_{ClientStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}, {}, {}, false} {
   const auto remote = peer_endpoint_of(conn_.stream.socket());
   conn_.client_address = normalize_address(remote.address());
   conn_.client_port = remote.port();
@@ -142,9 +142,7 @@ awaitable<void> ClientSession::run() {
     // An idle connection keeps no relay-sized buffer.
     if (conn_.buffer.capacity() > kIdleBufferCapacity) conn_.buffer.shrink_to_fit();
   }
-  error_code ignored;
-  conn_.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  conn_.stream.socket().close(ignored);
+  co_await conn_.stream.close_gracefully();
 }
 
 // client_lifetime, as squid 5.7's extendLifetime: from the moment a request is

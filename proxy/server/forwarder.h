@@ -8,6 +8,7 @@
 #include "proxy/server/asio_types.h"
 #include "proxy/server/bucket_ticket.h"
 #include "proxy/server/cache_fill.h"
+#include "proxy/server/client_stream.h"
 #include "proxy/server/worker_services.h"
 
 #include <functional>
@@ -17,7 +18,7 @@
 namespace cuttle {
 
 struct ClientSide {
-  TcpStream& stream;
+  ClientStream& stream;
   beast::flat_buffer& buffer;
   std::string ip;
   // http_reply_access as the client side checks it (asking helpers); empty: the

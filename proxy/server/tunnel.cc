@@ -12,7 +12,8 @@ using namespace asio::experimental::awaitable_operators;
 // Copies until `from` reaches EOF (then half-closes `to`) or anything fails (then
 // closes both, which ends the opposite direction too).
 // `throttle`: how much each read may take (the server's side of a delayed tunnel).
-awaitable<void> pump(TcpStream& from, TcpStream& to, std::chrono::milliseconds idle_timeout, uint64_t& counter,
+template <class From, class To>
+awaitable<void> pump(From& from, To& to, std::chrono::milliseconds idle_timeout, uint64_t& counter,
                      BandwidthThrottle* throttle = nullptr) {
   std::array<char, 32 * 1024> buf;
   for (;;) {
