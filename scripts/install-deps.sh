@@ -17,6 +17,7 @@ packages=(
   wrk  # the reload-under-load test
   dnsmasq-base  # a real DNS server for the dns_nameservers tests
   haproxy  # a load balancer in front, sending PROXY protocol headers, in tests
+  nftables  # interception tests: NAT REDIRECT and TPROXY rules in namespaces the tests make
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
   file  # ./build.sh package: CPack finds the binaries for dpkg-shlibdeps with it
   lintian man-db logrotate  # scripts/test-package.sh: the .deb checked, its manual pages, its logrotate file
@@ -42,6 +43,16 @@ if ((${#missing[@]})); then
   fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# squid built with OpenSSL (https_port, SSL-Bump) for differential tests. Debian's
+# squid-openssl conflicts with squid, so it is unpacked beside it, not installed.
+if [[ ! -x /opt/squid-openssl/usr/sbin/squid ]]; then
+  scratch="$(mktemp -d)"
+  chown _apt "$scratch" 2>/dev/null || true  # apt downloads as user _apt
+  (cd "$scratch" && { apt-get download -qq squid-openssl || { apt-get update -qq && apt-get download -qq squid-openssl; }; })
+  dpkg -x "$scratch"/squid-openssl_*.deb /opt/squid-openssl
+  rm -rf "$scratch"
 fi
 
 # The Debian squid package starts a system-wide squid on :3128; cuttle's default
