@@ -109,6 +109,7 @@ std::vector<std::unique_ptr<Worker>> open_everything(const Config& config, Proxy
   if (become && !config.pid_filename.empty()) make_directories_for(config.pid_filename, *become);
   if (!config.pid_filename.empty()) pid_file = std::make_unique<PidFile>(config.pid_filename);
   for (const auto& port : config.http_ports) ensure_port_is_free(port);
+  runtime.tls().prepare_server_contexts(config.http_ports);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0, n = worker_count(config); i < n; ++i) workers.push_back(std::make_unique<Worker>(runtime, i));
   // One UDP socket answers every ICP query (and will carry our own).

@@ -15,6 +15,8 @@
 #include "proxy/config/quick_abort_config.h"
 #include "proxy/config/refresh_pattern_rule.h"
 #include "proxy/config/rewrite_config.h"
+#include "proxy/config/ssl_bump_config.h"
+#include "proxy/config/tls_port_config.h"
 #include "proxy/log/log_format.h"
 
 #include <chrono>
@@ -50,6 +52,12 @@ struct HttpPortConfig {
   // unless the port also requires a PROXY protocol header (as squid).
   bool tproxy = false;
   bool intercepted() const { return intercept || tproxy; }
+  // https_port: every connection is TLS from its first byte, with these settings.
+  // ssl-bump ports: the CA certificate and key bumping signs with, and its options.
+  std::optional<ServerTlsConfig> tls;
+  // ssl-bump: CONNECT tunnels (http_port) go through the ssl_bump rules.
+  bool ssl_bump = false;
+  bool tls_from_first_byte() const { return tls && !ssl_bump; }
   std::string where;         // "file:line", for messages
 };
 
@@ -322,6 +330,7 @@ struct Config {
   Milliseconds shutdown_lifetime{std::chrono::seconds(30)};
   DnsConfig dns;
   OutgoingConfig outgoing;  // tcp_outgoing_address, tcp_outgoing_tos, tcp_outgoing_mark
+  std::vector<SslBumpRule> ssl_bump;  // evaluated at each SslBump step of an ssl-bump port's connections
 
   // TLS towards origins reached DIRECT (https:// URLs): extra CA file.
   std::vector<std::string> tls_outgoing_cafiles;  // each cafile=, all trusted as squid's

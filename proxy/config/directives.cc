@@ -6,6 +6,7 @@
 #include "proxy/config/cache_dir.h"
 #include "proxy/config/dns_directives.h"
 #include "proxy/config/outgoing_directives.h"
+#include "proxy/config/ssl_bump_directives.h"
 #include "proxy/config/connection_directives.h"
 #include "proxy/config/error_page_directives.h"
 #include "proxy/config/header_additions.h"
@@ -13,6 +14,7 @@
 #include "proxy/config/log_directives.h"
 #include "proxy/log/log_destination_spec.h"
 #include "proxy/config/replacement_policy_directives.h"
+#include "proxy/config/tls_port_config.h"
 #include "proxy/config/tls_restrictions.h"
 #include "proxy/config/transfer_directives.h"
 #include "proxy/config/delay_pool_directives.h"
@@ -66,15 +68,34 @@ bool known_unimplemented_option(std::string_view option, std::initializer_list<s
   return std::find(names.begin(), names.end(), key) != names.end();
 }
 
-// http_port modes cuttle has not: a port of that kind would take traffic it cannot
-// handle, or would let through what squid decrypts and filters.
-std::optional<std::string> http_port_refusal(std::string_view option) {
-  if (option == "ssl-bump") return "decrypts and filters this port's CONNECT traffic (ssl_bump rules)";
-  return std::nullopt;
+// What squid 5.7 refuses in an https_port line, checked once the line is read.
+void check_https_port(const HttpPortConfig& port) {
+  if (port.tls->cert_file.empty()) throw DirectiveError("https_port requires a tls-cert= parameter (as squid)");
+  if (port.intercepted() && !port.ssl_bump)
+    throw DirectiveError("https_port: tproxy/intercept on https_port requires ssl-bump which is missing (as squid)");
+  if (port.ssl_bump && !port.intercepted())
+    throw DirectiveError("https_port: ssl-bump on https_port requires tproxy/intercept which is missing (as squid)");
+  if (port.ssl_bump)
+    throw DirectiveError("https_port: intercepted TLS (intercept ssl-bump) is not implemented by cuttle yet; it "
+                         "will not run without it");
+  if (port.require_proxy_header)
+    throw DirectiveError("https_port: require-proxy-header option is not supported on HTTPS ports (as squid)");
 }
 
-void http_port(DirectiveArgs& args, ParseContext& ctx) {
+// An http_port's ssl-bump: CONNECT tunnels go through the ssl_bump rules.
+void check_bumping_http_port(const HttpPortConfig& port) {
+  if (port.tls->cert_file.empty())
+    throw DirectiveError("http_port: ssl-bump requires a tls-cert= CA certificate (as squid)");
+  if (port.accel || port.intercepted())
+    throw DirectiveError("http_port: ssl-bump on an accel, intercept or tproxy http_port is not implemented by "
+                         "cuttle; it will not run without it");
+}
+
+// http_port, and https_port when `tls` (the same options plus TLS ones).
+void listening_port(DirectiveArgs& args, ParseContext& ctx, bool tls) {
   HttpPortConfig port;
+  ServerTlsConfig tls_options;
+  bool tls_options_given = false;
   port.where = ctx.where;
   const auto& spec = args.next("port").text;
   port.name = spec;  // as Squid: the port as written, unless name= says otherwise
@@ -84,24 +105,24 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
     const auto& o = t->text;
     if (o == "accel") {
       if (port.intercepted())
-        throw DirectiveError("http_port: Accelerator mode requires its own port. It cannot be shared with other "
+        throw DirectiveError(args.directive() + ": Accelerator mode requires its own port. It cannot be shared with other "
                              "modes. (as squid)");
       port.accel = true;
     } else if (o == "intercept" || o == "transparent") {
       if (port.accel || port.tproxy)
-        throw DirectiveError("http_port: Intercept mode requires its own interception port. It cannot be shared "
+        throw DirectiveError(args.directive() + ": Intercept mode requires its own interception port. It cannot be shared "
                              "with other modes. (as squid)");
       port.intercept = true;
     } else if (o == "tproxy") {
       if (port.accel || port.intercept)
-        throw DirectiveError("http_port: TPROXY option requires its own interception port. It cannot be shared "
+        throw DirectiveError(args.directive() + ": TPROXY option requires its own interception port. It cannot be shared "
                              "with other modes. (as squid)");
       port.tproxy = true;
     } else if (o.starts_with("defaultsite=")) {
       // As Squid reads the options in order: accel (or vhost) must come first.
-      if (!port.accel) throw DirectiveError("http_port: defaultsite option requires the 'accel' mode flag before it");
+      if (!port.accel) throw DirectiveError(args.directive() + ": defaultsite option requires the 'accel' mode flag before it");
       port.defaultsite = o.substr(12);
-      if (port.defaultsite.empty()) throw DirectiveError("http_port: defaultsite= needs a host name");
+      if (port.defaultsite.empty()) throw DirectiveError(args.directive() + ": defaultsite= needs a host name");
     } else if (o.starts_with("name=")) {
       port.name = o.substr(5);
     } else if (o == "require-proxy-header") {
@@ -114,31 +135,39 @@ void http_port(DirectiveArgs& args, ParseContext& ctx) {
       port.connection_auth = false;
     } else if (o == "vhost") {
       // Squid's old way to say accel, still read (with its warning).
-      if (!port.accel) ctx.warn("http_port: vhost option is deprecated. Use 'accel' mode flag instead (as Squid)");
+      if (!port.accel) ctx.warn(args.directive() + ": vhost option is deprecated. Use 'accel' mode flag instead (as Squid)");
       port.accel = true;
       port.vhost = true;
       vhost_set = true;
     } else if (o == "no-vhost") {
-      if (!port.accel) ctx.warn("http_port: no-vhost option requires Acceleration mode flag; ignored (as Squid)");
+      if (!port.accel) ctx.warn(args.directive() + ": no-vhost option requires Acceleration mode flag; ignored (as Squid)");
       port.vhost = false;
       vhost_set = port.accel;
-    } else if (auto refusal = http_port_refusal(o)) {
-      throw DirectiveError("http_port option '" + o + "' " + *refusal +
-                           "; cuttle does not implement it yet and will not run without it");
+    } else if (o == "ssl-bump" || o == "sslBump") {
+      if (o == "sslBump") ctx.warn(args.directive() + ": sslBump is deprecated. Use 'ssl-bump' instead (as squid)");
+      port.ssl_bump = true;
+    } else if (parse_tls_port_option(o, tls_options)) {
+      tls_options_given = true;
     } else if (known_unimplemented_option(o, {"protocol", "allow-direct", "act-as-origin", "ignore-cc",
-                                              "disable-pmtu-discovery",
-                                              "tls-cert", "tls-key", "cert", "key", "generate-host-certificates",
-                                              "dynamic_cert_mem_cache_size", "vport", "worker-queues"})) {
-      ctx.warn("http_port option '" + o + "' is not implemented by cuttle; ignored");
+                                              "disable-pmtu-discovery", "vport", "worker-queues"})) {
+      ctx.warn(args.directive() + " option '" + o + "' is not implemented by cuttle; ignored");
     } else {
-      throw DirectiveError("http_port: unknown option '" + o + "'");
+      throw DirectiveError(args.directive() + ": unknown option '" + o + "'");
     }
   }
   // Squid: accel turns vhost on, with or without defaultsite= (which then only
   // names the site for requests without Host); only no-vhost turns it off.
   if (port.accel && !vhost_set) port.vhost = true;
+  if (tls || port.ssl_bump) port.tls = tls_options;
+  else if (tls_options_given)
+    ctx.warn(args.directive() + ": TLS options have no effect on an http_port without ssl-bump; ignored");
+  if (tls) check_https_port(port);
+  else if (port.ssl_bump) check_bumping_http_port(port);
   ctx.config.http_ports.push_back(std::move(port));
 }
+
+void http_port(DirectiveArgs& args, ParseContext& ctx) { listening_port(args, ctx, false); }
+void https_port(DirectiveArgs& args, ParseContext& ctx) { listening_port(args, ctx, true); }
 
 // On a TLS peer the options narrow what cuttle may accept from it; on a plain
 // one they do nothing, as in squid.
@@ -662,6 +691,7 @@ struct DirectiveEntry {
 constexpr DirectiveEntry kDirectives[] = {
     {"http_port", http_port},
     {"ascii_port", http_port},  // squid 5.7's old names, still read
+    {"https_port", https_port},
     {"cache_peer", cache_peer},
     {"acl", acl},
     {"http_access", http_access},
@@ -802,6 +832,7 @@ constexpr DirectiveEntry kDirectives[] = {
     {"tcp_outgoing_ds", tcp_outgoing_tos},
     {"tcp_outgoing_dscp", tcp_outgoing_tos},
     {"tcp_outgoing_mark", tcp_outgoing_mark},
+    {"ssl_bump", ssl_bump},
     {"clientside_tos", clientside_tos},
     {"tls_outgoing_options", tls_outgoing_options},
     {"refresh_pattern", refresh_pattern},

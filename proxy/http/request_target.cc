@@ -121,8 +121,9 @@ TargetResult parse_connect_target(std::string_view target) {
 
 namespace {
 
-// An origin-form target ("/path?q") at `site` ("host[:port]").
-TargetResult origin_form_at(std::string_view target, std::string_view site) {
+// An origin-form target ("/path?q") at `site` ("host[:port]"), reached over TLS
+// when `encrypted` (an https_port's request: https://site/path).
+TargetResult origin_form_at(std::string_view target, std::string_view site, bool encrypted = false) {
   TargetResult result;
   const auto encoded = encoded_for_strict_parse(target);
   auto parsed = urls::parse_origin_form(encoded ? std::string_view(*encoded) : target);
@@ -130,8 +131,8 @@ TargetResult origin_form_at(std::string_view target, std::string_view site) {
   auto authority = urls::parse_authority(site);
   if (!authority || authority->has_userinfo()) return result;
   RequestTarget t;
-  t.scheme = "http";
-  if (!take_authority(*authority, 80, t)) return result;
+  t.scheme = encrypted ? "https" : "http";
+  if (!take_authority(*authority, encrypted ? 443 : 80, t)) return result;
   t.path = raw_origin_form(target);
   result.target = std::move(t);
   return result;
@@ -141,7 +142,8 @@ TargetResult origin_form_at(std::string_view target, std::string_view site) {
 
 TargetResult parse_accel_target(std::string_view target, std::string_view host_header, const HttpPortConfig& port) {
   if (!target.starts_with('/')) return parse_absolute_target(target);
-  return origin_form_at(target, port.vhost && !host_header.empty() ? host_header : std::string_view(port.defaultsite));
+  return origin_form_at(target, port.vhost && !host_header.empty() ? host_header : std::string_view(port.defaultsite),
+                        port.tls_from_first_byte());
 }
 
 TargetResult parse_intercepted_target(std::string_view target, std::string_view host_header,

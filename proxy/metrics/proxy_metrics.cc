@@ -105,6 +105,10 @@ ProxyMetrics::ProxyMetrics()
                           .Name("cuttle_host_forgeries_total")
                           .Help("Requests whose Host failed verification (host_verify_strict), by action")
                           .Register(*registry_)),
+      ssl_bump_decisions_(prometheus::BuildCounter()
+                              .Name("cuttle_ssl_bump_decisions_total")
+                              .Help("ssl_bump actions taken on CONNECT tunnels, by SslBump step and action")
+                              .Register(*registry_)),
       peers_(*registry_) {
   const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
@@ -160,6 +164,10 @@ void ProxyMetrics::config_reload(bool ok) { reloads_.Add({{"outcome", ok ? "ok" 
 
 void ProxyMetrics::intercepted_connection(bool has_original_destination) {
   intercepted_.Add({{"outcome", has_original_destination ? "original_destination" : "no_nat_record"}}).Increment();
+}
+
+void ProxyMetrics::ssl_bump_decision(std::string_view action, int step) {
+  ssl_bump_decisions_.Add({{"step", "SslBump" + std::to_string(step)}, {"action", std::string(action)}}).Increment();
 }
 
 void ProxyMetrics::host_forgery(bool refused) {

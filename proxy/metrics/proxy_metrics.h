@@ -48,6 +48,8 @@ class ProxyMetrics {
   void intercepted_connection(bool has_original_destination);
   // An intercepted request whose Host does not lead to where the client sent it.
   void host_forgery(bool refused);
+  // An ssl_bump decision: "splice", "peek" or "terminate" at step 1-3.
+  void ssl_bump_decision(std::string_view action, int step);
   PeerMetrics& peers() { return peers_; }
   HelperMetrics& helpers() { return helpers_; }
 
@@ -71,6 +73,7 @@ class ProxyMetrics {
   prometheus::Family<prometheus::Counter>& revalidations_;
   prometheus::Family<prometheus::Counter>& intercepted_;
   prometheus::Family<prometheus::Counter>& host_forgeries_;
+  prometheus::Family<prometheus::Counter>& ssl_bump_decisions_;
   PeerMetrics peers_;
   HelperMetrics helpers_;
   std::mutex mutex_;

@@ -97,6 +97,22 @@ bool ClientSession::reached_directly(const tcp::endpoint& local, const tcp::endp
   return normalize_address(local.address()) == normalize_address(original.address()) && local.port() == original.port();
 }
 
+// An https_port's connection is TLS from its first byte. A handshake that fails
+// (a client that does not trust the certificate, a missing client certificate,
+// no common version) ends it with squid's access.log line for a connection
+// without a request; the handshake counts against request_timeout.
+awaitable<bool> ClientSession::accept_tls() {
+  const auto context = conn_.runtime().tls().server_context(conn_.port);
+  const auto timeout = conn_.runtime().active()->config->request_timeout;
+  if (auto ec = co_await conn_.stream.accept_tls(*context, {}, timeout)) {
+    log_connection_end(conn_);
+    error_code ignored;
+    conn_.stream.socket().close(ignored);
+    co_return false;
+  }
+  co_return true;
+}
+
 void ClientSession::close_if_idle() {
   if (!idle_) return;
   error_code ec;
@@ -129,6 +145,7 @@ awaitable<void> ClientSession::run() {
     counted_.emplace(conn_.services.runtime.client_counts(), conn_.client_address);
   }
   if (conn_.port.intercepted() && !take_original_destination()) co_return;
+  if (conn_.port.tls_from_first_byte() && !co_await accept_tls()) co_return;
   for (bool first = true;; first = false) {
     Transaction tx;
     http::request_parser<http::empty_body> parser;

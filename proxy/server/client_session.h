@@ -39,6 +39,7 @@ class ClientSession {
   static void note_request_for_log(const http::request<http::empty_body>& req, Transaction& tx);
   awaitable<void> refuse_unreadable(error_code ec, Transaction& tx);
   bool take_original_destination();
+  awaitable<bool> accept_tls();
   bool reached_directly(const tcp::endpoint& local, const tcp::endpoint& original) const;
 
   ClientConnection conn_;

@@ -135,6 +135,18 @@ void keep_reply_head_for_log(const http::response_header<>& header, Transaction&
   if (tx.config().logs_reply_head()) tx.entry.reply_head = header_text(header);
 }
 
+void log_connection_end(ClientConnection& conn) {
+  Transaction tx;
+  tx.active = conn.runtime().active();
+  tx.start = std::chrono::steady_clock::now();
+  tx.entry.client_ip = conn.client_ip;
+  tx.entry.client_port = conn.client_port;
+  tx.entry.connection_local_ip = conn.local_address.to_string();
+  tx.entry.connection_local_port = conn.local_port;
+  tx.entry.url = "error:transaction-end-before-headers";
+  log_transaction(conn, tx);
+}
+
 void log_transaction(ClientConnection& conn, Transaction& tx) {
   tx.entry.end_time = std::chrono::system_clock::now();
   tx.entry.elapsed =

@@ -26,5 +26,8 @@ awaitable<bool> send_own_reply(ClientConnection& conn, http::response<http::stri
 void keep_reply_head_for_log(const http::response_header<>& header, Transaction& tx);
 // Writes tx's access.log line and counts it in the metrics.
 void log_transaction(ClientConnection& conn, Transaction& tx);
+// squid's access.log line for a connection that ended before a request (a
+// refused PROXY header, a failed TLS handshake): NONE_NONE/000 … error:transaction-end-before-headers.
+void log_connection_end(ClientConnection& conn);
 
 }  // namespace cuttle

@@ -28,20 +28,6 @@ void report_refusal(const ClientConnection& conn, const std::string& why) {
             << " remote=" << endpoint_text(conn.client_address, conn.client_port) << std::endl;
 }
 
-// squid's access.log line for a connection that ended before a request:
-// NONE_NONE/000 … error:transaction-end-before-headers.
-void log_connection_end(ClientConnection& conn) {
-  Transaction tx;
-  tx.active = conn.runtime().active();
-  tx.start = std::chrono::steady_clock::now();
-  tx.entry.client_ip = conn.client_ip;
-  tx.entry.client_port = conn.client_port;
-  tx.entry.connection_local_ip = conn.local_address.to_string();
-  tx.entry.connection_local_port = conn.local_port;
-  tx.entry.url = "error:transaction-end-before-headers";
-  log_transaction(conn, tx);
-}
-
 // Squid's proxyProtocolValidateClient: a fast check on the TCP peer, no rules
 // meaning nobody.
 bool sender_allowed(const ClientConnection& conn, const Config& config) {

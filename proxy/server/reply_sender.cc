@@ -48,7 +48,9 @@ awaitable<bool> ReplySender::drain() {
 void ReplySender::send_or_keep(std::string_view piece) {
   auto& socket = client_.stream.socket();
   error_code ec;
-  if (!socket.non_blocking()) socket.non_blocking(true, ec);
+  // Bytes to a TLS client must be encrypted first: all of it waits for drain().
+  if (client_.stream.encrypted()) ec = asio::error::would_block;
+  else if (!socket.non_blocking()) socket.non_blocking(true, ec);
   std::array<asio::const_buffer, 2> buffers{asio::buffer(pending_), asio::buffer(piece.data(), piece.size())};
   size_t n = ec ? 0 : socket.send(buffers, 0, ec);
   if (ec && ec != asio::error::would_block && ec != asio::error::try_again) n = 0;  // drain() reports it

@@ -4,7 +4,8 @@
 // copied, into a buffer the connection keeps for its life, and written
 // asynchronously before anything after it. A 1 KiB or 16 KiB hit is thus one
 // send(2) with no copy of the body in user space; a large one copies at most what
-// the socket buffer cannot hold yet.
+// the socket buffer cannot hold yet. To a TLS client everything is copied, then
+// written through its TLS layer.
 #pragma once
 
 #include "proxy/server/forwarder.h"

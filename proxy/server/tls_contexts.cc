@@ -1,5 +1,9 @@
 #include "proxy/server/tls_contexts.h"
 
+#include "proxy/server/tls_server_context.h"
+
+#include <sys/stat.h>
+
 #include <stdexcept>
 
 namespace cuttle {
@@ -26,6 +30,38 @@ std::shared_ptr<asio::ssl::context> TlsContexts::client_context(const std::vecto
   ctx->set_verify_mode(asio::ssl::verify_peer);
   slot = std::move(ctx);
   return slot;
+}
+
+namespace {
+
+// Whoever reads a bumping port's CA key can impersonate every site to every
+// client of this proxy: like ssh with its keys, cuttle refuses a key others may read.
+void refuse_readable_ca_key(const HttpPortConfig& port) {
+  const auto& key = port.tls->key_file.empty() ? port.tls->cert_file : port.tls->key_file;
+  struct stat info {};
+  if (::stat(key.c_str(), &info) == 0 && (info.st_mode & S_IROTH))
+    throw std::runtime_error(port.where + ": http_port: the ssl-bump CA key " + key +
+                             " is readable by other users; make it readable by root or the proxy user only "
+                             "(chmod o-r)");
+}
+
+}  // namespace
+
+void TlsContexts::prepare_server_contexts(const std::vector<HttpPortConfig>& ports) {
+  for (const auto& port : ports) {
+    if (!port.tls) continue;
+    if (port.ssl_bump) refuse_readable_ca_key(port);
+    try {
+      server_contexts_[port.where] = make_server_tls_context(*port.tls);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(port.where + (port.ssl_bump ? ": http_port: " : ": https_port: ") + e.what());
+    }
+  }
+}
+
+std::shared_ptr<asio::ssl::context> TlsContexts::server_context(const HttpPortConfig& port) const {
+  auto found = server_contexts_.find(port.where);
+  return found == server_contexts_.end() ? nullptr : found->second;
 }
 
 }  // namespace cuttle

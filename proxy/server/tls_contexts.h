@@ -1,9 +1,11 @@
-// Client-side TLS contexts for talking to https origins and TLS peers: the
+// TLS contexts. The server ones are the https_ports'. The client ones talk to
+// https origins and TLS peers: the
 // system's trust store plus the extra CA files configured (every one trusted, as
 // squid's cafile= options add up), one context per set of files, shared by all
 // workers (an SSL_CTX is safe to share once configured).
 #pragma once
 
+#include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
 
 #include <map>
@@ -22,7 +24,16 @@ class TlsContexts {
   // Throws std::runtime_error when one of `cafiles` cannot be loaded.
   std::shared_ptr<asio::ssl::context> client_context(const std::vector<std::string>& cafiles);
 
+  // Makes the context of every TLS port once, at start-up (as root: key files
+  // are often readable by root only). Throws std::runtime_error naming the
+  // port's line and what OpenSSL refused.
+  void prepare_server_contexts(const std::vector<HttpPortConfig>& ports);
+  // The context prepare_server_contexts() made for `port`; null for a plain port.
+  std::shared_ptr<asio::ssl::context> server_context(const HttpPortConfig& port) const;
+
  private:
+  // By the port's file:line; written before any worker starts, then only read.
+  std::map<std::string, std::shared_ptr<asio::ssl::context>> server_contexts_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<asio::ssl::context>> contexts_;
 };

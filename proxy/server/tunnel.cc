@@ -42,7 +42,7 @@ awaitable<void> pump(From& from, To& to, std::chrono::milliseconds idle_timeout,
 }  // namespace
 
 awaitable<TunnelOutcome> run_tunnel(ClientSide& client, const UpstreamSpec& target, const Config& config,
-                                    WorkerServices& worker, const RequestFacts& facts) {
+                                    WorkerServices& worker, const RequestFacts& facts, bool announce) {
   TunnelOutcome out;
   auto connected = co_await connect_upstream(target, config, worker.resolver, worker.runtime.tls(), &facts);
   if (connected.error) {
@@ -53,11 +53,12 @@ awaitable<TunnelOutcome> run_tunnel(ClientSide& client, const UpstreamSpec& targ
   auto& server = std::get<TcpStream>(connected.connection->stream);
   out.server_address = connected.connection->address;
 
-  static constexpr std::string_view kEstablished = "HTTP/1.1 200 Connection established\r\n\r\n";
-  client.stream.expires_after(config.read_timeout);
-  auto [ec, n] = co_await asio::async_write(client.stream, asio::buffer(kEstablished), use_nothrow);
-  out.bytes_to_client += n;
-  if (ec) co_return out;
+  if (announce) {
+    client.stream.expires_after(config.read_timeout);
+    auto [ec, n] = co_await asio::async_write(client.stream, asio::buffer(kConnectionEstablished), use_nothrow);
+    out.bytes_to_client += n;
+    if (ec) co_return out;
+  }
 
   // Bytes the client sent right behind the CONNECT header (e.g. a TLS ClientHello).
   uint64_t to_server = 0;

@@ -301,6 +301,21 @@ TestCertificates::TestCertificates() {
     throw std::runtime_error("openssl could not make test certificates in " + d);
 }
 
+std::string TestCertificates::client_certificate(const std::string& name, bool by_other_ca) const {
+  const std::string ca = by_other_ca ? "other-ca" : "ca";
+  const std::string file = dir_ + "/client-" + name + "-" + ca + ".pem";
+  if (std::filesystem::exists(file)) return file;
+  const std::string script = "set -e; cd " + dir_ +
+                             "; openssl req -newkey rsa:2048 -nodes -keyout c.key -out c.csr -subj /CN=" + name +
+                             " 2>/dev/null; echo extendedKeyUsage=clientAuth > c.cnf"
+                             "; openssl x509 -req -in c.csr -CA " + ca + ".pem -CAkey " + ca +
+                             ".key -CAcreateserial -out c.pem -days 3650 -extfile c.cnf 2>/dev/null"
+                             "; cat c.pem c.key > " + file;
+  if (std::system(("bash -c '" + script + "'").c_str()) != 0)
+    throw std::runtime_error("openssl could not make a client certificate in " + dir_);
+  return file;
+}
+
 TestCertificates::~TestCertificates() {
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

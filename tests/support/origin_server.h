@@ -115,6 +115,9 @@ class TestCertificates {
   std::string key_file() const { return dir_ + "/server.key"; }
   // A second CA that did not sign the server certificate.
   std::string other_ca_file() const { return dir_ + "/other-ca.pem"; }
+  // A client certificate for CN=`name` (cert and key in one PEM file), signed by
+  // the CA above or, with `by_other_ca`, by the second one. Made on first use.
+  std::string client_certificate(const std::string& name, bool by_other_ca = false) const;
 
  private:
   std::string dir_;

@@ -14,6 +14,9 @@ namespace cuttle::testing {
 
 namespace {
 constexpr const char* kSquid = "/usr/sbin/squid";
+// Debian's squid-openssl, unpacked beside the tests' squid by scripts/install-deps.sh
+// (the two packages conflict): the build with SSL-Bump and https_port on OpenSSL.
+constexpr const char* kSquidOpenssl = "/opt/squid-openssl/usr/sbin/squid";
 
 void give_to_proxy_user(const std::string& path) {
   if (passwd* pw = ::getpwnam("proxy")) {
@@ -23,9 +26,15 @@ void give_to_proxy_user(const std::string& path) {
 }  // namespace
 
 bool SquidProcess::available() { return ::access(kSquid, X_OK) == 0; }
+bool SquidProcess::openssl_available() { return ::access(kSquidOpenssl, X_OK) == 0; }
 
 SquidProcess::SquidProcess(const std::string& config, std::vector<std::string> launcher)
-    : dir_("cuttle-squid"), port_(free_port()), launcher_(std::move(launcher)) {
+    : SquidProcess(kSquid, config, std::move(launcher)) {}
+
+SquidProcess::SquidProcess(WithOpenssl, const std::string& config) : SquidProcess(kSquidOpenssl, config, {}) {}
+
+SquidProcess::SquidProcess(const char* binary, const std::string& config, std::vector<std::string> launcher)
+    : binary_(binary), dir_("cuttle-squid"), port_(free_port()), launcher_(std::move(launcher)) {
   std::ostringstream conf;
   conf << config << "\n"
        << "http_port 127.0.0.1:" << port_ << "\n"
@@ -37,7 +46,7 @@ SquidProcess::SquidProcess(const std::string& config, std::vector<std::string> l
   start(conf.str());
 }
 
-SquidProcess::SquidProcess(const WholeConfig& config) : dir_("cuttle-squid"), port_(config.port) {
+SquidProcess::SquidProcess(const WholeConfig& config) : binary_(kSquid), dir_("cuttle-squid"), port_(config.port) {
   start(config.text + "\n" + file_lines(config.text.find("coredump_dir") == std::string::npos));
 }
 
@@ -56,11 +65,11 @@ void SquidProcess::start(const std::string& config_text) {
   // Squid does not create its cache directories when it starts: `squid -z` does,
   // as an admin runs it once.
   if (config_text.find("\ncache_dir ") != std::string::npos || config_text.starts_with("cache_dir ")) {
-    const auto made = run_command({kSquid, "-z", "-N", "-f", dir_.file("squid.conf")}, std::chrono::seconds(20));
+    const auto made = run_command({binary_, "-z", "-N", "-f", dir_.file("squid.conf")}, std::chrono::seconds(20));
     if (made.exit_code != 0) throw std::runtime_error("squid -z failed:\n" + made.output + cache_log());
   }
   auto argv = launcher_;
-  argv.insert(argv.end(), {kSquid, "-N", "-f", dir_.file("squid.conf")});
+  argv.insert(argv.end(), {binary_, "-N", "-f", dir_.file("squid.conf")});
   process_ = std::make_unique<ChildProcess>(argv, dir_.file("squid.out"));
   if (!wait_for_port(port_, std::chrono::seconds(20)))
     throw std::runtime_error("squid did not start listening; cache.log:\n" + cache_log() + "\noutput:\n" +
@@ -74,7 +83,7 @@ std::vector<std::string> SquidProcess::access_log_lines(size_t count, std::chron
 }
 
 CommandResult SquidProcess::control(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv{kSquid};
+  std::vector<std::string> argv{binary_};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"-f", dir_.file("squid.conf")});
   return run_command(argv, std::chrono::seconds(20));

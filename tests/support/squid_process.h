@@ -24,7 +24,12 @@ class SquidProcess {
   explicit SquidProcess(const WholeConfig& config);
   ~SquidProcess();
 
+  // squid-openssl (https_port, ssl_bump) with the first constructor's additions.
+  struct WithOpenssl {};
+  SquidProcess(WithOpenssl, const std::string& config);
+
   static bool available();  // is /usr/sbin/squid installed?
+  static bool openssl_available();  // and squid-openssl beside it (scripts/install-deps.sh)?
 
   unsigned short port() const { return port_; }
   pid_t pid() const;  // squid itself (-N: no separate master)
@@ -39,10 +44,12 @@ class SquidProcess {
   CommandResult control(const std::vector<std::string>& args) const;
 
  private:
+  SquidProcess(const char* binary, const std::string& config, std::vector<std::string> launcher);
   void start(const std::string& config_text);
   // pid file, logs, coredump directory, quick shutdown.
   std::string file_lines(bool with_coredump_dir) const;
 
+  std::string binary_;
   TempDir dir_;
   unsigned short port_;
   std::vector<std::string> launcher_;

@@ -127,10 +127,8 @@ TEST(DirectiveFates, ALineThatTurnsOnAFeatureCuttleHasNotIsRefused) {
   EXPECT_EQ(error_of("htcp_port 4827"),
             "test.conf:2: 'htcp_port': cuttle has no HTCP (it opens a port answering peers' HTCP queries and purges); "
             "'htcp_port 0' is accepted");
-  EXPECT_EQ(error_of("https_port 3129 tls-cert=/etc/cert.pem"),
-            "test.conf:2: 'https_port': cuttle has no client-side TLS (it accepts TLS connections from clients)");
   for (const char* line : {"snmp_port 3401", "ftp_port 21", "wccp2_router 10.0.0.1", "icap_enable on",
-                           "ecap_enable on", "ssl_bump bump all", "esi_parser libxml2", "announce_period 1 day",
+                           "ecap_enable on", "esi_parser libxml2", "announce_period 1 day",
                            "icap_access allow all", "loadable_modules /usr/lib/ecap.so", "mcast_groups 224.9.9.9"}) {
     const auto error = error_of(line);
     EXPECT_NE(error.find("': cuttle has no "), std::string::npos) << line << ": " << error;

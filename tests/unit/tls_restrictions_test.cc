@@ -47,12 +47,11 @@ TEST(TlsRestrictions, ATlsPeersRestrictionsAreRefusedAPlainPeersWarned) {
   }
 }
 
-TEST(TlsRestrictions, PortModesCuttleHasNotAreRefused) {
-  for (const std::string option : {"ssl-bump"}) {
-    const auto error = refusal_of("http_port 3129 " + option);
-    EXPECT_TRUE(error.starts_with("test.conf:2: http_port option '" + option + "' ")) << error;
-    EXPECT_NE(error.find("will not run without it"), std::string::npos) << error;
-  }
+TEST(TlsRestrictions, SslBumpPortsCuttleCannotServeAreRefused) {
+  EXPECT_NE(refusal_of("http_port 3129 ssl-bump").find("test.conf:2: http_port: ssl-bump requires a tls-cert="),
+            std::string::npos);
+  const auto error = refusal_of("http_port 3129 accel ssl-bump tls-cert=/ca.pem");
+  EXPECT_NE(error.find("will not run without it"), std::string::npos) << error;
 }
 
 TEST(TlsRestrictions, PeerOptionsAreReadAsSquidMapsThem) {

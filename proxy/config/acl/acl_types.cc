@@ -12,6 +12,7 @@
 #include "proxy/config/acl/number_acls.h"
 #include "proxy/config/acl/regex_acls.h"
 #include "proxy/config/acl/time_acl.h"
+#include "proxy/config/acl/tls_acls.h"
 
 #include <algorithm>
 #include <functional>
@@ -68,6 +69,9 @@ const std::pair<std::string_view, Maker>* find_maker(std::string_view type) {
       {"tag", maker<TagAcl>()},
       {"note", maker<NoteAcl>()},
       {"arp", maker<ArpAcl>()},
+      {"at_step", maker<AtStepAcl>()},
+      {"ssl::server_name", maker<ServerNameAcl>()},
+      {"ssl::server_name_regex", maker<ServerNameRegexAcl>()},
   };
   auto it = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return t.first == type; });
   return it == std::end(kTypes) ? nullptr : &*it;
@@ -78,7 +82,7 @@ constexpr std::string_view kSquidTypesNotYetImplemented[] = {
     "random", "src_as", "dst_as", "peername", "peername_regex", "urllogin",
     "squid_error", "connections_encrypted", "annotate_client", "annotate_transaction",
     "clientside_mark", "client_connection_mark", "ssl_error", "user_cert", "ca_cert", "server_cert_fingerprint",
-    "at_step", "ssl::server_name", "ssl::server_name_regex", "eui64", "ident", "ident_regex", "adaptation_service", "snmp_community"};
+    "eui64", "ident", "ident_regex", "adaptation_service", "snmp_community"};
 
 }  // namespace
 

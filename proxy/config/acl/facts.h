@@ -103,6 +103,15 @@ struct ConnectionFacts {
   unsigned client_connections = 0;  // open connections from this client address, this one included
 };
 
+// What SslBump knows of a TLS connection at its current step (at_step,
+// ssl::server_name): nothing outside ssl_bump's steps.
+struct TlsFacts {
+  int bump_step = 0;        // 1, 2, 3 while ssl_bump is evaluated at SslBump1-3; 0 otherwise
+  std::string client_sni;   // the ClientHello's server name, once peeked at (lowercase)
+  // The names of the server's certificate (CN and subjectAltNames), when known.
+  std::optional<std::vector<std::string>> server_names;
+};
+
 struct RequestFacts {
   boost::asio::ip::address client;
   std::string method;     // "GET", "CONNECT", ...
@@ -127,6 +136,7 @@ struct RequestFacts {
   std::optional<ReplyFacts> reply;
   ExternalFacts external;
   Annotations annotations;
+  TlsFacts tls;
 };
 
 // v4-mapped v6 addresses as v4, which is how ACLs and logs compare and show them.

@@ -1,0 +1,16 @@
+#include "proxy/server/ssl_bump_decision.h"
+
+namespace cuttle {
+namespace {
+
+bool possible_at(SslBumpAction action, int step) { return action != SslBumpAction::Peek || step < 3; }
+
+}  // namespace
+
+SslBumpAction ssl_bump_action(const std::vector<SslBumpRule>& rules, const RequestFacts& facts) {
+  for (const auto& rule : rules)
+    if (possible_at(rule.action, facts.tls.bump_step) && all_acls_match(rule.acls, facts)) return rule.action;
+  return SslBumpAction::Splice;
+}
+
+}  // namespace cuttle

@@ -1,0 +1,102 @@
+// SslBump over a CONNECT, as squid 5.7 runs its steps: SslBump1 decides on the
+// CONNECT alone; peek sends the 200, reads the ClientHello without consuming it
+// and decides again at SslBump2 (its SNI is then the server name); a peek there
+// goes on to SslBump3. splice tunnels the untouched bytes, terminate closes.
+#include "proxy/http/tls_client_hello.h"
+#include "proxy/server/own_replies.h"
+#include "proxy/server/runtime.h"
+#include "proxy/server/ssl_bump_decision.h"
+#include "proxy/server/steps/connect_tunnel.h"
+#include "proxy/server/tunnel.h"
+
+#include <algorithm>
+
+namespace cuttle {
+namespace {
+
+constexpr size_t kHelloReadSize = 4096;
+
+std::string_view action_name(SslBumpAction action) {
+  switch (action) {
+    case SslBumpAction::Splice: return "splice";
+    case SslBumpAction::Peek: return "peek";
+    case SslBumpAction::Terminate: return "terminate";
+  }
+  return "splice";
+}
+
+// The action at `step`, counted in the metrics.
+SslBumpAction decide(ClientConnection& conn, Transaction& tx, int step) {
+  tx.facts.tls.bump_step = step;
+  const auto action = ssl_bump_action(tx.config().ssl_bump, tx.facts);
+  conn.runtime().metrics().ssl_bump_decision(action_name(action), step);
+  return action;
+}
+
+// Reads until the buffer holds a whole ClientHello, consuming none of it (a
+// splice relays these bytes). Nothing when the client sends something else,
+// stops, or takes longer than `timeout`.
+awaitable<std::optional<TlsClientHello>> peek_client_hello(ClientConnection& conn, std::chrono::milliseconds timeout) {
+  for (;;) {
+    const auto data = conn.buffer.data();
+    auto parsed = parse_tls_client_hello({static_cast<const char*>(data.data()), data.size()});
+    if (auto* hello = std::get_if<TlsClientHello>(&parsed)) co_return *hello;
+    if (std::holds_alternative<TlsNotClientHello>(parsed)) co_return std::nullopt;
+    if (conn.buffer.size() + kHelloReadSize > conn.buffer.max_size()) co_return std::nullopt;
+    conn.stream.expires_after(timeout);
+    auto [ec, n] = co_await conn.stream.async_read_some(conn.buffer.prepare(kHelloReadSize), use_nothrow);
+    conn.buffer.commit(n);
+    if (ec) co_return std::nullopt;
+  }
+}
+
+// squid's lines for a CONNECT SslBump ends without a tunnel: NONE_NONE/000 when
+// it was terminated at once, NONE_NONE/200 for the CONNECT a peek answered.
+void log_bump_step(ClientConnection& conn, Transaction& tx, unsigned status) {
+  tx.entry.result = ResultCode::None;
+  tx.entry.status = status;
+  tx.log_reply_as_unsent = true;
+  log_transaction(conn, tx);
+}
+
+void close_client(ClientConnection& conn) {
+  error_code ignored;
+  conn.stream.socket().close(ignored);
+}
+
+// After the peek: SslBump2, and SslBump3 when the rules peek again there.
+SslBumpAction decide_after_hello(ClientConnection& conn, Transaction& tx, const TlsClientHello& hello) {
+  tx.facts.tls.client_sni = hello.server_name;
+  std::transform(tx.facts.tls.client_sni.begin(), tx.facts.tls.client_sni.end(), tx.facts.tls.client_sni.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto action = decide(conn, tx, 2);
+  return action == SslBumpAction::Peek ? decide(conn, tx, 3) : action;
+}
+
+}  // namespace
+
+awaitable<bool> bump_connect(ClientConnection& conn, Transaction& tx) {
+  const auto first = decide(conn, tx, 1);
+  if (first == SslBumpAction::Splice) co_return co_await open_tunnel(conn, tx, true);
+  if (first == SslBumpAction::Terminate) {
+    log_bump_step(conn, tx, 0);
+    close_client(conn);
+    co_return false;
+  }
+  conn.stream.expires_after(tx.config().read_timeout);
+  auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(kConnectionEstablished), use_nothrow);
+  log_bump_step(conn, tx, 200);
+  if (ec) co_return false;
+  auto hello = co_await peek_client_hello(conn, tx.config().request_timeout);
+  // Not TLS, or no hello in time: squid's on_unsupported_protocol would decide;
+  // cuttle ends the connection (its default, respond, has no page to give here).
+  if (!hello || decide_after_hello(conn, tx, *hello) == SslBumpAction::Terminate) {
+    close_client(conn);
+    co_return false;
+  }
+  tx.start = std::chrono::steady_clock::now();
+  tx.log_reply_as_unsent = false;
+  co_return co_await open_tunnel(conn, tx, false);
+}
+
+}  // namespace cuttle
