@@ -111,6 +111,16 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
   return result;
 }
 
+bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout, ChildProcess& process) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  constexpr auto kSlice = std::chrono::milliseconds(200);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (wait_for_port(port, kSlice)) return true;
+    if (!process.running()) return wait_for_port(port, std::chrono::milliseconds(0));
+  }
+  return false;
+}
+
 bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout, const std::string& address) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

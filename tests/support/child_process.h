@@ -41,5 +41,8 @@ CommandResult run_command(const std::vector<std::string>& argv,
 
 // Polls until something accepts TCP connections on 127.0.0.1:port.
 bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout, const std::string& address = "127.0.0.1");
+// The same, giving up at once when `process` exits first (a server that refused
+// its configuration never listens: no need to wait the whole timeout).
+bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout, ChildProcess& process);
 
 }  // namespace cuttle::testing

@@ -57,7 +57,7 @@ void CuttleProcess::start(const std::string& config_text) {
   auto argv = launcher_;
   argv.insert(argv.end(), {cuttle_binary(), "-N", "-f", config_file()});
   process_ = std::make_unique<ChildProcess>(argv, dir_.file("cuttle.out"));
-  if (!wait_for_port(port_, std::chrono::seconds(10)))
+  if (!wait_for_port(port_, std::chrono::seconds(10), *process_))
     throw std::runtime_error("cuttle did not start listening; its output:\n" + output());
 }
 

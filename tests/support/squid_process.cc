@@ -71,7 +71,7 @@ void SquidProcess::start(const std::string& config_text) {
   auto argv = launcher_;
   argv.insert(argv.end(), {binary_, "-N", "-f", dir_.file("squid.conf")});
   process_ = std::make_unique<ChildProcess>(argv, dir_.file("squid.out"));
-  if (!wait_for_port(port_, std::chrono::seconds(20)))
+  if (!wait_for_port(port_, std::chrono::seconds(20), *process_))
     throw std::runtime_error("squid did not start listening; cache.log:\n" + cache_log() + "\noutput:\n" +
                              process_->output());
 }
