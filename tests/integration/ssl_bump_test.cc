@@ -94,7 +94,9 @@ class SslBump : public ::testing::Test {
   // The same fetch through both proxies: cuttle's outcome, after checking squid's is the same.
   Outcome fetch_both(const std::string& name, const std::string& connect_to = "") {
     auto ours = fetch(cuttle_port_, name, connect_to);
-    if (squid_) EXPECT_EQ(fetch(squid_port_, name, connect_to), ours) << name << " via " << connect_to;
+    if (squid_) {
+      EXPECT_EQ(fetch(squid_port_, name, connect_to), ours) << name << " via " << connect_to;
+    }
     return ours;
   }
 
