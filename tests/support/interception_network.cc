@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <regex>
 
@@ -15,6 +16,26 @@ namespace {
 
 std::string client_namespace() { return "cuttle-client-" + std::to_string(::getpid()); }
 std::string server_namespace() { return "cuttle-server-" + std::to_string(::getpid()); }
+
+// A named namespace outlives the test process (ip netns keeps it under
+// /run/netns): one left by an earlier process with the same pid is removed
+// first, and this process's own go when it exits.
+void remove_namespaces_at_exit();
+
+std::vector<std::string>& made_namespaces() {
+  static std::vector<std::string> names;
+  return names;
+}
+
+void start_namespace(const std::string& ns) {
+  run_command({"ip", "netns", "del", ns});  // stale, from a process that had this pid
+  if (made_namespaces().empty()) std::atexit(remove_namespaces_at_exit);
+  made_namespaces().push_back(ns);
+}
+
+void remove_namespaces_at_exit() {
+  for (const auto& ns : made_namespaces()) run_command({"ip", "netns", "del", ns});
+}
 
 std::string run_all(const std::vector<std::vector<std::string>>& commands) {
   for (const auto& argv : commands) {
@@ -30,6 +51,7 @@ std::string run_all(const std::vector<std::vector<std::string>>& commands) {
 // The client's side: its end of the veth pair, and the gateway as its router.
 std::vector<std::vector<std::string>> client_commands() {
   const auto ns = client_namespace();
+  start_namespace(ns);
   const std::string client = InterceptionNetwork::kClientAddress;
   return {{"ip", "netns", "add", ns},
           {"ip", "link", "add", "cuttle-gw", "type", "veth", "peer", "name", "cuttle-cl", "netns", ns},
@@ -46,6 +68,7 @@ std::vector<std::vector<std::string>> client_commands() {
 // the gateway, and the gateway routing to them and forwarding.
 std::vector<std::vector<std::string>> server_commands(const std::vector<std::string>& origins) {
   const auto ns = server_namespace();
+  start_namespace(ns);
   const std::string server = InterceptionNetwork::kServerAddress;
   std::vector<std::vector<std::string>> commands{
       {"ip", "netns", "add", ns},
