@@ -3,7 +3,7 @@
 #   ./build.sh run      install dependencies, build the proxy alone, run it on the built-in config
 #   ./build.sh test     install dependencies, build everything, run every test and the Debian
 #                       package's test (as root), each fuzz target for 20 s, then every test
-#                       again under AddressSanitizer + UBSan
+#                       that starts cuttle again against a cuttle built with AddressSanitizer + UBSan
 #   ./build.sh package  install dependencies, build the proxy and its manual pages, make the
 #                       Debian package build/package/cuttle_VERSION_ARCH.deb
 #   ./build.sh          install dependencies and build everything
