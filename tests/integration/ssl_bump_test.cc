@@ -2,6 +2,7 @@
 // splice or terminate by server name, as squid 5.7 (built with OpenSSL) does with
 // the same rules. curl is the client, a TLS origin signed by a test CA the server.
 #include "tests/support/cuttle_process.h"
+#include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
 
@@ -104,7 +105,12 @@ class SslBump : public ::testing::Test {
     auto ours = request_lines(*cuttle_, count);
     EXPECT_EQ(ours.size(), count);
     if (!squid_) return;
-    EXPECT_EQ(ours, request_lines(*squid_, count));
+    // squid 5.7 logs a spliced tunnel that ended normally TCP_TUNNEL/500 now and
+    // then, by which side closed first (1 run in 5 here): that status is not compared.
+    auto theirs = request_lines(*squid_, count);
+    for (auto& line : theirs)
+      if (line.starts_with("TCP_TUNNEL/500 ")) line.replace(0, 14, "TCP_TUNNEL/200");
+    EXPECT_EQ(ours, theirs);
   }
 
   TestCertificates certs_;
@@ -172,6 +178,22 @@ TEST_F(SslBump, RegexNamesAndNoMatchingRuleSpliceAsSquid) {
         "ssl_bump peek step1\nssl_bump terminate blocked\n");
   EXPECT_NE(fetch_both("blocked.test").exit_code, 0);
   EXPECT_EQ(fetch_both("localhost"), (Outcome{0, "origin page /page"})) << "no rule matched: splice";
+}
+
+TEST_F(SslBump, DecisionsAreCountedByStepAndAction) {
+  const auto metrics_port = free_port();
+  cuttle_ = std::make_unique<CuttleProcess>(bumping_port(cuttle_port_) + "hosts_file " + dir_.file("hosts") + "\n" +
+                                            kPeekThenDecide + "http_access allow localhost\nprometheus_port 127.0.0.1:" +
+                                            std::to_string(metrics_port) + "\n");
+  EXPECT_EQ(fetch(cuttle_port_, "localhost").exit_code, 0);
+  EXPECT_NE(fetch(cuttle_port_, "blocked.test").exit_code, 0);
+  RawConnection scrape(metrics_port);
+  scrape.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const auto text = scrape.read_response().body();
+  for (const char* line : {"cuttle_ssl_bump_decisions_total{action=\"peek\",step=\"SslBump1\"} 2",
+                           "cuttle_ssl_bump_decisions_total{action=\"splice\",step=\"SslBump2\"} 1",
+                           "cuttle_ssl_bump_decisions_total{action=\"terminate\",step=\"SslBump2\"} 1"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
 }
 
 // A CA key others can read would let them impersonate every site to every client.
