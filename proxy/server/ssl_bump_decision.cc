@@ -13,4 +13,11 @@ SslBumpAction ssl_bump_action(const std::vector<SslBumpRule>& rules, const Reque
   return SslBumpAction::Splice;
 }
 
+AclNeeds ssl_bump_needs(const std::vector<SslBumpRule>& rules) {
+  AclNeeds needs;
+  for (const auto& rule : rules)
+    for (const auto& ref : rule.acls.acls) needs.add(ref.acl->needs());
+  return needs;
+}
+
 }  // namespace cuttle

@@ -14,4 +14,7 @@ namespace cuttle {
 // 3: before the server's hello). Peeking is impossible at step 3.
 SslBumpAction ssl_bump_action(const std::vector<SslBumpRule>& rules, const RequestFacts& facts);
 
+// What the rules' ACLs need looked up first (srcdomain's client name, dst's addresses).
+AclNeeds ssl_bump_needs(const std::vector<SslBumpRule>& rules);
+
 }  // namespace cuttle

@@ -173,6 +173,14 @@ TEST_F(SslBump, WithoutAPeekTheConnectTargetDecidesAsSquid) {
                                       "TCP_TUNNEL/200 N CONNECT allowed.test:PORT HIER_DIRECT/127.0.0.1"}));
 }
 
+// A dst ACL only ssl_bump names: the CONNECT host's addresses are looked up for it.
+TEST_F(SslBump, ADstAclOnlySslBumpNamesIsCheckedAsSquid) {
+  start("acl loopback dst 127.0.0.0/8\nssl_bump terminate loopback\n");
+  EXPECT_NE(fetch_both("allowed.test").exit_code, 0);
+  expect_same_log_lines(1);
+  EXPECT_EQ(request_lines(*cuttle_, 1), (std::vector<std::string>{"NONE_NONE/000 0 CONNECT allowed.test:PORT HIER_NONE/-"}));
+}
+
 TEST_F(SslBump, RegexNamesAndNoMatchingRuleSpliceAsSquid) {
   start("acl step1 at_step SslBump1\nacl blocked ssl::server_name_regex -i ^BLOCKED\\.\n"
         "ssl_bump peek step1\nssl_bump terminate blocked\n");

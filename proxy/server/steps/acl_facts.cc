@@ -61,9 +61,9 @@ RequestFacts transaction_facts(const ClientConnection& conn, Transaction& tx, co
 namespace {
 
 // srcdomain / srcdom_regex: the client's name, looked up once per request.
-awaitable<void> name_client_for(ClientConnection& conn, Transaction& tx, const std::vector<AccessRule>& rules) {
+awaitable<void> name_client(ClientConnection& conn, Transaction& tx) {
   const Config& config = tx.config();
-  if (tx.facts.client_name || !config.acl_needs.client_name || !rules_needs(rules).client_name) co_return;
+  if (tx.facts.client_name || !config.acl_needs.client_name) co_return;
   tx.facts.client_name = co_await conn.services.resolver.name_of(tx.facts.client, config.dns);
 }
 
@@ -71,9 +71,13 @@ awaitable<void> name_client_for(ClientConnection& conn, Transaction& tx, const s
 
 awaitable<void> resolve_destinations_for(ClientConnection& conn, Transaction& tx,
                                          const std::vector<AccessRule>& rules) {
-  co_await name_client_for(conn, tx, rules);
+  co_await resolve_facts(conn, tx, rules_needs(rules).client_name, rules_need_destinations(rules));
+}
+
+awaitable<void> resolve_facts(ClientConnection& conn, Transaction& tx, bool client_name, bool destinations) {
+  if (client_name) co_await name_client(conn, tx);
   const std::string& host = tx.facts.host;
-  if (tx.facts.destinations || host.empty() || !rules_need_destinations(rules)) co_return;
+  if (tx.facts.destinations || host.empty() || !destinations) co_return;
   error_code not_literal;
   asio::ip::make_address(host, not_literal);
   if (!not_literal) co_return;  // `dst` compares an IP literal itself

@@ -20,5 +20,7 @@ RequestFacts transaction_facts(const ClientConnection& conn, Transaction& tx, co
 // addresses (`dst`), the client's name (`srcdomain`, `srcdom_regex`).
 awaitable<void> resolve_destinations_for(ClientConnection& conn, Transaction& tx,
                                          const std::vector<AccessRule>& rules);
+// The same, said directly: the client's name, the destination's addresses.
+awaitable<void> resolve_facts(ClientConnection& conn, Transaction& tx, bool client_name, bool destinations);
 
 }  // namespace cuttle

@@ -2,14 +2,15 @@
 // CONNECT alone; peek sends the 200, reads the ClientHello without consuming it
 // and decides again at SslBump2 (its SNI is then the server name); a peek there
 // goes on to SslBump3. splice tunnels the untouched bytes, terminate closes.
+#include "proxy/config/ascii_case.h"
 #include "proxy/http/tls_client_hello.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/runtime.h"
 #include "proxy/server/ssl_bump_decision.h"
+#include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/connect_tunnel.h"
 #include "proxy/server/tunnel.h"
 
-#include <algorithm>
 
 namespace cuttle {
 namespace {
@@ -66,9 +67,7 @@ void close_client(ClientConnection& conn) {
 
 // After the peek: SslBump2, and SslBump3 when the rules peek again there.
 SslBumpAction decide_after_hello(ClientConnection& conn, Transaction& tx, const TlsClientHello& hello) {
-  tx.facts.tls.client_sni = hello.server_name;
-  std::transform(tx.facts.tls.client_sni.begin(), tx.facts.tls.client_sni.end(), tx.facts.tls.client_sni.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  tx.facts.tls.client_sni = ascii_lowercase(hello.server_name);
   const auto action = decide(conn, tx, 2);
   return action == SslBumpAction::Peek ? decide(conn, tx, 3) : action;
 }
@@ -76,6 +75,9 @@ SslBumpAction decide_after_hello(ClientConnection& conn, Transaction& tx, const 
 }  // namespace
 
 awaitable<bool> bump_connect(ClientConnection& conn, Transaction& tx) {
+  // The rules may name ACLs http_access does not (dst, srcdomain): their facts first.
+  const auto needs = ssl_bump_needs(tx.config().ssl_bump);
+  co_await resolve_facts(conn, tx, needs.client_name, needs.destinations);
   const auto first = decide(conn, tx, 1);
   if (first == SslBumpAction::Splice) co_return co_await open_tunnel(conn, tx, true);
   if (first == SslBumpAction::Terminate) {
