@@ -15,6 +15,18 @@ SslBumpAction action_named(const std::string& word) {
   throw DirectiveError("ssl_bump: unknown action '" + word + "' (splice, peek, terminate, bump, stare, none)");
 }
 
+// squid lets ssl_bump wait for credentials or a helper; cuttle checks the rules
+// without either, so such an ACL would never match and a terminate rule would
+// let everything through: the line is refused instead.
+void refuse_slow_acl(const AclReference& ref) {
+  static const std::string_view kSlow[] = {"proxy_auth", "proxy_auth_regex", "external", "max_user_ip"};
+  for (auto type : kSlow)
+    if (ref.acl->type() == type)
+      throw DirectiveError("ssl_bump: ACL '" + ref.acl->name() + "' (" + std::string(type) +
+                           ") needs credentials or a helper, which cuttle does not consult in ssl_bump rules yet; "
+                           "it will not run without it");
+}
+
 }  // namespace
 
 void ssl_bump(DirectiveArgs& args, ParseContext& ctx) {
@@ -22,7 +34,10 @@ void ssl_bump(DirectiveArgs& args, ParseContext& ctx) {
   rule.action = action_named(args.next("action").text);
   rule.acls.allow = true;
   rule.acls.where = ctx.where;
-  while (auto word = args.next_if_any()) rule.acls.acls.push_back(acl_reference(word->text, args.directive(), ctx));
+  while (auto word = args.next_if_any()) {
+    rule.acls.acls.push_back(acl_reference(word->text, args.directive(), ctx));
+    refuse_slow_acl(rule.acls.acls.back());
+  }
   ctx.config.ssl_bump.push_back(std::move(rule));
 }
 

@@ -90,6 +90,10 @@ TEST(SslBumpRules, ActionsThatDecryptAreRefusedUntilCuttleBumps) {
   EXPECT_EQ(testing::config_error_of("http_port 3128\nssl_bump none all\nssl_bump splice all\n"), "");
   EXPECT_NE(testing::config_error_of("http_port 3128\nssl_bump jump all\n").find("unknown action 'jump'"),
             std::string::npos);
+  EXPECT_NE(testing::config_error_of("http_port 3128\nauth_param basic program /bin/true\nacl users proxy_auth REQUIRED\n"
+                                     "ssl_bump terminate !users\n")
+                .find("test.conf:4: ssl_bump: ACL 'users' (proxy_auth) needs credentials or a helper"),
+            std::string::npos);
   EXPECT_NE(testing::config_error_of("http_port 3128 ssl-bump\n").find("ssl-bump requires a tls-cert="),
             std::string::npos);
   EXPECT_NE(testing::config_error_of("https_port 3129 intercept ssl-bump tls-cert=/c.pem\n").find("not implemented"),
