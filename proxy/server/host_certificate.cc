@@ -1,5 +1,6 @@
 #include "proxy/server/host_certificate.h"
 
+#include "proxy/auth/hex.h"
 #include "proxy/server/tls_server_context.h"
 
 #include <boost/asio/ip/address.hpp>
@@ -32,13 +33,7 @@ struct ExtensionFree {
 std::string hex_of_signature(const X509* cert) {
   const ASN1_BIT_STRING* signature = nullptr;
   X509_get0_signature(&signature, nullptr, cert);
-  std::string hex;
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (int i = 0; signature && i < signature->length; ++i) {
-    hex += kDigits[signature->data[i] >> 4];
-    hex += kDigits[signature->data[i] & 15];
-  }
-  return hex;
+  return signature ? auth::lowercase_hex(signature->data, static_cast<size_t>(signature->length)) : "";
 }
 
 void set_common_name(X509* cert, const std::string& name) {

@@ -75,9 +75,11 @@ void ServerNameAcl::parse(const AclLine& line) {
 }
 
 AclMatch ServerNameAcl::match(const RequestFacts& facts) const {
-  for (const auto& name : tls_server_names(facts, source_))
+  for (const auto& name : tls_server_names(facts, source_)) {
+    const auto lowercase = ascii_lowercase(name);
     for (const auto& domain : domains_)
-      if (domain_matches(domain, ascii_lowercase(name))) return AclMatch::Yes;
+      if (domain_matches(domain, lowercase)) return AclMatch::Yes;
+  }
   return AclMatch::No;
 }
 
