@@ -281,8 +281,10 @@ constexpr DirectiveFate kTable[] = {
     enables("snmp_port", "SNMP", "it opens an SNMP agent port", "0"),
     enables("ssl_engine", "OpenSSL engine support", "it loads an OpenSSL engine (hardware crypto)"),
     tunes("ssl_unclean_shutdown", "client-side TLS", "off"),
-    tunes("sslcrtd_children", "SSL-Bump"),
-    tunes("sslcrtd_program", "SSL-Bump"),
+    no_effect("sslcrtd_children", "cuttle makes SslBump's certificates in each worker, without helpers"),
+    no_effect("sslcrtd_program",
+              "cuttle makes SslBump's certificates in each worker, without a helper or a disk database; "
+              "dynamic_cert_mem_cache_size= bounds what each worker keeps"),
     tunes("sslcrtvalidator_children", "certificate validator helper"),
     protective("sslcrtvalidator_program", "validates every server certificate with a helper", "none"),
     tunes("sslpassword_program", "client-side TLS"),

@@ -7,9 +7,11 @@
 
 namespace cuttle {
 
-// squid's actions cuttle performs; `none` is read as splice. bump, stare,
-// client-first and server-first (which decrypt) are refused at file:line.
-enum class SslBumpAction { Splice, Peek, Terminate };
+// squid's actions cuttle performs; `none` is read as splice. bump decrypts:
+// at SslBump1 before the server is contacted (squid's client-first), at SslBump2
+// after connecting to the server (server-first, its certificate mimicked).
+// stare, client-first and server-first are refused at file:line.
+enum class SslBumpAction { Splice, Peek, Terminate, Bump };
 
 struct SslBumpRule {
   SslBumpAction action = SslBumpAction::Splice;

@@ -7,11 +7,12 @@ SslBumpAction action_named(const std::string& word) {
   if (word == "splice" || word == "none") return SslBumpAction::Splice;
   if (word == "peek") return SslBumpAction::Peek;
   if (word == "terminate") return SslBumpAction::Terminate;
-  if (word == "bump" || word == "stare" || word == "client-first" || word == "server-first" ||
+  if (word == "bump") return SslBumpAction::Bump;
+  if (word == "stare" || word == "client-first" || word == "server-first" ||
       word == "peek-and-splice")
     throw DirectiveError("ssl_bump " + word +
-                         " decrypts TLS connections (or prepares to), which cuttle does not implement yet; it will "
-                         "not run without it (peek, splice and terminate work)");
+                         " is not implemented by cuttle yet; it will not run without it (peek, splice, terminate "
+                         "and bump work)");
   throw DirectiveError("ssl_bump: unknown action '" + word + "' (splice, peek, terminate, bump, stare, none)");
 }
 

@@ -152,4 +152,10 @@ TargetResult parse_intercepted_target(std::string_view target, std::string_view 
   return origin_form_at(target, host_header.empty() ? original_destination : host_header);
 }
 
+TargetResult parse_bumped_target(std::string_view target, std::string_view host_header,
+                                 std::string_view tunnel_authority) {
+  if (!target.starts_with('/')) return parse_absolute_target(target);
+  return origin_form_at(target, host_header.empty() ? tunnel_authority : host_header, true);
+}
+
 }  // namespace cuttle

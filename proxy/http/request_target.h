@@ -57,5 +57,10 @@ TargetResult parse_accel_target(std::string_view target, std::string_view host_h
 // ("10.0.0.1:80", "[2001:db8::1]:80").
 TargetResult parse_intercepted_target(std::string_view target, std::string_view host_header,
                                       std::string_view original_destination);
+// A request in a tunnel SslBump decrypted (squid's prepareTlsSwitchingURL):
+// absolute-form is taken as is; origin-form is https:// at Host, else at
+// `tunnel_authority` (the SNI or the CONNECT's host, with the CONNECT's port).
+TargetResult parse_bumped_target(std::string_view target, std::string_view host_header,
+                                 std::string_view tunnel_authority);
 
 }  // namespace cuttle

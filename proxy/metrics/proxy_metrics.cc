@@ -109,6 +109,11 @@ ProxyMetrics::ProxyMetrics()
                               .Name("cuttle_ssl_bump_decisions_total")
                               .Help("ssl_bump actions taken on CONNECT tunnels, by SslBump step and action")
                               .Register(*registry_)),
+      bump_certificates_(prometheus::BuildCounter()
+                             .Name("cuttle_ssl_bump_certificates_total")
+                             .Help("Certificates shown to bumped clients, by where they came from: the worker's "
+                                   "cache, or made for the connection")
+                             .Register(*registry_)),
       peers_(*registry_) {
   const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
@@ -168,6 +173,10 @@ void ProxyMetrics::intercepted_connection(bool has_original_destination) {
 
 void ProxyMetrics::ssl_bump_decision(std::string_view action, int step) {
   ssl_bump_decisions_.Add({{"step", "SslBump" + std::to_string(step)}, {"action", std::string(action)}}).Increment();
+}
+
+void ProxyMetrics::bump_certificate(bool cached) {
+  bump_certificates_.Add({{"source", cached ? "cache" : "made"}}).Increment();
 }
 
 void ProxyMetrics::host_forgery(bool refused) {

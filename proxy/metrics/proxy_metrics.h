@@ -50,6 +50,8 @@ class ProxyMetrics {
   void host_forgery(bool refused);
   // An ssl_bump decision: "splice", "peek" or "terminate" at step 1-3.
   void ssl_bump_decision(std::string_view action, int step);
+  // A certificate SslBump showed a client: found in the worker's cache, or made.
+  void bump_certificate(bool cached);
   PeerMetrics& peers() { return peers_; }
   HelperMetrics& helpers() { return helpers_; }
 
@@ -74,6 +76,7 @@ class ProxyMetrics {
   prometheus::Family<prometheus::Counter>& intercepted_;
   prometheus::Family<prometheus::Counter>& host_forgeries_;
   prometheus::Family<prometheus::Counter>& ssl_bump_decisions_;
+  prometheus::Family<prometheus::Counter>& bump_certificates_;
   PeerMetrics peers_;
   HelperMetrics helpers_;
   std::mutex mutex_;

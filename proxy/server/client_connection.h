@@ -3,6 +3,7 @@
 #pragma once
 
 #include "proxy/config/config.h"
+#include "proxy/http/error_page.h"
 #include "proxy/server/asio_types.h"
 #include "proxy/server/client_stream.h"
 #include "proxy/server/connection_auth.h"
@@ -10,9 +11,33 @@
 #include "proxy/server/worker_services.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cuttle {
+
+// http_access denied a CONNECT that SslBump then decrypted, as squid does so
+// a browser can show the page: the last ACL the rules looked at (deny_info),
+// under the configuration that denied it.
+struct DeniedConnect {
+  std::shared_ptr<const ActiveConfig> active;
+  const Acl* last_acl = nullptr;
+};
+
+// A CONNECT tunnel SslBump decrypted: its requests are https:// ones.
+struct BumpedTunnel {
+  // Where requests without a Host go: the client's SNI, else the CONNECT's
+  // host, at the CONNECT's port (squid's prepareTlsSwitchingURL).
+  std::string authority;
+  // Connecting to the server first failed (server-first bumping): the first
+  // request is answered with this, as squid does, and the connection ends.
+  std::optional<ErrorKind> server_error;
+  ErrorDetail server_error_detail;
+  // The CONNECT was denied: the first request gets the denial, then the connection ends.
+  std::optional<DeniedConnect> denial;
+  // The context of the certificate shown: the worker's cache may drop it first.
+  std::shared_ptr<asio::ssl::context> context;
+};
 
 struct ClientConnection {
   ClientStream stream;
@@ -35,6 +60,7 @@ struct ClientConnection {
   // Nothing redirected it: the client connected to the intercept port itself, so
   // its original destination is this proxy and forwarding there would loop.
   bool intercept_port_reached_directly = false;
+  std::optional<BumpedTunnel> bumped;
 
   ClientSide side() {
     return {stream, buffer, client_ip, {}, nullptr, port.connection_auth, {}, write_limit.limits() ? &write_limit : nullptr};

@@ -52,7 +52,7 @@ void set_tcp_keepalive(tcp::socket& socket, const TcpKeepalive& keepalive) {
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket socket, const HttpPortConfig& port, WorkerServices& services)
-    : conn_{ClientStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}, {}, {}, false} {
+    : conn_{ClientStream(std::move(socket)), {}, {}, port, services, {}, {}, {}, 0, nullptr, 0, {}, {}, {}, false, {}} {
   const auto remote = peer_endpoint_of(conn_.stream.socket());
   conn_.client_address = normalize_address(remote.address());
   conn_.client_port = remote.port();

@@ -66,7 +66,8 @@ awaitable<bool> reply_error(ClientConnection& conn, ErrorKind kind, Transaction&
   auto response = tx.active->error_templates ? template_error_response(conn, kind, tx, detail)
                                              : make_error_response(kind, context);
   if (tx.active->error_templates) add_error_challenges(response.base(), kind, context);
-  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied) tx.entry.result = ResultCode::TcpDenied;
+  if (tx.entry.result == ResultCode::None && kind == ErrorKind::AccessDenied && !tx.answers_connect_denial)
+    tx.entry.result = ResultCode::TcpDenied;
   co_return co_await send_error_reply(conn, response, tx, keep_alive);
 }
 

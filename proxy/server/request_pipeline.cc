@@ -11,7 +11,8 @@ constexpr Step kSteps[] = {
     frame_request,           // read and framed (the header was read by ClientSession)
     answer_cache_manager,    // the proxy's own resources, with their own access checks
     answer_pac_file,
-    resolve_target,          // forward / accelerator / intercepted / CONNECT
+    resolve_target,          // forward / accelerator / intercepted / CONNECT / bumped
+    answer_bump_error,       // a bumped tunnel whose server failed its TLS checks
     verify_host,             // Host leads where the request was sent (CVE-2009-0801)
     check_http_access,       // authenticating when a rule needs it
     rewrite_url,             // url_rewrite_program: a redirect, a new URL, or nothing

@@ -3,7 +3,11 @@
 namespace cuttle {
 namespace {
 
-bool possible_at(SslBumpAction action, int step) { return action != SslBumpAction::Peek || step < 3; }
+// As squid 5.7 bans actions at SslBump3: nothing to peek at any more, and a
+// connection peeked at in step 2 can no longer be bumped (only stare allows it).
+bool possible_at(SslBumpAction action, int step) {
+  return step < 3 || (action != SslBumpAction::Peek && action != SslBumpAction::Bump);
+}
 
 }  // namespace
 

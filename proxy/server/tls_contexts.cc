@@ -53,6 +53,9 @@ void TlsContexts::prepare_server_contexts(const std::vector<HttpPortConfig>& por
     if (port.ssl_bump) refuse_readable_ca_key(port);
     try {
       server_contexts_[port.where] = make_server_tls_context(*port.tls);
+      if (port.ssl_bump && port.tls->generate_host_certificates)
+        signing_authorities_[port.where] =
+            std::make_shared<const SigningAuthority>(load_signing_authority(port.tls->cert_file, port.tls->key_file));
     } catch (const std::exception& e) {
       throw std::runtime_error(port.where + (port.ssl_bump ? ": http_port: " : ": https_port: ") + e.what());
     }
@@ -62,6 +65,11 @@ void TlsContexts::prepare_server_contexts(const std::vector<HttpPortConfig>& por
 std::shared_ptr<asio::ssl::context> TlsContexts::server_context(const HttpPortConfig& port) const {
   auto found = server_contexts_.find(port.where);
   return found == server_contexts_.end() ? nullptr : found->second;
+}
+
+std::shared_ptr<const SigningAuthority> TlsContexts::signing_authority(const HttpPortConfig& port) const {
+  auto found = signing_authorities_.find(port.where);
+  return found == signing_authorities_.end() ? nullptr : found->second;
 }
 
 }  // namespace cuttle

@@ -7,6 +7,7 @@
 
 #include "proxy/config/config.h"
 #include "proxy/server/asio_types.h"
+#include "proxy/server/host_certificate.h"
 
 #include <map>
 #include <memory>
@@ -30,10 +31,14 @@ class TlsContexts {
   void prepare_server_contexts(const std::vector<HttpPortConfig>& ports);
   // The context prepare_server_contexts() made for `port`; null for a plain port.
   std::shared_ptr<asio::ssl::context> server_context(const HttpPortConfig& port) const;
+  // The CA that signs the certificates an ssl-bump port with
+  // generate-host-certificates makes; null for any other port.
+  std::shared_ptr<const SigningAuthority> signing_authority(const HttpPortConfig& port) const;
 
  private:
   // By the port's file:line; written before any worker starts, then only read.
   std::map<std::string, std::shared_ptr<asio::ssl::context>> server_contexts_;
+  std::map<std::string, std::shared_ptr<const SigningAuthority>> signing_authorities_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<asio::ssl::context>> contexts_;
 };

@@ -117,4 +117,20 @@ std::shared_ptr<asio::ssl::context> make_server_tls_context(const ServerTlsConfi
   return context;
 }
 
+std::shared_ptr<asio::ssl::context> make_bumped_tls_context(const ServerTlsConfig& tls, X509* cert, EVP_PKEY* key,
+                                                            X509* issuer) {
+  ERR_clear_error();
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* ctx = context->native_handle();
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  if (SSL_CTX_use_certificate(ctx, cert) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1)
+    fail("cannot use a made certificate");
+  if (issuer && SSL_CTX_add1_chain_cert(ctx, issuer) != 1) fail("cannot chain the signing CA");
+  restrict_protocol(ctx, tls);
+  set_key_exchange(ctx, tls);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  set_sessions(ctx, tls);
+  return context;
+}
+
 }  // namespace cuttle

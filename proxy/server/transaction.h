@@ -36,6 +36,9 @@ struct Transaction {
   // Whether this request's reply may leave the connection open, as far as the
   // client and the configuration go.
   bool may_keep_client() const { return client_keep_alive && (persistent_allowed || must_keep_alive); }
+  // The denial this request gets is its bumped CONNECT's: squid logs it
+  // NONE_NONE, not TCP_DENIED (the CONNECT's line says that).
+  bool answers_connect_denial = false;
 
   // ---- target (resolve_target) ----
   std::shared_ptr<const KnownTarget> known;

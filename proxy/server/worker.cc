@@ -77,7 +77,7 @@ void ensure_port_is_free(const HttpPortConfig& port) {
 Worker::Worker(ProxyRuntime& runtime, int index)
     : runtime_(runtime),
       index_(index),
-      services_{runtime, pool_, resolver_, buffers_, helpers_, [this](ClientSession* s) { sessions_.insert(s); },
+      services_{runtime, pool_, resolver_, buffers_, helpers_, bump_certificates_, [this](ClientSession* s) { sessions_.insert(s); },
                 [this](ClientSession* s) { sessions_.erase(s); }} {}
 
 Worker::~Worker() {

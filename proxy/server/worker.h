@@ -74,6 +74,7 @@ class Worker {
   dns::Resolver resolver_{ioc_->get_executor(), runtime_.addresses()};
   RelayBufferPool buffers_;
   WorkerHelpers helpers_{ioc_->get_executor(), runtime_.metrics().helpers()};  // after ioc_: its processes are reaped before ioc_ goes
+  BumpCertificates bump_certificates_{runtime_.tls(), runtime_.metrics()};
   std::unordered_set<ClientSession*> sessions_;
   std::atomic<size_t> live_sessions_{0};
   WorkerServices services_;

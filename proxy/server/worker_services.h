@@ -3,6 +3,7 @@
 #pragma once
 
 #include "proxy/dns/resolver.h"
+#include "proxy/server/bump_certificates.h"
 #include "proxy/server/helpers/worker_helpers.h"
 #include "proxy/server/relay_buffers.h"
 #include "proxy/server/runtime.h"
@@ -20,6 +21,7 @@ struct WorkerServices {
   dns::Resolver& resolver;
   RelayBufferPool& buffers;
   WorkerHelpers& helpers;
+  BumpCertificates& bump_certificates;
   std::function<void(ClientSession*)> on_start;
   std::function<void(ClientSession*)> on_finish;
 };

@@ -1,6 +1,7 @@
 // ssl_bump on an http_port's CONNECT tunnels: peek at the ClientHello, then
 // splice or terminate by server name, as squid 5.7 (built with OpenSSL) does with
 // the same rules. curl is the client, a TLS origin signed by a test CA the server.
+#include "tests/support/access_log_summary.h"
 #include "tests/support/cuttle_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
@@ -24,46 +25,16 @@ struct Outcome {
 
 std::ostream& operator<<(std::ostream& out, const Outcome& o) { return out << o.exit_code << " '" << o.body << "'"; }
 
-// The fields of an access.log line that do not depend on time or ports.
-std::string log_summary(const std::string& line) {
-  std::istringstream in(line);
-  std::string time, elapsed, client, result, size, method, url, user, hierarchy;
-  in >> time >> elapsed >> client >> result >> size >> method >> url >> user >> hierarchy;
-  url = std::regex_replace(url, std::regex(":[0-9]+$"), ":PORT");
-  // A tunnel's size is what the origin sent; a bump step's is 0.
-  return result + " " + (size == "0" ? "0" : "N") + " " + method + " " + url + " " + hierarchy;
-}
-
-std::vector<std::string> summaries(const std::vector<std::string>& lines) {
-  std::vector<std::string> out;
-  for (const auto& l : lines)
-    if (l.find("error:transaction-end-before-headers") == std::string::npos) out.push_back(log_summary(l));
-  return out;
-}
-
-// Waits for `count` lines beyond squid's probe lines and cuttle's nothing.
 template <class Proxy>
 std::vector<std::string> request_lines(const Proxy& proxy, size_t count) {
-  for (size_t extra = 0; extra < 3; ++extra) {
-    auto got = summaries(proxy.access_log_lines(count + extra, std::chrono::milliseconds(1500)));
-    if (got.size() >= count) return got;
-  }
-  return summaries(proxy.access_log_lines(count + 3, std::chrono::milliseconds(100)));
+  return request_log_summaries(proxy, count);
 }
 
 class SslBump : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The bumping CA's key is for root alone: cuttle refuses one others may read.
-    std::filesystem::copy_file(certs_.other_ca_file(), dir_.file("bump-ca.pem"));
-    dir_.write("bump-ca.key", read_text(certs_.other_ca_file().substr(0, certs_.other_ca_file().size() - 3) + "key"));
-    std::filesystem::permissions(dir_.file("bump-ca.key"), std::filesystem::perms::owner_read);
+    certs_.copy_other_ca_for_bumping(dir_.file("bump-ca.pem"), dir_.file("bump-ca.key"));
     dir_.write("hosts", "127.0.0.1 allowed.test blocked.test localhost\n");
-  }
-
-  static std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), {}};
   }
 
   std::string bumping_port(unsigned short port) const {

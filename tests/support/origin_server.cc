@@ -316,6 +316,12 @@ std::string TestCertificates::client_certificate(const std::string& name, bool b
   return file;
 }
 
+void TestCertificates::copy_other_ca_for_bumping(const std::string& cert_path, const std::string& key_path) const {
+  std::filesystem::copy_file(other_ca_file(), cert_path);
+  std::filesystem::copy_file(dir_ + "/other-ca.key", key_path);
+  std::filesystem::permissions(key_path, std::filesystem::perms::owner_read);
+}
+
 TestCertificates::~TestCertificates() {
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

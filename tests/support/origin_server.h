@@ -118,6 +118,9 @@ class TestCertificates {
   // A client certificate for CN=`name` (cert and key in one PEM file), signed by
   // the CA above or, with `by_other_ca`, by the second one. Made on first use.
   std::string client_certificate(const std::string& name, bool by_other_ca = false) const;
+  // Copies the second CA to `cert_path` and its key to `key_path`, readable by
+  // root alone: an ssl-bump port's CA (cuttle refuses a key others may read).
+  void copy_other_ca_for_bumping(const std::string& cert_path, const std::string& key_path) const;
 
  private:
   std::string dir_;

@@ -1,11 +1,17 @@
 // SslBump's certificates as squid's generator makes them, checked with OpenSSL's
 // own verification; and the byte-bounded cache that keeps them.
+#include "proxy/metrics/proxy_metrics.h"
+#include "proxy/server/bump_certificates.h"
 #include "proxy/server/host_certificate.h"
 #include "proxy/server/lru_by_bytes.h"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
+
+#include <cstdio>
+#include <filesystem>
 
 namespace cuttle {
 namespace host_certificate_test {
@@ -170,6 +176,73 @@ TEST(LruByBytes, TheLeastRecentlyUsedGoFirstWhenTheBytesRunOut) {
   cache.insert("huge", 5, 101);
   EXPECT_EQ(cache.find("huge"), nullptr);
   EXPECT_EQ(cache.size(), 2u);
+}
+
+// An ssl-bump port whose CA files are the fixture's, written where the port reads them.
+class BumpCertificatesTest : public HostCertificate {
+ protected:
+  void SetUp() override {
+    HostCertificate::SetUp();
+    dir_ = std::filesystem::temp_directory_path() / ("cuttle-bump-certs-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    write_pem(dir_ / "ca.pem", [&](FILE* f) { return PEM_write_X509(f, ca_.cert.get()); });
+    write_pem(dir_ / "ca.key", [&](FILE* f) {
+      return PEM_write_PrivateKey(f, ca_.key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    });
+    std::filesystem::permissions(dir_ / "ca.key", std::filesystem::perms::owner_read);
+    port_.where = "test.conf:1";
+    port_.ssl_bump = true;
+    port_.tls.emplace();
+    port_.tls->cert_file = dir_ / "ca.pem";
+    port_.tls->key_file = dir_ / "ca.key";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  template <class Write>
+  static void write_pem(const std::filesystem::path& path, Write write) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(write(f), 1);
+    std::fclose(f);
+  }
+
+  std::shared_ptr<asio::ssl::context> for_host(BumpCertificates& certs, const std::string& host) {
+    HostCertificateRequest request;
+    request.host = host;
+    return certs.context_for(port_, request);
+  }
+
+  std::filesystem::path dir_;
+  HttpPortConfig port_;
+  TlsContexts tls_;
+  ProxyMetrics metrics_;
+};
+
+TEST_F(BumpCertificatesTest, ASitesCertificateIsMadeOnceThenFound) {
+  tls_.prepare_server_contexts({port_});
+  BumpCertificates certs(tls_, metrics_);
+  const auto first = for_host(certs, "a.test");
+  EXPECT_EQ(for_host(certs, "a.test"), first);
+  EXPECT_NE(for_host(certs, "b.test"), first);
+  // The context shows a certificate for the host, by the CA.
+  X509* shown = SSL_CTX_get0_certificate(first->native_handle());
+  ASSERT_NE(shown, nullptr);
+  EXPECT_TRUE(trusted_for(shown, "a.test"));
+  EXPECT_FALSE(trusted_for(shown, "b.test"));
+}
+
+TEST_F(BumpCertificatesTest, NothingIsKeptBeyondDynamicCertMemCacheSize) {
+  port_.tls->dynamic_cert_mem_cache_size = 1024;  // less than one context costs
+  tls_.prepare_server_contexts({port_});
+  BumpCertificates certs(tls_, metrics_);
+  EXPECT_NE(for_host(certs, "a.test"), for_host(certs, "a.test"));
+}
+
+TEST_F(BumpCertificatesTest, WithoutGeneratedCertificatesThePortsOwnIsShown) {
+  port_.tls->generate_host_certificates = false;
+  tls_.prepare_server_contexts({port_});
+  BumpCertificates certs(tls_, metrics_);
+  EXPECT_EQ(for_host(certs, "a.test"), tls_.server_context(port_));
 }
 
 }  // namespace host_certificate_test

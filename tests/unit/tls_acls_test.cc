@@ -81,13 +81,23 @@ TEST(SslBumpRules, FirstMatchingPossibleActionWinsAndNoMatchSplices) {
   EXPECT_EQ(action_at(config, connect_to("a.test", 3, "fine.test")), SslBumpAction::Splice);
 }
 
-TEST(SslBumpRules, ActionsThatDecryptAreRefusedUntilCuttleBumps) {
-  for (const char* action : {"bump", "stare", "client-first", "server-first"})
+TEST(SslBumpRules, BumpIsImpossibleAfterAPeekAtStep2) {
+  auto loaded = load_config_text("http_port 3128\nacl step1 at_step SslBump1\nssl_bump peek step1\n"
+                                 "ssl_bump bump all\n",
+                                 "test.conf");
+  const auto& config = *loaded.config;
+  EXPECT_EQ(action_at(config, connect_to("a.test", 1)), SslBumpAction::Peek);
+  EXPECT_EQ(action_at(config, connect_to("a.test", 2, "a.test")), SslBumpAction::Bump);
+  EXPECT_EQ(action_at(config, connect_to("a.test", 3, "a.test")), SslBumpAction::Splice);
+}
+
+TEST(SslBumpRules, ActionsNotImplementedAreRefused) {
+  for (const char* action : {"stare", "client-first", "server-first"})
     EXPECT_NE(testing::config_error_of(std::string("http_port 3128\nssl_bump ") + action + " all\n")
-                  .find("test.conf:2: ssl_bump " + std::string(action) + " decrypts"),
+                  .find("test.conf:2: ssl_bump " + std::string(action) + " is not implemented"),
               std::string::npos)
         << action;
-  EXPECT_EQ(testing::config_error_of("http_port 3128\nssl_bump none all\nssl_bump splice all\n"), "");
+  EXPECT_EQ(testing::config_error_of("http_port 3128\nssl_bump none all\nssl_bump splice all\nssl_bump bump all\n"), "");
   EXPECT_NE(testing::config_error_of("http_port 3128\nssl_bump jump all\n").find("unknown action 'jump'"),
             std::string::npos);
   EXPECT_NE(testing::config_error_of("http_port 3128\nauth_param basic program /bin/true\nacl users proxy_auth REQUIRED\n"

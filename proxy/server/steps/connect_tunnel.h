@@ -14,4 +14,11 @@ awaitable<bool> open_tunnel(ClientConnection& conn, Transaction& tx, bool announ
 // SslBump over a CONNECT on an ssl-bump http_port.
 awaitable<bool> bump_connect(ClientConnection& conn, Transaction& tx);
 
+// A CONNECT http_access denied on an ssl-bump port, when there are ssl_bump
+// rules: squid bumps it whatever they say (a browser shows no page a proxy
+// sends instead of "200 Connection established"), logs it TCP_DENIED/200, and
+// answers the first decrypted request with the denial. `last_acl`: the ACL the
+// rules looked at last, for deny_info.
+awaitable<bool> bump_denied_connect(ClientConnection& conn, Transaction& tx, const Acl* last_acl);
+
 }  // namespace cuttle

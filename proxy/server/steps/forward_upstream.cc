@@ -193,8 +193,9 @@ awaitable<bool> finish_forwarded(ClientConnection& conn, const ForwardOutcome& o
     if (!outcome.server_address.empty()) {
       tx.entry.hierarchy = plan.hierarchy;
       tx.entry.peer = outcome.server_address;
-    } else if (!outcome.error_detail.server_ip.empty()) {
-      // A connection that failed: squid logs the address it tried (HIER_DIRECT/IP, %<a, %<p).
+    } else if (!outcome.error_detail.server_ip.empty() && *outcome.error != ErrorKind::TlsFailed) {
+      // A connection that failed: squid logs the address it tried (HIER_DIRECT/IP, %<a, %<p);
+      // not one whose TLS handshake failed (HIER_NONE/-, as squid 5.7 logs it).
       tx.entry.hierarchy = plan.hierarchy;
       tx.entry.peer = outcome.error_detail.server_ip;
       tx.entry.server_port = plan.upstream.port;

@@ -1,6 +1,7 @@
 // What the request asks for: an absolute-form URL (forward proxy), CONNECT's
-// host:port, an accelerator port's path with Host (or defaultsite), or an
-// intercepted request's path with Host (or where the client sent it).
+// host:port, a bumped tunnel's path at https://Host, an accelerator port's path
+// with Host (or defaultsite), or an intercepted request's path with Host (or
+// where the client sent it).
 #include "proxy/log/entry_fields.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/steps.h"
@@ -32,6 +33,9 @@ awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx) {
   auto& req = tx.request();
   if (req.method() == http::verb::connect)
     tx.known = std::make_shared<const KnownTarget>(known_target(parse_connect_target(req.target())));
+  else if (conn.bumped)
+    tx.known = std::make_shared<const KnownTarget>(
+        known_target(parse_bumped_target(req.target(), req[http::field::host], conn.bumped->authority)));
   else if (conn.original_destination)
     tx.known = std::make_shared<const KnownTarget>(known_target(parse_intercepted_target(
         req.target(), req[http::field::host], authority_of(*conn.original_destination))));

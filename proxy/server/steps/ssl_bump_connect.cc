@@ -2,12 +2,15 @@
 // CONNECT alone; peek sends the 200, reads the ClientHello without consuming it
 // and decides again at SslBump2 (its SNI is then the server name); a peek there
 // goes on to SslBump3. splice tunnels the untouched bytes, terminate closes.
+// bump completes the client's handshake with a certificate made for the site
+// (steps/bump_client.cc) and the tunnel's requests go through the pipeline.
 #include "proxy/config/ascii_case.h"
 #include "proxy/http/tls_client_hello.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/runtime.h"
 #include "proxy/server/ssl_bump_decision.h"
 #include "proxy/server/steps/acl_facts.h"
+#include "proxy/server/steps/bump_client.h"
 #include "proxy/server/steps/connect_tunnel.h"
 #include "proxy/server/tunnel.h"
 
@@ -22,6 +25,7 @@ std::string_view action_name(SslBumpAction action) {
     case SslBumpAction::Splice: return "splice";
     case SslBumpAction::Peek: return "peek";
     case SslBumpAction::Terminate: return "terminate";
+    case SslBumpAction::Bump: return "bump";
   }
   return "splice";
 }
@@ -51,28 +55,38 @@ awaitable<std::optional<TlsClientHello>> peek_client_hello(ClientConnection& con
   }
 }
 
-// squid's lines for a CONNECT SslBump ends without a tunnel: NONE_NONE/000 when
-// it was terminated at once, NONE_NONE/200 for the CONNECT a peek answered.
-void log_bump_step(ClientConnection& conn, Transaction& tx, unsigned status) {
-  tx.entry.result = ResultCode::None;
-  tx.entry.status = status;
-  tx.log_reply_as_unsent = true;
-  log_transaction(conn, tx);
-}
-
-void close_client(ClientConnection& conn) {
-  error_code ignored;
-  conn.stream.socket().close(ignored);
-}
-
 // After the peek: SslBump2, and SslBump3 when the rules peek again there.
-SslBumpAction decide_after_hello(ClientConnection& conn, Transaction& tx, const TlsClientHello& hello) {
-  tx.facts.tls.client_sni = ascii_lowercase(hello.server_name);
+SslBumpAction decide_after_hello(ClientConnection& conn, Transaction& tx) {
   const auto action = decide(conn, tx, 2);
   return action == SslBumpAction::Peek ? decide(conn, tx, 3) : action;
 }
 
+// Tells the client its tunnel is open, then peeks at its ClientHello (the SNI
+// is then a fact for the rules). Nothing when the client sends no hello.
+awaitable<std::optional<TlsClientHello>> announce_and_peek(ClientConnection& conn, Transaction& tx) {
+  conn.stream.expires_after(tx.config().read_timeout);
+  auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(kConnectionEstablished), use_nothrow);
+  std::optional<TlsClientHello> hello;
+  // (Not `ec ? nullopt : co_await …`: GCC 12 destroys that temporary twice.)
+  if (!ec) hello = co_await peek_client_hello(conn, tx.config().request_timeout);
+  if (hello) tx.facts.tls.client_sni = ascii_lowercase(hello->server_name);
+  co_return hello;
+}
+
 }  // namespace
+
+awaitable<bool> bump_denied_connect(ClientConnection& conn, Transaction& tx, const Acl* last_acl) {
+  tx.entry.result = ResultCode::TcpDenied;
+  const auto hello = co_await announce_and_peek(conn, tx);
+  log_bump_step(conn, tx, 200);
+  if (!hello) {
+    close_client(conn);
+    co_return false;
+  }
+  if (!co_await accept_bumped(conn, tx, nullptr)) co_return false;
+  conn.bumped->denial = DeniedConnect{tx.active, last_acl};
+  co_return true;
+}
 
 awaitable<bool> bump_connect(ClientConnection& conn, Transaction& tx) {
   // The rules may name ACLs http_access does not (dst, srcdomain): their facts first.
@@ -85,14 +99,19 @@ awaitable<bool> bump_connect(ClientConnection& conn, Transaction& tx) {
     close_client(conn);
     co_return false;
   }
-  conn.stream.expires_after(tx.config().read_timeout);
-  auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(kConnectionEstablished), use_nothrow);
-  log_bump_step(conn, tx, 200);
-  if (ec) co_return false;
-  auto hello = co_await peek_client_hello(conn, tx.config().request_timeout);
+  const auto hello = co_await announce_and_peek(conn, tx);
   // Not TLS, or no hello in time: squid's on_unsupported_protocol would decide;
   // cuttle ends the connection (its default, respond, has no page to give here).
-  if (!hello || decide_after_hello(conn, tx, *hello) == SslBumpAction::Terminate) {
+  if (!hello) {
+    log_bump_step(conn, tx, 200);
+    close_client(conn);
+    co_return false;
+  }
+  if (first == SslBumpAction::Bump) co_return co_await bump_client_first(conn, tx);
+  const auto second = decide_after_hello(conn, tx);
+  if (second == SslBumpAction::Bump) co_return co_await bump_server_first(conn, tx);
+  log_bump_step(conn, tx, 200);
+  if (second == SslBumpAction::Terminate) {
     close_client(conn);
     co_return false;
   }

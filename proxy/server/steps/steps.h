@@ -13,6 +13,9 @@ awaitable<StepResult> answer_cache_manager(ClientConnection& conn, Transaction& 
 awaitable<StepResult> answer_pac_file(ClientConnection& conn, Transaction& tx);
 // The request's target: absolute-form, CONNECT's authority, or an accelerator's Host.
 awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx);
+// The first request of a bumped tunnel whose server could not be reached
+// securely: squid's ERR_SECURE_CONNECT_FAIL, then the connection ends.
+awaitable<StepResult> answer_bump_error(ClientConnection& conn, Transaction& tx);
 // Host against where an intercepted request was sent (or, with host_verify_strict,
 // against the URL): 409, or the request goes on unverified.
 awaitable<StepResult> verify_host(ClientConnection& conn, Transaction& tx);
