@@ -13,7 +13,7 @@ packages=(
   slapd  # Squid's LDAP helpers in tests run against a slapd the test starts
   krb5-kdc krb5-admin-server krb5-user  # Negotiate tests: a KDC the test starts, kadmin.local, kinit
   libdbd-sqlite3-perl  # Squid's ext_sql_session_acl over an SQLite session table in tests
-  nodejs chromium iproute2 prometheus
+  nodejs chromium libnss3-tools iproute2 prometheus
   wrk  # the reload-under-load test
   dnsmasq-base  # a real DNS server for the dns_nameservers tests
   haproxy  # a load balancer in front, sending PROXY protocol headers, in tests
