@@ -293,11 +293,15 @@ constexpr DirectiveFate kTable[] = {
     obsolete_refused("sslproxy_capath", "Remove this line. Use tls_outgoing_options capath= instead.",
                      "squid 5.7 reads it as 'tls_outgoing_options capath=', which cuttle does not implement: servers "
                      "whose CA is only there would fail its certificate checks (fails closed)"),
-    tunes("sslproxy_cert_adapt", "SSL-Bump"),
+    behaviour("sslproxy_cert_adapt",
+              "changes the validity or common name of the certificates it makes, per ACL (cuttle copies the "
+              "server's)"),
     behaviour("sslproxy_cert_error", "accepts the server certificate errors it allows (cuttle refuses them all)",
               "deny all"),
-    tunes("sslproxy_cert_sign", "SSL-Bump"),
-    tunes("sslproxy_cert_sign_hash", "SSL-Bump"),
+    behaviour("sslproxy_cert_sign",
+              "signs the certificates it mimics for servers with certificate errors untrusted or self-signed, per "
+              "ACL (cuttle accepts no server certificate error, so its CA signs every certificate it makes)"),
+    behaviour("sslproxy_cert_sign_hash", "signs the certificates it makes with this hash (cuttle: sha256)", "sha256"),
     obsolete_refused("sslproxy_cipher", "Remove this line. Use tls_outgoing_options cipher= instead.",
                      "squid 5.7 reads it as 'tls_outgoing_options cipher=', which cuttle does not implement: it "
                      "restricts the ciphers of outgoing TLS"),
