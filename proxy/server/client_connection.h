@@ -35,6 +35,9 @@ struct BumpedTunnel {
   ErrorDetail server_error_detail;
   // The CONNECT was denied: the first request gets the denial, then the connection ends.
   std::optional<DeniedConnect> denial;
+  // The CONNECT's user, accepted by a proxy_auth rule: the tunnel's requests are
+  // that user's (a browser sends no credentials inside it; squid keeps them too).
+  std::optional<AuthFacts> connect_auth;
   // The context of the certificate shown: the worker's cache may drop it first.
   std::shared_ptr<asio::ssl::context> context;
 };

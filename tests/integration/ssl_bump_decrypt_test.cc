@@ -6,6 +6,7 @@
 #include "proxy/http/http_date.h"
 #include "tests/support/access_log_summary.h"
 #include "tests/support/cuttle_process.h"
+#include "tests/support/helper_files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/origin_server.h"
 #include "tests/support/squid_process.h"
@@ -14,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace cuttle::testing {
 namespace ssl_bump_decrypt_test {
@@ -89,13 +91,15 @@ class SslBumpDecrypts : public ::testing::Test {
 
   // GET https://NAME:ORIGIN/page through the proxy on `proxy_port`, trusting
   // the bumping CA alone.
-  Seen fetch(unsigned short proxy_port, const std::string& name) {
+  // `proxy_user`: "user:password" for the CONNECT's Proxy-Authorization.
+  Seen fetch(unsigned short proxy_port, const std::string& name, const std::string& proxy_user = "") {
     const auto body_file = dir_.file("body-" + std::to_string(++fetches_));
-    auto run = run_command({"curl", "-sS", "-v", "--max-time", "10", "--proxy",
-                            "http://127.0.0.1:" + std::to_string(proxy_port), "--cacert", dir_.file("bump-ca.pem"),
-                            "-o", body_file, "-w", "\nstatus=%{http_code}\n%{certs}",
-                            "https://" + name + ":" + std::to_string(origin_.port()) + "/page"},
-                           std::chrono::seconds(15));
+    std::vector<std::string> argv{"curl", "-sS", "-v", "--max-time", "10", "--proxy",
+                                  "http://127.0.0.1:" + std::to_string(proxy_port), "--cacert",
+                                  dir_.file("bump-ca.pem"), "-o", body_file, "-w", "\nstatus=%{http_code}\n%{certs}",
+                                  "https://" + name + ":" + std::to_string(origin_.port()) + "/page"};
+    if (!proxy_user.empty()) argv.insert(argv.begin() + 1, {"--proxy-user", proxy_user});
+    auto run = run_command(argv, std::chrono::seconds(15));
     // %{certs}: the server's certificate first, then its chain.
     return {run.exit_code,         after(run.output, "status="),  after(run.output, "< X-Squid-Error: "),
             read_text(body_file),  after(run.output, "\nSubject:"), after(run.output, "\nIssuer:"),
@@ -104,10 +108,10 @@ class SslBumpDecrypts : public ::testing::Test {
 
   // The same fetch through both proxies: cuttle's, after checking squid's is the
   // same (its error pages are squid's own, so only their names are compared).
-  Seen fetch_both(const std::string& name) {
-    auto ours = fetch(cuttle_port_, name);
+  Seen fetch_both(const std::string& name, const std::string& proxy_user = "") {
+    auto ours = fetch(cuttle_port_, name, proxy_user);
     if (squid_) {
-      auto theirs = fetch(squid_port_, name);
+      auto theirs = fetch(squid_port_, name, proxy_user);
       if (!theirs.error.empty()) theirs.body = ours.body;
       EXPECT_EQ(theirs, ours) << name;
     }
@@ -198,6 +202,36 @@ TEST_F(SslBumpDecrypts, ADeniedConnectIsBumpedToShowTheDenialAsSquid) {
   expect_log_lines({"TCP_DENIED/200 0 CONNECT mismatch.test:PORT HIER_NONE/-",
                     "NONE_NONE/403 N GET https://mismatch.test:PORT/page HIER_NONE/-"});
   EXPECT_TRUE(origin_.requests().empty());
+}
+
+// The user field of a proxy's first `count` access.log lines.
+template <class Proxy>
+std::vector<std::string> logged_users(const Proxy& proxy, size_t count) {
+  std::vector<std::string> users;
+  for (const auto& line : proxy.access_log_lines(count, std::chrono::seconds(3))) {
+    std::istringstream fields(line);
+    std::string f[8];
+    for (auto& x : f) fields >> x;
+    if (line.find("error:transaction-end-before-headers") == std::string::npos) users.push_back(f[7]);
+  }
+  return users;
+}
+
+// The CONNECT authenticated: the bumped requests inside, which carry no
+// credentials, are that user's (not asked for a 407 the browser could not answer).
+TEST_F(SslBumpDecrypts, TheTunnelsRequestsAreTheAuthenticatedConnectsUserAsSquid) {
+  HelperFiles files("cuttle-bump-auth");
+  const auto hash = run_command({"openssl", "passwd", "-apr1", "wonderland"}).output;
+  const auto passwd = files.write("passwd", "alice:" + hash.substr(0, hash.find('\n')) + "\n");
+  start("ssl_bump bump all\nauth_param basic program /usr/lib/squid/basic_ncsa_auth " + passwd +
+        "\nauth_param basic realm test\nacl users proxy_auth REQUIRED\nhttp_access deny !users\n");
+  const auto seen = fetch_both("localhost", "alice:wonderland");
+  EXPECT_EQ(seen.status, "200");
+  EXPECT_EQ(seen.body, "origin page /page");
+  expect_log_lines({"NONE_NONE/200 0 CONNECT localhost:PORT HIER_NONE/-",
+                    "TCP_MISS/200 N GET https://localhost:PORT/page HIER_DIRECT/127.0.0.1"});
+  EXPECT_EQ(logged_users(*cuttle_, 2), (std::vector<std::string>{"alice", "alice"}));
+  if (squid_) EXPECT_EQ(logged_users(*squid_, 2), (std::vector<std::string>{"alice", "alice"})) << "squid";
 }
 
 // The worker keeps what it made: the second connection to a site reuses it.

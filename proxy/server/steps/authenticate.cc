@@ -141,6 +141,13 @@ void read_credentials(ClientConnection& conn, Transaction& tx) {
     tx.facts.auth.status = AuthStatus::NotApplicable;
     return;
   }
+  // As squid's "SSL-bumped CONNECT": a bumped request is its CONNECT's user's,
+  // whatever it carries itself.
+  if (conn.bumped && conn.bumped->connect_auth) {
+    tx.facts.auth = *conn.bumped->connect_auth;
+    tx.entry.user = tx.facts.auth.user;
+    return;
+  }
   if (!auth.any_scheme() || tx.credentials || tx.digest_credentials || tx.uses_connection_auth) return;
   const auto field = conn.port.accel ? http::field::authorization : http::field::proxy_authorization;
   const auto value = tx.request()[field];

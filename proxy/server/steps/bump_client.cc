@@ -44,8 +44,11 @@ awaitable<bool> accept_bumped(ClientConnection& conn, Transaction& tx, const X50
     close_client(conn);
     co_return false;
   }
-  conn.bumped = BumpedTunnel{authority_of(request.host, tx.target().port), std::nullopt, {}, std::nullopt,
-                             std::move(context)};
+  BumpedTunnel tunnel;
+  tunnel.authority = authority_of(request.host, tx.target().port);
+  tunnel.context = std::move(context);
+  if (tx.facts.auth.status == AuthStatus::Accepted) tunnel.connect_auth = tx.facts.auth;
+  conn.bumped = std::move(tunnel);
   co_return true;
 }
 
