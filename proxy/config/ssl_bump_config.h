@@ -7,11 +7,12 @@
 
 namespace cuttle {
 
-// squid's actions cuttle performs; `none` is read as splice. bump decrypts:
-// at SslBump1 before the server is contacted (squid's client-first), at SslBump2
-// after connecting to the server (server-first, its certificate mimicked).
-// stare, client-first and server-first are refused at file:line.
-enum class SslBumpAction { Splice, Peek, Terminate, Bump };
+// squid's actions cuttle performs. bump decrypts: at SslBump1 before the
+// server is contacted (squid's client-first), at SslBump2 after connecting to
+// the server (server-first, its certificate mimicked). `none` (the old "do not
+// bump") tunnels at SslBump1 and is skipped at later steps, as squid bans it
+// there. stare, client-first and server-first are refused at file:line.
+enum class SslBumpAction { Splice, Peek, Terminate, Bump, None };
 
 struct SslBumpRule {
   SslBumpAction action = SslBumpAction::Splice;

@@ -4,7 +4,8 @@ namespace cuttle {
 namespace {
 
 SslBumpAction action_named(const std::string& word) {
-  if (word == "splice" || word == "none") return SslBumpAction::Splice;
+  if (word == "splice") return SslBumpAction::Splice;
+  if (word == "none") return SslBumpAction::None;
   if (word == "peek") return SslBumpAction::Peek;
   if (word == "terminate") return SslBumpAction::Terminate;
   if (word == "bump") return SslBumpAction::Bump;
@@ -17,15 +18,13 @@ SslBumpAction action_named(const std::string& word) {
 }
 
 // squid lets ssl_bump wait for credentials or a helper; cuttle checks the rules
-// without either, so such an ACL would never match and a terminate rule would
-// let everything through: the line is refused instead.
+// without either, so such an ACL (or an all-of/any-of holding one) would never
+// match and a terminate rule would let everything through: the line is refused.
 void refuse_slow_acl(const AclReference& ref) {
-  static const std::string_view kSlow[] = {"proxy_auth", "proxy_auth_regex", "external", "max_user_ip"};
-  for (auto type : kSlow)
-    if (ref.acl->type() == type)
-      throw DirectiveError("ssl_bump: ACL '" + ref.acl->name() + "' (" + std::string(type) +
-                           ") needs credentials or a helper, which cuttle does not consult in ssl_bump rules yet; "
-                           "it will not run without it");
+  if (ref.acl->needs().credentials_or_helper)
+    throw DirectiveError("ssl_bump: ACL '" + ref.acl->name() + "' (" + ref.acl->type() +
+                         ") needs credentials or a helper, which cuttle does not consult in ssl_bump rules yet; "
+                         "it will not run without it");
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 namespace cuttle {
 namespace {
 
-// As squid 5.7 bans actions at SslBump3: nothing to peek at any more, and a
-// connection peeked at in step 2 can no longer be bumped (only stare allows it).
+// As squid 5.7 bans actions: `none` after SslBump1; at SslBump3 nothing to peek
+// at any more, and a connection peeked at in step 2 can no longer be bumped
+// (only stare allows it).
 bool possible_at(SslBumpAction action, int step) {
+  if (action == SslBumpAction::None) return step == 1;
   return step < 3 || (action != SslBumpAction::Peek && action != SslBumpAction::Bump);
 }
 
@@ -13,7 +15,8 @@ bool possible_at(SslBumpAction action, int step) {
 
 SslBumpAction ssl_bump_action(const std::vector<SslBumpRule>& rules, const RequestFacts& facts) {
   for (const auto& rule : rules)
-    if (possible_at(rule.action, facts.tls.bump_step) && all_acls_match(rule.acls, facts)) return rule.action;
+    if (possible_at(rule.action, facts.tls.bump_step) && all_acls_match(rule.acls, facts))
+      return rule.action == SslBumpAction::None ? SslBumpAction::Splice : rule.action;
   return SslBumpAction::Splice;
 }
 

@@ -91,6 +91,15 @@ TEST(SslBumpRules, BumpIsImpossibleAfterAPeekAtStep2) {
   EXPECT_EQ(action_at(config, connect_to("a.test", 3, "a.test")), SslBumpAction::Splice);
 }
 
+// squid bans `none` after step 1: the next rule decides there.
+TEST(SslBumpRules, NoneSplicesAtStep1AndIsSkippedLater) {
+  auto loaded = load_config_text("http_port 3128\nssl_bump none all\nssl_bump terminate all\n", "test.conf");
+  const auto& config = *loaded.config;
+  EXPECT_EQ(action_at(config, connect_to("a.test", 1)), SslBumpAction::Splice);
+  EXPECT_EQ(action_at(config, connect_to("a.test", 2, "a.test")), SslBumpAction::Terminate);
+  EXPECT_EQ(action_at(config, connect_to("a.test", 3, "a.test")), SslBumpAction::Terminate);
+}
+
 TEST(SslBumpRules, ActionsNotImplementedAreRefused) {
   for (const char* action : {"stare", "client-first", "server-first"})
     EXPECT_NE(testing::config_error_of(std::string("http_port 3128\nssl_bump ") + action + " all\n")
@@ -103,6 +112,11 @@ TEST(SslBumpRules, ActionsNotImplementedAreRefused) {
   EXPECT_NE(testing::config_error_of("http_port 3128\nauth_param basic program /bin/true\nacl users proxy_auth REQUIRED\n"
                                      "ssl_bump terminate !users\n")
                 .find("test.conf:4: ssl_bump: ACL 'users' (proxy_auth) needs credentials or a helper"),
+            std::string::npos);
+  EXPECT_NE(testing::config_error_of("http_port 3128\nauth_param basic program /bin/true\nacl users proxy_auth REQUIRED\n"
+                                     "acl night time 20:00-23:59\nacl late_users all-of night users\n"
+                                     "ssl_bump terminate !late_users\n")
+                .find("test.conf:6: ssl_bump: ACL 'late_users' (all-of) needs credentials or a helper"),
             std::string::npos);
   EXPECT_NE(testing::config_error_of("http_port 3128 ssl-bump\n").find("ssl-bump requires a tls-cert="),
             std::string::npos);

@@ -22,6 +22,7 @@ void AclNeeds::add(const AclNeeds& other) {
   client_connections = client_connections || other.client_connections;
   client_name = client_name || other.client_name;
   client_mac = client_mac || other.client_mac;
+  credentials_or_helper = credentials_or_helper || other.credentials_or_helper;
   request_headers.insert(other.request_headers.begin(), other.request_headers.end());
   reply_headers.insert(other.reply_headers.begin(), other.reply_headers.end());
 }

@@ -30,6 +30,9 @@ struct AclNeeds {
   bool client_connections = false;  // maxconn: the client's open connections
   bool client_name = false;  // srcdomain, srcdom_regex: the client's name (a reverse lookup)
   bool client_mac = false;   // arp: the client's Ethernet address (the kernel's ARP table)
+  // proxy_auth, proxy_auth_regex, max_user_ip, external: checked credentials or a
+  // helper's answer, which only http_access-like rules wait for.
+  bool credentials_or_helper = false;
   std::set<std::string> request_headers, reply_headers;  // lowercase names
 
   void add(const AclNeeds& other);

@@ -32,6 +32,7 @@ class UserAcl : public AclData {
   AclMatch match(const RequestFacts& facts) const override;
   bool empty() const override { return names_.empty(); }
   bool is_auth() const override { return true; }
+  void add_needs(AclNeeds& needs) const override { needs.credentials_or_helper = true; }
 
  private:
   UserNames names_;
@@ -44,6 +45,7 @@ class UserRegexAcl : public AclData {
   AclMatch match(const RequestFacts& facts) const override;
   bool empty() const override { return patterns_.empty(); }
   bool is_auth() const override { return true; }
+  void add_needs(AclNeeds& needs) const override { needs.credentials_or_helper = true; }
 
  private:
   RegexList patterns_;
@@ -60,6 +62,7 @@ class MaxUserIpAcl : public AclData {
   void parse(const AclLine& line) override;
   AclMatch match(const RequestFacts& facts) const override;
   bool empty() const override { return maximum_ == 0; }
+  void add_needs(AclNeeds& needs) const override { needs.credentials_or_helper = true; }
 
  private:
   unsigned maximum_ = 0;

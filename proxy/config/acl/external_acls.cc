@@ -50,6 +50,7 @@ AclMatch ExternalAcl::match(const RequestFacts& facts) const {
 
 // The reply's headers a format sends (%<h{Name}) must be in the reply's facts.
 void ExternalAcl::add_needs(AclNeeds& needs) const {
+  needs.credentials_or_helper = true;
   for (const auto& token : type_->format)
     if (token.space.empty() && token.code == "<h" && token.arg) needs.reply_headers.insert(ascii_lowercase(*token.arg));
 }

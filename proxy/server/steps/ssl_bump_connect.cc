@@ -26,6 +26,7 @@ std::string_view action_name(SslBumpAction action) {
     case SslBumpAction::Peek: return "peek";
     case SslBumpAction::Terminate: return "terminate";
     case SslBumpAction::Bump: return "bump";
+    case SslBumpAction::None: return "none";
   }
   return "splice";
 }
