@@ -125,6 +125,24 @@ TEST_F(SslBump, ATerminatedNameIsClosedAfterThePeekAsSquid) {
   if (!squid_) GTEST_SKIP() << "squid-openssl is not installed: cuttle checked alone";
 }
 
+// After a peek the client was told 200: a server that refuses the splice's
+// connection just ends it, logged with the error's status as squid does.
+TEST_F(SslBump, ASplicedServerThatRefusesIsLoggedAsSquid) {
+  start(kPeekThenDecide);
+  const auto closed = std::to_string(free_port());
+  for (auto* proxy_port : {&cuttle_port_, &squid_port_}) {
+    if (proxy_port == &squid_port_ && !squid_) continue;
+    auto run = run_command({"curl", "-sS", "-k", "--max-time", "10", "--proxy",
+                            "http://127.0.0.1:" + std::to_string(*proxy_port), "https://allowed.test:" + closed + "/"},
+                           std::chrono::seconds(15));
+    EXPECT_NE(run.exit_code, 0);
+  }
+  expect_same_log_lines(2);
+  EXPECT_EQ(request_lines(*cuttle_, 2),
+            (std::vector<std::string>{"NONE_NONE/200 0 CONNECT allowed.test:PORT HIER_NONE/-",
+                                      "NONE_NONE/503 0 CONNECT allowed.test:PORT HIER_DIRECT/127.0.0.1"}));
+}
+
 // After the peek the ClientHello's SNI is the server name, whatever the CONNECT said.
 TEST_F(SslBump, TheSniDecidesAfterThePeekNotTheConnectTargetAsSquid) {
   start(kPeekThenDecide);

@@ -42,7 +42,10 @@ awaitable<bool> open_tunnel(ClientConnection& conn, Transaction& tx, bool announ
   if (outcome.error) {
     note_unopened(tx, outcome);
     if (announce) co_return co_await reply_error(conn, *outcome.error, tx, false, outcome.error_detail);
-    log_transaction(conn, tx);  // the client was told 200 already: the connection just ends
+    // The client was told 200 already (a peek): the connection just ends, logged
+    // with the error's status as squid logs it (NONE_NONE/503).
+    tx.entry.status = static_cast<unsigned>(error_status(*outcome.error));
+    log_transaction(conn, tx);
     co_return false;
   }
   log_tunnel(conn, tx, outcome, announce);
