@@ -11,7 +11,7 @@ namespace cuttle {
 
 std::string UpstreamSpec::key() const {
   return (tls ? "tls://" : "tcp://") + host + ":" + std::to_string(port) + ca_files_key(tls_cafiles) +
-         (spoofed_source ? " from " + spoofed_source->to_string() : "");
+         (spoofed_source ? " from " + spoofed_source->to_string() : "") + (tls_name.empty() ? "" : " as " + tls_name);
 }
 
 TcpStream& UpstreamConnection::tcp() {
@@ -58,8 +58,6 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
   const auto timeout = spec.connect_timeout.value_or(config.connect_timeout);
 
   error_code ec;
-  asio::ip::make_address(spec.host, ec);
-  const bool is_literal = !ec;
   auto resolved = co_await resolver.resolve(spec.host, config.dns);
   if (resolved.error) {
     out.error = ErrorKind::DnsFailure;
@@ -94,13 +92,16 @@ awaitable<ConnectOutcome> connect_upstream(const UpstreamSpec& spec, const Confi
       co_return out;
     }
     TlsStream tls_stream(std::move(tcp_stream), *ctx);
+    const std::string& name = spec.tls_name.empty() ? spec.host : spec.tls_name;
+    error_code not_literal;
+    asio::ip::make_address(name, not_literal);
     // SNI and certificate name checks need a host name, not an address.
-    if (!is_literal && !SSL_set_tlsext_host_name(tls_stream.native_handle(), spec.host.c_str())) {
+    if (not_literal && !SSL_set_tlsext_host_name(tls_stream.native_handle(), name.c_str())) {
       out.error = ErrorKind::TlsFailed;
       out.detail = "cannot set SNI host name";
       co_return out;
     }
-    tls_stream.set_verify_callback(asio::ssl::host_name_verification(spec.host));
+    tls_stream.set_verify_callback(asio::ssl::host_name_verification(name));
     beast::get_lowest_layer(tls_stream).expires_after(timeout);
     auto [hec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_nothrow);
     if (hec) {

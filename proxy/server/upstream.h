@@ -29,6 +29,9 @@ struct UpstreamSpec {
   // TPROXY: the connection comes from this address (the client's), as squid's
   // spoofClientIp; such connections serve that client only.
   std::optional<asio::ip::address> spoofed_source;
+  // TLS: the name sent as SNI and checked in the certificate when it is not
+  // `host` (server-first bumping connects to the CONNECT's host with the client's SNI).
+  std::string tls_name;
   // Pool key: connections are only reused for the same spec.
   std::string key() const;
 };

@@ -56,6 +56,15 @@ std::string read_text(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// How a fetch differs from GET /page by name: the CONNECT's Proxy-Authorization
+// ("user:password"), the host the CONNECT names instead (the name stays the SNI),
+// another path.
+struct Variation {
+  std::string proxy_user;
+  std::string connect_to;
+  std::string path = "/page";
+};
+
 class SslBumpDecrypts : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -91,14 +100,16 @@ class SslBumpDecrypts : public ::testing::Test {
 
   // GET https://NAME:ORIGIN/page through the proxy on `proxy_port`, trusting
   // the bumping CA alone.
-  // `proxy_user`: "user:password" for the CONNECT's Proxy-Authorization.
-  Seen fetch(unsigned short proxy_port, const std::string& name, const std::string& proxy_user = "") {
+  Seen fetch(unsigned short proxy_port, const std::string& name, const Variation& v = {}) {
     const auto body_file = dir_.file("body-" + std::to_string(++fetches_));
+    const auto port = std::to_string(origin_.port());
     std::vector<std::string> argv{"curl", "-sS", "-v", "--max-time", "10", "--proxy",
                                   "http://127.0.0.1:" + std::to_string(proxy_port), "--cacert",
                                   dir_.file("bump-ca.pem"), "-o", body_file, "-w", "\nstatus=%{http_code}\n%{certs}",
-                                  "https://" + name + ":" + std::to_string(origin_.port()) + "/page"};
-    if (!proxy_user.empty()) argv.insert(argv.begin() + 1, {"--proxy-user", proxy_user});
+                                  "https://" + name + ":" + port + v.path};
+    if (!v.proxy_user.empty()) argv.insert(argv.begin() + 1, {"--proxy-user", v.proxy_user});
+    if (!v.connect_to.empty())
+      argv.insert(argv.begin() + 1, {"--connect-to", name + ":" + port + ":" + v.connect_to + ":" + port});
     auto run = run_command(argv, std::chrono::seconds(15));
     // %{certs}: the server's certificate first, then its chain.
     return {run.exit_code,         after(run.output, "status="),  after(run.output, "< X-Squid-Error: "),
@@ -108,10 +119,10 @@ class SslBumpDecrypts : public ::testing::Test {
 
   // The same fetch through both proxies: cuttle's, after checking squid's is the
   // same (its error pages are squid's own, so only their names are compared).
-  Seen fetch_both(const std::string& name, const std::string& proxy_user = "") {
-    auto ours = fetch(cuttle_port_, name, proxy_user);
+  Seen fetch_both(const std::string& name, const Variation& v = {}) {
+    auto ours = fetch(cuttle_port_, name, v);
     if (squid_) {
-      auto theirs = fetch(squid_port_, name, proxy_user);
+      auto theirs = fetch(squid_port_, name, v);
       if (!theirs.error.empty()) theirs.body = ours.body;
       EXPECT_EQ(theirs, ours) << name;
     }
@@ -166,6 +177,26 @@ TEST_F(SslBumpDecrypts, BumpedAtStep2TheServersCertificateIsMimickedAsSquid) {
   EXPECT_EQ(fetch_both("localhost"), site);
   expect_log_lines({"NONE_NONE/200 0 CONNECT localhost:PORT HIER_DIRECT/127.0.0.1",
                     "TCP_MISS/200 N GET https://localhost:PORT/page HIER_DIRECT/127.0.0.1"});
+  if (!squid_) GTEST_SKIP() << "squid-openssl is not installed: cuttle checked alone";
+}
+
+// Server-first bumping checks the server's certificate against the client's
+// SNI, not the CONNECT's host (here a name the certificate does not carry).
+TEST_F(SslBumpDecrypts, BumpedAtStep2TheServerIsCheckedAgainstTheSniAsSquid) {
+  start("acl step1 at_step SslBump1\nssl_bump peek step1\nssl_bump bump all\n");
+  const auto seen = fetch_both("localhost", {.connect_to = "mismatch.test"});
+  EXPECT_EQ(seen.status, "200");
+  EXPECT_EQ(seen.body, "origin page /page");
+  expect_log_lines({"NONE_NONE/200 0 CONNECT mismatch.test:PORT HIER_DIRECT/127.0.0.1",
+                    "TCP_MISS/200 N GET https://localhost:PORT/page HIER_DIRECT/127.0.0.1"});
+  if (!squid_) GTEST_SKIP() << "squid-openssl is not installed: cuttle checked alone";
+}
+
+// Inside a bumped tunnel /proxy.pac and /squid-internal-mgr/ are the site's.
+TEST_F(SslBumpDecrypts, TheProxysOwnPathsInsideATunnelAreTheSitesAsSquid) {
+  start("ssl_bump bump all\n");
+  for (const std::string path : {"/proxy.pac", "/squid-internal-mgr/info"})
+    EXPECT_EQ(fetch_both("localhost", {.path = path}).body, "origin page " + path);
   if (!squid_) GTEST_SKIP() << "squid-openssl is not installed: cuttle checked alone";
 }
 
@@ -225,7 +256,7 @@ TEST_F(SslBumpDecrypts, TheTunnelsRequestsAreTheAuthenticatedConnectsUserAsSquid
   const auto passwd = files.write("passwd", "alice:" + hash.substr(0, hash.find('\n')) + "\n");
   start("ssl_bump bump all\nauth_param basic program /usr/lib/squid/basic_ncsa_auth " + passwd +
         "\nauth_param basic realm test\nacl users proxy_auth REQUIRED\nhttp_access deny !users\n");
-  const auto seen = fetch_both("localhost", "alice:wonderland");
+  const auto seen = fetch_both("localhost", {.proxy_user = "alice:wonderland"});
   EXPECT_EQ(seen.status, "200");
   EXPECT_EQ(seen.body, "origin page /page");
   expect_log_lines({"NONE_NONE/200 0 CONNECT localhost:PORT HIER_NONE/-",

@@ -71,7 +71,9 @@ awaitable<bool> bump_client_first(ClientConnection& conn, Transaction& tx) {
 
 awaitable<bool> bump_server_first(ClientConnection& conn, Transaction& tx) {
   const RequestTarget& target = tx.target();
-  UpstreamSpec spec{target.host, target.port, true, tx.config().tls_outgoing_cafiles, std::nullopt, std::nullopt};
+  // As squid's PeekingPeerConnector: the CONNECT's address, the client's SNI.
+  UpstreamSpec spec{target.host, target.port, true, tx.config().tls_outgoing_cafiles, std::nullopt, std::nullopt,
+                    tx.facts.tls.client_sni};
   auto outcome =
       co_await connect_upstream(spec, tx.config(), conn.services.resolver, conn.runtime().tls(), &tx.facts);
   X509Pointer mimic;

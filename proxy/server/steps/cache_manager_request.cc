@@ -126,6 +126,8 @@ awaitable<bool> serve_cache_manager(ClientConnection& conn, const ManagerRequest
 }  // namespace
 
 awaitable<StepResult> answer_cache_manager(ClientConnection& conn, Transaction& tx) {
+  // In a bumped tunnel /squid-internal-mgr/ is the site's path, as squid forwards it.
+  if (conn.bumped) co_return kNextStep;
   // This proxy's URLs name its first forward http_port (Squid's getMyPort).
   const uint16_t own_port = tx.active->forward_port.value_or(conn.port.port);
   auto manager = parse_cache_manager_target(tx.request().target(), tx.active->hostname, own_port);

@@ -10,7 +10,9 @@ namespace cuttle {
 
 awaitable<StepResult> answer_pac_file(ClientConnection& conn, Transaction& tx) {
   auto& req = tx.request();
-  if (conn.port.accel || req.method() == http::verb::connect || !is_pac_request(req.method(), req.target()))
+  // A bumped tunnel's /proxy.pac is the site's own (its Host is never this proxy).
+  if (conn.port.accel || conn.bumped || req.method() == http::verb::connect ||
+      !is_pac_request(req.method(), req.target()))
     co_return kNextStep;
   const bool keep_alive = tx.reusable_after_own_reply();
   // The PAC file's URL as a browser wrote it: the site in Host, else this proxy.

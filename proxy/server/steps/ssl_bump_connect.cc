@@ -14,6 +14,9 @@
 #include "proxy/server/steps/connect_tunnel.h"
 #include "proxy/server/tunnel.h"
 
+#include <algorithm>
+#include <cctype>
+
 
 namespace cuttle {
 namespace {
@@ -62,6 +65,16 @@ SslBumpAction decide_after_hello(ClientConnection& conn, Transaction& tx) {
   return action == SslBumpAction::Peek ? decide(conn, tx, 3) : action;
 }
 
+// A server name as DNS writes one: letters, digits, '-', '_' and dots, at most
+// 253 bytes. Anything else in an SNI (commas, NULs, spaces) is not taken as the
+// name asked for: it would end up in a made certificate's names.
+bool usable_server_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
 // Tells the client its tunnel is open, then peeks at its ClientHello (the SNI
 // is then a fact for the rules). Nothing when the client sends no hello.
 awaitable<std::optional<TlsClientHello>> announce_and_peek(ClientConnection& conn, Transaction& tx) {
@@ -70,7 +83,7 @@ awaitable<std::optional<TlsClientHello>> announce_and_peek(ClientConnection& con
   std::optional<TlsClientHello> hello;
   // (Not `ec ? nullopt : co_await …`: GCC 12 destroys that temporary twice.)
   if (!ec) hello = co_await peek_client_hello(conn, tx.config().request_timeout);
-  if (hello) tx.facts.tls.client_sni = ascii_lowercase(hello->server_name);
+  if (hello && usable_server_name(hello->server_name)) tx.facts.tls.client_sni = ascii_lowercase(hello->server_name);
   co_return hello;
 }
 

@@ -54,7 +54,8 @@ awaitable<bool> open_tunnel(ClientConnection& conn, Transaction& tx, bool announ
 
 awaitable<StepResult> tunnel_connect(ClientConnection& conn, Transaction& tx) {
   if (tx.request().method() != http::verb::connect) co_return kNextStep;
-  if (conn.port.ssl_bump) co_return co_await bump_connect(conn, tx);
+  // Inside a tunnel already bumped, SslBump has decided: a CONNECT there is tunnelled.
+  if (conn.port.ssl_bump && !conn.bumped) co_return co_await bump_connect(conn, tx);
   co_return co_await open_tunnel(conn, tx, true);
 }
 
