@@ -48,7 +48,7 @@ class ProxyMetrics {
   void intercepted_connection(bool has_original_destination);
   // An intercepted request whose Host does not lead to where the client sent it.
   void host_forgery(bool refused);
-  // An ssl_bump decision: "splice", "peek" or "terminate" at step 1-3.
+  // An ssl_bump decision: "splice", "peek", "terminate" or "bump" at step 1-3.
   void ssl_bump_decision(std::string_view action, int step);
   // A certificate SslBump showed a client: found in the worker's cache, or made.
   void bump_certificate(bool cached);

@@ -7,7 +7,7 @@ namespace cuttle {
 namespace {
 
 // What a kept context costs beyond its certificate's DER bytes: OpenSSL's
-// SSL_CTX with its session cache and method tables, measured at a few KiB.
+// SSL_CTX with its session cache and method tables. An estimate, not measured.
 constexpr size_t kContextOverhead = 8 * 1024;
 
 size_t cost_of(X509* cert) {

@@ -18,8 +18,6 @@ namespace {
 constexpr long kDefaultBackdate = 2L * 24 * 60 * 60;
 constexpr long kDefaultLifetime = 3L * 365 * 24 * 60 * 60;
 
-[[noreturn]] void fail_with_openssl(const std::string& what) { throw std::runtime_error(what + ": " + last_openssl_error()); }
-
 struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
@@ -50,11 +48,11 @@ void set_validity(X509* cert, const HostCertificateRequest& request, const X509*
   const ASN1_TIME* before = !request.set_valid_before && request.mimic ? X509_get0_notBefore(request.mimic) : nullptr;
   if (!before && issuer) before = X509_get0_notBefore(issuer);
   if (before ? !X509_set1_notBefore(cert, before) : !X509_gmtime_adj(X509_getm_notBefore(cert), -kDefaultBackdate))
-    fail_with_openssl("cannot set a certificate's notBefore");
+    throw_openssl_error("cannot set a certificate's notBefore");
   const ASN1_TIME* after = !request.set_valid_after && request.mimic ? X509_get0_notAfter(request.mimic) : nullptr;
   if (!after && issuer) after = X509_get0_notAfter(issuer);
   if (after ? !X509_set1_notAfter(cert, after) : !X509_gmtime_adj(X509_getm_notAfter(cert), kDefaultLifetime))
-    fail_with_openssl("cannot set a certificate's notAfter");
+    throw_openssl_error("cannot set a certificate's notAfter");
 }
 
 bool add_extension(X509* cert, int nid, const std::string& value, X509* issuer = nullptr) {
@@ -99,11 +97,11 @@ void describe(X509* cert, const HostCertificateRequest& request, X509* issuer) {
 X509Pointer build(const HostCertificateRequest& request, const SigningAuthority& ca, const BIGNUM* serial,
                   X509* issuer) {
   X509Pointer cert(X509_new());
-  if (!cert || !X509_set_pubkey(cert.get(), ca.key.get())) fail_with_openssl("cannot make a certificate");
-  if (!BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert.get()))) fail_with_openssl("cannot set a certificate's serial");
+  if (!cert || !X509_set_pubkey(cert.get(), ca.key.get())) throw_openssl_error("cannot make a certificate");
+  if (!BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert.get()))) throw_openssl_error("cannot set a certificate's serial");
   describe(cert.get(), request, issuer);
   X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer ? issuer : cert.get()));
-  if (!X509_sign(cert.get(), ca.key.get(), EVP_sha256())) fail_with_openssl("cannot sign a certificate");
+  if (!X509_sign(cert.get(), ca.key.get(), EVP_sha256())) throw_openssl_error("cannot sign a certificate");
   return cert;
 }
 
@@ -124,7 +122,7 @@ std::unique_ptr<BIGNUM, BnFree> content_serial(const HostCertificateRequest& req
   const auto draft = build(request, ca, zero.get(), issuer);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
-  if (!X509_digest(draft.get(), EVP_sha1(), digest, &length)) fail_with_openssl("cannot digest a certificate");
+  if (!X509_digest(draft.get(), EVP_sha1(), digest, &length)) throw_openssl_error("cannot digest a certificate");
   return serial_of(digest, length);
 }
 
@@ -147,12 +145,12 @@ SigningAuthority load_signing_authority(const std::string& cert_file, const std:
   SigningAuthority ca;
   std::unique_ptr<BIO, BioFree> cert_bio(BIO_new_file(cert_file.c_str(), "r"));
   if (!cert_bio || !(ca.cert.reset(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr)), ca.cert))
-    fail_with_openssl("cannot read the CA certificate " + cert_file);
+    throw_openssl_error("cannot read the CA certificate " + cert_file);
   const auto& key = key_file.empty() ? cert_file : key_file;
   std::unique_ptr<BIO, BioFree> key_bio(BIO_new_file(key.c_str(), "r"));
   if (!key_bio || !(ca.key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr)), ca.key))
-    fail_with_openssl("cannot read the CA key " + key);
-  if (X509_check_private_key(ca.cert.get(), ca.key.get()) != 1) fail_with_openssl("the CA key " + key + " is not " + cert_file + "'s");
+    throw_openssl_error("cannot read the CA key " + key);
+  if (X509_check_private_key(ca.cert.get(), ca.key.get()) != 1) throw_openssl_error("the CA key " + key + " is not " + cert_file + "'s");
   return ca;
 }
 

@@ -23,6 +23,9 @@ std::shared_ptr<asio::ssl::context> make_server_tls_context(const ServerTlsConfi
 std::shared_ptr<asio::ssl::context> make_bumped_tls_context(const ServerTlsConfig& tls, X509* cert, EVP_PKEY* key,
                                                             X509* issuer);
 
+// Throws std::runtime_error: `what`, then OpenSSL's reason (last_openssl_error).
+[[noreturn]] void throw_openssl_error(const std::string& what);
+
 // OpenSSL's reason for the last failure on this thread ("no such file", "key
 // values mismatch"), emptying its error queue.
 std::string last_openssl_error();

@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cctype>
 
-
 namespace cuttle {
 namespace {
 
