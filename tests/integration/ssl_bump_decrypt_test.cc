@@ -131,7 +131,9 @@ class SslBumpDecrypts : public ::testing::Test {
 
   void expect_log_lines(const std::vector<std::string>& expected) {
     EXPECT_EQ(request_log_summaries(*cuttle_, expected.size()), expected);
-    if (squid_) EXPECT_EQ(request_log_summaries(*squid_, expected.size()), expected) << "squid";
+    if (squid_) {
+      EXPECT_EQ(request_log_summaries(*squid_, expected.size()), expected) << "squid";
+    }
   }
 
   TestCertificates certs_;
@@ -262,7 +264,9 @@ TEST_F(SslBumpDecrypts, TheTunnelsRequestsAreTheAuthenticatedConnectsUserAsSquid
   expect_log_lines({"NONE_NONE/200 0 CONNECT localhost:PORT HIER_NONE/-",
                     "TCP_MISS/200 N GET https://localhost:PORT/page HIER_DIRECT/127.0.0.1"});
   EXPECT_EQ(logged_users(*cuttle_, 2), (std::vector<std::string>{"alice", "alice"}));
-  if (squid_) EXPECT_EQ(logged_users(*squid_, 2), (std::vector<std::string>{"alice", "alice"})) << "squid";
+  if (squid_) {
+    EXPECT_EQ(logged_users(*squid_, 2), (std::vector<std::string>{"alice", "alice"})) << "squid";
+  }
 }
 
 // The worker keeps what it made: the second connection to a site reuses it.

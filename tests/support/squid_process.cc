@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include "tests/support/log_file.h"
 
@@ -65,15 +66,24 @@ void SquidProcess::start(const std::string& config_text) {
   // Squid does not create its cache directories when it starts: `squid -z` does,
   // as an admin runs it once.
   if (config_text.find("\ncache_dir ") != std::string::npos || config_text.starts_with("cache_dir ")) {
-    const auto made = run_command({binary_, "-z", "-N", "-f", dir_.file("squid.conf")}, std::chrono::seconds(20));
+    const auto made = run_command(with_service({binary_, "-z", "-N", "-f", dir_.file("squid.conf")}), std::chrono::seconds(20));
     if (made.exit_code != 0) throw std::runtime_error("squid -z failed:\n" + made.output + cache_log());
   }
   auto argv = launcher_;
   argv.insert(argv.end(), {binary_, "-N", "-f", dir_.file("squid.conf")});
+  argv = with_service(argv);
   process_ = std::make_unique<ChildProcess>(argv, dir_.file("squid.out"));
   if (!wait_for_port(port_, std::chrono::seconds(20), *process_))
     throw std::runtime_error("squid did not start listening; cache.log:\n" + cache_log() + "\noutput:\n" +
                              process_->output());
+}
+
+std::vector<std::string> SquidProcess::with_service(std::vector<std::string> argv) const {
+  std::string name;  // alphanumeric, at most 32 characters, as squid -n requires
+  for (char c : std::filesystem::path(dir_.path()).filename().string())
+    if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+  argv.insert(argv.end(), {"-n", name.substr(0, 32)});
+  return argv;
 }
 
 SquidProcess::~SquidProcess() = default;
@@ -86,7 +96,7 @@ CommandResult SquidProcess::control(const std::vector<std::string>& args) const 
   std::vector<std::string> argv{binary_};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"-f", dir_.file("squid.conf")});
-  return run_command(argv, std::chrono::seconds(20));
+  return run_command(with_service(argv), std::chrono::seconds(20));
 }
 
 std::string SquidProcess::cache_log() const { return read_file(dir_.file("cache.log")); }

@@ -48,6 +48,10 @@ class SquidProcess {
   void start(const std::string& config_text);
   // pid file, logs, coredump directory, quick shutdown.
   std::string file_lines(bool with_coredump_dir) const;
+  // ARGV with `-n NAME` unique to this instance: squid names its shared memory
+  // segments after the service, so squids running side by side under ctest -j must
+  // not share the default "squid" (one's exit removed another's TLS session cache).
+  std::vector<std::string> with_service(std::vector<std::string> argv) const;
 
   std::string binary_;
   TempDir dir_;
