@@ -11,6 +11,9 @@
 one_object_dir() {
   D=$(mktemp -d "/tmp/cuttle-$1.XXXX")
   chmod 755 "$D"
+  # Started as root, cuttle runs as user proxy (cache_effective_user): its store
+  # and callgrind's output go here.
+  if [[ $EUID -eq 0 ]]; then chown proxy:proxy "$D"; fi
   mkdir -p "$D/www"
   head -c "$2" /dev/urandom | base64 -w0 | head -c "$2" >"$D/www/obj" || true
   chmod -R a+rX "$D/www"

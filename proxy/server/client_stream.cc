@@ -16,6 +16,18 @@ awaitable<error_code> ClientStream::accept_tls(asio::ssl::context& context, asio
   co_return ec;
 }
 
+void ClientStream::start_read(BufferList<asio::mutable_buffer>::View buffers, IoHandler handler) {
+  auto bound = on_executor(tcp_.get_executor(), std::move(handler));
+  if (tls_) tls_->async_read_some(buffers, std::move(bound));
+  else tcp_.async_read_some(buffers, std::move(bound));
+}
+
+void ClientStream::start_write(BufferList<asio::const_buffer>::View buffers, IoHandler handler) {
+  auto bound = on_executor(tcp_.get_executor(), std::move(handler));
+  if (tls_) tls_->async_write_some(buffers, std::move(bound));
+  else tcp_.async_write_some(buffers, std::move(bound));
+}
+
 awaitable<void> ClientStream::close_gracefully() {
   error_code ignored;
   if (tls_ && tcp_.socket().is_open()) {

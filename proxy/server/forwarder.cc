@@ -7,6 +7,7 @@
 #include "proxy/http/header_mangling.h"
 #include "proxy/http/reply_access.h"
 #include "proxy/server/bandwidth_throttle.h"
+#include "proxy/server/upstream_io.h"
 #include "proxy/server/upstream_request.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -52,11 +53,10 @@ struct Exchange {
 };
 
 // Streams the request (header, then body as it arrives from the client) upstream.
-template <class Upstream>
-awaitable<SendStatus> send_request(Upstream& upstream, Exchange& x, http::request_parser<http::buffer_body>& parser,
+awaitable<SendStatus> send_request(UpstreamIo& upstream, Exchange& x, http::request_parser<http::buffer_body>& parser,
                                    http::request_serializer<http::buffer_body>& serializer) {
   auto& req = parser.get();
-  auto& upstream_tcp = beast::get_lowest_layer(upstream);
+  auto& upstream_tcp = upstream.tcp_layer();
   if (!parser.is_done() && !x.client) co_return SendStatus::ClientFailed;  // a body comes from a client
   // Beast reads no more than the buffer's spare capacity (at least 512 bytes):
   // give it room for a relay-sized read while a long body streams.
@@ -97,8 +97,7 @@ struct HeaderRead {
 };
 
 // Reads the final response header, skipping interim 1xx responses.
-template <class Upstream>
-awaitable<HeaderRead> read_response_header(Upstream& upstream, UpstreamConnection& conn,
+awaitable<HeaderRead> read_response_header(UpstreamIo& upstream, UpstreamConnection& conn,
                                            std::optional<http::response_parser<http::buffer_body>>& parser,
                                            bool is_head, const Config& config) {
   HeaderRead result;
@@ -107,7 +106,7 @@ awaitable<HeaderRead> read_response_header(Upstream& upstream, UpstreamConnectio
     parser->header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(config.reply_header_max_size, UINT32_MAX)));
     parser->body_limit(boost::none);
     if (is_head) parser->skip(true);
-    beast::get_lowest_layer(upstream).expires_after(config.read_timeout);
+    upstream.tcp_layer().expires_after(config.read_timeout);
     // Beast reads at most the spare capacity: make room so a small reply (header
     // and body) arrives in one read instead of 512-byte pieces.
     conn.buffer.reserve(kIdleBufferCapacity);
@@ -136,15 +135,14 @@ ErrorKind classify_response_error(const error_code& ec) {
 // body points at what arrived) and hands it to the cache fill, if one stores it.
 // `throttle`: the piece is no larger than the buckets allow (what the parser
 // takes from the connection's buffer is what the server's socket is read at).
-template <class Upstream>
-awaitable<error_code> read_body_piece(Upstream& upstream, UpstreamConnection& conn,
+awaitable<error_code> read_body_piece(UpstreamIo& upstream, UpstreamConnection& conn,
                                       http::response_parser<http::buffer_body>& parser, CacheFill* fill,
                                       Exchange& x, BandwidthThrottle* throttle = nullptr) {
   auto& body = parser.get().body();
   const size_t room = throttle ? co_await throttle->acquire(x.buf.size()) : x.buf.size();
   body.data = x.buf.data();
   body.size = room;
-  beast::get_lowest_layer(upstream).expires_after(x.config().read_timeout);
+  upstream.tcp_layer().expires_after(x.config().read_timeout);
   auto [ec, n] = co_await http::async_read_some(upstream, conn.buffer, parser, use_nothrow);
   if (throttle) throttle->give_back(body.size);  // granted, not read
   if (ec == http::error::need_buffer) ec = {};
@@ -219,8 +217,7 @@ void pace_for_client(const http::response_header<>& reply, Exchange& x) {
 
 // Streams the reply body (or `slice` of it) to the client and the whole body to
 // the fill; the header goes out with its first piece, so a small reply takes one send.
-template <class Upstream>
-awaitable<void> relay_to_client(Upstream& upstream, UpstreamConnection& conn,
+awaitable<void> relay_to_client(UpstreamIo& upstream, UpstreamConnection& conn,
                                 http::response_parser<http::buffer_body>& parser, CacheFill* fill, Exchange& x,
                                 std::optional<ByteRange> slice) {
   auto& res = parser.get();
@@ -283,8 +280,7 @@ bool fill_goes_on_without_client(const http::response_parser<http::buffer_body>&
 }
 
 // Nobody waits for this reply: its body only goes to the fill.
-template <class Upstream>
-awaitable<void> fill_only(Upstream& upstream, UpstreamConnection& conn,
+awaitable<void> fill_only(UpstreamIo& upstream, UpstreamConnection& conn,
                           http::response_parser<http::buffer_body>& parser, CacheFill* fill, Exchange& x) {
   while (!x.is_head && !parser.is_done()) {
     if (auto ec = co_await read_body_piece(upstream, conn, parser, fill, x)) {
@@ -296,8 +292,7 @@ awaitable<void> fill_only(Upstream& upstream, UpstreamConnection& conn,
 
 // The reply after its header: to the client (or only to the fill), stored unless
 // the hop is proxy-only. True when the connection may go back to the pool.
-template <class Upstream>
-awaitable<bool> take_reply(Upstream& upstream, UpstreamConnection& conn,
+awaitable<bool> take_reply(UpstreamIo& upstream, UpstreamConnection& conn,
                            http::response_parser<http::buffer_body>& parser, Exchange& x) {
   auto& res = parser.get();
   auto& out = x.out;
@@ -423,7 +418,8 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
                               http::request_parser<http::buffer_body>& parser, bool has_body, Exchange& x) {
   const bool retryable = conn->reused && !has_body;
   http::request_serializer<http::buffer_body> serializer{parser.get()};
-  auto sent = co_await std::visit([&](auto& s) { return send_request(s, x, parser, serializer); }, conn->stream);
+  UpstreamIo upstream{conn->stream};
+  auto sent = co_await send_request(upstream, x, parser, serializer);
   if (sent == SendStatus::ClientFailed) {
     x.out.aborted = true;
     co_return Attempt::Done;
@@ -443,8 +439,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
   std::optional<http::response_parser<http::buffer_body>> response;
   HeaderRead header{asio::error::connection_reset};
   if (sent == SendStatus::Sent)
-    header = co_await std::visit(
-        [&](auto& s) { return read_response_header(s, *conn, response, x.is_head, x.config()); }, conn->stream);
+    header = co_await read_response_header(upstream, *conn, response, x.is_head, x.config());
   if (header.ec) {
     if (retryable && !header.got_bytes && header.ec != beast::error::timeout) co_return Attempt::Retry;
     x.out.error = classify_response_error(header.ec);
@@ -464,7 +459,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
     reusable = refuse_reply(*response, x);
   } else {
     x.client_keep_alive = x.client_keep_alive && !x.worker.runtime.shutting_down();
-    reusable = co_await std::visit([&](auto& s) { return take_reply(s, *conn, *response, x); }, conn->stream);
+    reusable = co_await take_reply(upstream, *conn, *response, x);
     if (!parser.is_done()) x.out.client_reusable = false;
   }
   // The connection's one owner hands it back, or lets it close.
