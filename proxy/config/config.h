@@ -58,6 +58,8 @@ struct HttpPortConfig {
   // ssl-bump: CONNECT tunnels (http_port) go through the ssl_bump rules.
   bool ssl_bump = false;
   bool tls_from_first_byte() const { return tls && !ssl_bump; }
+  // https_port … intercept ssl-bump: redirected TLS connections go through SslBump.
+  bool bumps_intercepted_tls() const { return tls && ssl_bump && intercepted(); }
   std::string where;         // "file:line", for messages
 };
 

@@ -64,6 +64,12 @@ struct ClientConnection {
   // its original destination is this proxy and forwarding there would loop.
   bool intercept_port_reached_directly = false;
   std::optional<BumpedTunnel> bumped;
+  // An intercepted TLS connection whose peek decided to splice: its next
+  // (fake, SNI-named) CONNECT is tunnelled without further SslBump steps.
+  bool splice_decided = false;
+  // What SslBump1 decided for an intercepted TLS connection, before its fake
+  // CONNECT met http_access (squid's postHttpsAccept).
+  std::optional<SslBumpAction> step1_decision;
 
   ClientSide side() {
     return {stream, buffer, client_ip, {}, nullptr, port.connection_auth, {}, write_limit.limits() ? &write_limit : nullptr};

@@ -7,6 +7,7 @@
 #include "proxy/server/request_pipeline.h"
 #include "proxy/server/runtime.h"
 #include "proxy/server/steps/delay_pool.h"
+#include "proxy/server/steps/intercepted_tls.h"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -145,6 +146,7 @@ awaitable<void> ClientSession::run() {
     counted_.emplace(conn_.services.runtime.client_counts(), conn_.client_address);
   }
   if (conn_.port.intercepted() && !take_original_destination()) co_return;
+  if (conn_.port.bumps_intercepted_tls()) queue_fake_connect(conn_);
   if (conn_.port.tls_from_first_byte() && !co_await accept_tls()) co_return;
   for (bool first = true;; first = false) {
     Transaction tx;

@@ -13,6 +13,7 @@ constexpr Step kSteps[] = {
     answer_pac_file,
     resolve_target,          // forward / accelerator / intercepted / CONNECT / bumped
     answer_bump_error,       // a bumped tunnel whose server failed its TLS checks
+    decide_intercepted_step1,  // an intercepted TLS connection's SslBump1, as squid decides it first
     verify_host,             // Host leads where the request was sent (CVE-2009-0801)
     check_http_access,       // authenticating when a rule needs it
     rewrite_url,             // url_rewrite_program: a redirect, a new URL, or nothing

@@ -141,6 +141,12 @@ std::string enter_server_namespace() {
   return entered == 0 ? "" : std::string("setns: ") + std::strerror(error);
 }
 
+CommandResult run_in_client(const std::vector<std::string>& argv) {
+  std::vector<std::string> in_client{"ip", "netns", "exec", client_namespace()};
+  in_client.insert(in_client.end(), argv.begin(), argv.end());
+  return run_command(in_client, std::chrono::seconds(15));
+}
+
 CommandResult fetch_from_client(const std::string& url, const std::vector<std::string>& headers) {
   std::vector<std::string> argv{"ip", "netns", "exec", client_namespace(), "curl", "-s", "-i", "--max-time", "10"};
   for (const auto& header : headers) {

@@ -59,4 +59,7 @@ auto in_server_namespace(Make make) {
 // the status line, header and body, as curl prints them.
 CommandResult fetch_from_client(const std::string& url, const std::vector<std::string>& headers = {});
 
+// `argv` run in the client namespace.
+CommandResult run_in_client(const std::vector<std::string>& argv);
+
 }  // namespace cuttle::testing

@@ -205,7 +205,11 @@ OriginServer::OriginServer(Handler handler, const std::string& address)
 }
 
 OriginServer::OriginServer(Handler handler, const std::string& cert_file, const std::string& key_file)
-    : impl_(std::make_unique<Impl>()), tls_(true), handler_(std::move(handler)) {
+    : OriginServer(std::move(handler), "127.0.0.1", cert_file, key_file) {}
+
+OriginServer::OriginServer(Handler handler, const std::string& address, const std::string& cert_file,
+                           const std::string& key_file)
+    : impl_(std::make_unique<Impl>()), address_(address), tls_(true), handler_(std::move(handler)) {
   impl_->ssl.emplace(asio::ssl::context::tls_server);
   impl_->ssl->use_certificate_chain_file(cert_file);
   impl_->ssl->use_private_key_file(key_file, asio::ssl::context::pem);

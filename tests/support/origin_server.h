@@ -77,6 +77,8 @@ class OriginServer {
   OriginServer(Handler handler, const std::string& address);
   // An HTTPS origin presenting `cert_file`/`key_file`.
   OriginServer(Handler handler, const std::string& cert_file, const std::string& key_file);
+  // An HTTPS origin on another address (an interception test's origin address).
+  OriginServer(Handler handler, const std::string& address, const std::string& cert_file, const std::string& key_file);
   ~OriginServer();
 
   uint16_t port() const { return port_; }

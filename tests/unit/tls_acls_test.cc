@@ -120,7 +120,9 @@ TEST(SslBumpRules, ActionsNotImplementedAreRefused) {
             std::string::npos);
   EXPECT_NE(testing::config_error_of("http_port 3128 ssl-bump\n").find("ssl-bump requires a tls-cert="),
             std::string::npos);
-  EXPECT_NE(testing::config_error_of("https_port 3129 intercept ssl-bump tls-cert=/c.pem\n").find("not implemented"),
+  EXPECT_NE(testing::config_error_of("https_port 3129 ssl-bump tls-cert=/c.pem\n").find("requires tproxy/intercept"),
+            std::string::npos);
+  EXPECT_NE(testing::config_error_of("http_port 3129 intercept ssl-bump tls-cert=/c.pem\n").find("not implemented"),
             std::string::npos);
 }
 

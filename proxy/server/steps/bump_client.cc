@@ -2,6 +2,7 @@
 
 #include "proxy/server/own_replies.h"
 #include "proxy/server/runtime.h"
+#include "proxy/server/steps/intercepted_tls.h"
 
 #include <iostream>
 
@@ -65,7 +66,7 @@ void close_client(ClientConnection& conn) {
 }
 
 awaitable<bool> bump_client_first(ClientConnection& conn, Transaction& tx) {
-  log_bump_step(conn, tx, 200);
+  log_bump_step(conn, tx, connect_reply_status(conn));
   co_return co_await accept_bumped(conn, tx, nullptr);
 }
 
@@ -79,13 +80,13 @@ awaitable<bool> bump_server_first(ClientConnection& conn, Transaction& tx) {
   X509Pointer mimic;
   if (outcome.connection) {
     mimic = certificate_of(*outcome.connection);
-    tx.entry.hierarchy = {Hierarchy::Direct};
+    tx.entry.hierarchy = {intercepted_tls(conn) ? Hierarchy::OriginalDst : Hierarchy::Direct};
     tx.entry.peer = outcome.connection->address;
     tx.entry.server_port = target.port;
     // The first request takes this connection, as squid's takes its pinned one.
     conn.services.pool.give_back(std::move(outcome.connection));
   }
-  log_bump_step(conn, tx, 200);
+  log_bump_step(conn, tx, connect_reply_status(conn));
   if (!co_await accept_bumped(conn, tx, mimic.get())) co_return false;
   if (outcome.error) {
     conn.bumped->server_error = outcome.error;

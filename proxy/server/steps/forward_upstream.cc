@@ -36,11 +36,15 @@ ForwardPlan accelerated_origin_plan(const CachePeerConfig& peer, const RequestTa
 }
 
 // Squid's ORIGINAL_DST: an intercepted request goes to the address and port the
-// client sent it to, with the Host it gave.
-ForwardPlan original_destination_plan(const tcp::endpoint& destination, const RequestTarget& target) {
+// client sent it to, with the Host it gave. A bumped one (https://) goes over TLS,
+// the server checked against the name the client asked for.
+ForwardPlan original_destination_plan(const tcp::endpoint& destination, const RequestTarget& target,
+                                      const Config& config) {
   ForwardPlan plan;
-  plan.upstream = UpstreamSpec{normalize_address(destination.address()).to_string(), destination.port(), false, {},
-                               std::nullopt};
+  const bool tls = target.scheme == "https";
+  plan.upstream = UpstreamSpec{normalize_address(destination.address()).to_string(), destination.port(), tls,
+                               tls ? config.tls_outgoing_cafiles : std::vector<std::string>{}, std::nullopt};
+  if (tls) plan.upstream.tls_name = target.host;
   plan.host_header = target.authority();
   plan.hierarchy = {Hierarchy::OriginalDst};
   plan.request_target = target.path;
@@ -58,7 +62,8 @@ bool bound_to_original_destination(const ClientConnection& conn, const Transacti
 void pass_through_to_original_destination(const ClientConnection& conn, Transaction& tx) {
   if (!bound_to_original_destination(conn, tx) || !tx.config().client_dst_passthru) return;
   for (auto& hop : tx.next_hops)
-    if (hop.hierarchy.code == Hierarchy::Direct) hop = original_destination_plan(*conn.original_destination, tx.target());
+    if (hop.hierarchy.code == Hierarchy::Direct)
+      hop = original_destination_plan(*conn.original_destination, tx.target(), tx.config());
 }
 
 // TPROXY (squid's spoofClientIp): servers see the client's own address, unless
@@ -117,7 +122,7 @@ awaitable<std::optional<ForwardPlan>> plan_forwarding(ClientConnection& conn, Tr
     co_return plan;
   }
   if (bound_to_original_destination(conn, tx) && !tx.host_verified) {
-    tx.next_hops = {original_destination_plan(*conn.original_destination, tx.target())};
+    tx.next_hops = {original_destination_plan(*conn.original_destination, tx.target(), tx.config())};
   } else {
     tx.next_hops = co_await choose_next_hops(active, tx.target(), tx.request().base(), tx.facts, conn.services);
     pass_through_to_original_destination(conn, tx);

@@ -12,6 +12,7 @@
 #include "proxy/server/steps/acl_facts.h"
 #include "proxy/server/steps/bump_client.h"
 #include "proxy/server/steps/connect_tunnel.h"
+#include "proxy/server/steps/intercepted_tls.h"
 #include "proxy/server/tunnel.h"
 
 #include <algorithm>
@@ -77,8 +78,12 @@ bool usable_server_name(std::string_view name) {
 // Tells the client its tunnel is open, then peeks at its ClientHello (the SNI
 // is then a fact for the rules). Nothing when the client sends no hello.
 awaitable<std::optional<TlsClientHello>> announce_and_peek(ClientConnection& conn, Transaction& tx) {
-  conn.stream.expires_after(tx.config().read_timeout);
-  auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(kConnectionEstablished), use_nothrow);
+  error_code ec;
+  if (!intercepted_tls(conn)) {  // a fake CONNECT is never answered
+    conn.stream.expires_after(tx.config().read_timeout);
+    std::tie(ec, std::ignore) =
+        co_await asio::async_write(conn.stream, asio::buffer(kConnectionEstablished), use_nothrow);
+  }
   std::optional<TlsClientHello> hello;
   // (Not `ec ? nullopt : co_await …`: GCC 12 destroys that temporary twice.)
   if (!ec) hello = co_await peek_client_hello(conn, tx.config().request_timeout);
@@ -86,12 +91,35 @@ awaitable<std::optional<TlsClientHello>> announce_and_peek(ClientConnection& con
   co_return hello;
 }
 
+// The rules may name ACLs http_access does not (dst, srcdomain): their facts first.
+awaitable<void> resolve_ssl_bump_facts(ClientConnection& conn, Transaction& tx) {
+  const auto needs = ssl_bump_needs(tx.config().ssl_bump);
+  co_await resolve_facts(conn, tx, needs.client_name, needs.destinations);
+}
+
+// SslBump1 said terminate: the connection closes unanswered. squid logs an
+// intercepted one as a connection that ended before any request.
+bool terminate_at_step1(ClientConnection& conn, Transaction& tx) {
+  if (intercepted_tls(conn)) log_connection_end(conn);
+  else log_bump_step(conn, tx, 0);
+  close_client(conn);
+  return false;
+}
+
+// A splice decided after a peek on an intercepted connection: squid makes a
+// second fake CONNECT, named by the SNI, for the rules to see (the next request).
+bool queue_spliced_connect(ClientConnection& conn, Transaction& tx) {
+  queue_fake_connect(conn, tx.facts.tls.client_sni);
+  conn.splice_decided = true;
+  return true;
+}
+
 }  // namespace
 
 awaitable<bool> bump_denied_connect(ClientConnection& conn, Transaction& tx, const Acl* last_acl) {
   tx.entry.result = ResultCode::TcpDenied;
   const auto hello = co_await announce_and_peek(conn, tx);
-  log_bump_step(conn, tx, 200);
+  log_bump_step(conn, tx, connect_reply_status(conn));
   if (!hello) {
     close_client(conn);
     co_return false;
@@ -101,33 +129,40 @@ awaitable<bool> bump_denied_connect(ClientConnection& conn, Transaction& tx, con
   co_return true;
 }
 
+awaitable<StepResult> decide_intercepted_step1(ClientConnection& conn, Transaction& tx) {
+  if (!intercepted_tls(conn) || conn.step1_decision || tx.request().method() != http::verb::connect)
+    co_return kNextStep;
+  tx.facts = transaction_facts(conn, tx, tx.target());
+  co_await resolve_ssl_bump_facts(conn, tx);
+  conn.step1_decision = decide(conn, tx, 1);
+  if (*conn.step1_decision == SslBumpAction::Terminate) co_return terminate_at_step1(conn, tx);
+  co_return kNextStep;
+}
+
 awaitable<bool> bump_connect(ClientConnection& conn, Transaction& tx) {
-  // The rules may name ACLs http_access does not (dst, srcdomain): their facts first.
-  const auto needs = ssl_bump_needs(tx.config().ssl_bump);
-  co_await resolve_facts(conn, tx, needs.client_name, needs.destinations);
-  const auto first = decide(conn, tx, 1);
+  if (conn.splice_decided) co_return co_await splice_intercepted(conn, tx);
+  co_await resolve_ssl_bump_facts(conn, tx);
+  const auto first = conn.step1_decision ? *conn.step1_decision : decide(conn, tx, 1);
+  if (first == SslBumpAction::Splice && intercepted_tls(conn)) co_return co_await splice_intercepted(conn, tx);
   if (first == SslBumpAction::Splice) co_return co_await open_tunnel(conn, tx, true);
-  if (first == SslBumpAction::Terminate) {
-    log_bump_step(conn, tx, 0);
-    close_client(conn);
-    co_return false;
-  }
+  if (first == SslBumpAction::Terminate) co_return terminate_at_step1(conn, tx);
   const auto hello = co_await announce_and_peek(conn, tx);
   // Not TLS, or no hello in time: squid's on_unsupported_protocol would decide;
   // cuttle ends the connection (its default, respond, has no page to give here).
   if (!hello) {
-    log_bump_step(conn, tx, 200);
+    log_bump_step(conn, tx, connect_reply_status(conn));
     close_client(conn);
     co_return false;
   }
   if (first == SslBumpAction::Bump) co_return co_await bump_client_first(conn, tx);
   const auto second = decide_after_hello(conn, tx);
   if (second == SslBumpAction::Bump) co_return co_await bump_server_first(conn, tx);
-  log_bump_step(conn, tx, 200);
+  log_bump_step(conn, tx, connect_reply_status(conn));
   if (second == SslBumpAction::Terminate) {
     close_client(conn);
     co_return false;
   }
+  if (intercepted_tls(conn)) co_return queue_spliced_connect(conn, tx);
   tx.start = std::chrono::steady_clock::now();
   tx.log_reply_as_unsent = false;
   co_return co_await open_tunnel(conn, tx, false);

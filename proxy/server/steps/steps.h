@@ -19,6 +19,8 @@ awaitable<StepResult> answer_bump_error(ClientConnection& conn, Transaction& tx)
 // Host against where an intercepted request was sent (or, with host_verify_strict,
 // against the URL): 409, or the request goes on unverified.
 awaitable<StepResult> verify_host(ClientConnection& conn, Transaction& tx);
+// https_port … intercept ssl-bump: SslBump1 on the fake CONNECT, before http_access (steps/intercepted_tls.h).
+awaitable<StepResult> decide_intercepted_step1(ClientConnection& conn, Transaction& tx);
 // http_access over the request's facts (destinations resolved when a rule needs them).
 awaitable<StepResult> check_http_access(ClientConnection& conn, Transaction& tx);
 // url_rewrite_program: a redirect for the client, a new URL, or nothing.
