@@ -75,6 +75,9 @@ void check_https_port(const HttpPortConfig& port) {
     throw DirectiveError("https_port: tproxy/intercept on https_port requires ssl-bump which is missing (as squid)");
   if (port.ssl_bump && !port.intercepted())
     throw DirectiveError("https_port: ssl-bump on https_port requires tproxy/intercept which is missing (as squid)");
+  if (port.ssl_bump && port.tproxy)
+    throw DirectiveError("https_port: tproxy ssl-bump is not implemented by cuttle yet (intercept ssl-bump is); it "
+                         "will not run without it");
   if (port.require_proxy_header)
     throw DirectiveError("https_port: require-proxy-header option is not supported on HTTPS ports (as squid)");
 }

@@ -101,6 +101,11 @@ class InterceptedTls : public ::testing::Test {
       SquidProcess squid(SquidProcess::WithOpenssl{}, config(rules) + squid_certificate_helper());
       by_squid = fetch(squid, lines);
     }
+    // squid 5.7 sets no status for a tunnel it must not announce (tunnel.cc,
+    // notePeerReadyToShovel); whether a late peer-selection "bail" then logs
+    // ERR_CANNOT_FORWARD's 500 is a race. cuttle logs such tunnels 200.
+    for (auto& line : by_squid.log)
+      if (line.starts_with("TCP_TUNNEL/500 ")) line.replace(0, 14, "TCP_TUNNEL/200");
     CuttleProcess cuttle(config(rules));
     auto by_cuttle = fetch(cuttle, lines);
     EXPECT_EQ(by_cuttle, by_squid);

@@ -124,6 +124,8 @@ TEST(SslBumpRules, ActionsNotImplementedAreRefused) {
             std::string::npos);
   EXPECT_NE(testing::config_error_of("http_port 3129 intercept ssl-bump tls-cert=/c.pem\n").find("not implemented"),
             std::string::npos);
+  EXPECT_NE(testing::config_error_of("https_port 3129 tproxy ssl-bump tls-cert=/c.pem\n").find("not implemented"),
+            std::string::npos);
 }
 
 }  // namespace tls_acls_test
