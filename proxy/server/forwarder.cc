@@ -418,7 +418,7 @@ awaitable<Attempt> attempt_on(std::unique_ptr<UpstreamConnection>& conn,
                               http::request_parser<http::buffer_body>& parser, bool has_body, Exchange& x) {
   const bool retryable = conn->reused && !has_body;
   http::request_serializer<http::buffer_body> serializer{parser.get()};
-  UpstreamIo upstream{conn->stream};
+  UpstreamIo upstream{*conn};
   auto sent = co_await send_request(upstream, x, parser, serializer);
   if (sent == SendStatus::ClientFailed) {
     x.out.aborted = true;

@@ -1,5 +1,7 @@
 #include "proxy/server/original_destination.h"
 
+#include "proxy/config/acl/facts.h"
+
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <netinet/in.h>
@@ -35,6 +37,15 @@ std::optional<tcp::endpoint> original_destination(tcp::socket& socket) {
     if (auto found = ask(fd, SOL_IP, SO_ORIGINAL_DST, sizeof(sockaddr_in))) return found;
   if (address.is_v6()) return ask(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, sizeof(sockaddr_in6));
   return std::nullopt;
+}
+
+std::string destination_host(const tcp::endpoint& destination) {
+  const auto address = normalize_address(destination.address());
+  return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+}
+
+std::string destination_authority(const tcp::endpoint& destination) {
+  return destination_host(destination) + ":" + std::to_string(destination.port());
 }
 
 }  // namespace cuttle

@@ -2,19 +2,14 @@
 
 namespace cuttle {
 
-TcpStream& UpstreamIo::tcp_layer() {
-  if (auto* tls = std::get_if<TlsStream>(&stream_)) return tls->next_layer();
-  return std::get<TcpStream>(stream_);
-}
-
 void UpstreamIo::start_read(BufferList<asio::mutable_buffer>::View buffers, IoHandler handler) {
   auto bound = on_executor(get_executor(), std::move(handler));
-  std::visit([&](auto& stream) { stream.async_read_some(buffers, std::move(bound)); }, stream_);
+  std::visit([&](auto& stream) { stream.async_read_some(buffers, std::move(bound)); }, connection_.stream);
 }
 
 void UpstreamIo::start_write(BufferList<asio::const_buffer>::View buffers, IoHandler handler) {
   auto bound = on_executor(get_executor(), std::move(handler));
-  std::visit([&](auto& stream) { stream.async_write_some(buffers, std::move(bound)); }, stream_);
+  std::visit([&](auto& stream) { stream.async_write_some(buffers, std::move(bound)); }, connection_.stream);
 }
 
 }  // namespace cuttle

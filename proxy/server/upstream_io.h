@@ -5,9 +5,7 @@
 
 #include "proxy/server/asio_types.h"
 #include "proxy/server/type_erased_io.h"
-
-#include <chrono>
-#include <variant>
+#include "proxy/server/upstream.h"
 
 namespace cuttle {
 
@@ -15,20 +13,20 @@ class UpstreamIo : public TypeErasedStream<UpstreamIo> {
  public:
   using executor_type = TcpStream::executor_type;
 
-  explicit UpstreamIo(std::variant<TcpStream, TlsStream>& stream) : stream_(stream) {}
+  explicit UpstreamIo(UpstreamConnection& connection) : connection_(connection) {}
   UpstreamIo(const UpstreamIo&) = delete;
   UpstreamIo& operator=(const UpstreamIo&) = delete;
 
   executor_type get_executor() noexcept { return tcp_layer().get_executor(); }
   // The TCP layer under any TLS: its timeouts bound every read and write.
-  TcpStream& tcp_layer();
+  TcpStream& tcp_layer() { return connection_.tcp(); }
 
  private:
   friend class TypeErasedStream<UpstreamIo>;
   void start_read(BufferList<asio::mutable_buffer>::View buffers, IoHandler handler);
   void start_write(BufferList<asio::const_buffer>::View buffers, IoHandler handler);
 
-  std::variant<TcpStream, TlsStream>& stream_;
+  UpstreamConnection& connection_;
 };
 
 }  // namespace cuttle

@@ -80,7 +80,7 @@ TEST(TypeErasedStream, AClientStreamWritesALongBufferSequenceWholeAndInOrder) {
 TEST(TypeErasedStream, AnUpstreamStreamWritesALongBufferSequenceWholeAndInOrder) {
   asio::io_context io;
   auto [near, far] = connect_pair(io);
-  std::variant<TcpStream, TlsStream> connection{std::in_place_type<TcpStream>, std::move(near)};
+  UpstreamConnection connection{TcpStream(std::move(near))};
   UpstreamIo stream(connection);
   EXPECT_EQ(written_through(io, stream, far), joined(numbered_pieces()));
 }

@@ -1,22 +1,14 @@
 #include "proxy/server/steps/intercepted_tls.h"
 
+#include "proxy/server/original_destination.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/delay_pool.h"
 #include "proxy/server/tunnel.h"
 
 namespace cuttle {
-namespace {
-
-// As squid's toHostStr: brackets around an IPv6 address.
-std::string host_text(const asio::ip::address& address) {
-  return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-}
-
-}  // namespace
-
 void queue_fake_connect(ClientConnection& conn, const std::string& host) {
   const auto& destination = *conn.original_destination;
-  const auto name = host.empty() ? host_text(normalize_address(destination.address())) : host;
+  const auto name = host.empty() ? destination_host(destination) : host;
   // Host without a port, as squid's buildFakeRequest puts it.
   const std::string request =
       "CONNECT " + name + ":" + std::to_string(destination.port()) + " HTTP/1.1\r\nHost: " + name + "\r\n\r\n";

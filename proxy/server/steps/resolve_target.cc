@@ -3,6 +3,7 @@
 // with Host (or defaultsite), or an intercepted request's path with Host (or
 // where the client sent it).
 #include "proxy/log/entry_fields.h"
+#include "proxy/server/original_destination.h"
 #include "proxy/server/own_replies.h"
 #include "proxy/server/steps/steps.h"
 
@@ -20,13 +21,6 @@ std::shared_ptr<const KnownTarget> with_appended_domain(std::shared_ptr<const Kn
   return std::make_shared<const KnownTarget>(known_target(std::move(parsed)));
 }
 
-// "10.0.0.1:80", "[2001:db8::1]:80": where an intercepted client sent its request.
-std::string authority_of(const tcp::endpoint& destination) {
-  const auto address = normalize_address(destination.address());
-  const auto host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return host + ":" + std::to_string(destination.port());
-}
-
 }  // namespace
 
 awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx) {
@@ -38,7 +32,7 @@ awaitable<StepResult> resolve_target(ClientConnection& conn, Transaction& tx) {
         known_target(parse_bumped_target(req.target(), req[http::field::host], conn.bumped->authority)));
   else if (conn.original_destination)
     tx.known = std::make_shared<const KnownTarget>(known_target(parse_intercepted_target(
-        req.target(), req[http::field::host], authority_of(*conn.original_destination))));
+        req.target(), req[http::field::host], destination_authority(*conn.original_destination))));
   else if (conn.port.accel)
     tx.known = std::make_shared<const KnownTarget>(
         known_target(parse_accel_target(req.target(), req[http::field::host], conn.port)));
